@@ -1,0 +1,71 @@
+// swift-tools-version:6.0
+// Ringside: a terminal softphone and voice-agent test bench.
+import PackageDescription
+
+/// A C library reached through a module map and a `shim.h` of inline wrappers.
+func cLibrary(_ name: String, pkgConfig: String? = nil, apt: [String]) -> Target {
+    .systemLibrary(name: name, path: "Sources/\(name)", pkgConfig: pkgConfig, providers: [.apt(apt)])
+}
+
+let package = Package(
+    name: "Ringside",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ringside", targets: ["ringside"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C libraries: module maps and shims only.
+        cLibrary("CNcursesw", pkgConfig: "ncursesw", apt: ["libncursesw5-dev"]),
+        cLibrary("CPulse", pkgConfig: "libpulse-simple", apt: ["libpulse-dev"]),
+        cLibrary("COpus", pkgConfig: "opus", apt: ["libopus-dev"]),
+        cLibrary("CSpeexDSP", pkgConfig: "speexdsp", apt: ["libspeexdsp-dev"]),
+        cLibrary("CSofiaSip", pkgConfig: "sofia-sip-ua", apt: ["libsofia-sip-ua-dev"]),
+        cLibrary("CPocketSphinx", pkgConfig: "pocketsphinx", apt: ["libpocketsphinx-dev", "pocketsphinx-en-us"]),
+        cLibrary("CFlite", apt: ["flite1-dev"]),
+        cLibrary("CEspeakNG", pkgConfig: "espeak-ng", apt: ["libespeak-ng-dev"]),
+
+        .target(
+            name: "RingsideCore",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "Audio",
+            dependencies: [
+                "RingsideCore", "CPulse", "COpus", "CSpeexDSP",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Speech",
+            dependencies: [
+                "RingsideCore", "Audio", "CPocketSphinx", "CFlite", "CEspeakNG", "CSpeexDSP",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Telephony",
+            dependencies: ["RingsideCore", "Audio", "CSofiaSip", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "TUI",
+            dependencies: ["RingsideCore", "CNcursesw", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "ringside",
+            dependencies: [
+                "RingsideCore", "Audio", "Speech", "Telephony", "TUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .testTarget(name: "RingsideCoreTests", dependencies: ["RingsideCore"]),
+        .testTarget(name: "AudioTests", dependencies: ["Audio", "RingsideCore"]),
+        .testTarget(name: "CommandTests", dependencies: ["RingsideCore", "Audio"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

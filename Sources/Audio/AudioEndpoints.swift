@@ -1,0 +1,57 @@
+import RingsideCore
+
+/// Where a call's audio comes from: a microphone, a WAV file, later RTP.
+public protocol AudioSource: AnyObject, Sendable {
+    var rate: SampleRate { get }
+    /// The next 20 ms frame, waiting for it if it is not there yet; nil once the source has ended.
+    func nextFrame() throws -> AudioFrame?
+    func close()
+}
+
+/// Where a call's audio goes: a speaker, a WAV file, later RTP.
+public protocol AudioSink: AnyObject, Sendable {
+    var rate: SampleRate { get }
+    /// Queues one frame for output.
+    func write(_ frame: AudioFrame) throws
+    func close() throws
+}
+
+/// A WAV file read as 20 ms frames at a chosen rate (`--input FILE.wav`).
+public final class WAVFileSource: AudioSource, @unchecked Sendable {
+    public let rate: SampleRate
+    private var frames: [AudioFrame]
+    private var index = 0
+
+    public init(path: String, rate: SampleRate) throws {
+        self.rate = rate
+        frames = try WAVFile.read(path: path).frames(at: rate)
+    }
+
+    public func nextFrame() throws -> AudioFrame? {
+        guard index < frames.count else { return nil }
+        defer { index += 1 }
+        return frames[index]
+    }
+
+    public func close() {}
+}
+
+/// A mono WAV file written as frames arrive, flushed at least once a second (`--output FILE.wav`).
+public final class WAVFileSink: AudioSink, @unchecked Sendable {
+    public let rate: SampleRate
+    private let writer: WAVWriter
+    private var sinceFlush = 0
+
+    public init(path: String, rate: SampleRate) throws {
+        self.rate = rate
+        writer = try WAVWriter(path: path, sampleRate: rate.hertz, channels: 1)
+    }
+
+    public func write(_ frame: AudioFrame) throws {
+        writer.append(frame.samples)
+        sinceFlush += 1
+        if sinceFlush >= 50 { try writer.flush(); sinceFlush = 0 }
+    }
+
+    public func close() throws { try writer.close() }
+}

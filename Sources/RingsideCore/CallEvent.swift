@@ -1,0 +1,108 @@
+/// Who produced a piece of speech or audio in a call.
+public enum Speaker: String, Sendable, Codable, Hashable {
+    case caller, agent, human
+}
+
+/// The pipeline stage that emitted an event.
+public enum Stage: String, Sendable, Codable, Hashable {
+    case session, vad, endpoint, stt, brain, tool, policy, tts, playout, sip, rtp
+}
+
+/// One tool invocation as it appears in traces, reports and the TUI.
+public struct ToolCallTrace: Sendable, Codable, Equatable {
+    /// Identifies this invocation across started/finished/failed events.
+    public var invocation: String
+    public var tool: String
+    /// Arguments as JSON text, already redacted.
+    public var arguments: String
+    public var attempt: Int
+    /// Result as JSON text (redacted) when finished; the error sentence when failed.
+    public var result: String?
+    public var durationMs: Double?
+
+    public init(invocation: String, tool: String, arguments: String, attempt: Int = 1, result: String? = nil, durationMs: Double? = nil) {
+        self.invocation = invocation
+        self.tool = tool
+        self.arguments = arguments
+        self.attempt = attempt
+        self.result = result
+        self.durationMs = durationMs
+    }
+}
+
+/// RTP quality figures for one direction of a call.
+public struct RTPStats: Sendable, Codable, Equatable {
+    public var direction: String
+    public var codec: String
+    public var packets: Int
+    public var lost: Int
+    public var jitterMs: Double
+    public var rttMs: Double?
+    public var jitterBufferMs: Double?
+    public var mos: Double?
+
+    public init(direction: String, codec: String, packets: Int, lost: Int, jitterMs: Double, rttMs: Double? = nil, jitterBufferMs: Double? = nil, mos: Double? = nil) {
+        self.direction = direction
+        self.codec = codec
+        self.packets = packets
+        self.lost = lost
+        self.jitterMs = jitterMs
+        self.rttMs = rttMs
+        self.jitterBufferMs = jitterBufferMs
+        self.mos = mos
+    }
+}
+
+/// What happened. Each case is one kind of fact; the enclosing `CallEvent` says when and where.
+public enum CallEventPayload: Sendable, Codable, Equatable {
+    case callStarted(agent: String, transport: String)
+    case callEnded(reason: String)
+    case speechStarted(speaker: Speaker)
+    /// `trueEnd` is when the speech actually stopped, which precedes the decision to say so.
+    case speechStopped(speaker: Speaker, trueEnd: MediaTime)
+    /// The turn detector decided the caller finished; `trueEnd` is the real end of speech.
+    case endOfTurn(trueEnd: MediaTime, rule: String)
+    case partialTranscript(speaker: Speaker, text: String)
+    case finalTranscript(speaker: Speaker, text: String, confidence: Double)
+    case brainStarted(input: String)
+    /// `path` names who answered (intent engine, LLM) and why.
+    case brainDecided(intent: String?, confidence: Double, path: String, reply: String, expects: String?)
+    case toolStarted(ToolCallTrace)
+    case toolFinished(ToolCallTrace)
+    case toolFailed(ToolCallTrace, error: String)
+    case approvalRequested(id: String, tool: String, arguments: String)
+    case approvalDecided(id: String, approved: Bool, by: String)
+    case escalated(summary: String, target: String?)
+    case ttsRequested(text: String)
+    case ttsFirstAudio
+    case ttsFinished
+    case playoutStarted
+    case playoutFinished(heardFraction: Double)
+    /// The caller spoke over the agent; only `heardText` stays in the brain's context.
+    case bargeIn(heardText: String, heardFraction: Double)
+    case takeover(by: String)
+    case handback(context: String)
+    case dtmf(digit: String)
+    case sipState(String)
+    case rtpStats(RTPStats)
+    case level(speaker: Speaker, rms: Double, peak: Double)
+    case error(String)
+}
+
+/// One stamped fact about a call. The ordered stream of these is the single source of truth
+/// that the screen, the recorder, the grader and the benchmarks all observe.
+public struct CallEvent: Sendable, Codable, Equatable {
+    public var callID: String
+    public var turn: Int
+    public var time: MediaTime
+    public var stage: Stage
+    public var payload: CallEventPayload
+
+    public init(callID: String, turn: Int, time: MediaTime, stage: Stage, payload: CallEventPayload) {
+        self.callID = callID
+        self.turn = turn
+        self.time = time
+        self.stage = stage
+        self.payload = payload
+    }
+}
