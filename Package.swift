@@ -63,9 +63,10 @@ let package = Package(
             ]
         ),
 
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "RingsideCoreTests", dependencies: ["RingsideCore"]),
-        .testTarget(name: "AudioTests", dependencies: ["Audio", "RingsideCore"]),
-        .testTarget(name: "CommandTests", dependencies: ["RingsideCore", "Audio"]),
+        .testTarget(name: "AudioTests", dependencies: ["Audio", "RingsideCore", "TestSupport"]),
+        .testTarget(name: "CommandTests", dependencies: ["RingsideCore", "Audio", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

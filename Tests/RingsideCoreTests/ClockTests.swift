@@ -1,0 +1,44 @@
+import Testing
+@testable import RingsideCore
+
+@Suite struct ClockTests {
+    @Test func virtualClockWakesSleepersInDeadlineOrder() async throws {
+        let clock = VirtualClock()
+        let order = OrderLog()
+        async let a: Void = { try await clock.sleep(until: .milliseconds(40)); await order.append("a") }()
+        async let b: Void = { try await clock.sleep(until: .milliseconds(20)); await order.append("b") }()
+        // Wait (bounded) until both tasks are registered as sleepers.
+        for _ in 0..<10_000 where clock.sleeperCount < 2 { await Task.yield() }
+        #expect(clock.sleeperCount == 2)
+        #expect(clock.nextDeadline == .milliseconds(20))
+        clock.advance(to: .milliseconds(30))
+        _ = try await b
+        #expect(await order.entries == ["b"])
+        #expect(clock.sleeperCount == 1)
+        clock.advance(by: .milliseconds(10))
+        _ = try await a
+        #expect(await order.entries == ["b", "a"])
+        #expect(clock.now() == .milliseconds(40))
+    }
+
+    @Test func sleepingUntilThePastReturnsAtOnce() async throws {
+        let clock = VirtualClock(start: .seconds(1))
+        try await clock.sleep(until: .milliseconds(500))
+        #expect(clock.now() == .seconds(1))
+        #expect(clock.sleeperCount == 0)
+    }
+
+    @Test func monotonicClockMovesForward() {
+        let clock = MonotonicClock()
+        let a = clock.now()
+        var b = clock.now()
+        for _ in 0..<1_000_000 where b == a { b = clock.now() }
+        #expect(b > a)
+        #expect(a.nanoseconds >= 0)
+    }
+}
+
+actor OrderLog {
+    var entries: [String] = []
+    func append(_ s: String) { entries.append(s) }
+}
