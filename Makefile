@@ -1,0 +1,55 @@
+# Ringside: `make run` to talk to the demo agent, `make test` to run every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+PREFIX ?= /usr/local
+SWIFT ?= swift
+ARGS ?=
+BUILD_FLAGS ?=
+
+# Debian packages: what Ringside links and runs with, then what its tests and benchmarks use.
+RUN_DEBS := libncursesw5-dev libpulse-dev libopus-dev libspeexdsp-dev libsofia-sip-ua-dev \
+            libpocketsphinx-dev pocketsphinx-en-us flite1-dev flite libespeak-ng-dev espeak-ng \
+            libsqlite3-dev pulseaudio pulseaudio-utils
+TEST_DEBS := $(RUN_DEBS) sox tmux sip-tester baresip kamailio python3
+
+.PHONY: run test bench setup setup-test build build-debug install clean print-debs
+
+## setup: install missing Debian packages (as root or with sudo), else say which are missing.
+setup:
+	@DEBS="$(RUN_DEBS)" bash Tests/Support/install-debs.sh
+
+setup-test:
+	@DEBS="$(TEST_DEBS)" bash Tests/Support/install-debs.sh
+
+print-debs:
+	@echo $(TEST_DEBS)
+
+build: setup
+	$(SWIFT) build -c release $(BUILD_FLAGS)
+
+build-debug: setup
+	$(SWIFT) build $(BUILD_FLAGS)
+
+## run: build and open Ringside on the embedded demo agent.
+run: build
+	.build/release/ringside $(ARGS)
+
+## test: build and run every test (unit, real PulseAudio, real speech engines, real SIP peers).
+test: setup-test
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+
+## bench: latency and throughput figures, printed and written as JSON under .bench/.
+bench: setup-test
+	$(SWIFT) build -c release --product ringside-bench $(BUILD_FLAGS)
+	@mkdir -p .bench
+	.build/release/ringside-bench all --output .bench
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ringside
+	install -m 755 .build/release/ringside $(DESTDIR)$(PREFIX)/bin/ringside
+	cp -R themes sample-calls $(DESTDIR)$(PREFIX)/share/ringside/
+
+clean:
+	rm -rf .build .bench
