@@ -44,7 +44,7 @@ test: setup-test
 bench: setup-test
 	$(SWIFT) build -c release --product ringside-bench $(BUILD_FLAGS)
 	@mkdir -p .bench
-	.build/release/ringside-bench all --output .bench
+	eval "$$(bash Tests/Support/pulse-session.sh)" && .build/release/ringside-bench all --output .bench
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ringside

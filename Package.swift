@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "ringside", targets: ["ringside"]),
+        .executable(name: "ringside-bench", targets: ["RingsideBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -63,6 +64,13 @@ let package = Package(
             ]
         ),
 
+        .executableTarget(
+            name: "RingsideBench",
+            dependencies: [
+                "RingsideCore", "Audio",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "RingsideCoreTests", dependencies: ["RingsideCore"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "RingsideCore", "TestSupport"]),

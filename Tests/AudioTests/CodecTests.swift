@@ -106,7 +106,7 @@ import TestSupport
         #expect(tone > 0.05)
         #expect(tone > other * 1000)
         // The tone is not shifted: best alignment with the input is near zero lag.
-        let (lag, corr) = Signals.bestLag(of: Array(input[24000..<28800]), in: up, lags: 23000...25000)
+        let (lag, corr) = SignalAlignment.bestLag(of: Array(input[24000..<28800]), in: up, lags: 23000...25000)
         #expect(corr > 0.95)
         #expect(abs(lag - 24000) <= 48, "resampler delay \(lag - 24000) samples")
     }

@@ -44,8 +44,7 @@ import TestSupport
 
         #expect(capture.droppedFrames == 0)
         // Find the source in the capture: coarse search on decimated audio, then refine.
-        let coarse = Signals.bestLag(of: Signals.decimate(source, by: 8), in: Signals.decimate(captured, by: 8), lags: 0...(captured.count - source.count) / 8)
-        let fine = Signals.bestLag(of: source, in: captured, lags: max(0, coarse.lag * 8 - 16)...(coarse.lag * 8 + 16))
+        let fine = SignalAlignment.locate(source, in: captured)
         #expect(fine.correlation > 0.8, "captured audio should be the played audio (correlation \(fine.correlation))")
 
         let played = try #require(firstPlayed.withLock { $0 })

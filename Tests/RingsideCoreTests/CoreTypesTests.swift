@@ -42,3 +42,15 @@ import Testing
         #expect(SourceLocation(file: "x.wav").description == "x.wav")
     }
 }
+
+@Suite struct PercentilesTests {
+    @Test func nearestRank() {
+        let p = Percentiles((1...20).map(Double.init))
+        #expect(p.p50 == 10)
+        #expect(p.p95 == 19)
+        #expect(p.max == 20)
+        #expect(p.mean == 10.5)
+        #expect(Percentiles([]).count == 0)
+        #expect(Percentiles([7]).p95 == 7)
+    }
+}
