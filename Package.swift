@@ -48,6 +48,10 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Session",
+            dependencies: ["RingsideCore", "Audio", "Speech", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
             name: "Telephony",
             dependencies: ["RingsideCore", "Audio", "CSofiaSip", .product(name: "Logging", package: "swift-log")]
         ),
@@ -74,6 +78,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "RingsideCoreTests", dependencies: ["RingsideCore"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "RingsideCore", "TestSupport"]),
+        .testTarget(name: "SessionTests", dependencies: ["Session", "Audio", "RingsideCore", "TestSupport"]),
         .testTarget(name: "CommandTests", dependencies: ["RingsideCore", "Audio", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
