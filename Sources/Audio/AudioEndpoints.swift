@@ -6,6 +6,16 @@ public protocol AudioSource: AnyObject, Sendable {
     /// The next 20 ms frame, waiting for it if it is not there yet; nil once the source has ended.
     func nextFrame() throws -> AudioFrame?
     func close()
+    /// True when frames arrive in real time by themselves (a microphone); false for files and generators.
+    var isLive: Bool { get }
+    /// The next frame if one is ready now; never waits.
+    func pollFrame() throws -> AudioFrame?
+}
+
+extension AudioSource {
+    public var isLive: Bool { false }
+    /// The next frame if one is ready now; never waits (live sources override this).
+    public func pollFrame() throws -> AudioFrame? { try nextFrame() }
 }
 
 /// Where a call's audio goes: a speaker, a WAV file, later RTP.
@@ -14,6 +24,12 @@ public protocol AudioSink: AnyObject, Sendable {
     /// Queues one frame for output.
     func write(_ frame: AudioFrame) throws
     func close() throws
+    /// How long after `write` a frame is heard (queue plus device delay).
+    var outputDelay: MediaTime { get }
+    /// Drops frames queued but not yet played; returns how many.
+    func discardQueued() -> Int
+    /// True when the sink wants a frame every 20 ms, silence included.
+    var wantsContinuousAudio: Bool { get }
 }
 
 /// A WAV file read as 20 ms frames at a chosen rate (`--input FILE.wav`).
@@ -54,4 +70,15 @@ public final class WAVFileSink: AudioSink, @unchecked Sendable {
     }
 
     public func close() throws { try writer.close() }
+
+    public var wantsContinuousAudio: Bool { true }
+}
+
+extension AudioSink {
+    /// How long after `write` a frame is heard; used to stamp playout at the sound, not the call.
+    public var outputDelay: MediaTime { .zero }
+    /// Drops frames queued but not yet played (barge-in); returns how many.
+    public func discardQueued() -> Int { 0 }
+    /// True when the sink wants a frame every 20 ms, silence included (files keep time that way).
+    public var wantsContinuousAudio: Bool { false }
 }

@@ -60,8 +60,16 @@ public final class PulseCapture: AudioSource, @unchecked Sendable {
         finished.signal()
     }
 
+    public var isLive: Bool { true }
+
     /// Frames lost because nobody read them in time.
     public var droppedFrames: Int { ring.droppedCount }
+
+    public func pollFrame() throws -> AudioFrame? {
+        if let f = ring.pop() { return f }
+        if let error = failure.withLock({ $0 }) { throw error }
+        return nil
+    }
 
     public func nextFrame() throws -> AudioFrame? {
         while true {
@@ -147,6 +155,13 @@ public final class PulsePlayback: AudioSink, @unchecked Sendable {
         var n = 0
         while ring.pop() != nil { n += 1; space.signal() }
         return n
+    }
+
+    public func discardQueued() -> Int { flushQueued() }
+
+    /// Queue plus the server's buffer: when a frame written now will be heard.
+    public var outputDelay: MediaTime {
+        MediaTime.milliseconds(Double(ring.count) * 20) + serverLatency
     }
 
     /// Frames queued and not yet handed to the server.

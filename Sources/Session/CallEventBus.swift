@@ -34,6 +34,9 @@ public final class CallEventBus: Sendable {
     @discardableResult
     public func nextTurn() -> Int { state.withLock { $0.turn += 1; return $0.turn } }
 
+    /// Makes `turn` the turn new events belong to (the turn a reply answers).
+    public func setTurn(_ turn: Int) { state.withLock { $0.turn = turn } }
+
     /// Adds an observer called synchronously, in order, for every later event.
     public func observe(_ observer: @escaping Observer) {
         state.withLock { $0.observers.append(observer) }
