@@ -73,6 +73,7 @@ public enum DemoCall {
         script.levels(.caller, from: 15.4, to: 17.5)
         script.at(16.2, 3, .stt, .partialTranscript(speaker: .caller, text: "Sorry, is there parking"))
         script.at(17.3, 3, .stt, .partialTranscript(speaker: .caller, text: "Sorry, is there parking at the clinic"))
+        script.at(17.6, 3, .vad, .speechStopped(speaker: .caller, trueEnd: .seconds(17.5)))
         return script.events.sorted { $0.time < $1.time }
     }
 

@@ -47,6 +47,6 @@ public struct Theme: Sendable, Equatable {
 
     /// The built-in dark theme: the app's fallback when a theme file is missing or wrong.
     public static let builtinDefault: Theme = {
-        (try? ThemeParser.parse(BuiltinTheme.defaultSource, file: "<built-in default>")) ?? Theme(name: "default")
+        (try? ThemeParser.parse(BuiltinTheme.defaultSource, file: "<built-in default>", base: nil)) ?? Theme(name: "default")
     }()
 }

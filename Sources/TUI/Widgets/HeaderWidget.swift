@@ -26,7 +26,7 @@ public struct HeaderWidget: Widget {
             grid.write(right, x: start, y: bar.y, limit: bar.maxX - start, fg: .approval, attributes: .bold)
         }
         guard area.height > 1 else { return }
-        grid.write(" " + detailText(state), x: area.x, y: area.y + 1, limit: area.width, fg: .muted)
+        grid.write(" " + DisplayWidth.truncate(detailText(state), to: area.width - 1), x: area.x, y: area.y + 1, limit: area.width, fg: .muted)
     }
 
     func statusText(_ state: CallState) -> String {
