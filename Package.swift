@@ -66,6 +66,7 @@ let package = Package(
         .testTarget(name: "RingsideCoreTests", dependencies: ["RingsideCore"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "RingsideCore"]),
         .testTarget(name: "CommandTests", dependencies: ["RingsideCore", "Audio"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "RingsideCore"]),
     ],
     swiftLanguageModes: [.v6]
 )
