@@ -20,4 +20,19 @@ static inline int rs_key_resize(void) { return KEY_RESIZE; }
 static inline int rs_key_npage(void) { return KEY_NPAGE; }
 static inline int rs_key_ppage(void) { return KEY_PPAGE; }
 static inline const char *rs_curses_version(void) { return curses_version(); }
+/* Added for the TUI backend (CursesScreen). */
+#include <stdio.h>
+static inline SCREEN *rs_newterm(void) { return newterm(NULL, stdout, stdin); }
+static inline int rs_colors(void) { return COLORS; }
+static inline int rs_color_pairs(void) { return COLOR_PAIRS; }
+static inline int rs_err(void) { return ERR; }
+static inline int rs_key_code_yes(void) { return KEY_CODE_YES; }
+static inline int rs_key_backspace(void) { return KEY_BACKSPACE; }
+static inline int rs_key_enter(void) { return KEY_ENTER; }
+static inline int rs_key_up(void) { return KEY_UP; }
+static inline int rs_key_down(void) { return KEY_DOWN; }
+static inline int rs_key_btab(void) { return KEY_BTAB; }
+static inline int rs_attrset(WINDOW *w, int attrs, int pair) { return wattr_set(w, (attr_t)attrs, (short)pair, NULL); }
+static inline int rs_put(WINDOW *w, int y, int x, const char *s) { return mvwaddstr(w, y, x, s); }
+static inline int rs_get_wch(WINDOW *w, unsigned int *out) { wint_t c = 0; int r = wget_wch(w, &c); *out = (unsigned int)c; return r; }
 #endif

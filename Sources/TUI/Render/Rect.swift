@@ -1,0 +1,44 @@
+/// A rectangle of cells on the screen, origin at the top left.
+public struct Rect: Sendable, Equatable {
+    public var x: Int
+    public var y: Int
+    public var width: Int
+    public var height: Int
+
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        self.x = x
+        self.y = y
+        self.width = max(0, width)
+        self.height = max(0, height)
+    }
+
+    public var maxX: Int { x + width }
+    public var maxY: Int { y + height }
+    public var isEmpty: Bool { width <= 0 || height <= 0 }
+
+    /// The top `rows` rows, and what is left below them.
+    public func splitTop(_ rows: Int) -> (top: Rect, rest: Rect) {
+        let r = min(max(0, rows), height)
+        return (Rect(x: x, y: y, width: width, height: r), Rect(x: x, y: y + r, width: width, height: height - r))
+    }
+
+    /// The bottom `rows` rows, and what is left above them.
+    public func splitBottom(_ rows: Int) -> (rest: Rect, bottom: Rect) {
+        let r = min(max(0, rows), height)
+        return (Rect(x: x, y: y, width: width, height: height - r), Rect(x: x, y: maxY - r, width: width, height: r))
+    }
+
+    /// The left `columns` columns, and what is left to their right.
+    public func splitLeft(_ columns: Int) -> (left: Rect, rest: Rect) {
+        let c = min(max(0, columns), width)
+        return (Rect(x: x, y: y, width: c, height: height), Rect(x: x + c, y: y, width: width - c, height: height))
+    }
+
+    /// This rectangle shrunk by `dx` columns and `dy` rows on each side.
+    public func inset(dx: Int, dy: Int) -> Rect {
+        Rect(x: x + dx, y: y + dy, width: width - 2 * dx, height: height - 2 * dy)
+    }
+
+    /// One row of this rectangle (relative to its top).
+    public func row(_ i: Int) -> Rect { Rect(x: x, y: y + i, width: width, height: i < height ? 1 : 0) }
+}

@@ -1,0 +1,54 @@
+/// The top two rows: call status and timer, mode, agent, mute and approvals on a bar; engines,
+/// devices, echo cancelling and SIP state below.
+public struct HeaderWidget: Widget {
+    public init() {}
+
+    public func render(_ state: CallState, in area: Rect, theme: Theme, into grid: inout Grid) {
+        guard area.height > 0 else { return }
+        let bar = area.row(0)
+        grid.fill(bar, with: Cell(fg: .header, bg: .headerBar))
+        var x = bar.x
+        func put(_ s: String, _ role: ColorRole = .header, _ attributes: CellAttributes = []) {
+            x += grid.write(s, x: x, y: bar.y, limit: bar.maxX - x, fg: role, attributes: attributes)
+        }
+        put(" RINGSIDE ", .header, .bold)
+        put(" " + statusText(state) + " ")
+        put(" ")
+        put(state.mode.rawValue, state.mode == .human ? .human : .header, .bold)
+        if let by = state.takenOverBy { put(" (\(by))") }
+        if !state.sessionInfo.agentName.isEmpty { put("  " + state.sessionInfo.agentName) }
+        var right = ""
+        if state.view.micMuted { right += " MIC MUTED " }
+        if !state.pendingApprovals.isEmpty { right += " ⚠ APPROVAL PENDING " }
+        if !right.isEmpty {
+            let w = DisplayWidth.of(right)
+            let start = max(x + 1, bar.maxX - w)
+            grid.write(right, x: start, y: bar.y, limit: bar.maxX - start, fg: .approval, attributes: .bold)
+        }
+        guard area.height > 1 else { return }
+        grid.write(" " + DisplayWidth.truncate(detailText(state), to: area.width - 1), x: area.x, y: area.y + 1, limit: area.width, fg: .muted)
+    }
+
+    func statusText(_ state: CallState) -> String {
+        switch state.status {
+        case .idle: return "○ IDLE"
+        case .connecting(let sip): return "◌ CONNECTING \(sip)"
+        case .inCall: return "● IN CALL " + LatencyFormat.clock(seconds: state.callDuration.seconds)
+        case .ended(let reason, let duration): return "■ ENDED " + LatencyFormat.clock(seconds: duration.seconds) + " (\(reason))"
+        }
+    }
+
+    func detailText(_ state: CallState) -> String {
+        let info = state.sessionInfo
+        var parts: [String] = []
+        let engines = [("stt", info.stt), ("brain", info.brain), ("tts", info.tts)].filter { !$0.1.isEmpty }.map { "\($0.0) \($0.1)" }
+        if !engines.isEmpty { parts.append(engines.joined(separator: " · ")) }
+        if !info.inputDevice.isEmpty || !info.outputDevice.isEmpty {
+            parts.append("mic \(info.inputDevice.isEmpty ? "-" : info.inputDevice) → spk \(info.outputDevice.isEmpty ? "-" : info.outputDevice)")
+        }
+        parts.append("AEC \(info.echoCancel ? "on" : "off")")
+        if !info.transport.isEmpty { parts.append(info.transport) }
+        if let sip = state.sipState { parts.append("sip \(sip)") }
+        return parts.joined(separator: " │ ")
+    }
+}
