@@ -89,3 +89,13 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomString
 
     public static func < (a: CalendarDay, b: CalendarDay) -> Bool { a.dayNumber < b.dayNumber }
 }
+
+import Foundation
+
+extension CalendarDay {
+    /// Today in the system's time zone.
+    public static func fromSystemDate(_ date: Date = Date()) -> CalendarDay {
+        let parts = Calendar.current.dateComponents([.year, .month, .day], from: date)
+        return CalendarDay(year: parts.year ?? 2026, month: parts.month ?? 1, day: parts.day ?? 1) ?? CalendarDay(dayNumber: 0)
+    }
+}
