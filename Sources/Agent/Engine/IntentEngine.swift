@@ -202,9 +202,10 @@ public actor IntentEngine: Brain {
             guard let definition = agent.slots[name], definition.type != .text, definition.type != .yesNo else { continue }
             // Two slots of one type (date of birth, appointment day) would both grab the same words.
             if let expectedSlot, agent.slots[expectedSlot]?.type == definition.type { continue }
-            if let value = extractor.extract(definition, known: agent.knownValues[name] ?? [], from: text, expected: false) {
-                fill(name, value)
-            }
+            guard let value = extractor.extract(definition, known: agent.knownValues[name] ?? [], from: text, expected: false) else { continue }
+            // Unasked dates: a birth date lies in the past, an appointment day in the future.
+            if definition.type == .date, let day = CalendarDay(iso: value.value), definition.sensitive != (day < today) { continue }
+            fill(name, value)
         }
     }
 
