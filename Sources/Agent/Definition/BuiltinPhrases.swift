@@ -9,7 +9,7 @@ enum BuiltinPhrases {
         "can you repeat that", "say that again", "pardon", "sorry what was that", "what did you say",
         "repeat please", "come again", "I didn't catch that",
     ]
-    static let goodbye = ["goodbye", "bye", "that's all thanks", "no that's everything", "nothing else thank you", "that's it"]
+    static let goodbye = ["goodbye", "bye", "that's all thanks", "that's everything", "nothing else thank you", "that's it for today"]
     static let yes = ["yes", "yeah", "yep", "sure", "correct", "that's right", "please do", "go ahead", "absolutely", "ok", "okay", "right", "yes please"]
     static let no = ["no", "nope", "nah", "don't", "do not", "not really", "no thanks", "negative", "wrong", "that's wrong"]
 

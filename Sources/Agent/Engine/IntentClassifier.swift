@@ -57,7 +57,7 @@ struct IntentClassifier: Sendable {
         "i", "a", "an", "the", "to", "my", "me", "is", "it", "for", "on", "at", "of", "please", "can", "could",
         "would", "like", "want", "you", "we", "do", "in", "and", "um", "uh", "just", "some", "this", "that", "be",
         "with", "your", "hi", "hello", "i'd", "i'm", "am", "are", "was", "there", "so", "well", "hey", "need",
-        "id", "if", "possible", "maybe", "know", "get", "have", "thanks", "thank", "okay", "ok", "oh",
+        "id", "if", "possible", "maybe", "know", "get", "have", "thanks", "thank", "okay", "ok", "oh", "no", "yes",
     ]
 
     static let synonyms: [String: String] = [
