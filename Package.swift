@@ -17,6 +17,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C libraries: module maps and shims only.
@@ -59,10 +62,20 @@ let package = Package(
             name: "TUI",
             dependencies: ["RingsideCore", "CNcursesw", .product(name: "Logging", package: "swift-log")]
         ),
+        .target(
+            name: "Agent",
+            dependencies: [
+                "RingsideCore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "ringside",
             dependencies: [
-                "RingsideCore", "Audio", "Speech", "Telephony", "TUI",
+                "RingsideCore", "Audio", "Speech", "Telephony", "TUI", "Agent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -81,6 +94,10 @@ let package = Package(
         .testTarget(name: "SessionTests", dependencies: ["Session", "Audio", "RingsideCore", "TestSupport"]),
         .testTarget(name: "CommandTests", dependencies: ["RingsideCore", "Audio", "TestSupport"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "RingsideCore", "TestSupport"]),
+        .testTarget(
+            name: "AgentTests",
+            dependencies: ["Agent", "RingsideCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

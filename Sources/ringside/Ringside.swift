@@ -1,3 +1,4 @@
+import Agent
 import ArgumentParser
 import Foundation
 import Logging
@@ -14,7 +15,7 @@ struct Ringside: AsyncParsableCommand {
             take over as the human agent, and test agents against a library of sample calls.
             """,
         version: RingsideVersion.string,
-        subcommands: [Doctor.self, Devices.self, RepairWAV.self, UIDemoCommand.self],
+        subcommands: [Doctor.self, Devices.self, Talk.self, Audit.self, RepairWAV.self, UIDemoCommand.self],
         defaultSubcommand: Doctor.self
     )
 }
@@ -26,7 +27,8 @@ enum CommandLogging {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
-            return handler
+            // No log line may carry a card number, an SSN or a date of birth.
+            return RedactingLogHandler(wrapping: handler)
         }
     }
 }

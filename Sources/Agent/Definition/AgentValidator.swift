@@ -1,0 +1,94 @@
+import Foundation
+
+/// Checks that an agent definition hangs together: flows name real slots and tools, writes are confirmed,
+/// SQL placeholders get arguments. Returns the first problem so the user fixes one thing at a time.
+enum AgentValidator {
+    static func firstIssue(in agent: AgentDefinition) -> DefinitionIssue? {
+        if agent.disclosure.trimmingCharacters(in: .whitespaces).isEmpty {
+            return DefinitionIssue(path: ["disclosure"], field: "disclosure", problem: "the AI disclosure is empty", suggestion: "say that the caller is talking to an automated assistant")
+        }
+        for (name, slot) in agent.slots {
+            if let source = slot.valuesFrom {
+                guard let tool = agent.tools[source] else {
+                    return unknownTool(source, path: ["slots", name, "values_from"], agent: agent)
+                }
+                guard case .sql = tool.kind, !tool.writes else {
+                    return DefinitionIssue(path: ["slots", name, "values_from"], field: "values_from", problem: "'\(source)' is not a read-only SQL tool", suggestion: "point values_from at a SELECT that lists the values")
+                }
+            }
+            if slot.type == .choice, slot.values.isEmpty {
+                return DefinitionIssue(path: ["slots", name, "type"], field: "values", problem: "a choice slot needs values", suggestion: "add 'values: [a, b]' to the slot")
+            }
+        }
+        for (i, intent) in agent.intents.enumerated() {
+            if agent.flow[intent.name] == nil {
+                return DefinitionIssue(path: ["intents", String(i), "name"], field: "name", problem: "intent '\(intent.name)' has no flow", suggestion: "add 'flow: \(intent.name):' with its steps")
+            }
+            for (j, slot) in intent.slots.enumerated() where agent.slots[slot] == nil {
+                return unknownSlot(slot, path: ["intents", String(i), "slots", String(j)], agent: agent)
+            }
+        }
+        for (i, rule) in agent.policies.approvals.enumerated() where agent.tools[rule.tool] == nil {
+            return unknownTool(rule.tool, path: ["policies", "approvals", String(i), "tool"], agent: agent)
+        }
+        for block in agent.flow.keys.sorted() {
+            if let issue = checkFlow(block, agent: agent) { return issue }
+        }
+        for name in agent.tools.keys.sorted() {
+            guard let tool = agent.tools[name], case .sql(let spec) = tool.kind else { continue }
+            for placeholder in spec.placeholders where tool.parameters[placeholder] == nil && !tool.parameters.isEmpty {
+                return DefinitionIssue(path: ["tools", name, "sql"], field: "sql", problem: "placeholder ':\(placeholder)' is not a declared parameter", suggestion: "add '\(placeholder)' under the tool's parameters")
+            }
+        }
+        return nil
+    }
+
+    private static func checkFlow(_ block: String, agent: AgentDefinition) -> DefinitionIssue? {
+        guard let steps = agent.flow[block] else { return nil }
+        var confirmed = false
+        for (i, step) in steps.enumerated() {
+            let path = ["flow", block, String(i)]
+            switch step.action {
+            case .ask(let slot):
+                if agent.slots[slot] == nil { return unknownSlot(slot, path: path + ["ask"], agent: agent) }
+            case .include(let inner):
+                if agent.flow[inner] == nil {
+                    return DefinitionIssue(path: path + ["include"], field: "include", problem: "no flow block named '\(inner)'", suggestion: "define 'flow: \(inner):' or fix the name")
+                }
+                if inner == block { return DefinitionIssue(path: path + ["include"], field: "include", problem: "a block cannot include itself") }
+            case .confirm:
+                confirmed = true
+            case .call(let toolName):
+                guard let tool = agent.tools[toolName] else { return unknownTool(toolName, path: path + ["call"], agent: agent) }
+                if tool.writes, !confirmed {
+                    return DefinitionIssue(path: path + ["call"], field: "call", problem: "'\(toolName)' writes, but no confirm step comes before it", suggestion: "add a 'confirm:' step before this call")
+                }
+                let needed: [String]
+                if case .sql(let spec) = tool.kind { needed = spec.placeholders } else { needed = tool.parameters.keys.sorted() }
+                for parameter in needed where step.arguments[parameter] == nil {
+                    return DefinitionIssue(path: path + ["call"], field: "with", problem: "the call to '\(toolName)' does not pass '\(parameter)'", suggestion: "add 'with: {\(parameter): \"{slot}\"}'")
+                }
+                if tool.writes { confirmed = false }
+            case .say:
+                break
+            }
+        }
+        return nil
+    }
+
+    private static func unknownTool(_ name: String, path: [String], agent: AgentDefinition) -> DefinitionIssue {
+        DefinitionIssue(path: path, field: path.last ?? "tool", problem: "unknown tool '\(name)'", suggestion: suggestion(name, among: Array(agent.tools.keys), kind: "tools"))
+    }
+
+    private static func unknownSlot(_ name: String, path: [String], agent: AgentDefinition) -> DefinitionIssue {
+        DefinitionIssue(path: path, field: path.last ?? "slot", problem: "unknown slot '\(name)'", suggestion: suggestion(name, among: Array(agent.slots.keys), kind: "slots"))
+    }
+
+    private static func suggestion(_ name: String, among known: [String], kind: String) -> String {
+        let sorted = known.sorted()
+        if let nearest = sorted.min(by: { editDistance($0, name) < editDistance($1, name) }), editDistance(nearest, name) <= 3 {
+            return "did you mean '\(nearest)'? declared \(kind): \(sorted.joined(separator: ", "))"
+        }
+        return "declare it under '\(kind):' (declared: \(sorted.joined(separator: ", ")))"
+    }
+}

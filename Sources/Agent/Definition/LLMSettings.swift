@@ -1,0 +1,35 @@
+/// An OpenAI-compatible chat-completions server to use as the brain (with the intent engine as fallback).
+public struct LLMSettings: Sendable, Equatable, Decodable {
+    /// Base URL, e.g. `http://127.0.0.1:8080/v1`; `/chat/completions` is appended.
+    public var url: String
+    public var model: String
+    /// The environment variable holding the API key, if the server needs one.
+    public var apiKeyEnv: String?
+    public var timeout: Double
+    public var stream: Bool
+    public var temperature: Double
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case url, model, timeout, stream, temperature
+        case apiKeyEnv = "api_key_env"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        url = try c.decode(String.self, forKey: .url)
+        model = try c.decode(String.self, forKey: .model)
+        apiKeyEnv = try c.decodeIfPresent(String.self, forKey: .apiKeyEnv)
+        timeout = try c.decodeIfPresent(Double.self, forKey: .timeout) ?? 20
+        stream = try c.decodeIfPresent(Bool.self, forKey: .stream) ?? true
+        temperature = try c.decodeIfPresent(Double.self, forKey: .temperature) ?? 0
+    }
+
+    public init(url: String, model: String, apiKeyEnv: String? = nil, timeout: Double = 20, stream: Bool = true, temperature: Double = 0) {
+        self.url = url
+        self.model = model
+        self.apiKeyEnv = apiKeyEnv
+        self.timeout = timeout
+        self.stream = stream
+        self.temperature = temperature
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// A coding key for any string or index, used to see every key a YAML mapping really has.
+struct AnyCodingKey: CodingKey, Hashable {
+    var stringValue: String
+    var intValue: Int?
+    init(stringValue: String) { self.stringValue = stringValue; intValue = nil }
+    init(intValue: Int) { stringValue = String(intValue); self.intValue = intValue }
+}
+
+/// A problem found while decoding or checking an agent file, located by its path of keys.
+///
+/// `AgentLoader` turns the path into a line and column; decoding code only knows the path.
+struct DefinitionIssue: Error {
+    var path: [String]
+    var field: String
+    var problem: String
+    var suggestion: String?
+    /// Point at the key itself rather than its value (unknown keys).
+    var atKey: Bool = false
+}
+
+extension Decoder {
+    /// A keyed container that rejects keys the type does not declare, naming the closest one.
+    func strictContainer<K: CodingKey & CaseIterable>(keyedBy type: K.Type) throws -> KeyedDecodingContainer<K> {
+        let known = K.allCases.map(\.stringValue)
+        let raw = try container(keyedBy: AnyCodingKey.self)
+        for key in raw.allKeys where !known.contains(key.stringValue) {
+            let nearest = known.min { editDistance($0, key.stringValue) < editDistance($1, key.stringValue) }
+            var hint = "allowed keys here: " + known.joined(separator: ", ")
+            if let nearest, editDistance(nearest, key.stringValue) <= max(2, key.stringValue.count / 3) {
+                hint = "did you mean '\(nearest)'? " + hint
+            }
+            throw DefinitionIssue(
+                path: codingPath.map(\.stringValue) + [key.stringValue],
+                field: key.stringValue,
+                problem: "unknown key '\(key.stringValue)'",
+                suggestion: hint,
+                atKey: true
+            )
+        }
+        return try container(keyedBy: type)
+    }
+}
+
+/// Levenshtein distance, for "did you mean" suggestions.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+        var current = [i] + [Int](repeating: 0, count: b.count)
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,92 @@
+import Foundation
+
+/// Ranks intents by how much of an example phrase an utterance covers, weighting rare words more.
+///
+/// Scores are in 0…1 and deterministic. Words no example uses (names, dates) neither help nor hurt,
+/// so "book me in for next Tuesday please" scores like "book an appointment".
+struct IntentClassifier: Sendable {
+    struct Match: Sendable, Equatable {
+        var intent: String
+        var score: Double
+    }
+
+    static let human = "_human"
+    static let repeatThat = "_repeat"
+    static let goodbye = "_goodbye"
+
+    private var examples: [(intent: String, words: Set<String>)] = []
+    private var weights: [String: Double] = [:]
+
+    init(intents: [IntentDefinition]) {
+        var all: [(String, [String])] = intents.map { ($0.name, $0.examples) }
+        all.append((IntentClassifier.human, BuiltinPhrases.human))
+        all.append((IntentClassifier.repeatThat, BuiltinPhrases.repeatThat))
+        all.append((IntentClassifier.goodbye, BuiltinPhrases.goodbye))
+        var documentFrequency: [String: Set<String>] = [:]
+        for (intent, phrases) in all {
+            for phrase in phrases {
+                let words = IntentClassifier.words(phrase)
+                guard !words.isEmpty else { continue }
+                examples.append((intent, words))
+                for w in words { documentFrequency[w, default: []].insert(intent) }
+            }
+        }
+        let n = Double(all.count)
+        for (word, intentsUsing) in documentFrequency {
+            weights[word] = log(1 + n / Double(intentsUsing.count))
+        }
+    }
+
+    /// Content words, lightly stemmed, with synonyms folded together.
+    static func words(_ text: String) -> Set<String> {
+        Set(SpokenText.tokens(text).compactMap { token -> String? in
+            guard !stopWords.contains(token), token.rangeOfCharacter(from: .decimalDigits) == nil else { return nil }
+            let folded = synonyms[token] ?? token
+            return stem(folded)
+        })
+    }
+
+    static func stem(_ w: String) -> String {
+        for suffix in ["ing", "ed", "es", "s"] where w.count > suffix.count + 3 && w.hasSuffix(suffix) {
+            return String(w.dropLast(suffix.count))
+        }
+        return w
+    }
+
+    static let stopWords: Set<String> = [
+        "i", "a", "an", "the", "to", "my", "me", "is", "it", "for", "on", "at", "of", "please", "can", "could",
+        "would", "like", "want", "you", "we", "do", "in", "and", "um", "uh", "just", "some", "this", "that", "be",
+        "with", "your", "hi", "hello", "i'd", "i'm", "am", "are", "was", "there", "so", "well", "hey", "need",
+        "id", "if", "possible", "maybe", "know", "get", "have", "thanks", "thank", "okay", "ok", "oh", "no", "yes",
+    ]
+
+    static let synonyms: [String: String] = [
+        "appt": "appointment", "appointments": "appointment", "booking": "book", "schedule": "book",
+        "move": "reschedule", "rebook": "reschedule", "postpone": "reschedule", "shift": "reschedule",
+        "person": "human", "someone": "human", "somebody": "human", "operator": "human", "representative": "human",
+        "agent": "human", "receptionist": "human", "staff": "human", "people": "human",
+        "parcel": "order", "package": "order", "delivered": "delivery", "arrive": "delivery", "arriving": "delivery",
+        "refund": "return", "hours": "open", "opening": "open", "close": "open", "closing": "open",
+    ]
+
+    /// Intents ranked by score, best first.
+    func rank(_ utterance: String) -> [Match] {
+        let said = IntentClassifier.words(utterance)
+        let known = said.filter { weights[$0] != nil }
+        guard !known.isEmpty else { return [] }
+        let saidWeight = known.reduce(0) { $0 + (weights[$1] ?? 0) }
+        var best: [String: Double] = [:]
+        for example in examples {
+            let shared = known.intersection(example.words)
+            guard !shared.isEmpty else { continue }
+            let sharedWeight = shared.reduce(0) { $0 + (weights[$1] ?? 0) }
+            let exampleWeight = example.words.reduce(0) { $0 + (weights[$1] ?? 0) }
+            let coverage = sharedWeight / exampleWeight
+            let precision = sharedWeight / saidWeight
+            let score = 0.6 * coverage + 0.4 * precision
+            if score > best[example.intent] ?? 0 { best[example.intent] = score }
+        }
+        return best.map { Match(intent: $0.key, score: ($0.value * 1000).rounded() / 1000) }
+            .sorted { ($0.score, $1.intent) > ($1.score, $0.intent) }
+    }
+}

@@ -1,0 +1,495 @@
+import Foundation
+import RingsideCore
+
+/// The embedded brain: recognises intents from example phrases, fills slots over several turns,
+/// confirms before writes, calls tools through the tool layer, and hands over to a human when
+/// asked or after repeated misunderstandings. Deterministic: the same words give the same turn.
+public actor IntentEngine: Brain {
+    /// What the engine is waiting for from the caller.
+    enum Pending: Equatable {
+        case nothing
+        case slot(String)
+        case confirmation(Int)
+    }
+
+    /// A flow step with its position and whether it came from a shared (`include`d) block.
+    struct PlannedStep {
+        var step: FlowStep
+        var shared: Bool
+    }
+
+    private let agent: AgentDefinition
+    private let tools: ToolLayer
+    private let tracer: CallTracer
+    private let today: CalendarDay
+    private let classifier: IntentClassifier
+    private let extractor: SlotExtractor
+
+    private var callerID: String?
+    private var activeIntent: String?
+    private var steps: [PlannedStep] = []
+    private var slots: [String: SlotValue] = [:]
+    private var fillOrder: [String] = []
+    private var bindings: [String: JSONValue] = [:]
+    private var done: Set<Int> = []
+    private var confirmed: Set<Int> = []
+    private var pending: Pending = .nothing
+    private var misunderstandings = 0
+    private var lastReply: [String] = []
+    private var lastExpectation: RecognitionExpectation = .open
+    private var actions: [String] = []
+    private var escalated: Handoff?
+    private var toolCallsThisTurn: [ToolCallTrace] = []
+    /// Lines a human operator said during a takeover, kept as context for the handoff summary.
+    private var operatorLines: [String] = []
+
+    public init(agent: AgentDefinition, tools: ToolLayer, tracer: CallTracer, today: CalendarDay) {
+        self.agent = agent
+        self.tools = tools
+        self.tracer = tracer
+        self.today = today
+        classifier = IntentClassifier(intents: agent.intents)
+        extractor = SlotExtractor(today: today)
+    }
+
+    /// What the engine has done so far ("find_patient", "book_slot …"), for memory and handoffs.
+    public var completedActions: [String] { actions }
+
+    /// The best intent for an utterance and its confidence, without acting on it (hybrid routing).
+    public func classify(_ text: String) -> (intent: String?, confidence: Double) {
+        guard let top = classifier.rank(text).first else { return (nil, 0) }
+        return (top.intent, top.score)
+    }
+
+    /// True while a flow is mid-way (a slot asked, a confirmation pending): the engine should answer.
+    public var isInFlow: Bool { activeIntent != nil && pending != .nothing }
+
+    public func note(_ note: ContextNote) async {
+        switch note {
+        case .partiallyHeard(_, let heard):
+            // Only what was heard counts as said: a repeat plays the heard part again plus the rest.
+            if heard.isEmpty { lastReply = lastReply.isEmpty ? [] : lastReply }
+        case .operatorSaid(let line):
+            operatorLines.append(line)
+        case .callerSaidToOperator:
+            break
+        case .handedBack:
+            escalated = nil
+            misunderstandings = 0
+        }
+    }
+
+    public func respond(to input: CallerInput) async -> BrainTurn {
+        toolCallsThisTurn = []
+        switch input {
+        case .callStarted(let id):
+            callerID = id
+            let sentences = SentenceSplitter.split(agent.disclosure) + SentenceSplitter.split(agent.greeting)
+            return finish(sentences, expects: .open, intent: nil, confidence: 1, path: "intent-engine: greeting with disclosure")
+        case .utterance(let text, _):
+            return await hear(text)
+        }
+    }
+
+    // MARK: - One caller turn
+
+    private func hear(_ text: String) async -> BrainTurn {
+        if let handoff = escalated {
+            return finish(["Please hold while I transfer you."], expects: .open, intent: handoff.intent, confidence: 1, path: "intent-engine: already transferring", handoff: handoff)
+        }
+        let ranking = classifier.rank(text)
+        let top = ranking.first
+        let words = SpokenText.tokens(text)
+
+        if wantsHuman(words, top: top) {
+            return await escalate(reason: "the caller asked for a human", say: [], confidence: top?.score ?? 1)
+        }
+        if let top, top.intent == IntentClassifier.repeatThat, top.score >= 0.5, words.count <= 6 {
+            let reply = lastReply.isEmpty ? SentenceSplitter.split(agent.greeting) : lastReply
+            return finish(reply, expects: lastExpectation, intent: activeIntent, confidence: top.score, path: "intent-engine: repeat requested (\(format(top.score)))")
+        }
+
+        switch pending {
+        case .confirmation(let index):
+            return await answerConfirmation(text, index: index, top: top)
+        case .slot(let name):
+            return await answerSlot(text, slot: name, top: top)
+        case .nothing:
+            if let top, top.intent == IntentClassifier.goodbye, top.score >= agent.policies.confidenceThreshold {
+                return goodbye(confidence: top.score)
+            }
+            guard let top, !top.intent.hasPrefix("_"), top.score >= agent.policies.confidenceThreshold else {
+                return await notUnderstood(reason: top.map { "best intent \($0.intent) at \(format($0.score)) < \(format(agent.policies.confidenceThreshold))" } ?? "no intent matched", retry: menuSentence())
+            }
+            start(intent: top.intent)
+            fillOpportunistically(text, expectedSlot: nil)
+            return await runFlow(prefix: [], confidence: top.score, why: "intent \(top.intent) at \(format(top.score)) ≥ \(format(agent.policies.confidenceThreshold))")
+        }
+    }
+
+    private func wantsHuman(_ words: [String], top: IntentClassifier.Match?) -> Bool {
+        if let top, top.intent == IntentClassifier.human, top.score >= 0.5 { return true }
+        let cues: Set<String> = ["human", "person", "operator", "representative", "receptionist", "somebody", "someone"]
+        let verbs: Set<String> = ["speak", "talk", "transfer", "put", "connect", "get"]
+        return words.contains { cues.contains($0) } && words.contains { verbs.contains($0) }
+    }
+
+    private func answerConfirmation(_ text: String, index: Int, top: IntentClassifier.Match?) async -> BrainTurn {
+        if applyCorrections(text) {
+            return await runFlow(prefix: ["Okay, let me correct that."], confidence: 1, why: "correction during confirmation")
+        }
+        guard let yes = YesNo.parse(text) else {
+            if let switched = await switchIntentIfClear(text, top: top) { return switched }
+            let question = confirmationText(index)
+            return await notUnderstood(reason: "expected yes or no", retry: ["Sorry, was that a yes or a no?", question])
+        }
+        misunderstandings = 0
+        if yes {
+            confirmed.insert(index)
+            return await runFlow(prefix: [], confidence: 1, why: "caller confirmed")
+        }
+        let outcome = steps[index].step.ifNo ?? FlowOutcome(say: "Okay, I haven't changed anything.", then: .end)
+        return await apply(outcome, prefix: [], confidence: 1, why: "caller declined the confirmation")
+    }
+
+    private func answerSlot(_ text: String, slot name: String, top: IntentClassifier.Match?) async -> BrainTurn {
+        let corrected = applyCorrections(text)
+        if let definition = agent.slots[name], let value = extractor.extract(definition, known: agent.knownValues[name] ?? [], from: text, expected: true) {
+            fill(name, value)
+            fillOpportunistically(text, expectedSlot: name)
+            misunderstandings = 0
+            return await runFlow(prefix: [], confidence: 1, why: "slot \(name) filled")
+        }
+        if corrected {
+            return await runFlow(prefix: ["Okay, let me correct that."], confidence: 1, why: "correction")
+        }
+        if let switched = await switchIntentIfClear(text, top: top) { return switched }
+        if let top, top.intent == IntentClassifier.goodbye, top.score >= 0.6 { return goodbye(confidence: top.score) }
+        let prompt = promptText(for: name)
+        let hint = agent.slots[name].map(hintSentence) ?? "Sorry, I didn't catch that."
+        return await notUnderstood(reason: "no \(agent.slots[name]?.type.rawValue ?? "value") heard for \(name)", retry: [hint, prompt])
+    }
+
+    /// Mid-flow, the caller clearly asked for something else: start that instead.
+    private func switchIntentIfClear(_ text: String, top: IntentClassifier.Match?) async -> BrainTurn? {
+        guard let top, !top.intent.hasPrefix("_"), top.intent != activeIntent, top.score >= max(0.6, agent.policies.confidenceThreshold) else { return nil }
+        keepSharedState()
+        start(intent: top.intent)
+        fillOpportunistically(text, expectedSlot: nil)
+        return await runFlow(prefix: [], confidence: top.score, why: "switched to \(top.intent) at \(format(top.score))")
+    }
+
+    // MARK: - Slots and corrections
+
+    private func fill(_ name: String, _ value: SlotValue) {
+        let changed = slots[name] != nil && slots[name] != value
+        slots[name] = value
+        fillOrder.removeAll { $0 == name }
+        fillOrder.append(name)
+        if agent.slots[name]?.sensitive == true {
+            tracer.redactor.addSecret(value.value)
+            tracer.redactor.addSecret(value.spoken)
+        }
+        if changed { invalidate(dependingOn: name) }
+    }
+
+    /// Fills empty slots the flow will need from whatever the caller volunteered.
+    private func fillOpportunistically(_ text: String, expectedSlot: String?) {
+        var wanted: [String] = []
+        if let intent = activeIntent, let declared = agent.intents.first(where: { $0.name == intent })?.slots { wanted += declared }
+        for planned in steps { if case .ask(let s) = planned.step.action, !wanted.contains(s) { wanted.append(s) } }
+        for name in wanted where name != expectedSlot && slots[name] == nil {
+            guard let definition = agent.slots[name], definition.type != .text, definition.type != .yesNo else { continue }
+            // Two slots of one type (date of birth, appointment day) would both grab the same words.
+            if let expectedSlot, agent.slots[expectedSlot]?.type == definition.type { continue }
+            guard let value = extractor.extract(definition, known: agent.knownValues[name] ?? [], from: text, expected: false) else { continue }
+            // Unasked dates: a birth date lies in the past, an appointment day in the future.
+            if definition.type == .date, let day = CalendarDay(iso: value.value), definition.sensitive != (day < today) { continue }
+            fill(name, value)
+        }
+    }
+
+    /// "No, I said Wednesday", "actually make that four": replaces an earlier answer.
+    private func applyCorrections(_ text: String) -> Bool {
+        let words = SpokenText.tokens(text)
+        let joined = " " + words.joined(separator: " ") + " "
+        let cues = [" i said ", " i meant ", " actually ", " instead ", " make that ", " change that ", " not ", " sorry ", " correction ", " rather "]
+        let cued = words.first == "no" || cues.contains { joined.contains($0) }
+        guard cued else { return false }
+        for name in fillOrder.reversed() {
+            guard let definition = agent.slots[name], definition.type != .yesNo, definition.type != .text else { continue }
+            let latest = name == fillOrder.last
+            guard let value = extractor.extract(definition, known: agent.knownValues[name] ?? [], from: text, expected: latest),
+                  value != slots[name] else { continue }
+            fill(name, value)
+            return true
+        }
+        return false
+    }
+
+    /// Forgets confirmations and tool results that used `name`, and what depended on those.
+    private func invalidate(dependingOn name: String) {
+        var changed: Set<String> = [name]
+        var grew = true
+        while grew {
+            grew = false
+            for (i, planned) in steps.enumerated() {
+                let refs: Set<String>
+                switch planned.step.action {
+                case .confirm(let text): refs = Template.references(text)
+                case .call: refs = Set(planned.step.arguments.values.flatMap(Template.references))
+                default: continue
+                }
+                guard !refs.isDisjoint(with: changed) else { continue }
+                confirmed.remove(i)
+                if done.remove(i) != nil { grew = true }
+                if let bound = planned.step.bindAs, bindings.removeValue(forKey: bound) != nil || !changed.contains(bound) {
+                    if changed.insert(bound).inserted { grew = true }
+                }
+            }
+        }
+    }
+
+    // MARK: - Flow
+
+    private func start(intent: String) {
+        activeIntent = intent
+        steps = plan(intent)
+        done = []
+        confirmed = []
+        pending = .nothing
+        // A shared block's results (the identified patient) stay valid across requests.
+        for (i, planned) in steps.enumerated() where planned.shared {
+            if let bound = planned.step.bindAs, bindings[bound] != nil { done.insert(i) }
+        }
+    }
+
+    private func plan(_ block: String, shared: Bool = false, depth: Int = 0) -> [PlannedStep] {
+        guard depth < 8, let list = agent.flow[block] else { return [] }
+        return list.flatMap { step -> [PlannedStep] in
+            if case .include(let inner) = step.action { return plan(inner, shared: true, depth: depth + 1) }
+            return [PlannedStep(step: step, shared: shared)]
+        }
+    }
+
+    /// Keeps only what shared blocks established (identity), for the next request.
+    private func keepSharedState() {
+        var keepSlots = Set<String>(), keepBindings = Set<String>()
+        for planned in steps where planned.shared {
+            if case .ask(let s) = planned.step.action { keepSlots.insert(s) }
+            if let b = planned.step.bindAs { keepBindings.insert(b) }
+        }
+        slots = slots.filter { keepSlots.contains($0.key) }
+        fillOrder = fillOrder.filter { keepSlots.contains($0) }
+        bindings = bindings.filter { keepBindings.contains($0.key) }
+        activeIntent = nil
+        steps = []
+        pending = .nothing
+    }
+
+    private func runFlow(prefix: [String], confidence: Double, why: String) async -> BrainTurn {
+        var said = prefix
+        var index = 0
+        var guardCount = 0
+        while index < steps.count, guardCount < 200 {
+            guardCount += 1
+            let planned = steps[index]
+            let step = planned.step
+            switch step.action {
+            case .ask(let name):
+                if slots[name] != nil { index += 1; continue }
+                pending = .slot(name)
+                said += SentenceSplitter.split(promptText(for: name, override: step.prompt))
+                return finish(said, expects: expectation(for: name), intent: activeIntent, confidence: confidence, path: "intent-engine: \(why)")
+            case .say(let text):
+                if done.contains(index) { index += 1; continue }
+                done.insert(index)
+                said += SentenceSplitter.split(render(text))
+                switch step.then {
+                case .end?: return endRequest(said, confidence: confidence, why: why)
+                case .escalate?: return await escalate(reason: "the flow hands this request to a human", say: said, confidence: confidence)
+                case .hangup?: return goodbye(confidence: confidence, prefix: said)
+                case .retry?, nil: index += 1
+                }
+            case .confirm:
+                if confirmed.contains(index) { index += 1; continue }
+                pending = .confirmation(index)
+                said.append(confirmationText(index))
+                return finish(said, expects: .yesNo, intent: activeIntent, confidence: confidence, path: "intent-engine: \(why)")
+            case .include:
+                index += 1
+            case .call(let toolName):
+                if done.contains(index) { index += 1; continue }
+                var arguments: [String: JSONValue] = [:]
+                let template = Template(slots: slots, bindings: bindings, extra: extras())
+                for (key, text) in step.arguments.sorted(by: { $0.key < $1.key }) {
+                    arguments[key] = typedArgument(template.render(text, spoken: false), tool: toolName, parameter: key)
+                }
+                let outcome = await tools.invoke(toolName, arguments: .object(arguments))
+                record(toolName, arguments: .object(arguments), outcome: outcome)
+                switch outcome {
+                case .success(let value):
+                    if ToolResults.isEmpty(value) {
+                        let outcome = step.ifEmpty ?? FlowOutcome(say: "Sorry, I couldn't find that.", then: .end)
+                        let turn = await apply(outcome, prefix: said, confidence: confidence, why: "\(toolName) found nothing")
+                        return turn
+                    }
+                    done.insert(index)
+                    if let bound = step.bindAs { bindings[bound] = value }
+                    if agent.tools[toolName]?.writes == true { actions.append("\(toolName) \(tracer.redactor.redact(JSONValue.object(arguments).jsonText))") }
+                    if let after = step.sayAfter { said += SentenceSplitter.split(render(after)) }
+                    index += 1
+                case .failed(_, let fallback, _):
+                    said += SentenceSplitter.split(fallback)
+                    return await escalate(reason: "\(toolName) failed after every attempt", say: said, confidence: confidence)
+                case .denied(let decision):
+                    let why = decision == .timedOut ? "the approval timed out" : "the approval was denied"
+                    let outcome = step.ifDenied ?? FlowOutcome(say: decision == .timedOut
+                        ? "I couldn't get that approved in time, so nothing has been changed."
+                        : "I'm sorry, that wasn't approved, so nothing has been changed.", then: .end)
+                    return await apply(outcome, prefix: said, confidence: confidence, why: "\(toolName): \(why)")
+                }
+            }
+        }
+        return endRequest(said, confidence: confidence, why: why)
+    }
+
+    private func apply(_ outcome: FlowOutcome, prefix: [String], confidence: Double, why: String) async -> BrainTurn {
+        var said = prefix
+        if let say = outcome.say { said += SentenceSplitter.split(render(say)) }
+        for name in outcome.clear {
+            slots.removeValue(forKey: name)
+            fillOrder.removeAll { $0 == name }
+            invalidate(dependingOn: name)
+        }
+        switch outcome.then {
+        case .end: return endRequest(said, confidence: confidence, why: why)
+        case .retry:
+            pending = .nothing
+            return await runFlow(prefix: said, confidence: confidence, why: why)
+        case .escalate: return await escalate(reason: why, say: said, confidence: confidence)
+        case .hangup: return goodbye(confidence: confidence, prefix: said)
+        }
+    }
+
+    private func endRequest(_ said: [String], confidence: Double, why: String) -> BrainTurn {
+        let intent = activeIntent
+        keepSharedState()
+        misunderstandings = 0
+        return finish(said + ["Is there anything else I can help you with?"], expects: .open, intent: intent, confidence: confidence, path: "intent-engine: \(why); request finished")
+    }
+
+    private func goodbye(confidence: Double, prefix: [String] = []) -> BrainTurn {
+        let intent = activeIntent
+        keepSharedState()
+        return finish(prefix + ["Thank you for calling \(agent.name). Goodbye!"], expects: .open, intent: intent ?? IntentClassifier.goodbye, confidence: confidence, path: "intent-engine: goodbye", hangUp: true)
+    }
+
+    private func notUnderstood(reason: String, retry: [String]) async -> BrainTurn {
+        misunderstandings += 1
+        if misunderstandings > agent.policies.maxMisunderstandings {
+            return await escalate(reason: "\(misunderstandings) misunderstandings in a row (\(reason))", say: [], confidence: 0)
+        }
+        let expects: RecognitionExpectation
+        switch pending {
+        case .slot(let name): expects = expectation(for: name)
+        case .confirmation: expects = .yesNo
+        case .nothing: expects = .open
+        }
+        return finish(retry, expects: expects, intent: activeIntent, confidence: 0, path: "intent-engine: not understood (\(reason)), misunderstanding \(misunderstandings) of \(agent.policies.maxMisunderstandings)")
+    }
+
+    private func escalate(reason: String, say: [String], confidence: Double) async -> BrainTurn {
+        let handoff = Handoff(
+            reason: reason, callerID: callerID, intent: activeIntent,
+            slots: slots.mapValues { tracer.redactor.redact($0.value) },
+            done: actions + operatorLines.map { "operator said: \($0)" },
+            target: agent.escalation.target
+        )
+        escalated = handoff
+        tracer.emit(.escalated(summary: handoff.summary, target: handoff.target), stage: .policy)
+        let said = say + SentenceSplitter.split(agent.escalation.say)
+        return finish(said, expects: .open, intent: activeIntent, confidence: confidence, path: "intent-engine: escalation (\(reason))", handoff: handoff)
+    }
+
+    private func finish(_ sentences: [String], expects: RecognitionExpectation, intent: String?, confidence: Double, path: String, handoff: Handoff? = nil, hangUp: Bool = false) -> BrainTurn {
+        lastReply = sentences
+        lastExpectation = expects
+        return BrainTurn(sentences: sentences, toolCalls: toolCallsThisTurn, expects: expects, intent: intent, confidence: confidence, path: path, handoff: handoff, hangUp: hangUp)
+    }
+
+    // MARK: - Helpers
+
+    private func record(_ tool: String, arguments: JSONValue, outcome: ToolOutcome) {
+        let result: String
+        switch outcome {
+        case .success(let value): result = value.jsonText
+        case .failed(let error, _, let attempts): result = "failed after \(attempts) attempt(s): \(error)"
+        case .denied(let decision): result = "not approved (\(decision == .timedOut ? "timed out" : "denied"))"
+        }
+        toolCallsThisTurn.append(ToolCallTrace(invocation: "\(tracer.callID)-turn\(tracer.turn)", tool: tool, arguments: tracer.redactor.redact(arguments.jsonText), result: tracer.redactor.redact(result)))
+    }
+
+    private func typedArgument(_ text: String, tool: String, parameter: String) -> JSONValue {
+        let type = agent.tools[tool]?.parameters[parameter]?.type ?? "string"
+        if type == "number" || type == "integer", let n = Double(text) { return .number(n) }
+        if type == "boolean" { return .bool(text == "true" || text == "yes") }
+        return .string(text)
+    }
+
+    private func extras() -> [String: String] {
+        ["caller_id": callerID ?? "", "agent": agent.name, "today": today.iso]
+    }
+
+    private func render(_ text: String) -> String {
+        Template(slots: slots, bindings: bindings, extra: extras()).render(text, spoken: true)
+    }
+
+    private func promptText(for slot: String, override: String? = nil) -> String {
+        if let override { return render(override) }
+        if case .slot(let name)? = Optional(pending), name == slot, let prompt = currentAskPrompt(slot) { return render(prompt) }
+        return render(agent.slots[slot]?.prompt ?? "Could you tell me the \(slot)?")
+    }
+
+    private func currentAskPrompt(_ slot: String) -> String? {
+        for planned in steps { if case .ask(let s) = planned.step.action, s == slot, let p = planned.step.prompt { return p } }
+        return nil
+    }
+
+    private func confirmationText(_ index: Int) -> String {
+        guard index < steps.count, case .confirm(let text) = steps[index].step.action else { return "Is that right?" }
+        return render(text)
+    }
+
+    private func hintSentence(_ slot: SlotDefinition) -> String {
+        switch slot.type {
+        case .date: return "Sorry, I didn't catch the date."
+        case .time: return "Sorry, I didn't catch the time."
+        case .digits: return slot.length.map { "Sorry, that should be \($0) digits." } ?? "Sorry, I didn't catch the number."
+        case .name: return "Sorry, I didn't catch the name."
+        default: return "Sorry, I didn't catch that."
+        }
+    }
+
+    private func expectation(for slot: String) -> RecognitionExpectation {
+        guard let definition = agent.slots[slot] else { return .open }
+        switch definition.type {
+        case .date: return .date
+        case .time: return .time
+        case .digits: return .digits(count: definition.length)
+        case .number: return .number
+        case .yesNo: return .yesNo
+        case .name, .choice:
+            let values = definition.values + (agent.knownValues[slot] ?? [])
+            return values.isEmpty ? .open : .oneOf(values)
+        case .text: return .open
+        }
+    }
+
+    private func menuSentence() -> [String] {
+        let names = agent.intents.map { $0.description }
+        return ["Sorry, I didn't understand that.", "I can help with " + Template.spokenList(names) + ". What would you like to do?"]
+    }
+
+    private func format(_ x: Double) -> String { String(format: "%.2f", x) }
+}

@@ -1,0 +1,57 @@
+/// Pulls slot values of each type out of a caller's words. Deterministic: same words, same values.
+struct SlotExtractor: Sendable {
+    var today: CalendarDay
+
+    /// `expected` is true when the agent just asked for this slot, which lets looser forms count
+    /// (a bare "three" as a time, a whole reply as a name or an address).
+    func extract(_ slot: SlotDefinition, known: [String], from text: String, expected: Bool) -> SlotValue? {
+        switch slot.type {
+        case .date:
+            guard let day = SpokenDate.parse(text, today: today) else { return nil }
+            return SlotValue(value: day.iso, spoken: slot.sensitive || day.year != today.year && day < today ? day.spoken(withYear: true) : day.spoken())
+        case .time:
+            guard let time = SpokenTime.parse(text, expected: expected) else { return nil }
+            return SlotValue(value: time, spoken: SpokenTime.spoken(time))
+        case .digits:
+            guard expected || slot.length != nil, let digits = SpokenDigits.parse(text) else { return nil }
+            if let length = slot.length, digits.count != length { return nil }
+            return SlotValue(value: digits, spoken: digits.map(String.init).joined(separator: " "))
+        case .number:
+            let t = SpokenText.tokens(text)
+            for i in t.indices {
+                if let n = SpokenText.number(t, at: i) { return SlotValue(value: String(n.value), spoken: String(n.value)) }
+            }
+            return nil
+        case .yesNo:
+            guard let answer = YesNo.parse(text) else { return nil }
+            return SlotValue(value: answer ? "yes" : "no", spoken: answer ? "yes" : "no")
+        case .name:
+            if let match = NameMatcher.best(in: text, among: known + slot.values) { return SlotValue(value: match, spoken: match) }
+            guard known.isEmpty, slot.values.isEmpty, let free = NameMatcher.freeName(text, expected: expected) else { return nil }
+            return SlotValue(value: free, spoken: free)
+        case .choice:
+            guard let match = NameMatcher.best(in: text, among: slot.values) else { return nil }
+            return SlotValue(value: match, spoken: match)
+        case .text:
+            guard expected else { return nil }
+            let cleaned = FreeText.strip(text)
+            return cleaned.isEmpty ? nil : SlotValue(value: cleaned, spoken: cleaned)
+        }
+    }
+}
+
+/// Yes and no in their everyday spoken forms.
+enum YesNo {
+    static func parse(_ text: String) -> Bool? {
+        let t = SpokenText.tokens(text)
+        let joined = " " + t.joined(separator: " ") + " "
+        let negatives = [" no ", " nope ", " nah ", " don't ", " do not ", " not ", " negative ", " wrong ", " cancel that "]
+        let positives = [" yes ", " yeah ", " yep ", " yup ", " sure ", " correct ", " right ", " please do ", " go ahead ", " absolutely ", " ok ", " okay ", " fine ", " perfect ", " great ", " do it "]
+        let isNo = negatives.contains { joined.contains($0) }
+        let isYes = positives.contains { joined.contains($0) }
+        if isNo, !isYes { return false }
+        if isYes, !isNo { return true }
+        if isYes, isNo { return t.first.map { ["no", "nope", "nah"].contains($0) ? false : nil } ?? nil }
+        return nil
+    }
+}

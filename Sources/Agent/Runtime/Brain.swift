@@ -1,0 +1,95 @@
+import RingsideCore
+
+/// Decides what the agent says and does next. The intent engine is the embedded default;
+/// `LLMBrain` and `HybridBrain` plug in behind the same two calls.
+public protocol Brain: Sendable {
+    /// The agent's next turn for what the caller just did.
+    func respond(to input: CallerInput) async -> BrainTurn
+    /// Context that is not a caller turn: what of a reply was heard, a human's lines during takeover.
+    func note(_ note: ContextNote) async
+}
+
+/// What the caller did that the brain must answer.
+public enum CallerInput: Sendable, Equatable {
+    /// The call connected; `callerID` is the caller's number or SIP identity when known.
+    case callStarted(callerID: String?)
+    /// A final transcript of the caller's words.
+    case utterance(String, confidence: Double)
+}
+
+/// Things the brain should know that need no answer.
+public enum ContextNote: Sendable, Equatable {
+    /// The caller barged in: only `heard` of `reply` reached them.
+    case partiallyHeard(reply: String, heard: String)
+    /// During a takeover, the human operator said this to the caller.
+    case operatorSaid(String)
+    /// During a takeover, the caller said this to the human.
+    case callerSaidToOperator(String)
+    /// The human handed the call back to the agent.
+    case handedBack
+}
+
+/// One turn of the agent, as the session needs it.
+public struct BrainTurn: Sendable, Equatable {
+    /// The reply in sentence-sized pieces, ready for TTS one by one.
+    public var sentences: [String]
+    /// Tools called during this turn, with their (redacted) results.
+    public var toolCalls: [ToolCallTrace]
+    /// What the next caller utterance should be, for the recogniser.
+    public var expects: RecognitionExpectation
+    public var intent: String?
+    public var confidence: Double
+    /// Who answered and why ("intent-engine: confidence 0.82 ≥ 0.70").
+    public var path: String
+    /// Set when the call is being handed to a human.
+    public var handoff: Handoff?
+    /// The agent said goodbye; the session may hang up after playing the reply.
+    public var hangUp: Bool
+
+    public init(sentences: [String], toolCalls: [ToolCallTrace] = [], expects: RecognitionExpectation = .open, intent: String? = nil, confidence: Double = 0, path: String, handoff: Handoff? = nil, hangUp: Bool = false) {
+        self.sentences = sentences
+        self.toolCalls = toolCalls
+        self.expects = expects
+        self.intent = intent
+        self.confidence = confidence
+        self.path = path
+        self.handoff = handoff
+        self.hangUp = hangUp
+    }
+
+    /// The whole reply as one string.
+    public var text: String { sentences.joined(separator: " ") }
+}
+
+/// Everything a human taking over needs to know, without asking the caller again.
+public struct Handoff: Sendable, Equatable, Codable {
+    public var reason: String
+    public var callerID: String?
+    public var intent: String?
+    /// Slot values, redacted.
+    public var slots: [String: String]
+    /// What the agent already did, in order.
+    public var done: [String]
+    public var target: String
+
+    public init(reason: String, callerID: String?, intent: String?, slots: [String: String], done: [String], target: String) {
+        self.reason = reason
+        self.callerID = callerID
+        self.intent = intent
+        self.slots = slots
+        self.done = done
+        self.target = target
+    }
+
+    /// One paragraph for the operator's screen and the escalation event.
+    public var summary: String {
+        var parts = ["Reason: \(reason)."]
+        parts.append("Caller: \(callerID ?? "unknown").")
+        parts.append("Intent: \(intent ?? "none").")
+        if !slots.isEmpty {
+            parts.append("Details: " + slots.keys.sorted().map { "\($0)=\(slots[$0] ?? "")" }.joined(separator: ", ") + ".")
+        }
+        parts.append(done.isEmpty ? "Nothing done yet." : "Done: " + done.joined(separator: "; ") + ".")
+        return parts.joined(separator: " ")
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import GRDB
+import Logging
+import RingsideCore
+
+/// One call with an agent, as the session drives it: greeting, caller turns, barge-in, takeover and
+/// handback, approval decisions, and the end of the call.
+///
+/// Owns the brain, the tool layer, the approval desk, the audit log and caller memory for the call,
+/// and turns every step into `CallEvent`s through the tracer.
+public actor Conversation {
+    public let agent: AgentDefinition
+    public nonisolated let tracer: CallTracer
+    public nonisolated let approvals: ApprovalDesk
+    private let brain: any Brain
+    private let engine: IntentEngine
+    private let audit: AuditLog?
+    private let memory: CallerMemory?
+    private let logger: Logger
+    private var callerID: String?
+    private var inTakeover = false
+    private var ended = false
+    private let memoryDate: Date
+
+    public init(agent: AgentDefinition, database: DatabaseQueue?, options: ConversationOptions) throws(LocatedError) {
+        self.agent = agent
+        let redactor = Redactor(kinds: agent.policies.redact)
+        tracer = CallTracer(callID: options.callID, clock: options.clock, redactor: redactor, sink: options.sink)
+        approvals = ApprovalDesk(mode: options.approvalMode, timeoutSeconds: options.approvalTimeout ?? agent.policies.approvalTimeout, clock: options.clock, asker: options.asker)
+        audit = try options.auditURL.map { url throws(LocatedError) in try AuditLog(url: url, redactor: redactor) }
+        if agent.memory.enabled, let url = options.memoryURL {
+            memory = try CallerMemory(url: url, retentionDays: agent.memory.retentionDays)
+        } else {
+            memory = nil
+        }
+        memoryDate = options.wallClockNow
+        logger = options.logger
+        let tools = ToolLayer(agent: agent, tools: options.tools ?? ToolLayer.makeTools(for: agent, database: database, environment: options.environment), tracer: tracer, approvals: approvals, audit: audit, logger: options.logger)
+        let today = options.today ?? agent.referenceDate.flatMap(CalendarDay.init(iso:)) ?? CalendarDay.fromSystemDate()
+        engine = IntentEngine(agent: agent, tools: tools, tracer: tracer, today: today)
+        if options.useLLM, let settings = agent.llm {
+            let llm = LLMBrain(agent: agent, settings: settings, tools: tools, tracer: tracer, environment: options.environment, onSentence: options.onSentence)
+            brain = HybridBrain(engine: engine, llm: llm, bypassConfidence: agent.policies.llmBypassConfidence)
+        } else {
+            brain = engine
+        }
+    }
+
+    /// The call connected: the disclosure first, a returning caller's summary, then the greeting.
+    public func start(callerID: String? = nil) async -> BrainTurn {
+        self.callerID = callerID
+        await audit?.append(call: tracer.callID, kind: "call_started", time: tracer.clock.now(), detail: ["agent": .string(agent.name), "caller": .string(callerID ?? "unknown")])
+        tracer.emit(.brainStarted(input: ""), stage: .brain)
+        var turn = await brain.respond(to: .callStarted(callerID: callerID))
+        if let memory, let callerID, let prior = try? memory.recall(caller: callerID, now: memoryDate).first {
+            let disclosureCount = SentenceSplitter.split(agent.disclosure).count
+            turn.sentences.insert("Welcome back. Last time, \(prior).", at: min(disclosureCount, turn.sentences.count))
+        }
+        publish(turn)
+        return turn
+    }
+
+    /// A final transcript of the caller's words.
+    public func hear(_ text: String, confidence: Double = 1) async -> BrainTurn {
+        tracer.nextTurn()
+        if inTakeover {
+            await brain.note(.callerSaidToOperator(text))
+            return BrainTurn(sentences: [], path: "takeover: the human is answering")
+        }
+        tracer.emit(.brainStarted(input: text), stage: .brain)
+        let turn = await brain.respond(to: .utterance(text, confidence: confidence))
+        publish(turn)
+        if let handoff = turn.handoff {
+            await audit?.append(call: tracer.callID, kind: "escalation", time: tracer.clock.now(), detail: ["summary": .string(handoff.summary), "target": .string(handoff.target)])
+        }
+        return turn
+    }
+
+    /// The caller barged in; only `heardText` of `reply` reached them and stays in context.
+    public func heard(partialReply reply: String, heardText: String, fraction: Double) async {
+        tracer.emit(.bargeIn(heardText: heardText, heardFraction: fraction), stage: .brain)
+        await brain.note(.partiallyHeard(reply: reply, heard: heardText))
+    }
+
+    /// A human takes the call over; the brain stops answering until `handback()`.
+    public func takeover(by operatorName: String) async {
+        inTakeover = true
+        tracer.emit(.takeover(by: operatorName), stage: .session)
+        await audit?.append(call: tracer.callID, kind: "takeover", time: tracer.clock.now(), detail: ["by": .string(operatorName)])
+    }
+
+    /// What the human operator said to the caller during a takeover.
+    public func operatorSaid(_ text: String) async {
+        await brain.note(.operatorSaid(text))
+    }
+
+    /// The human hands the call back; their part of the conversation becomes context.
+    public func handback(context: String = "") async {
+        inTakeover = false
+        tracer.emit(.handback(context: context), stage: .session)
+        await brain.note(.handedBack)
+        await audit?.append(call: tracer.callID, kind: "handback", time: tracer.clock.now(), detail: ["context": .string(context)])
+    }
+
+    /// An operator's answer to an approval request (from the TUI or a scenario).
+    public func decideApproval(id: String, approved: Bool, by operatorName: String = "operator") async {
+        await approvals.decide(id: id, approved: approved, by: operatorName)
+    }
+
+    /// The call ended: remember it for the caller (when allowed) and close the audit trail.
+    public func end(reason: String) async {
+        guard !ended else { return }
+        ended = true
+        let done = await engine.completedActions
+        if let memory, let callerID, !done.isEmpty {
+            let summary = "you asked us to " + done.map { $0.split(separator: " ").first.map(String.init)?.replacingOccurrences(of: "_", with: " ") ?? $0 }.joined(separator: " and ")
+            do {
+                try memory.remember(caller: callerID, summary: summary, now: memoryDate)
+            } catch {
+                logger.warning("cannot store caller memory", metadata: ["error": "\(error)"])
+            }
+        }
+        await audit?.append(call: tracer.callID, kind: "call_ended", time: tracer.clock.now(), detail: ["reason": .string(reason), "done": .array(done.map { .string($0) })])
+    }
+
+    private func publish(_ turn: BrainTurn) {
+        let expects = (try? JSONEncoder().encode(turn.expects)).map { String(decoding: $0, as: UTF8.self) }
+        tracer.emit(.brainDecided(intent: turn.intent, confidence: turn.confidence, path: turn.path, reply: turn.text, expects: expects), stage: .brain)
+        logger.debug("agent turn", metadata: ["reply": "\(tracer.redactor.redact(turn.text))", "path": "\(turn.path)"])
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+
+/// Runs one named, parameterised statement against the agent's database. Values are always bound.
+///
+/// A SELECT returns its rows as JSON objects; any other statement returns `{"changes": N}`.
+public struct SQLTool: Tool {
+    public let definition: ToolDefinition
+    private let spec: SQLToolSpec
+    private let database: DatabaseQueue
+
+    public init(definition: ToolDefinition, spec: SQLToolSpec, database: DatabaseQueue) {
+        self.definition = definition
+        self.spec = spec
+        self.database = database
+    }
+
+    public func call(_ arguments: JSONValue) async throws(ToolError) -> JSONValue {
+        var bound: [String: (any DatabaseValueConvertible)?] = [:]
+        for name in spec.placeholders {
+            guard let value = arguments[name] else { throw .missingArgument(name) }
+            switch value {
+            case .null: bound[name] = nil as String?
+            case .bool(let b): bound[name] = b
+            case .number(let n): bound[name] = n == n.rounded() ? Int64(n) : n
+            default: bound[name] = value.stringValue ?? value.jsonText
+            }
+        }
+        let statementArguments = StatementArguments(bound)
+        let query = spec.query
+        let isRead = query.trimmingCharacters(in: .whitespacesAndNewlines).lowercased().hasPrefix("select")
+            || query.trimmingCharacters(in: .whitespacesAndNewlines).lowercased().hasPrefix("with")
+        do {
+            if isRead {
+                let rows = try await database.read { db in try Row.fetchAll(db, sql: query, arguments: statementArguments) }
+                return .array(rows.map(SQLTool.json))
+            }
+            let changes = try await database.write { db -> Int in
+                try db.execute(sql: query, arguments: statementArguments)
+                return db.changesCount
+            }
+            return .object(["changes": .number(Double(changes))])
+        } catch {
+            throw .database(String(describing: error))
+        }
+    }
+
+    static func json(_ row: Row) -> JSONValue {
+        var object: [String: JSONValue] = [:]
+        for (column, value) in row {
+            switch value.storage {
+            case .null: object[column] = .null
+            case .int64(let i): object[column] = .number(Double(i))
+            case .double(let d): object[column] = .number(d)
+            case .string(let s): object[column] = .string(s)
+            case .blob(let data): object[column] = .string(data.base64EncodedString())
+            }
+        }
+        return .object(object)
+    }
+}
