@@ -80,14 +80,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-
         .executableTarget(
             name: "RingsideBench",
             dependencies: [
-                "RingsideCore", "Audio",
+                "RingsideCore", "Audio", "Speech",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
+
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "RingsideCoreTests", dependencies: ["RingsideCore"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "RingsideCore", "TestSupport"]),
@@ -98,6 +99,7 @@ let package = Package(
             name: "AgentTests",
             dependencies: ["Agent", "RingsideCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(name: "SpeechTests", dependencies: ["Speech", "Audio", "RingsideCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,41 +1,36 @@
 import ArgumentParser
 import Foundation
 
-/// `ringside-bench`: Ringside's latency and throughput figures. Prints tables, writes `.bench/*.json`.
-@main
-struct RingsideBenchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "ringside-bench",
-        abstract: "Measure Ringside's latency and throughput; print tables and write JSON.",
-        subcommands: [All.self, AudioCommand.self],
-        defaultSubcommand: All.self
-    )
+/// Options every benchmark command takes.
+struct BenchOptions: ParsableArguments {
+    @Option(help: "Folder for the JSON figures.")
+    var output = ".bench"
+    @Option(help: "PulseAudio server (default: PULSE_SERVER).")
+    var server: String?
+}
 
-    /// Options every benchmark takes.
-    struct Common: ParsableArguments {
-        @Option(help: "Folder for the JSON figures.")
-        var output = ".bench"
-        @Option(help: "PulseAudio server (default: PULSE_SERVER).")
-        var server: String?
+/// `ringside-bench all`: every benchmark in turn.
+struct BenchAll: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "all", abstract: "Run every benchmark.")
+    @OptionGroup var options: BenchOptions
+
+    func run() async throws {
+        try AudioBenchCommand.measure(options)
+        var speech = try SpeechBench.parse(["--output", options.output + "/speech.json", "--adapted"])
+        try await speech.run()
     }
+}
 
-    struct All: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run every benchmark.")
-        @OptionGroup var common: Common
-        func run() throws {
-            try AudioCommand.measure(common)
-        }
-    }
+/// `ringside-bench audio`: codecs, resampler and the PulseAudio loop.
+struct AudioBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "audio", abstract: "Codecs, resampler and the PulseAudio loop.")
+    @OptionGroup var options: BenchOptions
 
-    struct AudioCommand: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "audio", abstract: "Codecs, resampler and the PulseAudio loop.")
-        @OptionGroup var common: Common
-        func run() throws { try Self.measure(common) }
+    func run() throws { try Self.measure(options) }
 
-        static func measure(_ common: Common) throws {
-            let report = try AudioBench.run(server: common.server ?? ProcessInfo.processInfo.environment["PULSE_SERVER"])
-            report.printTable()
-            try report.write(to: common.output)
-        }
+    static func measure(_ options: BenchOptions) throws {
+        let report = try AudioBench.run(server: options.server ?? ProcessInfo.processInfo.environment["PULSE_SERVER"])
+        report.printTable()
+        try report.write(to: options.output)
     }
 }
