@@ -52,7 +52,11 @@ let package = Package(
         ),
         .target(
             name: "Session",
-            dependencies: ["RingsideCore", "Audio", "Speech", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "RingsideCore", "Audio", "Speech", "Agent",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "Telephony",

@@ -1,0 +1,353 @@
+import Audio
+import Foundation
+import Logging
+import RingsideCore
+import Speech
+import Synchronization
+
+/// One call, in real time or virtual time: caller frames → VAD, turn detection and STT → the agent →
+/// streaming TTS → the far end, with barge-in, an echo guard, tool announcements, human takeover and
+/// recording. Everything that happens is published on `bus`.
+///
+/// The session moves in 20 ms ticks. Live sources (a microphone) pace it; otherwise the clock does:
+/// a real clock sleeps to keep real time, a `VirtualClock` is advanced one frame per tick, and work
+/// that takes wall time (recognition, the brain, synthesis) takes no call time.
+public final class CallSession: @unchecked Sendable {
+    public let configuration: SessionConfiguration
+    public let bus: CallEventBus
+    public var clock: any CallClock { bus.clock }
+
+    private let source: any AudioSource
+    /// What the caller hears (speaker in `talk`, RTP in `serve`, the simulated caller in `watch`).
+    private let farEnd: any AudioSink
+    /// What a watching operator hears: the caller and the agent mixed (`watch`, `serve`); nil in `talk`.
+    private let monitor: (any AudioSink)?
+    private let listener: SpeechListener
+    private let agent: any CallAgent
+    private let player: ReplyPlayer
+    private let recorder: CallRecorder?
+    private let operatorChannel: OperatorChannel?
+    private let logger = Logger(label: "ringside.session")
+
+    private let commands = LockedValue<[SessionCommand]>([])
+    private let pendingTools = LockedValue<[String: MediaTime]>([:])
+
+    // Loop state: touched only by the task running `run()`.
+    private var muted = false
+    private var inTakeover = false
+    private var takeoverLines: [String] = []
+    private var brainTask: Task<Void, Never>?
+    private let brainResult = LockedValue<AgentReply?>(nil)
+    private var brainTurn = 0
+    private var queuedReply: (AgentReply, Int)?
+    private var announcedTurn = -1
+    private var bargeInSuspected = false
+    private var utteranceIsEcho = false
+    private var recentAgentRMS: [Double] = []
+    private var hangUpReason: String?
+    private var ticks = 0
+    private var lastTurn = 0
+    private var callerLevel = AudioLevel(rms: 0, peak: 0)
+
+    public init(configuration: SessionConfiguration, bus: CallEventBus, source: any AudioSource, farEnd: any AudioSink,
+                monitor: (any AudioSink)? = nil, listener: SpeechListener, synthesizer: any SpeechSynthesizer,
+                agent: any CallAgent, recorder: CallRecorder? = nil, operatorChannel: OperatorChannel? = nil) {
+        self.configuration = configuration
+        self.bus = bus
+        self.source = source
+        self.farEnd = farEnd
+        self.monitor = monitor
+        self.listener = listener
+        self.agent = agent
+        self.recorder = recorder
+        self.operatorChannel = operatorChannel
+        player = ReplyPlayer(synthesizer: synthesizer, rate: configuration.rate, bus: bus)
+        if let recorder { bus.observe(recorder.observe) }
+        let pendingTools = self.pendingTools
+        bus.observe { event in
+            switch event.payload {
+            case let .toolStarted(t): pendingTools.withLock { $0[t.invocation] = event.time }
+            case let .toolFinished(t), let .toolFailed(t, _): pendingTools.withLock { _ = $0.removeValue(forKey: t.invocation) }
+            default: break
+            }
+        }
+    }
+
+    /// Asks the running call to do something; applied at the start of the next tick.
+    public func send(_ command: SessionCommand) {
+        commands.withLock { $0.append(command) }
+    }
+
+    /// Runs the call to its end and returns why it ended.
+    @discardableResult
+    public func run(callerID: String? = nil, transport: String = "embedded") async -> String {
+        bus.emit(.session, .callStarted(agent: configuration.agentName, transport: transport))
+        let greeting = await agent.greet(callerID: callerID)
+        listener.expect(greeting.expects)
+        player.play(greeting, turn: 0)
+
+        var reason = "caller hung up"
+        var sourceEnded = false
+        var drainDeadline = MediaTime.zero
+        let pacedByClock = !source.isLive
+        var nextTick = clock.now()
+        loop: while true {
+            if let r = applyCommands() { reason = r; break }
+            let now = clock.now()
+            if now >= configuration.maximumDuration { reason = "maximum call duration reached"; break }
+            var caller: AudioFrame?
+            if !sourceEnded {
+                do {
+                    caller = try source.nextFrame()
+                } catch {
+                    bus.emit(.session, .error("caller audio failed: \(error)"))
+                }
+                if caller == nil {
+                    sourceEnded = true
+                    drainDeadline = now + configuration.drainTimeout
+                    await flushListener()
+                }
+            }
+            if sourceEnded {
+                let idle = brainTask == nil && !player.isActive && queuedReply == nil
+                if idle { reason = hangUpReason ?? "caller audio ended"; break }
+                if now >= drainDeadline { reason = "caller audio ended (agent still busy)"; break }
+            }
+            // A frame covering [T, T+20 ms] is complete at T+20 ms: the tick's work happens then.
+            let frameStart = pacedByClock ? nextTick : (caller?.timestamp ?? clock.now() - AudioFrame.duration)
+            if pacedByClock {
+                nextTick = nextTick + AudioFrame.duration
+                if let virtual = clock as? VirtualClock {
+                    virtual.advance(to: nextTick)
+                } else {
+                    try? await clock.sleep(until: nextTick)
+                }
+            }
+            await tick(caller: caller, frameStart: frameStart)
+            if let r = hangUpReason, brainTask == nil, !player.isActive, queuedReply == nil { reason = r; break loop }
+        }
+        await finish(reason: reason)
+        return reason
+    }
+
+    // MARK: - One tick
+
+    private func tick(caller: AudioFrame?, frameStart: MediaTime) async {
+        ticks += 1
+        let now = frameStart + AudioFrame.duration
+        var frame = caller.map { AudioFrame(rate: configuration.rate, samples: $0.samples, timestamp: frameStart) }
+            ?? .silence(rate: configuration.rate, at: frameStart)
+        if muted { frame = .silence(rate: configuration.rate, at: frameStart) }
+        callerLevel = AudioLevel(frame: frame)
+
+        do {
+            for event in try await listener.process(frame) { await handleCallerSpeech(event) }
+        } catch {
+            bus.emit(.stt, .error("speech recognition failed: \(error)"))
+        }
+        if inTakeover, let op = operatorChannel {
+            for text in await op.listen(at: now) {
+                takeoverLines.append("operator: \(text)")
+                await agent.operatorSaid(text)
+            }
+        }
+        await collectBrain()
+        announceSlowTool(now: now)
+
+        var out: AudioFrame?
+        if inTakeover, let op = operatorChannel {
+            out = await op.nextOutputFrame(at: now, wait: !configuration.realtime)
+        } else {
+            out = await player.nextFrame(wait: !configuration.realtime)
+            if out == nil, !player.isActive, let (reply, turn) = queuedReply {
+                queuedReply = nil
+                listener.expect(reply.expects)
+                player.play(reply, turn: turn)
+                out = await player.nextFrame(wait: !configuration.realtime)
+            }
+        }
+        let agentFrame = out.map { AudioFrame(rate: configuration.rate, samples: $0.samples, timestamp: now) }
+        if let agentFrame {
+            do { try farEnd.write(agentFrame) } catch { bus.emit(.playout, .error("agent audio output failed: \(error)")) }
+            if !inTakeover, player.notePlayed() {
+                bus.emit(.playout, .playoutStarted, at: now + farEnd.outputDelay, turn: player.turn)
+            }
+        } else if farEnd.wantsContinuousAudio {
+            try? farEnd.write(.silence(rate: configuration.rate, at: now))
+        }
+        if let monitor {
+            let mixed = Self.mix(frame, agentFrame, rate: configuration.rate, at: now)
+            try? monitor.write(mixed)
+        }
+        let agentLevel = agentFrame.map { AudioLevel(frame: $0) } ?? AudioLevel(rms: 0, peak: 0)
+        recentAgentRMS.append(agentLevel.rms)
+        if recentAgentRMS.count > 15 { recentAgentRMS.removeFirst() }
+        recorder?.record(caller: frame, agent: agentFrame)
+        if configuration.levelEveryTicks > 0, ticks % configuration.levelEveryTicks == 0 {
+            bus.emit(.session, .level(speaker: .caller, rms: callerLevel.rms, peak: callerLevel.peak), at: now)
+            bus.emit(.session, .level(speaker: .agent, rms: agentLevel.rms, peak: agentLevel.peak), at: now)
+        }
+    }
+
+    /// Caller-side events from the listener: published, and acted on (barge-in, the brain).
+    private func handleCallerSpeech(_ event: CallEvent) async {
+        switch event.payload {
+        case .speechStarted(.caller):
+            if player.isSpeaking {
+                let agentRecent = recentAgentRMS.max() ?? 0
+                if configuration.echoGuardRatio > 0, callerLevel.rms < configuration.echoGuardRatio * agentRecent {
+                    utteranceIsEcho = true
+                } else {
+                    bargeInSuspected = true
+                    player.pause(unplayed: farEnd.discardQueued())
+                }
+            }
+            bus.emit(event.stage, event.payload, at: event.time, turn: event.turn)
+        case let .finalTranscript(.caller, text, confidence):
+            bus.emit(event.stage, event.payload, at: event.time, turn: event.turn)
+            if utteranceIsEcho {
+                utteranceIsEcho = false
+                return
+            }
+            let spoken = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if bargeInSuspected {
+                bargeInSuspected = false
+                if spoken.isEmpty {
+                    player.resume()
+                    return
+                }
+                let replyText = player.reply.text
+                let heard = await player.stop()
+                bus.emit(.session, .bargeIn(heardText: heard.heardText, heardFraction: heard.fraction), turn: player.turn)
+                await agent.bargedIn(reply: replyText, heardText: heard.heardText, fraction: heard.fraction)
+            }
+            guard !spoken.isEmpty else { return }
+            if inTakeover { takeoverLines.append("caller: \(spoken)") }
+            startBrain(spoken, confidence: confidence, turn: event.turn)
+        default:
+            bus.emit(event.stage, event.payload, at: event.time, turn: event.turn)
+        }
+    }
+
+    private func flushListener() async {
+        do {
+            for event in try await listener.flush() { await handleCallerSpeech(event) }
+        } catch {
+            bus.emit(.stt, .error("speech recognition failed: \(error)"))
+        }
+    }
+
+    // MARK: - The brain
+
+    private func startBrain(_ text: String, confidence: Double, turn: Int) {
+        brainTurn = turn
+        lastTurn = max(lastTurn, turn)
+        bus.setTurn(turn)
+        let agent = self.agent
+        let box = brainResult
+        brainTask = Task {
+            let reply = await agent.answer(text, confidence: confidence)
+            box.withLock { $0 = reply }
+        }
+    }
+
+    /// Picks up the brain's reply. In virtual time, waits for it unless it is itself waiting on the
+    /// clock (an approval timeout, a slow tool), which only advancing time can release.
+    private func collectBrain() async {
+        guard let task = brainTask else { return }
+        if !configuration.realtime {
+            let virtual = clock as? VirtualClock
+            while brainResult.withLock({ $0 == nil }) {
+                if let virtual, virtual.sleeperCount > 0 { break }
+                try? await Task.sleep(nanoseconds: 100_000)
+            }
+        }
+        guard let reply = brainResult.withLock({ r -> AgentReply? in defer { r = nil }; return r }) else { return }
+        _ = task
+        brainTask = nil
+        if reply.endsCall { hangUpReason = reply.endReason ?? "the agent ended the call" }
+        if player.isActive && announcedTurn == brainTurn {
+            queuedReply = (reply, brainTurn)  // let the filler finish first
+        } else {
+            listener.expect(reply.expects)
+            player.play(reply, turn: brainTurn)
+        }
+    }
+
+    private func announceSlowTool(now: MediaTime) {
+        guard brainTask != nil, !player.isActive, announcedTurn != brainTurn, !inTakeover else { return }
+        guard let oldest = pendingTools.withLock({ $0.values.min() }), now - oldest >= configuration.toolAnnouncementAfter else { return }
+        announcedTurn = brainTurn
+        player.play(AgentReply(sentences: [configuration.toolAnnouncement]), turn: brainTurn)
+    }
+
+    // MARK: - Commands
+
+    /// Applies queued commands; returns a reason when one ends the call.
+    private func applyCommands() -> String? {
+        let pending = commands.withLock { c -> [SessionCommand] in defer { c = [] }; return c }
+        for command in pending {
+            switch command {
+            case let .takeOver(name):
+                guard !inTakeover else { continue }
+                inTakeover = true
+                takeoverLines = []
+                let dropped = farEnd.discardQueued()
+                if player.isActive {
+                    player.pause(unplayed: dropped)
+                }
+                let agent = self.agent
+                Task { await agent.takeOver(by: name) }
+                operatorChannel?.begin()
+            case .handBack:
+                guard inTakeover else { continue }
+                inTakeover = false
+                operatorChannel?.end()
+                let context = takeoverLines.joined(separator: "\n")
+                let agent = self.agent
+                Task { await agent.handBack(context: context) }
+                if player.phase == .paused { Task { _ = await player.stop() } }
+            case let .setMuted(m): muted = m
+            case .toggleMute: muted.toggle()
+            case let .approve(id):
+                let agent = self.agent
+                Task { await agent.decide(approval: id, approved: true, by: "operator") }
+            case let .deny(id):
+                let agent = self.agent
+                Task { await agent.decide(approval: id, approved: false, by: "operator") }
+            case let .typed(text):
+                if inTakeover, let op = operatorChannel {
+                    takeoverLines.append("operator: \(text)")
+                    bus.emit(.stt, .finalTranscript(speaker: .human, text: text, confidence: 1))
+                    op.speak(text)
+                    let agent = self.agent
+                    Task { await agent.operatorSaid(text) }
+                } else {
+                    let turn = max(lastTurn, listener.turn) + 1
+                    bus.emit(.stt, .finalTranscript(speaker: .caller, text: text, confidence: 1), turn: turn)
+                    startBrain(text, confidence: 1, turn: turn)
+                }
+            case .hangUp:
+                return "hung up by the user"
+            }
+        }
+        return nil
+    }
+
+    private func finish(reason: String) async {
+        if player.isActive { _ = await player.stop() }
+        brainTask?.cancel()
+        await agent.end(reason: reason)
+        bus.emit(.session, .callEnded(reason: reason))
+        bus.finish()
+        recorder?.close()
+        try? farEnd.close()
+        try? monitor?.close()
+    }
+
+    static func mix(_ a: AudioFrame, _ b: AudioFrame?, rate: SampleRate, at time: MediaTime) -> AudioFrame {
+        guard let b else { return AudioFrame(rate: rate, samples: a.samples, timestamp: time) }
+        let samples = zip(a.samples, b.samples).map { Int16(clamping: Int($0) + Int($1)) }
+        return AudioFrame(rate: rate, samples: samples, timestamp: time)
+    }
+}

@@ -1,0 +1,47 @@
+import Agent
+import RingsideCore
+
+/// The Agent runtime's `Conversation` as the session's `CallAgent`.
+public final class ConversationAgent: CallAgent {
+    public let conversation: Conversation
+
+    public init(_ conversation: Conversation) {
+        self.conversation = conversation
+    }
+
+    static func reply(_ turn: BrainTurn) -> AgentReply {
+        var reason: String?
+        if let handoff = turn.handoff {
+            reason = "transferred to \(handoff.target): \(handoff.reason)"
+        } else if turn.hangUp {
+            reason = "the agent ended the call"
+        }
+        return AgentReply(sentences: turn.sentences, expects: turn.expects, endsCall: turn.handoff != nil || turn.hangUp, endReason: reason)
+    }
+
+    public func greet(callerID: String?) async -> AgentReply { Self.reply(await conversation.start(callerID: callerID)) }
+    public func answer(_ text: String, confidence: Double) async -> AgentReply { Self.reply(await conversation.hear(text, confidence: confidence)) }
+    public func bargedIn(reply: String, heardText: String, fraction: Double) async {
+        await conversation.heard(partialReply: reply, heardText: heardText, fraction: fraction)
+    }
+    public func takeOver(by operatorName: String) async { await conversation.takeover(by: operatorName) }
+    public func operatorSaid(_ text: String) async { await conversation.operatorSaid(text) }
+    public func handBack(context: String) async { await conversation.handback(context: context) }
+    public func decide(approval id: String, approved: Bool, by operatorName: String) async {
+        await conversation.decideApproval(id: id, approved: approved, by: operatorName)
+    }
+    public func end(reason: String) async { await conversation.end(reason: reason) }
+}
+
+/// Forwards the agent's trace events onto the call's bus, in the turn the session is answering.
+/// The session reports barge-ins itself, so the agent's copy is dropped.
+public struct BusEventSink: EventSink {
+    public let bus: CallEventBus
+
+    public init(bus: CallEventBus) { self.bus = bus }
+
+    public func receive(_ event: CallEvent) {
+        if case .bargeIn = event.payload { return }
+        bus.emit(event.stage, event.payload, at: event.time)
+    }
+}

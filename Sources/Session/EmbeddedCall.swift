@@ -1,0 +1,137 @@
+import Agent
+import Audio
+import Foundation
+import GRDB
+import Logging
+import RingsideCore
+import Speech
+
+/// Builds a call on the embedded pipeline: the agent from its folder, its database, pocketsphinx
+/// adapted to the agent's vocabulary, the agent's flite voice, a recorder, and the session tying them.
+public struct EmbeddedCall: Sendable {
+    /// What to build.
+    public struct Options: Sendable {
+        public var agentDirectory: URL
+        public var callID: String
+        public var clock: any CallClock
+        public var realtime: Bool
+        public var rate: SampleRate
+        /// The database the agent's tools use; nil makes a fresh copy of the seed (in the recording
+        /// folder when there is one).
+        public var databaseURL: URL?
+        /// Where to record the call; nil records nothing.
+        public var recordDirectory: URL?
+        public var approvalMode: ApprovalMode
+        public var approvalTimeout: Double?
+        public var callerID: String?
+        /// Build the domain language model from the agent (≈ well under a second).
+        public var adaptRecognizer: Bool
+        /// Overrides the agent's voice.
+        public var voice: String?
+        public var echoGuardRatio: Double
+        public var useLLM: Bool
+        /// Recognise the operator's microphone during takeovers.
+        public var transcribeOperator: Bool
+
+        public init(agentDirectory: URL, callID: String = String(UUID().uuidString.prefix(8)).lowercased(), clock: any CallClock = MonotonicClock(),
+                    realtime: Bool = true, rate: SampleRate = .hz16000, databaseURL: URL? = nil, recordDirectory: URL? = nil,
+                    approvalMode: ApprovalMode = .ask, approvalTimeout: Double? = nil, callerID: String? = nil, adaptRecognizer: Bool = true,
+                    voice: String? = nil, echoGuardRatio: Double = 0, useLLM: Bool = false, transcribeOperator: Bool = true) {
+            self.agentDirectory = agentDirectory
+            self.callID = callID
+            self.clock = clock
+            self.realtime = realtime
+            self.rate = rate
+            self.databaseURL = databaseURL
+            self.recordDirectory = recordDirectory
+            self.approvalMode = approvalMode
+            self.approvalTimeout = approvalTimeout
+            self.callerID = callerID
+            self.adaptRecognizer = adaptRecognizer
+            self.voice = voice
+            self.echoGuardRatio = echoGuardRatio
+            self.useLLM = useLLM
+            self.transcribeOperator = transcribeOperator
+        }
+    }
+
+    /// Audio ends of the call; `caller` may be built from the bus and the agent's voice (a simulated caller).
+    public struct Audio: Sendable {
+        public var caller: @Sendable (CallEventBus) throws -> any AudioSource
+        public var farEnd: any AudioSink
+        public var monitor: (any AudioSink)?
+        public var operatorMicrophone: (any AudioSource)?
+
+        public init(caller: @escaping @Sendable (CallEventBus) throws -> any AudioSource, farEnd: any AudioSink,
+                    monitor: (any AudioSink)? = nil, operatorMicrophone: (any AudioSource)? = nil) {
+            self.caller = caller
+            self.farEnd = farEnd
+            self.monitor = monitor
+            self.operatorMicrophone = operatorMicrophone
+        }
+    }
+
+    public let session: CallSession
+    public let bus: CallEventBus
+    public let definition: AgentDefinition
+    public let conversation: Conversation
+    public let database: DatabaseQueue?
+    public let recorder: CallRecorder?
+    /// Seconds it took to adapt the recogniser to the agent.
+    public let adaptationSeconds: Double?
+
+    public static func make(_ options: Options, audio: Audio) async throws -> EmbeddedCall {
+        let definition = try AgentLoader.load(directory: options.agentDirectory)
+        let redactor = Redactor(kinds: definition.policies.redact)
+        let bus = CallEventBus(callID: options.callID, clock: options.clock) { redactor.redact($0) }
+
+        let recorder = try options.recordDirectory.map {
+            try CallRecorder(directory: $0, rate: options.rate, meta: ["agent": definition.name, "callID": options.callID])
+        }
+        var database: DatabaseQueue?
+        if definition.database != nil {
+            if let url = options.databaseURL {
+                database = try AgentDatabase.open(at: url)
+            } else {
+                let dir = options.recordDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("ringside-db-\(options.callID)")
+                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+                database = try AgentDatabase.create(at: dir.appendingPathComponent("agent.sqlite"), definition: definition)
+            }
+        }
+        var conversationOptions = ConversationOptions(callID: options.callID, clock: options.clock, sink: BusEventSink(bus: bus),
+                                                      approvalMode: options.approvalMode, approvalTimeout: options.approvalTimeout)
+        conversationOptions.auditURL = recorder.map { URL(fileURLWithPath: $0.auditLogPath) }
+        conversationOptions.useLLM = options.useLLM
+        let conversation = try Conversation(agent: definition, database: database, options: conversationOptions)
+
+        let recognizer = try PocketSphinxRecognizer(configuration: .standard())
+        var adaptation: Double?
+        if options.adaptRecognizer {
+            let took = try await recognizer.adapt(to: definition.vocabulary)
+            adaptation = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
+        }
+        let listener = SpeechListener(recognizer: recognizer, vad: EnergyVAD(), callID: options.callID, speaker: .caller)
+        let synthesizer = try FliteSynthesizer(voice: options.voice ?? definition.voice)
+
+        var operatorChannel: OperatorChannel?
+        if let mic = audio.operatorMicrophone {
+            var operatorListener: SpeechListener?
+            if options.transcribeOperator {
+                let r = try PocketSphinxRecognizer(configuration: .standard())
+                operatorListener = SpeechListener(recognizer: r, vad: EnergyVAD(), callID: options.callID, speaker: .human)
+            }
+            operatorChannel = OperatorChannel(microphone: mic, listener: operatorListener, synthesizer: try FliteSynthesizer(voice: "rms"),
+                                              rate: options.rate, bus: bus)
+        } else {
+            operatorChannel = OperatorChannel(microphone: nil, listener: nil, synthesizer: try FliteSynthesizer(voice: "rms"), rate: options.rate, bus: bus)
+        }
+
+        let configuration = SessionConfiguration(rate: options.rate, realtime: options.realtime, agentName: definition.name,
+                                                 echoGuardRatio: options.echoGuardRatio)
+        let session = CallSession(configuration: configuration, bus: bus, source: try audio.caller(bus), farEnd: audio.farEnd,
+                                  monitor: audio.monitor, listener: listener, synthesizer: synthesizer,
+                                  agent: ConversationAgent(conversation), recorder: recorder, operatorChannel: operatorChannel)
+        return EmbeddedCall(session: session, bus: bus, definition: definition, conversation: conversation, database: database,
+                            recorder: recorder, adaptationSeconds: adaptation)
+    }
+}

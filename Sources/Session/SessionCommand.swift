@@ -1,0 +1,14 @@
+/// Something a person (or a test) asks of a running call, from the keyboard or a script.
+public enum SessionCommand: Sendable, Equatable {
+    /// A human operator takes over; the agent stops answering.
+    case takeOver(operatorName: String)
+    /// The operator hands the call back to the agent.
+    case handBack
+    case setMuted(Bool)
+    case toggleMute
+    case approve(id: String)
+    case deny(id: String)
+    /// Typed text instead of speech: the caller's words in `talk`, the operator's (spoken by TTS) during a takeover.
+    case typed(String)
+    case hangUp
+}
