@@ -1,8 +1,7 @@
 import RingsideCore
 
 /// The last 30 seconds as lanes: caller speech, agent (or, after a takeover, human) speech in
-/// their own roles, and marks for each end
-/// of turn (`▲`) and barge-in (`✕`). Newest at the right edge.
+/// their own roles, and marks for each end of turn (`▲`) and barge-in (`✕`). Newest at the right.
 public struct TimelineWidget: Widget {
     public init() {}
 
