@@ -131,3 +131,12 @@ import Testing
     let grid = render(LevelMeterWidget(), s, width: 60, height: 1)
     #expect(grid.lines == ["caller ▮▮▮▮▮▮▮▮▮▮····· -20dB  agent ▮▮▮▮▮▮▮▮▮▮▮▮▮▮▮▮ 0dB"])
 }
+
+@Test func headerShowsRTPQuality() {
+    let s = state([
+        event(0, .callStarted(agent: "clinic", transport: "sip")),
+        event(10, .rtpStats(RTPStats(direction: "in", codec: "PCMU", packets: 995, lost: 5, jitterMs: 3.6))),
+    ])
+    let grid = render(HeaderWidget(), s, width: 80, height: 2)
+    #expect(grid.lines[1] == " AEC off │ sip │ rtp in PCMU loss 0.5% jitter 4ms")
+}

@@ -63,6 +63,14 @@ public final class CallScreen: Sendable {
         return try result.get()
     }
 
+    /// How often level meters alone may cause a redraw.
+    static let meterInterval = MediaTime.milliseconds(100)
+
+    private static func isLevel(_ event: CallEvent) -> Bool {
+        if case .level = event.payload { return true }
+        return false
+    }
+
     private func loop(clock: (any CallClock)?, onAction: @Sendable (OperatorAction) -> Void) -> Result<CallScreenExit, TerminalError> {
         let interrupt = InterruptFlag()
         interrupt.install()
@@ -80,6 +88,8 @@ public final class CallScreen: Sendable {
         state.view.themeName = theme.name
         var dirty = true
         var lastTick: Int64 = -1
+        let wallClock = MonotonicClock()
+        var lastDraw = MediaTime.zero
 
         while true {
             if interrupt.isRaised { return .success(.interrupted) }
@@ -89,7 +99,12 @@ public final class CallScreen: Sendable {
                 dirty = true
             }
             for event in events { state.apply(event) }
-            if !events.isEmpty { dirty = true }
+            if events.contains(where: { !Self.isLevel($0) }) {
+                dirty = true
+            } else if !events.isEmpty, wallClock.now() - lastDraw >= Self.meterInterval {
+                // Meters alone (50 a second while anyone speaks) redraw ten times a second.
+                dirty = true
+            }
             if finished && stopWhenEventsEnd { return .success(.eventsEnded) }
             if let clock, state.status.isActive {
                 state.advance(to: clock.now())
@@ -104,6 +119,7 @@ public final class CallScreen: Sendable {
                 let size = screen.size
                 screen.draw(CallScreenView.grid(for: state, width: size.width, height: size.height, theme: theme))
                 dirty = false
+                lastDraw = wallClock.now()
             }
             var timeout = Self.frameMilliseconds
             while let key = screen.readKey(timeoutMs: timeout) {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The top two rows: call status and timer, mode, agent, mute and approvals on a bar; engines,
 /// devices, echo cancelling and SIP state below.
 public struct HeaderWidget: Widget {
@@ -49,6 +51,11 @@ public struct HeaderWidget: Widget {
         parts.append("AEC \(info.echoCancel ? "on" : "off")")
         if !info.transport.isEmpty { parts.append(info.transport) }
         if let sip = state.sipState { parts.append("sip \(sip)") }
+        for direction in state.rtp.keys.sorted() {
+            guard let rtp = state.rtp[direction] else { continue }
+            let loss = rtp.packets + rtp.lost > 0 ? Double(rtp.lost) * 100 / Double(rtp.packets + rtp.lost) : 0
+            parts.append("rtp \(direction) \(rtp.codec) loss \(String(format: "%.1f", loss))% jitter \(Int(rtp.jitterMs.rounded()))ms")
+        }
         return parts.joined(separator: " │ ")
     }
 }

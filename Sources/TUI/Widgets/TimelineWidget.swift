@@ -1,7 +1,7 @@
 import RingsideCore
 
-/// The last 30 seconds as lanes: caller speech, agent (or human) speech, and marks for each end
-/// of turn (`▲`) and barge-in (`✕`). Newest at the right edge.
+/// The last 30 seconds as lanes: caller speech, agent (or, after a takeover, human) speech in
+/// their own roles, and marks for each end of turn (`▲`) and barge-in (`✕`). Newest at the right.
 public struct TimelineWidget: Widget {
     public init() {}
 
@@ -30,7 +30,8 @@ public struct TimelineWidget: Widget {
             }
         }
         lane(0, "caller", state.timeline.callerSpans)
-        lane(1, state.mode == .human ? "human" : "agent", state.timeline.agentSpans)
+        // One lane for whoever answers the caller; human spans are drawn in the human role.
+        lane(1, "agent", state.timeline.agentSpans)
         if body.height > 2 {
             let y = body.y + 2
             grid.write("turns", x: body.x, y: y, limit: Self.labelWidth - 1, fg: .muted)
