@@ -79,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "ringside",
             dependencies: [
-                "RingsideCore", "Audio", "Speech", "Telephony", "TUI", "Agent",
+                "RingsideCore", "Audio", "Speech", "Telephony", "TUI", "Agent", "Session",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

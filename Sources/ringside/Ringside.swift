@@ -16,18 +16,27 @@ struct Ringside: AsyncParsableCommand {
             """,
         version: RingsideVersion.string,
         subcommands: [Doctor.self, Devices.self, Talk.self, Audit.self, RepairWAV.self, UIDemoCommand.self],
-        defaultSubcommand: Doctor.self
+        defaultSubcommand: Talk.self
     )
 }
 
-/// Logging goes to stderr, quiet unless RINGSIDE_LOG asks for more.
+/// Logging goes to stderr, quiet unless RINGSIDE_LOG asks for more; while the call screen owns the
+/// terminal it goes to a file instead, so it cannot garble the screen.
 enum CommandLogging {
-    static func bootstrap() {
+    private static let once = LockedValue(false)
+
+    static func bootstrap(file: String? = nil) {
+        guard once.withLock({ done in defer { done = true }; return !done }) else { return }
         let level = ProcessInfo.processInfo.environment["RINGSIDE_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        if let file, FileManager.default.createFile(atPath: file, contents: nil), let handle = FileHandle(forWritingAtPath: file) {
+            let stream = FileLogStream(handle: handle)
+            // No log line may carry a card number, an SSN or a date of birth.
+            LoggingSystem.bootstrap { label in RedactingLogHandler(wrapping: FileLogHandler(label: label, level: level, stream: stream)) }
+            return
+        }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
-            // No log line may carry a card number, an SSN or a date of birth.
             return RedactingLogHandler(wrapping: handler)
         }
     }

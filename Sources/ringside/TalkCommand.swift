@@ -48,12 +48,15 @@ struct Talk: AsyncParsableCommand {
     @Flag(help: "Use the agent's LLM (hybrid with the intent engine) when its file configures one.")
     var llm = false
 
+    @OptionGroup(title: "Voice call")
+    var voice: CallAudioOptions
+
     func run() async throws {
-        CommandLogging.bootstrap()
         guard text else {
-            printError("voice talk needs the audio session; use --text to converse by typing")
-            throw ExitCode(2)
+            try await LiveCall(agentDirectory: agent, audio: voice, approve: approve ?? "ask").run()
+            return
         }
+        CommandLogging.bootstrap()
         let interactive = isatty(STDIN_FILENO) == 1
         let mode: ApprovalMode
         switch approve ?? (interactive ? "ask" : "none") {

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Audio
+import Foundation
+import RingsideCore
+import Session
+
+/// Where a live call's audio comes from and goes, and how it is shown and recorded.
+struct CallAudioOptions: ParsableArguments {
+    @Option(help: "Read the caller's audio from this WAV file instead of the microphone (no audio server needed).")
+    var input: String?
+
+    @Option(help: "Write the agent's audio to this WAV file instead of the speaker.")
+    var output: String?
+
+    @Option(help: "PulseAudio server (default: PULSE_SERVER or the local one).")
+    var server: String?
+
+    @Option(help: "Microphone (source) name, as listed by `ringside devices`.")
+    var mic: String?
+
+    @Option(help: "Speaker (sink) name, as listed by `ringside devices`.")
+    var speaker: String?
+
+    @Option(help: "Record the call into this folder (default: under $XDG_DATA_HOME/ringside/calls).")
+    var record: String?
+
+    @Flag(help: "Do not record the call.")
+    var noRecord = false
+
+    @Option(help: "Theme for the screen: default, light, mono, or a file.")
+    var theme: String?
+
+    @Flag(help: "No screen: print the conversation as lines (also when standard output is not a terminal).")
+    var noTUI = false
+
+    @Flag(help: "With --input: run in virtual time, as fast as the machine goes.")
+    var virtual = false
+
+    @Option(help: "Caller audio quieter than this fraction of the agent's own recent level counts as echo, not barge-in (0 disables; speakers without echo cancelling want about 0.5).")
+    var echoGuard: Double?
+
+    /// The recording folder for this call, or nil when recording is off.
+    func recordingDirectory(agent: String, callID: String) -> URL? {
+        if noRecord { return nil }
+        if let record { return URL(fileURLWithPath: record) }
+        return CallRecorder.defaultRoot().appendingPathComponent(CallRecorder.folderName(agent: agent, callID: callID))
+    }
+}

@@ -1,0 +1,197 @@
+import Agent
+import ArgumentParser
+import Audio
+import Foundation
+import RingsideCore
+import Session
+import Speech
+import TUI
+
+/// Runs one call on the embedded agent with real audio (or WAV files), on the call screen or
+/// headless, and reports where it was recorded. Shared by `talk` and `watch`.
+struct LiveCall {
+    var agentDirectory: String
+    var audio: CallAudioOptions
+    /// Approval requests: ask (keys a/d on screen), all, or none.
+    var approve = "ask"
+    /// Builds the caller's audio; nil means the microphone (or `--input`).
+    var simulatedCaller: (@Sendable (CallEventBus) throws -> any AudioSource)?
+    /// In `watch`, the operator's microphone is separate from the (simulated) caller.
+    var operatorUsesMicrophone = false
+    var transport = "embedded"
+
+    func run() async throws {
+        let callID = String(UUID().uuidString.prefix(8)).lowercased()
+        let agentName = URL(fileURLWithPath: agentDirectory).lastPathComponent
+        let recordDirectory = audio.recordingDirectory(agent: agentName, callID: callID)
+        let useScreen = !audio.noTUI && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
+        if let recordDirectory {
+            try? FileManager.default.createDirectory(at: recordDirectory, withIntermediateDirectories: true)
+        }
+        CommandLogging.bootstrap(file: useScreen ? recordDirectory?.appendingPathComponent("ringside.log").path ?? "/dev/null" : nil)
+
+        let virtual = audio.virtual && (audio.input != nil || simulatedCaller != nil)
+        let clock: any CallClock = virtual ? VirtualClock() : MonotonicClock()
+        let rate = SampleRate.hz16000
+        let pulse = PulseStreamOptions(server: audio.server, rate: rate, bufferMilliseconds: 40, applicationName: "Ringside")
+
+        var inputName = "microphone", outputName = "speaker"
+        let farEnd: any AudioSink
+        var monitor: (any AudioSink)?
+        var microphone: (any AudioSource)?
+        do {
+            if let output = audio.output {
+                farEnd = try WAVFileSink(path: output, rate: rate)
+                outputName = output
+            } else {
+                var o = pulse
+                o.device = audio.speaker
+                o.streamName = simulatedCaller == nil ? "agent" : "call monitor"
+                let playback = try PulsePlayback(options: o, clock: clock)
+                playback.start()
+                outputName = audio.speaker ?? "default speaker"
+                if simulatedCaller == nil {
+                    farEnd = playback
+                } else {
+                    // Watching: the simulated caller hears the agent; the operator hears both.
+                    farEnd = NullSink(rate: rate)
+                    monitor = playback
+                }
+            }
+            if let input = audio.input, simulatedCaller == nil || operatorUsesMicrophone {
+                microphone = try WAVFileSource(path: input, rate: rate)
+                inputName = input
+            } else if audio.input == nil && (simulatedCaller == nil || operatorUsesMicrophone) {
+                var i = pulse
+                i.device = audio.mic
+                i.streamName = simulatedCaller == nil ? "caller" : "operator"
+                let capture = try PulseCapture(options: i, clock: clock)
+                capture.start()
+                microphone = capture
+                inputName = audio.mic ?? "default microphone"
+            }
+        } catch let error as AudioServerError {
+            printError(error.description)
+            throw ExitCode(3)
+        } catch let error as WAVError {
+            printError(error.description)
+            throw ExitCode(2)
+        }
+
+        let approval: ApprovalMode
+        switch approve {
+        case "all": approval = .approveAll
+        case "none": approval = .denyAll
+        case "ask": approval = useScreen ? .ask : .denyAll
+        default:
+            printError("--approve takes ask, all or none")
+            throw ExitCode(2)
+        }
+        var options = EmbeddedCall.Options(agentDirectory: URL(fileURLWithPath: agentDirectory), callID: callID, clock: clock,
+                                           realtime: !virtual, rate: rate, recordDirectory: recordDirectory, approvalMode: approval)
+        options.echoGuardRatio = audio.echoGuard ?? ((audio.output == nil && simulatedCaller == nil) ? 0.3 : 0)
+        let callerSource: @Sendable (CallEventBus) throws -> any AudioSource
+        if let simulatedCaller {
+            callerSource = simulatedCaller
+        } else if let microphone {
+            callerSource = { _ in microphone }
+        } else {
+            printError("no caller audio: give --input FILE.wav or start an audio server")
+            throw ExitCode(3)
+        }
+        let call: EmbeddedCall
+        do {
+            call = try await EmbeddedCall.make(options, audio: .init(
+                caller: callerSource, farEnd: farEnd, monitor: monitor,
+                operatorMicrophone: simulatedCaller != nil ? microphone : nil))
+        } catch let error as LocatedError {
+            printError(error.description)
+            throw ExitCode(2)
+        } catch {
+            printError("\(error)")
+            throw ExitCode(2)
+        }
+
+        let session = call.session
+        if useScreen {
+            let info = SessionInfo(agentName: call.definition.name, transport: transport, stt: "pocketsphinx (adapted)",
+                                   brain: "intent engine", tts: "flite \(call.definition.voice)",
+                                   inputDevice: simulatedCaller != nil ? "simulated caller" : inputName, outputDevice: outputName,
+                                   echoCancel: false)
+            let themes = ThemeLibrary.load(directory: ThemeLibrary.defaultDirectory() ?? "themes")
+            let screen = CallScreen(sessionInfo: info, themes: themes, initialTheme: audio.theme, stopWhenEventsEnd: false)
+            let events = call.bus.stream()
+            let running = Task { await session.run(transport: transport) }
+            do {
+                _ = try await screen.run(events: events, clock: clock) { action in
+                    session.send(Self.command(for: action))
+                }
+            } catch {
+                session.send(.hangUp)
+                _ = await running.value
+                printError(error.description)
+                throw ExitCode(4)
+            }
+            session.send(.hangUp)
+            let reason = await running.value
+            for p in themes.problems { printError("theme ignored: \(p)") }
+            print("call ended: \(reason)")
+        } else {
+            call.bus.observe { event in
+                if let line = Self.line(for: event) { print(line) }
+            }
+            let reason = await session.run(transport: transport)
+            print("call ended: \(reason)")
+        }
+        if let recordDirectory { print("recording: \(recordDirectory.path)") }
+    }
+
+    static func command(for action: OperatorAction) -> SessionCommand {
+        switch action {
+        case .takeOver: return .takeOver(operatorName: ProcessInfo.processInfo.environment["USER"] ?? "operator")
+        case .handBack: return .handBack
+        case let .setMicMuted(m): return .setMuted(m)
+        case let .approve(id): return .approve(id: id)
+        case let .deny(id): return .deny(id: id)
+        case let .say(text): return .typed(text)
+        case .quit: return .hangUp
+        }
+    }
+
+    /// The headless transcript: one line per thing a person would want to read.
+    static func line(for event: CallEvent) -> String? {
+        let t = String(format: "%7.2f", event.time.seconds)
+        switch event.payload {
+        case let .finalTranscript(speaker, text, confidence) where !text.isEmpty:
+            return "\(t) \(speaker.rawValue): \(text)  (confidence \(String(format: "%.2f", confidence)))"
+        case let .ttsRequested(text):
+            return "\(t) agent: \(text)"
+        case let .toolFinished(trace):
+            return "\(t) tool: \(trace.tool) \(trace.arguments) -> \(trace.result ?? "")"
+        case let .toolFailed(trace, error):
+            return "\(t) tool: \(trace.tool) \(trace.arguments) failed: \(error)"
+        case let .bargeIn(heard, fraction):
+            return "\(t) barge-in: caller cut in after \(Int(fraction * 100))% (heard: \(heard))"
+        case let .approvalRequested(id, tool, arguments):
+            return "\(t) approval \(id): \(tool) \(arguments)"
+        case let .approvalDecided(id, approved, by):
+            return "\(t) approval \(id): \(approved ? "approved" : "denied") by \(by)"
+        case let .escalated(summary, target):
+            return "\(t) escalated to \(target ?? "a human"): \(summary)"
+        case .playoutStarted:
+            return nil
+        case let .error(message):
+            return "\(t) error: \(message)"
+        default:
+            return nil
+        }
+    }
+}
+
+/// A sink that discards audio (the simulated caller hears the agent through the bus, not a device).
+final class NullSink: AudioSink, @unchecked Sendable {
+    let rate: SampleRate
+    init(rate: SampleRate) { self.rate = rate }
+    func write(_ frame: AudioFrame) throws {}
+    func close() throws {}
+}
