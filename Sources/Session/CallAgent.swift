@@ -34,8 +34,8 @@ public protocol CallAgent: Sendable {
     func takeOver(by operatorName: String) async
     /// What the operator said to the caller during a takeover.
     func operatorSaid(_ text: String) async
-    /// The operator hands the call back with what was said as context.
-    func handBack(context: String) async
+    /// The operator hands the call back with what was said as context; the agent may carry on at once.
+    func handBack(context: String) async -> AgentReply?
     /// An operator's approval decision.
     func decide(approval id: String, approved: Bool, by operatorName: String) async
     /// The call is over.

@@ -92,7 +92,7 @@ public final class CallSession: @unchecked Sendable {
         let pacedByClock = !source.isLive
         var nextTick = clock.now()
         loop: while true {
-            if let r = applyCommands() { reason = r; break }
+            if let r = await applyCommands() { reason = r; break }
             let now = clock.now()
             if now >= configuration.maximumDuration { reason = "maximum call duration reached"; break }
             var caller: AudioFrame?
@@ -146,7 +146,7 @@ public final class CallSession: @unchecked Sendable {
             bus.emit(.stt, .error("speech recognition failed: \(error)"))
         }
         if inTakeover, let op = operatorChannel {
-            for text in await op.listen(at: now) {
+            for text in await op.listen(at: frameStart) {
                 takeoverLines.append("operator: \(text)")
                 await agent.operatorSaid(text)
             }
@@ -284,7 +284,7 @@ public final class CallSession: @unchecked Sendable {
     // MARK: - Commands
 
     /// Applies queued commands; returns a reason when one ends the call.
-    private func applyCommands() -> String? {
+    private func applyCommands() async -> String? {
         let pending = commands.withLock { c -> [SessionCommand] in defer { c = [] }; return c }
         for command in pending {
             switch command {
@@ -292,9 +292,11 @@ public final class CallSession: @unchecked Sendable {
                 guard !inTakeover else { continue }
                 inTakeover = true
                 takeoverLines = []
+                // The agent stops talking at once; the caller heard what was already played.
                 let dropped = farEnd.discardQueued()
                 if player.isActive {
                     player.pause(unplayed: dropped)
+                    _ = await player.stop()
                 }
                 let agent = self.agent
                 Task { await agent.takeOver(by: name) }
@@ -304,9 +306,15 @@ public final class CallSession: @unchecked Sendable {
                 inTakeover = false
                 operatorChannel?.end()
                 let context = takeoverLines.joined(separator: "\n")
-                let agent = self.agent
-                Task { await agent.handBack(context: context) }
-                if player.phase == .paused { Task { _ = await player.stop() } }
+                if player.phase == .paused { _ = await player.stop() }
+                // The agent picks the conversation up where the human left it.
+                let turn = max(lastTurn, listener.turn)
+                bus.setTurn(turn)
+                if let reply = await agent.handBack(context: context) {
+                    if reply.endsCall { hangUpReason = reply.endReason ?? "the agent ended the call" }
+                    listener.expect(reply.expects)
+                    player.play(reply, turn: turn)
+                }
             case let .setMuted(m): muted = m
             case .toggleMute: muted.toggle()
             case let .approve(id):

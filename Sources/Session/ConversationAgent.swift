@@ -26,7 +26,9 @@ public final class ConversationAgent: CallAgent {
     }
     public func takeOver(by operatorName: String) async { await conversation.takeover(by: operatorName) }
     public func operatorSaid(_ text: String) async { await conversation.operatorSaid(text) }
-    public func handBack(context: String) async { await conversation.handback(context: context) }
+    public func handBack(context: String) async -> AgentReply? {
+        await conversation.handback(context: context).map(Self.reply)
+    }
     public func decide(approval id: String, approved: Bool, by operatorName: String) async {
         await conversation.decideApproval(id: id, approved: approved, by: operatorName)
     }

@@ -54,6 +54,7 @@ public final class SimulatedCaller: AudioSource, @unchecked Sendable {
                     s.agentPlayoutStartedAt = nil
                     s.mayStartAt = event.time + pause
                 case let .finalTranscript(.human, text, _) where !text.isEmpty:
+                    s.agentPlayoutStartedAt = nil
                     s.mayStartAt = event.time + pause
                 default: break
                 }

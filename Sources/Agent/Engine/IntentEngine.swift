@@ -71,8 +71,9 @@ public actor IntentEngine: Brain {
             if heard.isEmpty { lastReply = lastReply.isEmpty ? [] : lastReply }
         case .operatorSaid(let line):
             operatorLines.append(line)
-        case .callerSaidToOperator:
-            break
+            absorbTakeoverLine(line)
+        case .callerSaidToOperator(let line):
+            absorbTakeoverLine(line)
         case .handedBack:
             escalated = nil
             misunderstandings = 0
@@ -191,6 +192,29 @@ public actor IntentEngine: Brain {
             tracer.redactor.addSecret(value.spoken)
         }
         if changed { invalidate(dependingOn: name) }
+    }
+
+    /// After a human hands the call back: carry on from everything known now, including what was
+    /// said during the takeover, instead of waiting for the caller to start again.
+    public func resume() async -> BrainTurn? {
+        toolCallsThisTurn = []
+        guard activeIntent != nil else {
+            return finish(["Is there anything else I can help you with?"], expects: .open, intent: nil, confidence: 1, path: "intent-engine: resumed after handback")
+        }
+        pending = .nothing
+        return await runFlow(prefix: [], confidence: 1, why: "resumed after handback")
+    }
+
+    /// What was said during a takeover still counts: the slot the flow was asking for, and any
+    /// other empty slot it needs, are filled from it, so after handback the agent need not ask again.
+    private func absorbTakeoverLine(_ line: String) {
+        var expected: String?
+        if case .slot(let name) = pending, let definition = agent.slots[name],
+           let value = extractor.extract(definition, known: agent.knownValues[name] ?? [], from: line, expected: true) {
+            fill(name, value)
+            expected = name
+        }
+        fillOpportunistically(line, expectedSlot: expected)
     }
 
     /// Fills empty slots the flow will need from whatever the caller volunteered.

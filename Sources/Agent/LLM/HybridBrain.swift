@@ -14,6 +14,8 @@ public actor HybridBrain: Brain {
         self.bypassConfidence = bypassConfidence
     }
 
+    public func resume() async -> BrainTurn? { await engine.resume() }
+
     public func note(_ note: ContextNote) async {
         await engine.note(note)
         await llm.note(note)

@@ -7,6 +7,12 @@ public protocol Brain: Sendable {
     func respond(to input: CallerInput) async -> BrainTurn
     /// Context that is not a caller turn: what of a reply was heard, a human's lines during takeover.
     func note(_ note: ContextNote) async
+    /// The agent's turn when a human hands the call back; nil to wait for the caller.
+    func resume() async -> BrainTurn?
+}
+
+extension Brain {
+    public func resume() async -> BrainTurn? { nil }
 }
 
 /// What the caller did that the brain must answer.

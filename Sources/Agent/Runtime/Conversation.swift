@@ -95,11 +95,16 @@ public actor Conversation {
     }
 
     /// The human hands the call back; their part of the conversation becomes context.
-    public func handback(context: String = "") async {
+    @discardableResult
+    public func handback(context: String = "") async -> BrainTurn? {
         inTakeover = false
         tracer.emit(.handback(context: context), stage: .session)
         await brain.note(.handedBack)
         await audit?.append(call: tracer.callID, kind: "handback", time: tracer.clock.now(), detail: ["context": .string(context)])
+        guard let turn = await brain.resume() else { return nil }
+        tracer.emit(.brainStarted(input: ""), stage: .brain)
+        publish(turn)
+        return turn
     }
 
     /// An operator's answer to an approval request (from the TUI or a scenario).
