@@ -9,6 +9,9 @@ public final class PrivatePulseDaemon: Sendable {
     public let server: String
     public let sinkName: String
     public var monitorName: String { sinkName + ".monitor" }
+    /// A second null sink standing in for a microphone: play the caller into it, capture its monitor.
+    public let micSinkName = "ringside_test_mic"
+    public var micSourceName: String { micSinkName + ".monitor" }
     private let process: ChildProcess
 
     private static let shared = Mutex<Result<PrivatePulseDaemon, DaemonError>?>(nil)
@@ -47,6 +50,7 @@ public final class PrivatePulseDaemon: Sendable {
         let config = """
             load-module module-native-protocol-unix auth-anonymous=1 socket=\(socket)
             load-module module-null-sink sink_name=\(sinkName) rate=48000 sink_properties=device.description=Ringside_test_null
+            load-module module-null-sink sink_name=\(micSinkName) rate=16000 sink_properties=device.description=Ringside_test_mic
             set-default-sink \(sinkName)
             set-default-source \(sinkName).monitor
 

@@ -1,0 +1,68 @@
+import Audio
+import Foundation
+import RingsideCore
+import Testing
+import TestSupport
+
+/// `ringside talk` as a person uses it: in a terminal (tmux), talking through PulseAudio.
+/// The caller's voice (flite) is played into a null sink whose monitor is Ringside's microphone.
+@Suite(.serialized) struct TalkEndToEndTests {
+    @Test(.enabled(if: TmuxHarness.available, "needs tmux and the built ringside binary"))
+    func talkShowsTranscriptLatencyAndToolThenQuitsWithACompleteRecording() async throws {
+        let daemon = try PrivatePulseDaemon.start()
+        let dir = try TestPaths.temporaryDirectory("talk-e2e")
+        let record = dir.appendingPathComponent("rec")
+        let flite = try #require(TestPaths.executable("flite"))
+        let said = dir.appendingPathComponent("caller.wav").path
+        #expect(try runProgram(flite, ["-voice", "rms", "-t", "What are your opening hours?", "-o", said]).status == 0)
+        let caller = try WAVFile.read(path: said).mono(at: 16000)
+
+        let session = "talk-\(getpid())"
+        let command = "env LANG=C.UTF-8 TERM=xterm-256color PULSE_SERVER=\(daemon.server) RINGSIDE_THEMES=\(TmuxHarness.repository)/themes "
+            + "\(TmuxHarness.binary) talk --agent \(TmuxHarness.repository)/sample-calls/clinic --mic \(daemon.micSourceName) "
+            + "--speaker \(daemon.sinkName) --record \(record.path)"
+        try TmuxHarness.run(["new-session", "-d", "-s", session, "-x", "120", "-y", "36", command])
+        defer { _ = try? TmuxHarness.run(["kill-session", "-t", session]) }
+        let greeted = try TmuxHarness.waitFor("How can I help you today?", in: session, seconds: 30)
+        #expect(greeted.contains("How can I help you today?"), "screen:\n\(greeted)")
+
+        // Speak into the microphone, watching the screen while the words are still arriving.
+        var options = PulseStreamOptions(server: daemon.server, device: daemon.micSinkName, rate: .hz16000, streamName: "test caller")
+        options.bufferMilliseconds = 40
+        let mouth = try PulsePlayback(options: options, clock: MonotonicClock())
+        mouth.start()
+        var partialSeen = false
+        for (i, frame) in AudioFrame.frames(from: caller, rate: .hz16000).enumerated() {
+            try mouth.write(frame)
+            if i % 10 == 0, !partialSeen {
+                let screen = try TmuxHarness.capture(session)
+                partialSeen = screen.split(separator: "\n").contains { $0.contains("caller") && !$0.contains("caller ·") && $0.contains("…") }
+            }
+        }
+        try mouth.close()
+
+        let answered = try TmuxHarness.waitFor("opening_hours", in: session, seconds: 30)
+        #expect(partialSeen, "no partial transcript appeared while the caller spoke")
+        #expect(answered.range(of: #"caller what .*hours"#, options: .regularExpression) != nil, "final transcript missing:\n\(answered)")
+        #expect(answered.contains("✓ opening_hours"), "tool call line missing:\n\(answered)")
+        #expect(answered.range(of: #"T1\s+█+"#, options: .regularExpression) != nil, "latency bar missing:\n\(answered)")
+
+        // q asks during a call; y quits; the recording folder is complete.
+        try TmuxHarness.run(["send-keys", "-t", session, "q"])
+        let asked = try TmuxHarness.waitFor("Quit while the call is active?", in: session, seconds: 10)
+        #expect(asked.contains("Quit while the call is active?"))
+        try TmuxHarness.run(["send-keys", "-t", session, "y"])
+        var finished = false
+        for _ in 0..<200 where !finished {
+            finished = FileManager.default.fileExists(atPath: record.appendingPathComponent("transcript.txt").path)
+                && ((try? String(contentsOf: record.appendingPathComponent("transcript.txt"), encoding: .utf8)) ?? "").contains("call ended")
+            if !finished { usleep(50_000) }
+        }
+        #expect(finished, "the call did not end cleanly")
+        let audio = try WAVFile.read(path: record.appendingPathComponent("call.wav").path)
+        #expect(audio.channels == 2 && audio.duration > 3)
+        let events = try String(contentsOf: record.appendingPathComponent("events.jsonl"), encoding: .utf8).split(separator: "\n")
+        for line in events { _ = try JSONDecoder().decode(CallEvent.self, from: Data(line.utf8)) }
+        #expect(FileManager.default.fileExists(atPath: record.appendingPathComponent("audit.jsonl").path))
+    }
+}
