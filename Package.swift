@@ -80,6 +80,7 @@ let package = Package(
         .testTarget(name: "AudioTests", dependencies: ["Audio", "RingsideCore", "TestSupport"]),
         .testTarget(name: "SessionTests", dependencies: ["Session", "Audio", "RingsideCore", "TestSupport"]),
         .testTarget(name: "CommandTests", dependencies: ["RingsideCore", "Audio", "TestSupport"]),
+        .testTarget(name: "TelephonyTests", dependencies: ["Telephony", "Audio", "RingsideCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
