@@ -1,0 +1,82 @@
+import Foundation
+import RingsideCore
+import Testing
+@testable import Telephony
+
+/// Records a user agent's events as they arrive, for tests to wait on (bounded).
+final class SIPEventLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var events: [SIPEvent] = []
+    private var task: Task<Void, Never>?
+
+    init(_ agent: SIPUserAgent) {
+        let stream = agent.events
+        task = Task { [weak self] in
+            for await e in stream { self?.append(e) }
+        }
+    }
+
+    private func append(_ e: SIPEvent) { lock.withLock { events.append(e) } }
+    var all: [SIPEvent] { lock.withLock { events } }
+
+    /// The first event matching `predicate`, waiting up to `seconds`.
+    func waitFor(_ seconds: Double = 10, _ predicate: (SIPEvent) -> Bool) async -> SIPEvent? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let e = all.first(where: predicate) { return e }
+            try? await Task.sleep(nanoseconds: 10_000_000)
+        }
+        return all.first(where: predicate)
+    }
+}
+
+extension SIPEvent {
+    var call: SIPCall? {
+        switch self {
+        case let .incomingCall(c, _), let .progress(c, _, _, _), let .answered(c, _), let .established(c), let .ended(c, _): return c
+        default: return nil
+        }
+    }
+    var isAnswered: Bool { if case .answered = self { return true } else { return false } }
+    var isEstablished: Bool { if case .established = self { return true } else { return false } }
+    var isIncoming: Bool { if case .incomingCall = self { return true } else { return false } }
+    var endReason: String? { if case let .ended(_, r) = self { return r } else { return nil } }
+}
+
+/// A callee whose policy answers every call with a media session on 127.0.0.1, as `ringside serve` would.
+final class AnsweringCallee: @unchecked Sendable {
+    let agent: SIPUserAgent
+    let log: SIPEventLog
+    private let lock = NSLock()
+    private var sessions: [Int: MediaSession] = [:]
+
+    init(supported: [MediaCodec], decision: IncomingCallDecision? = nil) throws {
+        let box = SessionBox()
+        let policy: @Sendable (SIPCall, String?) -> IncomingCallDecision = { call, offer in
+            if let decision { return decision }
+            guard let offer, let parsed = try? SessionDescription(parsing: offer, source: "INVITE") else {
+                return .reject(status: 488, phrase: "Not Acceptable Here")
+            }
+            do {
+                let media = try MediaSession()
+                let (answer, negotiated) = try SDPNegotiation.answer(parsed, supported: supported, address: "127.0.0.1",
+                                                                     port: media.localEndpoint.port)
+                try media.start(media: negotiated)
+                box.owner?.store(call.id, media)
+                return .answer(sdp: answer.text)
+            } catch {
+                return .reject(status: 488, phrase: "Not Acceptable Here")
+            }
+        }
+        agent = SIPUserAgent(configuration: SIPConfiguration(bindAddress: "127.0.0.1", port: 0, incomingCallPolicy: policy))
+        log = SIPEventLog(agent)
+        box.owner = self
+        try agent.start()
+    }
+
+    func store(_ id: Int, _ media: MediaSession) { lock.withLock { sessions[id] = media } }
+    func media(for id: Int) -> MediaSession? { lock.withLock { sessions[id] } }
+    var allMedia: [MediaSession] { lock.withLock { Array(sessions.values) } }
+
+    final class SessionBox: @unchecked Sendable { weak var owner: AnsweringCallee? }
+}
