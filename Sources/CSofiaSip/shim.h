@@ -18,11 +18,22 @@
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/url.h>
+#include <sofia-sip/su_log.h>
 #include <string.h>
 #include <stdio.h>
 
 /* Sofia's requests are variadic and compare tags by address, so every tag list is built here in C. */
 static inline const char *rs_sofia_version(void) { return SOFIA_SIP_VERSION; }
+
+/* Sofia logs to stderr by itself; keep it quiet unless its own *_DEBUG variables ask otherwise
+   (su_log_soft_set_level yields to TPORT_DEBUG, NTA_DEBUG, NUA_DEBUG, SOFIA_DEBUG). */
+extern su_log_t tport_log[], nta_log[], nua_log[];
+static inline void rs_sofia_quiet_logs(void) {
+    su_log_soft_set_level(su_log_default, 0);
+    su_log_soft_set_level(tport_log, 0);
+    su_log_soft_set_level(nta_log, 0);
+    su_log_soft_set_level(nua_log, 0);
+}
 
 /* --- The stack ---------------------------------------------------------------------------- */
 

@@ -274,6 +274,7 @@ public final class SIPUserAgent: @unchecked Sendable {
     private func sofiaThread(url: String, startup: DispatchSemaphore, outcome: StartOutcome) {
         su_init()
         defer { su_deinit() }
+        rs_sofia_quiet_logs()
         guard let root = su_root_create(nil) else { startup.signal(); return }
         let magic = Unmanaged.passUnretained(self).toOpaque()
         guard let nua = rs_nua_create(root, url, configuration.userAgent, sofiaCallback, magic) else {
