@@ -96,7 +96,9 @@ static inline void rs_nua_cancel(nua_handle_t *nh) { nua_cancel(nh, TAG_END()); 
 static inline void rs_nua_options(nua_handle_t *nh) { nua_options(nh, TAG_END()); }
 
 static inline void rs_nua_register(nua_handle_t *nh, const char *contact_user) {
-    nua_register(nh, NUTAG_M_USERNAME(contact_user), TAG_END());
+    /* No outbound keep-alive OPTIONS or NAT probing: a plain RFC 3261 registration. */
+    nua_register(nh, NUTAG_M_USERNAME(contact_user), NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify"),
+                 NUTAG_KEEPALIVE(0), TAG_END());
 }
 static inline void rs_nua_unregister(nua_handle_t *nh) { nua_unregister(nh, TAG_END()); }
 

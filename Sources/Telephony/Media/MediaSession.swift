@@ -5,14 +5,6 @@ import RingsideCore
 import Glibc
 #endif
 
-/// Something the media session noticed that the call should hear about.
-public enum MediaSessionEvent: Sendable, Equatable {
-    case dtmf(digit: Character)
-    /// The first RTP packet came from this address (symmetric RTP latched onto it).
-    case peerLatched(UDPEndpoint)
-    case rtcpReceived
-}
-
 /// One call's audio over RTP: a UDP pair (RTP, RTCP = RTP+1) on an explicit address, the codec,
 /// the jitter buffer, RTCP reports, RFC 4733 DTMF and statistics.
 ///

@@ -2,47 +2,6 @@
 import Glibc
 #endif
 
-/// Why a media or signalling socket could not be set up.
-public enum SocketError: Error, Sendable, Equatable, CustomStringConvertible {
-    case badAddress(String)
-    case cannotCreate(errno: Int32)
-    case cannotBind(address: String, port: UInt16, errno: Int32)
-    case noFreePortPair(address: String)
-
-    public var description: String {
-        switch self {
-        case let .badAddress(a): return "\"\(a)\" is not an IPv4 address"
-        case let .cannotCreate(e): return "cannot create a UDP socket: \(String(cString: strerror(e)))"
-        case let .cannotBind(a, p, e): return "cannot bind UDP \(a):\(p): \(String(cString: strerror(e))) (is another program using the port?)"
-        case let .noFreePortPair(a): return "no free pair of UDP ports (RTP even, RTCP = RTP+1) on \(a)"
-        }
-    }
-}
-
-/// An IPv4 address and port, as RTP peers are known.
-public struct UDPEndpoint: Sendable, Equatable, CustomStringConvertible {
-    public var address: String
-    public var port: UInt16
-    public init(address: String, port: UInt16) { self.address = address; self.port = port }
-    public var description: String { "\(address):\(port)" }
-
-    func sockaddr() throws -> sockaddr_in {
-        var sa = sockaddr_in()
-        sa.sin_family = sa_family_t(AF_INET)
-        sa.sin_port = port.bigEndian
-        guard inet_pton(AF_INET, address, &sa.sin_addr) == 1 else { throw SocketError.badAddress(address) }
-        return sa
-    }
-
-    init(_ sa: sockaddr_in) {
-        var addr = sa.sin_addr
-        var buf = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
-        inet_ntop(AF_INET, &addr, &buf, socklen_t(INET_ADDRSTRLEN))
-        address = String(cString: buf)
-        port = UInt16(bigEndian: sa.sin_port)
-    }
-}
-
 /// A non-blocking IPv4 UDP socket bound to one explicit address.
 final class UDPSocket {
     let fd: Int32
