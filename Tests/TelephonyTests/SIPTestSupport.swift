@@ -31,12 +31,7 @@ final class SIPEventLog: @unchecked Sendable {
 }
 
 extension SIPEvent {
-    var call: SIPCall? {
-        switch self {
-        case let .incomingCall(c, _), let .progress(c, _, _, _), let .answered(c, _), let .established(c), let .ended(c, _): return c
-        default: return nil
-        }
-    }
+    var call: SIPCall? { sipCall }
     var isAnswered: Bool { if case .answered = self { return true } else { return false } }
     var isEstablished: Bool { if case .established = self { return true } else { return false } }
     var isIncoming: Bool { if case .incomingCall = self { return true } else { return false } }

@@ -15,6 +15,14 @@ public enum SIPEvent: Sendable, CustomStringConvertible {
     /// A problem that is not tied to one call.
     case error(String)
 
+    /// The call this event is about, if it is about one.
+    public var sipCall: SIPCall? {
+        switch self {
+        case let .incomingCall(c, _), let .progress(c, _, _, _), let .answered(c, _), let .established(c), let .ended(c, _): return c
+        case .registration, .error: return nil
+        }
+    }
+
     public var description: String {
         switch self {
         case let .incomingCall(c, offer): return "incoming \(c)\(offer == nil ? " without SDP" : "")"
