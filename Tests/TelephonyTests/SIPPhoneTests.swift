@@ -4,29 +4,6 @@ import Testing
 import TestSupport
 @testable import Telephony
 
-/// Records a phone's events for bounded waits.
-final class PhoneEventLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var events: [PhoneEvent] = []
-
-    init(_ phone: SIPPhone) {
-        let stream = phone.events
-        Task { [weak self] in for await e in stream { self?.append(e) } }
-    }
-
-    private func append(_ e: PhoneEvent) { lock.withLock { events.append(e) } }
-    var all: [PhoneEvent] { lock.withLock { events } }
-
-    func waitFor(_ seconds: Double = 10, _ predicate: (PhoneEvent) -> Bool) async -> PhoneEvent? {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if let e = all.first(where: predicate) { return e }
-            try? await Task.sleep(nanoseconds: 10_000_000)
-        }
-        return all.first(where: predicate)
-    }
-}
-
 extension PhoneEvent {
     var connectedCall: PhoneCall? { if case let .connected(c, _) = self { return c } else { return nil } }
     var incomingCall: PhoneCall? { if case let .incoming(c) = self { return c } else { return nil } }

@@ -3,24 +3,22 @@ import RingsideCore
 import Testing
 @testable import Telephony
 
-/// Records a user agent's events as they arrive, for tests to wait on (bounded).
-final class SIPEventLog: @unchecked Sendable {
+/// Records an event stream as it arrives, for tests to wait on (bounded).
+final class EventLog<Event: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var events: [SIPEvent] = []
-    private var task: Task<Void, Never>?
+    private var events: [Event] = []
 
-    init(_ agent: SIPUserAgent) {
-        let stream = agent.events
-        task = Task { [weak self] in
+    init(_ stream: AsyncStream<Event>) {
+        Task { [weak self] in
             for await e in stream { self?.append(e) }
         }
     }
 
-    private func append(_ e: SIPEvent) { lock.withLock { events.append(e) } }
-    var all: [SIPEvent] { lock.withLock { events } }
+    private func append(_ e: Event) { lock.withLock { events.append(e) } }
+    var all: [Event] { lock.withLock { events } }
 
     /// The first event matching `predicate`, waiting up to `seconds`.
-    func waitFor(_ seconds: Double = 10, _ predicate: (SIPEvent) -> Bool) async -> SIPEvent? {
+    func waitFor(_ seconds: Double = 10, _ predicate: (Event) -> Bool) async -> Event? {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if let e = all.first(where: predicate) { return e }
@@ -28,6 +26,17 @@ final class SIPEventLog: @unchecked Sendable {
         }
         return all.first(where: predicate)
     }
+}
+
+typealias SIPEventLog = EventLog<SIPEvent>
+typealias PhoneEventLog = EventLog<PhoneEvent>
+
+extension EventLog where Event == SIPEvent {
+    convenience init(_ agent: SIPUserAgent) { self.init(agent.events) }
+}
+
+extension EventLog where Event == PhoneEvent {
+    convenience init(_ phone: SIPPhone) { self.init(phone.events) }
 }
 
 extension SIPEvent {
