@@ -94,8 +94,9 @@ func toneFrames(from source: AudioSource, count: Int, frequency: Double) throws 
         #expect((inB.mos ?? 5) < 4.4)
     }
 
-    @Test func dtmfRoundTrip() throws {
-        let pair = try MediaPair(codec: .pcmu)
+    @Test(arguments: [MediaCodec.pcmu, .opus])
+    func dtmfRoundTrip(codec: MediaCodec) throws {
+        let pair = try MediaPair(codec: codec)
         defer { pair.a.stop(); pair.b.stop() }
         for d in "15#" { pair.a.sendDTMF(d) }
         // Keep playout running while waiting (bounded), as a call would.

@@ -37,7 +37,8 @@ import Testing
     @Test func buildThenParseRoundTrips() throws {
         let offer = SessionDescription.offer(address: "127.0.0.1", port: 40000, direction: .sendonly)
         let text = offer.text
-        #expect(text.contains("m=audio 40000 RTP/AVP 111 0 8 101\r\n"))
+        #expect(text.contains("m=audio 40000 RTP/AVP 111 0 8 101 110\r\n"))
+        #expect(text.contains("a=rtpmap:110 telephone-event/48000\r\n"))
         #expect(text.contains("a=rtpmap:111 opus/48000/2\r\n"))
         #expect(text.contains("a=fmtp:111 useinbandfec=1\r\n"))
         #expect(text.contains("a=rtpmap:0 PCMU/8000\r\n"))
@@ -65,6 +66,15 @@ import Testing
         #expect(try SDPNegotiation.answer(hold, supported: [.pcmu], address: "127.0.0.1", port: 1).answer.audio?.direction == .recvonly)
         #expect(MediaDirection.inactive.answering == .inactive)
         #expect(throws: SDPNegotiationError.self) { try SDPNegotiation.answer(offer, supported: [], address: "127.0.0.1", port: 1) }
+    }
+
+    @Test func telephoneEventFollowsTheCodecClock() throws {
+        let offer = SessionDescription.offer(address: "127.0.0.1", port: 4000, codecs: [.opus, .pcmu])
+        let opus = try SDPNegotiation.answer(offer, supported: [.opus], address: "127.0.0.1", port: 5000)
+        #expect(opus.media.telephoneEventPayloadType == 110 && opus.media.telephoneEventClockRate == 48000)
+        let pcmu = try SDPNegotiation.answer(offer, supported: [.pcmu], address: "127.0.0.1", port: 5000)
+        #expect(pcmu.media.telephoneEventPayloadType == 101 && pcmu.media.telephoneEventClockRate == 8000)
+        #expect(try SDPNegotiation.accept(answer: opus.answer, offer: offer).telephoneEventPayloadType == 110)
     }
 
     @Test func malformedSDPNamesTheLine() {

@@ -17,9 +17,9 @@ public final class MediaSession: @unchecked Sendable {
     /// Where RTP is bound (the port to put into SDP).
     public let localEndpoint: UDPEndpoint
     /// Plays the far end's audio, 20 ms at a time.
-    public private(set) var source: RTPAudioSource!
+    public let source: RTPAudioSource
     /// Sends audio to the far end.
-    public private(set) var sink: RTPAudioSink!
+    public let sink: RTPAudioSink
 
     private let rtp: UDPSocket
     private let rtcp: UDPSocket
@@ -44,6 +44,8 @@ public final class MediaSession: @unchecked Sendable {
     private var remoteSSRC: UInt32?
     private var sendQueue: [AudioFrame] = []
     private var dtmfQueue: [Character] = []
+    /// The digit being sent: its remaining packets, one per tick, all stamped with its start.
+    private var dtmfSending: (packets: [DTMFSender.Packet], timestamp: UInt32)?
     private let ssrc = UInt32.random(in: 1...UInt32.max)
     private var sequence = UInt16.random(in: 0...UInt16.max)
     private var timestamp = UInt32.random(in: 0...UInt32.max)
@@ -68,8 +70,10 @@ public final class MediaSession: @unchecked Sendable {
         eventHandler = events
         (rtp, rtcp) = try UDPSocket.pair(address: configuration.localAddress, port: configuration.localPort)
         localEndpoint = rtp.local
-        source = RTPAudioSource(session: self)
-        sink = RTPAudioSink(session: self)
+        source = RTPAudioSource(rate: configuration.rate)
+        sink = RTPAudioSink(rate: configuration.rate)
+        source.attach(self)
+        sink.attach(self)
     }
 
     deinit { stop() }
@@ -325,17 +329,24 @@ public final class MediaSession: @unchecked Sendable {
             return
         }
         var datagrams: [[UInt8]] = []
-        if let digit = dtmfQueue.first, let te = media.telephoneEventPayloadType, media.direction.sends {
+        if dtmfSending == nil, let digit = dtmfQueue.first, media.telephoneEventPayloadType != nil, media.direction.sends {
             dtmfQueue.removeFirst()
-            // The whole event goes out now with one timestamp; audio resumes after it (a short gap is fine for DTMF).
-            let packets = DTMFSender.packets(for: digit, clockRate: media.telephoneEventClockRate) ?? []
-            for p in packets {
-                let rtpPacket = RTPPacket(payloadType: te, marker: p.marker, sequenceNumber: sequence, timestamp: timestamp, ssrc: ssrc,
-                                          payload: p.event.serialized())
-                sequence &+= 1
-                datagrams.append(rtpPacket.serialized())
+            if let packets = DTMFSender.packets(for: digit, clockRate: media.telephoneEventClockRate), !packets.isEmpty {
+                dtmfSending = (packets, timestamp)
             }
-            timestamp &+= media.codec.samplesPerFrame * UInt32(max(1, packets.count - 3))
+        }
+        if var sending = dtmfSending, let te = media.telephoneEventPayloadType {
+            // One telephone-event packet per 20 ms in place of audio, all with the event's start timestamp.
+            let p = sending.packets.removeFirst()
+            let rtpPacket = RTPPacket(payloadType: te, marker: p.marker, sequenceNumber: sequence, timestamp: sending.timestamp, ssrc: ssrc,
+                                      payload: p.event.serialized())
+            sequence &+= 1
+            packetsSent += 1
+            octetsSent += TelephoneEvent.payloadSize
+            datagrams.append(rtpPacket.serialized())
+            dtmfSending = sending.packets.isEmpty ? nil : sending
+            timestamp &+= media.codec.samplesPerFrame
+            if !sendQueue.isEmpty { sendQueue.removeFirst(); lock.broadcast() }
         } else {
             let frame = sendQueue.isEmpty ? AudioFrame.silence(rate: configuration.rate, at: .zero) : sendQueue.removeFirst()
             lock.broadcast()

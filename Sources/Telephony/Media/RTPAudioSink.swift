@@ -10,10 +10,9 @@ public final class RTPAudioSink: AudioSink, @unchecked Sendable {
     private weak var session: MediaSession?
     public let rate: SampleRate
 
-    init(session: MediaSession) {
-        self.session = session
-        rate = session.configuration.rate
-    }
+    init(rate: SampleRate) { self.rate = rate }
+
+    func attach(_ session: MediaSession) { self.session = session }
 
     public func write(_ frame: AudioFrame) throws {
         guard let session else { return }

@@ -10,10 +10,9 @@ public final class RTPAudioSource: AudioSource, @unchecked Sendable {
     private weak var session: MediaSession?
     public let rate: SampleRate
 
-    init(session: MediaSession) {
-        self.session = session
-        rate = session.configuration.rate
-    }
+    init(rate: SampleRate) { self.rate = rate }
+
+    func attach(_ session: MediaSession) { self.session = session }
 
     public var isLive: Bool { true }
 

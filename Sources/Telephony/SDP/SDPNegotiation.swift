@@ -32,7 +32,7 @@ public enum SDPNegotiation {
             throw SDPNegotiationError.noCommonCodec(offered: audio.formats.map { "\($0.encodingName)/\($0.clockRate)" },
                                                     supported: ours.map(\.encodingName))
         }
-        let events = audio.telephoneEvent
+        let events = audio.formats.first { $0.isTelephoneEvent && $0.clockRate == codec.clockRate } ?? audio.telephoneEvent
         return NegotiatedMedia(codec: codec, payloadType: chosen.payloadType, telephoneEventPayloadType: events?.payloadType,
                                telephoneEventClockRate: events?.clockRate ?? 8000,
                                remoteAddress: endpoint.address, remotePort: endpoint.port, direction: audio.direction.answering)

@@ -32,10 +32,11 @@ public struct SessionDescription: Sendable, Equatable {
         return (a.connectionAddress ?? address, a.port)
     }
 
-    /// A typical Ringside offer: the codecs in preference order plus telephone-event/8000.
+    /// A typical Ringside offer: the codecs in preference order plus telephone-event/8000 (and /48000 beside Opus).
     public static func offer(address: String, port: UInt16, codecs: [MediaCodec] = [.opus, .pcmu, .pcma],
                              direction: MediaDirection = .sendrecv) -> SessionDescription {
-        let formats = codecs.map(PayloadFormat.offered) + [PayloadFormat.telephoneEvent()]
+        var formats = codecs.map(PayloadFormat.offered) + [PayloadFormat.telephoneEvent()]
+        if codecs.contains(.opus) { formats.append(PayloadFormat.telephoneEvent(payloadType: 110, clockRate: 48000)) }
         return SessionDescription(address: address, media: [MediaDescription(port: port, formats: formats, direction: direction)])
     }
 
