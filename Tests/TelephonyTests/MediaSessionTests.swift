@@ -19,10 +19,10 @@ struct MediaPair {
     let b: MediaSession
     let digitsAtB = Collector<Character>()
 
-    init(codec: MediaCodec, rate: SampleRate = .hz16000, impairment: NetworkImpairment = .none) throws {
+    init(codec: MediaCodec, rate: SampleRate = .hz16000, impairment: NetworkImpairment = .none, rtcpInterval: MediaTime = .seconds(5)) throws {
         let digits = digitsAtB
-        a = try MediaSession(configuration: MediaSessionConfiguration(rate: rate, impairment: impairment))
-        b = try MediaSession(configuration: MediaSessionConfiguration(rate: rate, impairment: impairment), events: { event in
+        a = try MediaSession(configuration: MediaSessionConfiguration(rate: rate, rtcpInterval: rtcpInterval, impairment: impairment))
+        b = try MediaSession(configuration: MediaSessionConfiguration(rate: rate, rtcpInterval: rtcpInterval, impairment: impairment), events: { event in
             if case let .dtmf(d) = event { digits.append(d) }
         })
         let offer = a.offer(codecs: [codec])
@@ -102,6 +102,22 @@ func toneFrames(from source: AudioSource, count: Int, frequency: Double) throws 
         // Keep playout running while waiting (bounded), as a call would.
         for _ in 0..<100 where pair.digitsAtB.values.count < 3 { _ = try pair.b.source.nextFrame() }
         #expect(String(pair.digitsAtB.values) == "15#")
+    }
+
+    @Test func rtcpReportsGiveRoundTripAndRemoteView() throws {
+        let pair = try MediaPair(codec: .pcmu, impairment: NetworkImpairment(dropEvery: 5), rtcpInterval: .milliseconds(200))
+        defer { pair.a.stop(); pair.b.stop() }
+        // Keep both playouts running until each side has heard the other's SR and RR (bounded).
+        var sentA = pair.a.statistics().sent
+        for _ in 0..<100 where sentA.rttMs == nil || sentA.lost == 0 {
+            _ = try pair.a.source.nextFrame()
+            sentA = pair.a.statistics().sent
+        }
+        let rtt = try #require(sentA.rttMs)
+        #expect(rtt >= 0 && rtt < 100)
+        #expect(sentA.lost > 0)  // B's receiver report tells A about the packets dropped on the way
+        #expect(sentA.mos != nil)
+        #expect(sentA.packets > 0)
     }
 
     @Test func silentPeerTimesOutWithClearError() throws {

@@ -233,7 +233,7 @@ public final class MediaSession: @unchecked Sendable {
     private func networkLoop() {
         defer { threadDone.signal() }
         var nextSend = clock.now()
-        var nextRTCP = clock.now() + .seconds(1)
+        var nextRTCP = clock.now() + min(.seconds(1), configuration.rtcpInterval)
         while true {
             lock.lock()
             let keepGoing = running
