@@ -46,6 +46,43 @@ import TestSupport
         await callee.agent.shutdown()
     }
 
+    @Test func ringsideCallsSippUAS() async throws {
+        guard let sipp = Self.sipp else {
+            Issue.record("sipp is not installed (Debian package sip-tester); CI installs it")
+            return
+        }
+        let port = try Self.freePort()
+        let child = try ChildProcess.spawn(sipp, ["-sn", "uas", "-m", "1", "-i", "127.0.0.1", "-p", String(port), "-mp", String(try Self.freePort()),
+                                                  "-timeout", "20s", "-timeout_error", "-nostdin"])
+        for _ in 0..<100 where PortProbe.isFree(port: port, transport: .udp) { try await Task.sleep(nanoseconds: 50_000_000) }
+        let phone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(port: 0)))
+        let log = PhoneEventLog(phone)
+        try phone.start()
+        let call = try phone.dial("sip:service@127.0.0.1:\(port)")
+        let connected = await log.waitFor { $0.connectedCall != nil }
+        guard case let .connected(_, codec) = connected else {
+            Issue.record("sipp did not answer: \(log.all)")
+            child.signal(SIGKILL)
+            child.wait()
+            return
+        }
+        #expect(codec == .pcmu)
+        call.hangUp()
+        #expect(await log.waitFor { $0.endedReason != nil }?.endedReason == "hung up")
+        var status: Int32?
+        for _ in 0..<200 where status == nil {
+            var raw: Int32 = 0
+            if waitpid(child.pid, &raw, WNOHANG) == child.pid {
+                status = (raw & 0x7F) == 0 ? (raw >> 8) & 0xFF : 128 + (raw & 0x7F)
+            } else {
+                try await Task.sleep(nanoseconds: 50_000_000)
+            }
+        }
+        if status == nil { child.signal(SIGKILL); child.wait() }
+        #expect(status == 0, "sipp UAS exit status \(String(describing: status))")
+        await phone.shutdown()
+    }
+
     @Test func survivesRFC4475TortureMessages() async throws {
         let folder = TestPaths.conformance("rfc4475")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".dat") }.sorted()

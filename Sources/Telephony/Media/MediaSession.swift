@@ -148,6 +148,12 @@ public final class MediaSession: @unchecked Sendable {
         return (received, sent)
     }
 
+    /// Both directions' statistics as call events (`.rtpStats`), for the call's event stream.
+    public func statisticsPayloads() -> [CallEventPayload] {
+        let (received, sent) = statistics()
+        return [.rtpStats(received), .rtpStats(sent)]
+    }
+
     /// Counts of datagrams that were not valid RTP or RTCP (garbage is counted, never fatal).
     public var malformedPackets: (rtp: Int, rtcp: Int) {
         lock.lock()
