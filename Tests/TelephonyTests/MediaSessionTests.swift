@@ -135,6 +135,25 @@ func toneFrames(from source: AudioSource, count: Int, frequency: Double) throws 
         #expect(error.description.hasPrefix("peer stopped sending audio"))
     }
 
+    @Test func holdSuspendsTheTimeout() throws {
+        let session = try MediaSession(configuration: MediaSessionConfiguration(rtpTimeout: .milliseconds(200)))
+        defer { session.stop() }
+        let silent = try MediaSession()
+        // We put the peer on hold: we only send, so its silence is expected.
+        try session.start(media: NegotiatedMedia(codec: .pcmu, payloadType: 0, telephoneEventPayloadType: nil,
+                                                 remoteAddress: "127.0.0.1", remotePort: silent.localEndpoint.port, direction: .sendonly))
+        for _ in 0..<20 { #expect(try session.source.nextFrame() != nil) }
+        // Off hold again (re-INVITE): the timeout applies from then on.
+        try session.start(media: NegotiatedMedia(codec: .pcmu, payloadType: 0, telephoneEventPayloadType: nil,
+                                                 remoteAddress: "127.0.0.1", remotePort: silent.localEndpoint.port, direction: .sendrecv))
+        #expect(try session.source.nextFrame() != nil)
+        var threw = false
+        for _ in 0..<30 where !threw {
+            do { _ = try session.source.nextFrame() } catch is MediaSessionError { threw = true }
+        }
+        #expect(threw)
+    }
+
     @Test func garbageDatagramsAreCountedNotFatal() throws {
         let pair = try MediaPair(codec: .pcmu)
         defer { pair.a.stop(); pair.b.stop() }

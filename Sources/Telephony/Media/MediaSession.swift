@@ -99,7 +99,12 @@ public final class MediaSession: @unchecked Sendable {
         }
         decoder = dec
         encoder = enc
-        if restarting { return }  // re-INVITE: new codec or direction, same thread
+        if restarting {
+            // re-INVITE (new codec or direction, e.g. off hold): same thread; the RTP timeout starts afresh.
+            startedAt = clock.now()
+            lastReceived = nil
+            return
+        }
         running = true
         startedAt = clock.now()
         let t = Thread { [weak self] in self?.networkLoop() }
@@ -219,7 +224,8 @@ public final class MediaSession: @unchecked Sendable {
         defer { lock.unlock() }
         playoutNext = due + AudioFrame.duration
         let reference = lastReceived ?? startedAt
-        if media != nil, clock.now() - reference > configuration.rtpTimeout {
+        // On hold (sendonly/inactive) the peer rightly sends nothing: no timeout then.
+        if let media, media.direction.receives, clock.now() - reference > configuration.rtpTimeout {
             throw MediaSessionError.peerStoppedSending(seconds: (clock.now() - reference).seconds, peer: remote?.description ?? "the peer")
         }
         guard let decoder else { return .silence(rate: configuration.rate, at: due) }
