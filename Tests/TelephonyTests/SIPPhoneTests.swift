@@ -46,6 +46,33 @@ extension PhoneEvent {
         await server.shutdown()
     }
 
+    @Test func holdAndResume() async throws {
+        let (server, serverLog) = try Self.phone(autoAnswer: true, codecs: [.pcmu])
+        let (client, clientLog) = try Self.phone(autoAnswer: false, codecs: [.pcmu])
+        let call = try client.dial("sip:agent@127.0.0.1:\(server.agent.localPort)")
+        #expect(await clientLog.waitFor { $0.connectedCall != nil } != nil)
+        #expect(await serverLog.waitFor { $0.connectedCall != nil } != nil)
+        func directions(_ log: PhoneEventLog) -> [MediaDirection] {
+            log.all.compactMap { if case let .mediaChanged(_, d) = $0 { return d } else { return nil } }
+        }
+        try client.hold(call)
+        #expect(await clientLog.waitFor { if case .mediaChanged = $0 { return true } else { return false } } != nil)
+        #expect(await serverLog.waitFor { if case .mediaChanged = $0 { return true } else { return false } } != nil)
+        #expect(directions(clientLog) == [.sendonly])
+        #expect(directions(serverLog) == [.recvonly])
+        #expect(call.negotiated?.direction == .sendonly)
+        try client.resume(call)
+        _ = await clientLog.waitFor { _ in directions(clientLog).count == 2 }
+        _ = await serverLog.waitFor { _ in directions(serverLog).count == 2 }
+        #expect(directions(clientLog) == [.sendonly, .sendrecv])
+        #expect(directions(serverLog) == [.recvonly, .sendrecv])
+        #expect(serverLog.all.compactMap(\.callEventPayload).contains(.sipState("on hold (recvonly)")))
+        call.hangUp()
+        #expect(await serverLog.waitFor { $0.endedReason != nil }?.endedReason == "remote hung up")
+        await client.shutdown()
+        await server.shutdown()
+    }
+
     @Test func manualAnswerAndNoCommonCodec() async throws {
         let (callee, calleeLog) = try Self.phone(autoAnswer: false, codecs: [.pcma])
         let (caller, callerLog) = try Self.phone(autoAnswer: false, codecs: [.pcmu, .pcma])

@@ -8,6 +8,8 @@ public enum PhoneEvent: Sendable, CustomStringConvertible {
     case ringing(PhoneCall, status: Int)
     /// Media is flowing: read `call.media.source`, write `call.media.sink`.
     case connected(PhoneCall, codec: MediaCodec)
+    /// Hold or resume: what this side may now do (`sendonly` = we put them on hold, `recvonly` = they put us on hold).
+    case mediaChanged(PhoneCall, direction: MediaDirection)
     case dtmf(PhoneCall, digit: Character)
     case ended(PhoneCall, reason: String)
     case registration(registered: Bool, status: Int, phrase: String)
@@ -19,6 +21,7 @@ public enum PhoneEvent: Sendable, CustomStringConvertible {
         case .incoming: return .sipState("incoming")
         case let .ringing(_, status): return .sipState(status == 180 ? "ringing" : "progress \(status)")
         case let .connected(_, codec): return .sipState("connected \(codec.encodingName)")
+        case let .mediaChanged(_, direction): return .sipState(direction == .sendrecv ? "resumed" : "on hold (\(direction.rawValue))")
         case let .dtmf(_, digit): return .dtmf(digit: String(digit))
         case let .ended(_, reason): return .callEnded(reason: reason)
         case .registration, .error: return nil
@@ -30,6 +33,7 @@ public enum PhoneEvent: Sendable, CustomStringConvertible {
         case let .incoming(c): return "incoming \(c)"
         case let .ringing(c, s): return "\(c) ringing (\(s))"
         case let .connected(c, codec): return "\(c) connected (\(codec.encodingName))"
+        case let .mediaChanged(c, d): return "\(c) media \(d.rawValue)"
         case let .dtmf(c, d): return "\(c) DTMF \(d)"
         case let .ended(c, r): return "\(c) ended: \(r)"
         case let .registration(r, s, p): return r ? "registered (\(s) \(p))" : "not registered (\(s) \(p))"

@@ -70,6 +70,18 @@ public final class SIPPhone: @unchecked Sendable {
         try agent.answer(call.sip, sdp: answer.text)
     }
 
+    /// Puts the far end on hold (re-INVITE with `a=sendonly`); media keeps its codec, stops receiving.
+    public func hold(_ call: PhoneCall) throws { try reoffer(call, direction: .sendonly) }
+
+    /// Takes the far end off hold (re-INVITE with `a=sendrecv`).
+    public func resume(_ call: PhoneCall) throws { try reoffer(call, direction: .sendrecv) }
+
+    private func reoffer(_ call: PhoneCall, direction: MediaDirection) throws {
+        guard let codec = call.negotiated?.codec else { throw SIPError.unknownCall(call.sip.id) }
+        let offer = call.media.offer(codecs: [codec], direction: direction)
+        try agent.update(call.sip, sdp: offer.text)
+    }
+
     /// Registers with a registrar (see `SIPUserAgent.register`).
     public func register(aor: String, contactUser: String) throws { try agent.register(aor: aor, contactUser: contactUser) }
 
@@ -143,6 +155,20 @@ public final class SIPPhone: @unchecked Sendable {
             } catch {
                 continuation.yield(.error("\(call): \(error)"))
                 call.hangUp()
+            }
+        case let .updated(_, sdp):
+            guard let call, var negotiated = call.negotiated, let sdp,
+                  let remote = try? SessionDescription(parsing: sdp, source: "re-INVITE from \(call.sip.remoteURI)"),
+                  let audio = remote.audio, let endpoint = remote.audioEndpoint else { return }
+            negotiated.direction = audio.direction.answering
+            negotiated.remoteAddress = endpoint.address
+            negotiated.remotePort = endpoint.port
+            do {
+                try call.media.start(media: negotiated)
+                call.setNegotiated(negotiated)
+                continuation.yield(.mediaChanged(call, direction: negotiated.direction))
+            } catch {
+                continuation.yield(.error("\(call): \(error)"))
             }
         case .established:
             if let call, let codec = call.negotiated?.codec { continuation.yield(.connected(call, codec: codec)) }

@@ -8,6 +8,9 @@ public enum SIPEvent: Sendable, CustomStringConvertible {
     case answered(SIPCall, answer: String?)
     /// The dialog is confirmed (ACK sent or received): media may flow.
     case established(SIPCall)
+    /// The session changed on an established call: the peer's re-offer, or its answer to our `update`
+    /// (hold: `a=sendonly`/`inactive`; resume: `a=sendrecv`).
+    case updated(SIPCall, sdp: String?)
     /// The call is over; `reason` says why in words (e.g. "remote hung up", "486 Busy Here").
     case ended(SIPCall, reason: String)
     /// Registration changed: registered or not, with the registrar's status.
@@ -18,7 +21,7 @@ public enum SIPEvent: Sendable, CustomStringConvertible {
     /// The call this event is about, if it is about one.
     public var sipCall: SIPCall? {
         switch self {
-        case let .incomingCall(c, _), let .progress(c, _, _, _), let .answered(c, _), let .established(c), let .ended(c, _): return c
+        case let .incomingCall(c, _), let .progress(c, _, _, _), let .answered(c, _), let .established(c), let .ended(c, _), let .updated(c, _): return c
         case .registration, .error: return nil
         }
     }
@@ -30,6 +33,7 @@ public enum SIPEvent: Sendable, CustomStringConvertible {
         case let .answered(c, _): return "\(c): answered"
         case let .established(c): return "\(c): established"
         case let .ended(c, r): return "\(c): ended (\(r))"
+        case let .updated(c, _): return "\(c): session updated"
         case let .registration(r, s, p): return r ? "registered (\(s) \(p))" : "not registered (\(s) \(p))"
         case let .error(m): return "SIP error: \(m)"
         }

@@ -155,6 +155,17 @@ public final class SIPUserAgent: @unchecked Sendable {
         }
     }
 
+    /// Sends a re-INVITE with a new offer on an established call (hold with `a=sendonly`, resume with `a=sendrecv`).
+    public func update(_ call: SIPCall, sdp: String) throws {
+        try requireRunning()
+        enqueue { [self] in
+            guard var leg = legs[call.id], leg.state == .established else { return }
+            leg.localSDP = sdp
+            legs[call.id] = leg
+            rs_nua_invite(leg.handle, sdp)
+        }
+    }
+
     /// Refuses a ringing incoming call (486 Busy Here, 603 Decline…).
     public func reject(_ call: SIPCall, status: Int = 486, phrase: String = "Busy Here") throws {
         try requireRunning()
@@ -337,9 +348,14 @@ public final class SIPUserAgent: @unchecked Sendable {
         switch event {
         case nua_i_invite:
             guard let nh else { return }
-            if let id = callID, let leg = legs[id] {
-                // A re-INVITE (hold, codec change): accept it with the SDP we already gave.
+            if let id = callID, var leg = legs[id] {
+                // A re-INVITE (hold, resume): answer with our SDP in the matching direction.
+                let offer = Self.payload(sip)
+                let answer = Self.reanswer(offer: offer, local: leg.localSDP)
+                leg.localSDP = answer ?? leg.localSDP
+                legs[id] = leg
                 rs_nua_respond(nh, 200, "OK", leg.localSDP)
+                if offer != nil { emit(.updated(leg.call, sdp: offer)) }
                 return
             }
             incomingInvite(nh: nh, sip: sip)
@@ -353,6 +369,8 @@ public final class SIPUserAgent: @unchecked Sendable {
                     leg.state = .answered
                     legs[id] = leg
                     emit(.answered(leg.call, answer: body))
+                } else if leg.state == .established {
+                    emit(.updated(leg.call, sdp: body))  // the answer to our re-INVITE
                 }
             } else if (status == 401 || status == 407), let creds = configuration.credentials, let nh, !authTried.contains(nh) {
                 authTried.insert(nh)
@@ -438,6 +456,15 @@ public final class SIPUserAgent: @unchecked Sendable {
         defer { lock.unlock() }
         defer { nextID += 1 }
         return nextID
+    }
+
+    /// Our previous SDP turned to answer a re-offer: direction per RFC 3264, version bumped.
+    private static func reanswer(offer: String?, local: String?) -> String? {
+        guard let offer, let local, let remote = try? SessionDescription(parsing: offer), let direction = remote.audio?.direction,
+              var ours = try? SessionDescription(parsing: local), !ours.media.isEmpty else { return nil }
+        ours.media[0].direction = direction.answering
+        ours.sessionVersion += 1
+        return ours.text
     }
 
     private static func payload(_ sip: UnsafePointer<sip_t>?) -> String? {
