@@ -1,3 +1,5 @@
+import Foundation
+import RingsideCore
 import Testing
 @testable import Telephony
 
@@ -41,5 +43,27 @@ import Testing
             timestamp &+= 1600
         }
         #expect(String(heard) == "1234#*099")
+    }
+
+    @Test(arguments: [SampleRate.hz8000, .hz16000, .hz48000])
+    func inBandTonesAreDetectedOnce(rate: SampleRate) {
+        let freqs: [Character: (Double, Double)] = ["1": (697, 1209), "5": (770, 1336), "9": (852, 1477), "#": (941, 1477), "0": (941, 1336)]
+        var samples: [Int16] = []
+        for digit in "1590#" {
+            let (l, h) = freqs[digit]!
+            let n = rate.hertz * 80 / 1000
+            samples += (0..<n).map { i in
+                let t = Double(i) / Double(rate.hertz)
+                return Int16(8000 * (sin(2 * .pi * l * t) + sin(2 * .pi * h * t)))
+            }
+            samples += [Int16](repeating: 0, count: rate.hertz * 60 / 1000)
+        }
+        var detector = InBandDTMFDetector()
+        let digits = AudioFrame.frames(from: samples, rate: rate).compactMap { detector.process($0) }
+        #expect(String(digits) == "1590#")
+        // Speech-like single tones and silence are not digits.
+        var quiet = InBandDTMFDetector()
+        let tone = AudioFrame.frames(from: (0..<rate.hertz).map { Int16(8000 * sin(2 * .pi * 1000 * Double($0) / Double(rate.hertz))) }, rate: rate)
+        #expect(tone.compactMap { quiet.process($0) }.isEmpty)
     }
 }
