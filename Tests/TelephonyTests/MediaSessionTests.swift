@@ -19,10 +19,12 @@ struct MediaPair {
     let b: MediaSession
     let digitsAtB = Collector<Character>()
 
-    init(codec: MediaCodec, rate: SampleRate = .hz16000, impairment: NetworkImpairment = .none, rtcpInterval: MediaTime = .seconds(5)) throws {
+    init(codec: MediaCodec, rate: SampleRate = .hz16000, impairment: NetworkImpairment = .none, rtcpInterval: MediaTime = .seconds(5),
+         inBandDTMF: Bool = false) throws {
         let digits = digitsAtB
         a = try MediaSession(configuration: MediaSessionConfiguration(rate: rate, rtcpInterval: rtcpInterval, impairment: impairment))
-        b = try MediaSession(configuration: MediaSessionConfiguration(rate: rate, rtcpInterval: rtcpInterval, impairment: impairment), events: { event in
+        b = try MediaSession(configuration: MediaSessionConfiguration(rate: rate, rtcpInterval: rtcpInterval, impairment: impairment,
+                                                                      detectInBandDTMF: inBandDTMF), events: { event in
             if case let .dtmf(d) = event { digits.append(d) }
         })
         let offer = a.offer(codecs: [codec])
@@ -118,6 +120,19 @@ func toneFrames(from source: AudioSource, count: Int, frequency: Double) throws 
         #expect(sentA.lost > 0)  // B's receiver report tells A about the packets dropped on the way
         #expect(sentA.mos != nil)
         #expect(sentA.packets > 0)
+    }
+
+    @Test func inBandDTMFThroughG711() throws {
+        let pair = try MediaPair(codec: .pcmu, inBandDTMF: true)
+        defer { pair.a.stop(); pair.b.stop() }
+        let rate = pair.a.sink.rate.hertz
+        let tone = (0..<(rate / 10)).map { i -> Int16 in
+            let t = Double(i) / Double(rate)
+            return Int16(8000 * (sin(2 * .pi * 852 * t) + sin(2 * .pi * 1209 * t)))  // "7"
+        }
+        for f in AudioFrame.frames(from: tone, rate: pair.a.sink.rate) { try pair.a.sink.write(f) }
+        for _ in 0..<60 where pair.digitsAtB.values.isEmpty { _ = try pair.b.source.nextFrame() }
+        #expect(pair.digitsAtB.values == ["7"])
     }
 
     @Test func silentPeerTimesOutWithClearError() throws {

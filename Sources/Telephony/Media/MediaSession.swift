@@ -60,6 +60,7 @@ public final class MediaSession: @unchecked Sendable {
     private var rtcpErrors = 0
     private var rtpErrors = 0
     private var dtmfReceiver = DTMFReceiver()
+    private var inBandDTMF = InBandDTMFDetector()
     private var playoutNext: MediaTime?
 
     /// Binds the sockets. `events` hears DTMF digits and symmetric-RTP latching, on the network thread.
@@ -206,6 +207,14 @@ public final class MediaSession: @unchecked Sendable {
 
     /// The next playout frame: waits for its 20 ms slot if `wait`, else nil when the slot has not come.
     func playoutFrame(wait: Bool) throws -> AudioFrame? {
+        guard let frame = try decodePlayout(wait: wait) else { return nil }
+        guard configuration.detectInBandDTMF else { return frame }
+        let digit = lock.withLock { inBandDTMF.process(frame) }
+        if let digit { eventHandler?(.dtmf(digit: digit)) }
+        return frame
+    }
+
+    private func decodePlayout(wait: Bool) throws -> AudioFrame? {
         lock.lock()
         guard !stopped else { lock.unlock(); return nil }
         let now = clock.now()

@@ -14,10 +14,13 @@ public struct MediaSessionConfiguration: Sendable {
     /// Frames `RTPAudioSink.write` may queue before it waits (back-pressure like a speaker).
     public var sendQueueFrames: Int
     public var impairment: NetworkImpairment
+    /// Also listen for DTMF tones inside the received audio (peers without RFC 4733); off by default
+    /// because music or speech can, rarely, look like a digit.
+    public var detectInBandDTMF: Bool
 
     public init(localAddress: String = "127.0.0.1", localPort: UInt16 = 0, rate: SampleRate = .hz16000,
                 rtpTimeout: MediaTime = .seconds(10), rtcpInterval: MediaTime = .seconds(5), sendQueueFrames: Int = 10,
-                impairment: NetworkImpairment = .none) {
+                impairment: NetworkImpairment = .none, detectInBandDTMF: Bool = false) {
         self.localAddress = localAddress
         self.localPort = localPort
         self.rate = rate
@@ -25,5 +28,6 @@ public struct MediaSessionConfiguration: Sendable {
         self.rtcpInterval = rtcpInterval
         self.sendQueueFrames = sendQueueFrames
         self.impairment = impairment
+        self.detectInBandDTMF = detectInBandDTMF
     }
 }
