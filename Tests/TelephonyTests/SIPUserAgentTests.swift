@@ -16,6 +16,19 @@ import TestSupport
         await b.shutdown()
     }
 
+    @Test func manyProbesInARow() async throws {
+        let a = SIPUserAgent(configuration: SIPConfiguration(port: 0))
+        let b = SIPUserAgent(configuration: SIPConfiguration(port: 0))
+        try a.start()
+        try b.start()
+        for _ in 0..<200 {
+            let response = try await a.options(uri: b.localURI)
+            #expect(response.status == 200)
+        }
+        await a.shutdown()
+        await b.shutdown()
+    }
+
     @Test func optionsToNobodyTimesOut() async throws {
         let a = SIPUserAgent(configuration: SIPConfiguration(port: 0))
         try a.start()

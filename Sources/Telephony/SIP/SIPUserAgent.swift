@@ -417,6 +417,12 @@ public final class SIPUserAgent: @unchecked Sendable {
             emit(.registration(registered: registered, status: status, phrase: phrase))
         case nua_r_shutdown:
             if status >= 200, let root { su_root_break(root) }
+        case nua_i_options, nua_i_message, nua_i_method, nua_i_register, nua_i_publish, nua_i_subscribe, nua_i_refer:
+            // Out-of-dialog requests nua has already answered: their handles are ours to drop, or they pile up.
+            if let nh, callID == nil, requestByHandle[nh] == nil, nh != registration {
+                logger.trace("\(String(cString: nua_event_name(event))) answered \(status)")
+                nua_handle_destroy(nh)
+            }
         case nua_i_error:
             emit(.error("\(status) \(phrase)"))
         default:
