@@ -18,14 +18,17 @@ struct MediaPair {
     let a: MediaSession
     let b: MediaSession
     let digitsAtB = Collector<Character>()
+    let goodbyesAtB = Collector<Bool>()
 
     init(codec: MediaCodec, rate: SampleRate = .hz16000, impairment: NetworkImpairment = .none, rtcpInterval: MediaTime = .seconds(5),
          inBandDTMF: Bool = false) throws {
         let digits = digitsAtB
+        let goodbyes = goodbyesAtB
         a = try MediaSession(configuration: MediaSessionConfiguration(rate: rate, rtcpInterval: rtcpInterval, impairment: impairment))
         b = try MediaSession(configuration: MediaSessionConfiguration(rate: rate, rtcpInterval: rtcpInterval, impairment: impairment,
                                                                       detectInBandDTMF: inBandDTMF), events: { event in
             if case let .dtmf(d) = event { digits.append(d) }
+            if event == .peerSaidGoodbye { goodbyes.append(true) }
         })
         let offer = a.offer(codecs: [codec])
         let offerText = offer.text
@@ -133,6 +136,16 @@ func toneFrames(from source: AudioSource, count: Int, frequency: Double) throws 
         for f in AudioFrame.frames(from: tone, rate: pair.a.sink.rate) { try pair.a.sink.write(f) }
         for _ in 0..<60 where pair.digitsAtB.values.isEmpty { _ = try pair.b.source.nextFrame() }
         #expect(pair.digitsAtB.values == ["7"])
+    }
+
+    @Test func stopSaysGoodbyeOverRTCP() throws {
+        let pair = try MediaPair(codec: .pcmu)
+        defer { pair.b.stop() }
+        // B must know A's SSRC first: wait (bounded) until A's audio arrives.
+        for _ in 0..<50 where pair.b.statistics().received.packets == 0 { _ = try pair.b.source.nextFrame() }
+        pair.a.stop()
+        for _ in 0..<25 where pair.goodbyesAtB.values.isEmpty { _ = try pair.b.source.nextFrame() }
+        #expect(pair.goodbyesAtB.values == [true])
     }
 
     @Test func silentPeerTimesOutWithClearError() throws {

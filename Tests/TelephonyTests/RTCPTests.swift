@@ -21,6 +21,13 @@ import Testing
         #expect(try RTCPPacket.parseCompound(bytes) == [sr, .receiverReport(ssrc: 9, reports: [])])
     }
 
+    @Test func goodbyeKnownBytes() throws {
+        let bytes = RTCPPacket.goodbye(ssrcs: [0x0102_0304]).serialized()
+        #expect(bytes == [0x81, 203, 0x00, 0x01, 0x01, 0x02, 0x03, 0x04])
+        #expect(try RTCPPacket.parseCompound(bytes) == [.goodbye(ssrcs: [0x0102_0304])])
+        #expect(throws: RTPPacketError.self) { try RTCPPacket.parseCompound([0x82, 203, 0x00, 0x01, 1, 2, 3, 4]) }  // 2 SSRCs declared, 1 present
+    }
+
     @Test func garbageIsATypedError() {
         #expect(throws: RTPPacketError.self) { try RTCPPacket.parseCompound([0x81, 201, 0x00, 0x07, 0, 0, 0, 0]) }  // length overruns
         #expect(throws: RTPPacketError.self) { try RTCPPacket.parseCompound([0x41, 201, 0x00, 0x00]) }  // version 1

@@ -116,6 +116,7 @@ public final class MediaSession: @unchecked Sendable {
 
     /// Stops the network thread and closes nothing else (the sockets close when the session goes).
     public func stop() {
+        sendRTCP(goodbye: true)
         lock.lock()
         let wasRunning = running
         running = false
@@ -321,6 +322,7 @@ public final class MediaSession: @unchecked Sendable {
             return
         }
         let arrivalNTP = NTPTime.now()
+        var leaving = false
         lock.lock()
         for p in packets {
             var blocks: [RTCPReportBlock] = []
@@ -330,6 +332,8 @@ public final class MediaSession: @unchecked Sendable {
                 blocks = reports
             case let .receiverReport(_, reports):
                 blocks = reports
+            case let .goodbye(ssrcs):
+                leaving = leaving || remoteSSRC.map(ssrcs.contains) ?? false
             case .other:
                 break
             }
@@ -340,6 +344,7 @@ public final class MediaSession: @unchecked Sendable {
         }
         lock.unlock()
         eventHandler?(.rtcpReceived)
+        if leaving { eventHandler?(.peerSaidGoodbye) }
     }
 
     private func sendTick() {
@@ -395,9 +400,9 @@ public final class MediaSession: @unchecked Sendable {
         for d in datagrams { rtp.send(d, to: remote) }
     }
 
-    private func sendRTCP() {
+    private func sendRTCP(goodbye: Bool = false) {
         lock.lock()
-        guard media != nil, let to = remoteRTCP else { lock.unlock(); return }
+        guard media != nil, running, let to = remoteRTCP else { lock.unlock(); return }
         var reports: [RTCPReportBlock] = []
         if let peer = remoteSSRC {
             let lsr = lastSR?.compact ?? 0
@@ -413,6 +418,6 @@ public final class MediaSession: @unchecked Sendable {
             packet = .receiverReport(ssrc: ssrc, reports: reports)
         }
         lock.unlock()
-        rtcp.send(packet.serialized(), to: to)
+        rtcp.send(RTCPPacket.compound(goodbye ? [packet, .goodbye(ssrcs: [ssrc])] : [packet]), to: to)
     }
 }

@@ -4,4 +4,6 @@ public enum MediaSessionEvent: Sendable, Equatable {
     /// The first RTP packet came from this address (symmetric RTP latched onto it).
     case peerLatched(UDPEndpoint)
     case rtcpReceived
+    /// The peer sent RTCP BYE: it has left the session (usually just before its SIP BYE).
+    case peerSaidGoodbye
 }

@@ -2,11 +2,14 @@
 public enum RTCPPacket: Sendable, Equatable {
     case senderReport(ssrc: UInt32, sender: RTCPSenderInfo, reports: [RTCPReportBlock])
     case receiverReport(ssrc: UInt32, reports: [RTCPReportBlock])
-    /// SDES, BYE, APP and others: skipped by length.
+    /// BYE: these sources are leaving the session (RFC 3550 section 6.6).
+    case goodbye(ssrcs: [UInt32])
+    /// SDES, APP and others: skipped by length.
     case other(type: UInt8)
 
     public static let senderReportType: UInt8 = 200
     public static let receiverReportType: UInt8 = 201
+    public static let goodbyeType: UInt8 = 203
 
     /// Parses a compound RTCP datagram; throws `RTPPacketError` if any packet is malformed.
     public static func parseCompound(_ bytes: [UInt8]) throws -> [RTCPPacket] {
@@ -35,6 +38,10 @@ public enum RTCPPacket: Sendable, Equatable {
                 guard length >= needed else { throw RTPPacketError.badLength(type: type, declared: length, available: needed) }
                 let blocks = (0..<count).map { RTCPReportBlock(bytes: bytes, at: i + 8 + $0 * RTCPReportBlock.size) }
                 out.append(.receiverReport(ssrc: ByteReader.u32(bytes, i + 4), reports: blocks))
+            case goodbyeType:
+                let needed = 4 + count * 4
+                guard length >= needed else { throw RTPPacketError.badLength(type: type, declared: length, available: needed) }
+                out.append(.goodbye(ssrcs: (0..<count).map { ByteReader.u32(bytes, i + 4 + $0 * 4) }))
             default:
                 out.append(.other(type: type))
             }
@@ -43,7 +50,7 @@ public enum RTCPPacket: Sendable, Equatable {
         return out
     }
 
-    /// The packet on the wire (SR and RR only; `.other` writes nothing).
+    /// The packet on the wire (SR, RR and BYE; `.other` writes nothing).
     public func serialized() -> [UInt8] {
         var out: [UInt8] = []
         switch self {
@@ -61,6 +68,10 @@ public enum RTCPPacket: Sendable, Equatable {
             header(&out, count: blocks.count, type: Self.receiverReportType, bytes: 8 + 24 * blocks.count)
             ByteWriter.u32(&out, ssrc)
             for b in blocks { b.write(to: &out) }
+        case let .goodbye(ssrcs):
+            let sources = Array(ssrcs.prefix(31))
+            header(&out, count: sources.count, type: Self.goodbyeType, bytes: 4 + 4 * sources.count)
+            for s in sources { ByteWriter.u32(&out, s) }
         case .other:
             break
         }
