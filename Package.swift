@@ -104,6 +104,7 @@ let package = Package(
             dependencies: ["Agent", "RingsideCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "SpeechTests", dependencies: ["Speech", "Audio", "RingsideCore"]),
+        .testTarget(name: "TelephonyTests", dependencies: ["Telephony", "Audio", "RingsideCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

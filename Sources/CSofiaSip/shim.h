@@ -11,10 +11,150 @@
 #include <sofia-sip/nua.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/soa_tag.h>
+#include <sofia-sip/nta_tag.h>
 #include <sofia-sip/sip_tag.h>
 #include <sofia-sip/sofia_features.h>
+#include <sofia-sip/sip.h>
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/url.h>
+#include <sofia-sip/su_log.h>
+#include <string.h>
+#include <stdio.h>
 
 /* Sofia's requests are variadic and compare tags by address, so every tag list is built here in C. */
 static inline const char *rs_sofia_version(void) { return SOFIA_SIP_VERSION; }
+
+/* Sofia logs to stderr by itself; keep it quiet unless its own *_DEBUG variables ask otherwise
+   (su_log_soft_set_level yields to TPORT_DEBUG, NTA_DEBUG, NUA_DEBUG, SOFIA_DEBUG). */
+extern su_log_t tport_log[], nta_log[], nua_log[];
+static inline void rs_sofia_quiet_logs(void) {
+    su_log_soft_set_level(su_log_default, 0);
+    su_log_soft_set_level(tport_log, 0);
+    su_log_soft_set_level(nta_log, 0);
+    su_log_soft_set_level(nua_log, 0);
+}
+
+/* --- The stack ---------------------------------------------------------------------------- */
+
+/* A nua bound to `url` (e.g. "sip:127.0.0.1:5062;transport=udp") with its own SDP handling off:
+   Ringside writes and reads SDP bodies itself, so soa never rewrites addresses. */
+static inline nua_t *rs_nua_create(su_root_t *root, const char *url, const char *user_agent, nua_callback_f callback, void *magic) {
+    return nua_create(root, callback, magic,
+                      NUTAG_URL(URL_STRING_MAKE(url)),
+                      NUTAG_MEDIA_ENABLE(0),
+                      /* Answer to the packet's source address, never to a Via host elsewhere. */
+                      NTATAG_SERVER_RPORT(2),
+                      SIPTAG_USER_AGENT_STR(user_agent),
+                      NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS"),
+                      TAG_END());
+}
+
+/* Runs fn(context) on the root's own thread, from any thread: a message to the root's task
+   (sofia's thread-safe mailbox). Returns 0 when queued. */
+typedef void (*rs_root_function)(void *context);
+struct rs_root_call { rs_root_function fn; void *context; };
+
+static void rs_root_call_deliver(su_root_magic_t *magic, su_msg_r msg, su_msg_arg_t *arg) {
+    (void)magic; (void)msg;
+    struct rs_root_call *call = (struct rs_root_call *)arg;
+    if (call && call->fn) call->fn(call->context);
+}
+
+static inline int rs_root_post(su_root_t *root, rs_root_function fn, void *context) {
+    su_msg_r msg = SU_MSG_R_INIT;
+    if (su_msg_create(msg, su_root_task(root), su_task_null, rs_root_call_deliver, sizeof(struct rs_root_call)) != 0) return -1;
+    struct rs_root_call *call = (struct rs_root_call *)su_msg_data(msg);
+    if (!call) { su_msg_destroy(msg); return -1; }
+    call->fn = fn;
+    call->context = context;
+    return su_msg_send(msg);
+}
+
+/* --- Requests ----------------------------------------------------------------------------- */
+
+static inline nua_handle_t *rs_nua_handle_to(nua_t *nua, const char *to, void *hmagic) {
+    return nua_handle(nua, hmagic, SIPTAG_TO_STR(to), TAG_END());
+}
+
+static inline void rs_nua_invite(nua_handle_t *nh, const char *sdp) {
+    if (sdp && *sdp)
+        nua_invite(nh, SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(sdp), TAG_END());
+    else
+        nua_invite(nh, TAG_END());
+}
+
+static inline void rs_nua_respond(nua_handle_t *nh, int status, const char *phrase, const char *sdp) {
+    if (sdp && *sdp)
+        nua_respond(nh, status, phrase, SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(sdp), TAG_END());
+    else
+        nua_respond(nh, status, phrase, TAG_END());
+}
+
+static inline void rs_nua_bye(nua_handle_t *nh) { nua_bye(nh, TAG_END()); }
+static inline void rs_nua_cancel(nua_handle_t *nh) { nua_cancel(nh, TAG_END()); }
+static inline void rs_nua_options(nua_handle_t *nh) { nua_options(nh, TAG_END()); }
+
+static inline void rs_nua_register(nua_handle_t *nh, const char *contact_user) {
+    /* No outbound keep-alive OPTIONS or NAT probing: a plain RFC 3261 registration. */
+    nua_register(nh, NUTAG_M_USERNAME(contact_user), NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify"),
+                 NUTAG_KEEPALIVE(0), TAG_END());
+}
+static inline void rs_nua_unregister(nua_handle_t *nh) { nua_unregister(nh, TAG_END()); }
+
+/* credentials: "Digest:\"realm\":user:password" */
+static inline void rs_nua_authenticate(nua_handle_t *nh, const char *credentials) {
+    nua_authenticate(nh, NUTAG_AUTH(credentials), TAG_END());
+}
+
+/* --- Reading events ----------------------------------------------------------------------- */
+
+static inline int rs_callstate(tagi_t const *tags) {
+    int state = -1;
+    if (tags) tl_gets(tags, NUTAG_CALLSTATE_REF(state), TAG_END());
+    return state;
+}
+
+/* The message body, or NULL; its length in *length. */
+static inline const char *rs_sip_payload(sip_t const *sip, int *length) {
+    *length = 0;
+    if (!sip || !sip->sip_payload || !sip->sip_payload->pl_data) return NULL;
+    *length = (int)sip->sip_payload->pl_len;
+    return sip->sip_payload->pl_data;
+}
+
+static inline const char *rs_sip_call_id(sip_t const *sip) {
+    return (sip && sip->sip_call_id) ? sip->sip_call_id->i_id : NULL;
+}
+
+/* Writes the From URI as text into buf; returns its length or -1. */
+static inline int rs_sip_from_uri(sip_t const *sip, char *buf, int size) {
+    if (!sip || !sip->sip_from || size <= 0) return -1;
+    return (int)url_e(buf, size, sip->sip_from->a_url);
+}
+
+static inline int rs_sip_to_uri(sip_t const *sip, char *buf, int size) {
+    if (!sip || !sip->sip_to || size <= 0) return -1;
+    return (int)url_e(buf, size, sip->sip_to->a_url);
+}
+
+/* Text of the Reason header (e.g. Q.850 cause), or NULL. */
+static inline const char *rs_sip_reason_text(sip_t const *sip) {
+    return (sip && sip->sip_reason) ? sip->sip_reason->re_text : NULL;
+}
+
+static inline const char *rs_sip_server(sip_t const *sip) {
+    if (sip && sip->sip_server) return sip->sip_server->g_string;
+    if (sip && sip->sip_user_agent) return sip->sip_user_agent->g_string;
+    return NULL;
+}
+
+/* The realm of a 401/407 challenge (quoted, as sent), or NULL. */
+static inline const char *rs_sip_challenge_realm(sip_t const *sip) {
+    msg_auth_t const *au = NULL;
+    if (sip) au = sip->sip_www_authenticate ? sip->sip_www_authenticate : sip->sip_proxy_authenticate;
+    if (!au || !au->au_params) return NULL;
+    return msg_params_find(au->au_params, "realm=");
+}
 
 #endif

@@ -4,6 +4,7 @@ import Glibc
 
 /// Checks whether a local port can be bound, so `doctor` can warn before a call fails.
 public enum PortProbe {
+    /// Which protocol to probe.
     public enum Transport: String, Sendable { case udp, tcp }
 
     /// True when `port` on the loopback address is free for `transport`.

@@ -1,0 +1,146 @@
+import RingsideCore
+
+/// An adaptive jitter buffer for 20 ms RTP packets.
+///
+/// Packets go in by sequence number in any order (wraparound handled); one frame comes out per
+/// 20 ms tick. The target depth follows the spread of measured transit times over the last
+/// couple of seconds, clamped to `minimumDepth…maximumDepth`. Clock drift is absorbed by
+/// dropping a frame when the buffer sits well above target (sender faster) and by
+/// re-buffering when it runs dry (sender slower).
+public struct JitterBuffer: Sendable {
+    public let frameDuration: MediaTime
+    public let minimumDepth: MediaTime
+    public let maximumDepth: MediaTime
+
+    private var packets: [Int64: [UInt8]] = [:]
+    private var highest: Int64?
+    private var nextToPlay: Int64?
+    private var buffering = true
+    private var transits: [Int64] = []
+    private var transitIndex = 0
+    private let window = 100
+    private var aboveTargetTicks = 0
+    private var target: MediaTime
+
+    /// Packets that arrived after their slot was played (or duplicates).
+    public private(set) var latePackets = 0
+    /// Slots played as concealment because the packet never came.
+    public private(set) var concealedFrames = 0
+    /// Frames dropped to catch up with a faster sender.
+    public private(set) var droppedForDrift = 0
+    /// Ticks with nothing to play (before start or while re-buffering).
+    public private(set) var underruns = 0
+
+    public init(frameDuration: MediaTime = .milliseconds(20), minimumDepth: MediaTime = .milliseconds(20),
+                maximumDepth: MediaTime = .milliseconds(200)) {
+        self.frameDuration = frameDuration
+        self.minimumDepth = minimumDepth
+        self.maximumDepth = maximumDepth
+        target = minimumDepth
+    }
+
+    /// The depth the buffer currently aims to hold.
+    public var targetDepth: MediaTime { target }
+
+    /// How much audio is buffered ahead of the playout point.
+    public var bufferedDepth: MediaTime {
+        guard let highest else { return .zero }
+        let from = nextToPlay ?? (packets.keys.min() ?? highest)
+        let frames = max(0, highest - from + 1)
+        return MediaTime(nanoseconds: frames * frameDuration.nanoseconds)
+    }
+
+    /// Adds one packet that arrived at `arrival` (any monotonic timeline).
+    public mutating func insert(sequence: UInt16, payload: [UInt8], arrival: MediaTime) {
+        let ext = extend(sequence)
+        // Transit relative to the nominal send time; only its spread matters. Late packets count most.
+        let transit = arrival.nanoseconds - ext * frameDuration.nanoseconds
+        if transits.count < window { transits.append(transit) } else { transits[transitIndex] = transit }
+        transitIndex = (transitIndex + 1) % window
+        adaptTarget()
+        if let next = nextToPlay, ext < next { latePackets += 1; return }
+        if packets[ext] != nil { latePackets += 1; return }
+        packets[ext] = payload
+        if let h = highest, ext <= h {} else { highest = ext }
+        // Never hold more than twice the maximum: forget the oldest.
+        let limit = Int64(maximumDepth.nanoseconds / frameDuration.nanoseconds) * 2
+        if let h = highest, let next = nextToPlay, h - next >= limit {
+            for s in next..<(h - limit / 2) { packets.removeValue(forKey: s) }
+            nextToPlay = h - limit / 2
+        }
+    }
+
+    /// The next 20 ms of playout.
+    public mutating func pop() -> JitterBufferOutput {
+        guard let h = highest else { underruns += 1; return .empty }
+        let frame = frameDuration.nanoseconds
+        if buffering {
+            // (Re)start once a target's worth plus one frame of headroom is here, so early reordering is absorbed.
+            guard bufferedDepth >= target + frameDuration else {
+                underruns += 1
+                guard nextToPlay != nil else { return .empty }
+                concealedFrames += 1
+                return .lost(next: nil)
+            }
+            buffering = false
+            if let next = nextToPlay {
+                // After a gap (burst loss or a pause), skip what would only add delay.
+                let targetFrames = target.nanoseconds / frame
+                if bufferedDepth.nanoseconds > target.nanoseconds + 2 * frame { nextToPlay = max(next, h - targetFrames) }
+            } else {
+                nextToPlay = packets.keys.min()
+            }
+        }
+        guard var next = nextToPlay else { return .empty }
+        if next > h {
+            // Ran dry: the sender is slower than us, paused, or a burst was lost. Conceal and re-buffer.
+            buffering = true
+            underruns += 1
+            concealedFrames += 1
+            return .lost(next: nil)
+        }
+        // Sender faster than playout: the buffer sits above target for a while, so skip one frame.
+        if bufferedDepth > target + frameDuration + frameDuration {
+            aboveTargetTicks += 1
+            if aboveTargetTicks >= 25 {
+                aboveTargetTicks = 0
+                packets.removeValue(forKey: next)
+                next += 1
+                droppedForDrift += 1
+            }
+        } else {
+            aboveTargetTicks = 0
+        }
+        nextToPlay = next + 1
+        if let payload = packets.removeValue(forKey: next) { return .packet(payload) }
+        concealedFrames += 1
+        return .lost(next: packets[next + 1])
+    }
+
+    /// Forgets everything (new stream, new SSRC).
+    public mutating func reset() {
+        packets.removeAll()
+        highest = nil
+        nextToPlay = nil
+        buffering = true
+        transits.removeAll()
+        transitIndex = 0
+        target = minimumDepth
+    }
+
+    private func extend(_ sequence: UInt16) -> Int64 {
+        guard let h = highest else { return Int64(sequence) }
+        let delta = Int64(Int16(bitPattern: sequence &- UInt16(truncatingIfNeeded: h)))
+        return h + delta
+    }
+
+    private mutating func adaptTarget() {
+        guard let lo = transits.min(), let hi = transits.max() else { return }
+        let spread = hi - lo
+        let frame = frameDuration.nanoseconds
+        // Round the spread up to whole frames, plus one frame of headroom.
+        let frames = (spread + frame - 1) / frame + 1
+        let wanted = MediaTime(nanoseconds: frames * frame)
+        target = max(minimumDepth, min(maximumDepth, wanted))
+    }
+}

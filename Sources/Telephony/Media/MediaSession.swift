@@ -1,0 +1,423 @@
+import Foundation
+import Logging
+import RingsideCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One call's audio over RTP: a UDP pair (RTP, RTCP = RTP+1) on an explicit address, the codec,
+/// the jitter buffer, RTCP reports, RFC 4733 DTMF and statistics.
+///
+/// Create it before signalling (so its port can go into SDP), then `start(media:)` with what
+/// offer/answer agreed. Audio goes in through `sink` and comes out of `source`, exactly like a
+/// speaker and a microphone. One network thread per session sends a packet every 20 ms (silence
+/// when nothing is queued) and receives; playout is paced by whoever reads `source`.
+public final class MediaSession: @unchecked Sendable {
+    public let configuration: MediaSessionConfiguration
+    /// Where RTP is bound (the port to put into SDP).
+    public let localEndpoint: UDPEndpoint
+    /// Plays the far end's audio, 20 ms at a time.
+    public let source: RTPAudioSource
+    /// Sends audio to the far end.
+    public let sink: RTPAudioSink
+
+    private let rtp: UDPSocket
+    private let rtcp: UDPSocket
+    private let logger: Logger
+    private let clock = MonotonicClock()
+    private let lock = NSCondition()
+    private let eventHandler: (@Sendable (MediaSessionEvent) -> Void)?
+    private var thread: Thread?
+    private var threadDone = DispatchSemaphore(value: 0)
+
+    // Everything below is guarded by `lock`.
+    private var media: NegotiatedMedia?
+    private var remote: UDPEndpoint?
+    private var remoteRTCP: UDPEndpoint?
+    private var latched = false
+    private var running = false
+    private var stopped = false
+    private var decoder: AudioPayloadCodec?
+    private var encoder: AudioPayloadCodec?
+    private var jitter = JitterBuffer()
+    private var receiveStats = RTPReceiverStatistics()
+    private var remoteSSRC: UInt32?
+    private var sendQueue: [AudioFrame] = []
+    private var dtmfQueue: [Character] = []
+    /// The digit being sent: its remaining packets, one per tick, all stamped with its start.
+    private var dtmfSending: (packets: [DTMFSender.Packet], timestamp: UInt32)?
+    private let ssrc = UInt32.random(in: 1...UInt32.max)
+    private var sequence = UInt16.random(in: 0...UInt16.max)
+    private var timestamp = UInt32.random(in: 0...UInt32.max)
+    private var packetsSent = 0
+    private var octetsSent = 0
+    private var heldPacket: [UInt8]?
+    private var lastReceived: MediaTime?
+    private var startedAt: MediaTime = .zero
+    private var lastSR: (compact: UInt32, at: MediaTime)?
+    private var rttSeconds: Double?
+    private var remoteReport: RTCPReportBlock?
+    private var rtcpErrors = 0
+    private var rtpErrors = 0
+    private var dtmfReceiver = DTMFReceiver()
+    private var inBandDTMF = InBandDTMFDetector()
+    private var playoutNext: MediaTime?
+
+    /// Binds the sockets. `events` hears DTMF digits and symmetric-RTP latching, on the network thread.
+    public init(configuration: MediaSessionConfiguration = MediaSessionConfiguration(), logger: Logger = Logger(label: "ringside.rtp"),
+                events: (@Sendable (MediaSessionEvent) -> Void)? = nil) throws {
+        self.configuration = configuration
+        self.logger = logger
+        eventHandler = events
+        (rtp, rtcp) = try UDPSocket.pair(address: configuration.localAddress, port: configuration.localPort)
+        localEndpoint = rtp.local
+        source = RTPAudioSource(rate: configuration.rate)
+        sink = RTPAudioSink(rate: configuration.rate)
+        source.attach(self)
+        sink.attach(self)
+    }
+
+    deinit { stop() }
+
+    /// A local offer listing `codecs` at this session's address and port.
+    public func offer(codecs: [MediaCodec] = [.opus, .pcmu, .pcma], direction: MediaDirection = .sendrecv) -> SessionDescription {
+        SessionDescription.offer(address: localEndpoint.address, port: localEndpoint.port, codecs: codecs, direction: direction)
+    }
+
+    /// Starts sending and receiving with the negotiated codec towards the peer's SDP address
+    /// (replaced by the packets' real source once they arrive: symmetric RTP).
+    public func start(media: NegotiatedMedia) throws {
+        let dec = try AudioPayloadCodec(codec: media.codec, rate: configuration.rate)
+        let enc = try AudioPayloadCodec(codec: media.codec, rate: configuration.rate)
+        lock.lock()
+        defer { lock.unlock() }
+        guard !stopped else { return }
+        let restarting = self.media != nil
+        self.media = media
+        if !latched {
+            remote = UDPEndpoint(address: media.remoteAddress, port: media.remotePort)
+            remoteRTCP = UDPEndpoint(address: media.remoteAddress, port: media.remotePort &+ 1)
+        }
+        decoder = dec
+        encoder = enc
+        if restarting {
+            // re-INVITE (new codec or direction, e.g. off hold): same thread; the RTP timeout starts afresh.
+            startedAt = clock.now()
+            lastReceived = nil
+            return
+        }
+        running = true
+        startedAt = clock.now()
+        let t = Thread { [weak self] in self?.networkLoop() }
+        t.name = "ringside-rtp-\(localEndpoint.port)"
+        thread = t
+        t.start()
+    }
+
+    /// Stops the network thread and closes nothing else (the sockets close when the session goes).
+    public func stop() {
+        sendRTCP(goodbye: true)
+        lock.lock()
+        let wasRunning = running
+        running = false
+        stopped = true
+        lock.broadcast()
+        lock.unlock()
+        if wasRunning { _ = threadDone.wait(timeout: .now() + 2) }
+    }
+
+    /// Sends one RFC 4733 digit (about 100 ms) in place of audio.
+    public func sendDTMF(_ digit: Character) {
+        lock.lock()
+        dtmfQueue.append(digit)
+        lock.unlock()
+    }
+
+    /// Quality per direction: what we received ("in") and what the peer reported about our stream ("out").
+    public func statistics() -> (received: RTPStats, sent: RTPStats) {
+        lock.lock()
+        defer { lock.unlock() }
+        let codec = media?.codec ?? .pcmu
+        let name = codec.encodingName
+        let rtt = rttSeconds.map { $0 * 1000 }
+        let oneWay = (rtt ?? 0) / 2 + jitter.targetDepth.milliseconds + 20
+        let expected = max(1, receiveStats.expected)
+        let lossIn = Double(max(0, receiveStats.cumulativeLost)) / Double(expected) * 100
+        let received = RTPStats(direction: "in", codec: name, packets: receiveStats.received, lost: max(0, receiveStats.cumulativeLost),
+                                jitterMs: Double(receiveStats.jitter) / Double(codec.clockRate) * 1000, rttMs: rtt,
+                                jitterBufferMs: jitter.targetDepth.milliseconds,
+                                mos: receiveStats.received > 0 ? EModel.mos(codec: codec, lossPercent: lossIn, oneWayDelayMs: oneWay) : nil)
+        let reportedLost = Int(remoteReport?.cumulativeLost ?? 0)
+        let lossOut = packetsSent > 0 ? Double(max(0, reportedLost)) / Double(packetsSent) * 100 : 0
+        let sent = RTPStats(direction: "out", codec: name, packets: packetsSent, lost: max(0, reportedLost),
+                            jitterMs: Double(remoteReport?.jitter ?? 0) / Double(codec.clockRate) * 1000, rttMs: rtt, jitterBufferMs: nil,
+                            mos: remoteReport.map { _ in EModel.mos(codec: codec, lossPercent: lossOut, oneWayDelayMs: (rtt ?? 0) / 2 + 40) })
+        return (received, sent)
+    }
+
+    /// Both directions' statistics as call events (`.rtpStats`), for the call's event stream.
+    public func statisticsPayloads() -> [CallEventPayload] {
+        let (received, sent) = statistics()
+        return [.rtpStats(received), .rtpStats(sent)]
+    }
+
+    /// Counts of datagrams that were not valid RTP or RTCP (garbage is counted, never fatal).
+    public var malformedPackets: (rtp: Int, rtcp: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (rtpErrors, rtcpErrors)
+    }
+
+    /// The peer RTP is being sent to (after symmetric latching, where packets really come from).
+    public var remoteEndpoint: UDPEndpoint? {
+        lock.lock()
+        defer { lock.unlock() }
+        return remote
+    }
+
+    // MARK: Sink side
+
+    func enqueue(_ frame: AudioFrame) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        var waited = 0
+        while running && sendQueue.count >= configuration.sendQueueFrames && waited < 50 {
+            _ = lock.wait(until: Date().addingTimeInterval(0.02))
+            waited += 1
+        }
+        sendQueue.append(frame)
+        if sendQueue.count > configuration.sendQueueFrames * 4 { sendQueue.removeFirst(sendQueue.count - configuration.sendQueueFrames) }
+    }
+
+    var queuedDuration: MediaTime {
+        lock.lock()
+        defer { lock.unlock() }
+        return MediaTime(nanoseconds: Int64(sendQueue.count) * AudioFrame.duration.nanoseconds)
+    }
+
+    func discardQueued() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        let n = sendQueue.count
+        sendQueue.removeAll()
+        lock.broadcast()
+        return n
+    }
+
+    // MARK: Source side
+
+    /// The next playout frame: waits for its 20 ms slot if `wait`, else nil when the slot has not come.
+    func playoutFrame(wait: Bool) throws -> AudioFrame? {
+        guard let frame = try decodePlayout(wait: wait) else { return nil }
+        guard configuration.detectInBandDTMF else { return frame }
+        let digit = lock.withLock { inBandDTMF.process(frame) }
+        if let digit { eventHandler?(.dtmf(digit: digit)) }
+        return frame
+    }
+
+    private func decodePlayout(wait: Bool) throws -> AudioFrame? {
+        lock.lock()
+        guard !stopped else { lock.unlock(); return nil }
+        let now = clock.now()
+        var due = playoutNext ?? now
+        if now - due > .milliseconds(200) { due = now }  // the reader fell behind: do not burst
+        if due > now {
+            guard wait else { lock.unlock(); return nil }
+            lock.unlock()
+            let ns = (due - now).nanoseconds
+            var ts = timespec(tv_sec: Int(ns / 1_000_000_000), tv_nsec: Int(ns % 1_000_000_000))
+            var rest = timespec()
+            while nanosleep(&ts, &rest) != 0 && errno == EINTR { ts = rest }
+            lock.lock()
+            guard !stopped else { lock.unlock(); return nil }
+        }
+        defer { lock.unlock() }
+        playoutNext = due + AudioFrame.duration
+        let reference = lastReceived ?? startedAt
+        // On hold (sendonly/inactive) the peer rightly sends nothing: no timeout then.
+        if let media, media.direction.receives, clock.now() - reference > configuration.rtpTimeout {
+            throw MediaSessionError.peerStoppedSending(seconds: (clock.now() - reference).seconds, peer: remote?.description ?? "the peer")
+        }
+        guard let decoder else { return .silence(rate: configuration.rate, at: due) }
+        switch jitter.pop() {
+        case let .packet(payload):
+            if let frame = try? decoder.decode(payload, timestamp: due) { return frame }
+            return try decoder.conceal(next: nil, timestamp: due)
+        case let .lost(next):
+            return try decoder.conceal(next: next, timestamp: due)
+        case .empty:
+            return .silence(rate: configuration.rate, at: due)
+        }
+    }
+
+    // MARK: Network thread
+
+    private func networkLoop() {
+        defer { threadDone.signal() }
+        var nextSend = clock.now()
+        var nextRTCP = clock.now() + min(.seconds(1), configuration.rtcpInterval)
+        while true {
+            lock.lock()
+            let keepGoing = running
+            lock.unlock()
+            guard keepGoing else { return }
+            let wait = max(0, (nextSend - clock.now()).milliseconds)
+            var fds = [pollfd(fd: rtp.fd, events: Int16(POLLIN), revents: 0), pollfd(fd: rtcp.fd, events: Int16(POLLIN), revents: 0)]
+            _ = poll(&fds, 2, Int32(wait.rounded(.up)))
+            while let (bytes, from) = rtp.receive() { handleRTP(bytes, from: from) }
+            while let (bytes, _) = rtcp.receive() { handleRTCP(bytes) }
+            let now = clock.now()
+            if now >= nextSend {
+                sendTick()
+                nextSend += AudioFrame.duration
+                if now - nextSend > .milliseconds(100) { nextSend = now }  // we were descheduled; do not burst
+            }
+            if now >= nextRTCP {
+                sendRTCP()
+                nextRTCP = now + configuration.rtcpInterval
+            }
+        }
+    }
+
+    private func handleRTP(_ bytes: [UInt8], from: UDPEndpoint) {
+        guard let packet = try? RTPPacket(parsing: bytes) else {
+            lock.lock(); rtpErrors += 1; lock.unlock()
+            return
+        }
+        var event: MediaSessionEvent?
+        var digit: Character?
+        lock.lock()
+        guard let media else { lock.unlock(); return }
+        let now = clock.now()
+        if !latched {
+            latched = true
+            remote = from
+            remoteRTCP = UDPEndpoint(address: from.address, port: from.port &+ 1)
+            event = .peerLatched(from)
+        }
+        if let known = remoteSSRC, known != packet.ssrc {
+            jitter.reset()
+            receiveStats = RTPReceiverStatistics()
+        }
+        remoteSSRC = packet.ssrc
+        lastReceived = now
+        if packet.payloadType == media.payloadType {
+            let arrival = UInt32(truncatingIfNeeded: Int64(now.seconds * Double(media.codec.clockRate)))
+            receiveStats.record(sequence: packet.sequenceNumber, rtpTimestamp: packet.timestamp, arrival: arrival)
+            jitter.insert(sequence: packet.sequenceNumber, payload: packet.payload, arrival: now)
+        } else if packet.payloadType == media.telephoneEventPayloadType {
+            digit = dtmfReceiver.receive(timestamp: packet.timestamp, payload: packet.payload)
+        }
+        lock.unlock()
+        if let event { eventHandler?(event) }
+        if let digit {
+            logger.debug("DTMF \(digit) from \(from)")
+            eventHandler?(.dtmf(digit: digit))
+        }
+    }
+
+    private func handleRTCP(_ bytes: [UInt8]) {
+        guard let packets = try? RTCPPacket.parseCompound(bytes) else {
+            lock.lock(); rtcpErrors += 1; lock.unlock()
+            return
+        }
+        let arrivalNTP = NTPTime.now()
+        var leaving = false
+        lock.lock()
+        for p in packets {
+            var blocks: [RTCPReportBlock] = []
+            switch p {
+            case let .senderReport(_, sender, reports):
+                lastSR = (sender.compactNTP, clock.now())
+                blocks = reports
+            case let .receiverReport(_, reports):
+                blocks = reports
+            case let .goodbye(ssrcs):
+                leaving = leaving || remoteSSRC.map(ssrcs.contains) ?? false
+            case .other:
+                break
+            }
+            for b in blocks where b.ssrc == ssrc {
+                remoteReport = b
+                if let rtt = b.roundTrip(arrivalNTP: arrivalNTP) { rttSeconds = rtt }
+            }
+        }
+        lock.unlock()
+        eventHandler?(.rtcpReceived)
+        if leaving { eventHandler?(.peerSaidGoodbye) }
+    }
+
+    private func sendTick() {
+        lock.lock()
+        guard let media, let encoder, let remote else {
+            if !sendQueue.isEmpty { sendQueue.removeFirst(); lock.broadcast() }
+            lock.unlock()
+            return
+        }
+        var datagrams: [[UInt8]] = []
+        if dtmfSending == nil, let digit = dtmfQueue.first, media.telephoneEventPayloadType != nil, media.direction.sends {
+            dtmfQueue.removeFirst()
+            if let packets = DTMFSender.packets(for: digit, clockRate: media.telephoneEventClockRate), !packets.isEmpty {
+                dtmfSending = (packets, timestamp)
+            }
+        }
+        if var sending = dtmfSending, let te = media.telephoneEventPayloadType {
+            // One telephone-event packet per 20 ms in place of audio, all with the event's start timestamp.
+            let p = sending.packets.removeFirst()
+            let rtpPacket = RTPPacket(payloadType: te, marker: p.marker, sequenceNumber: sequence, timestamp: sending.timestamp, ssrc: ssrc,
+                                      payload: p.event.serialized())
+            sequence &+= 1
+            packetsSent += 1
+            octetsSent += TelephoneEvent.payloadSize
+            datagrams.append(rtpPacket.serialized())
+            dtmfSending = sending.packets.isEmpty ? nil : sending
+            timestamp &+= media.codec.samplesPerFrame
+            if !sendQueue.isEmpty { sendQueue.removeFirst(); lock.broadcast() }
+        } else {
+            let frame = sendQueue.isEmpty ? AudioFrame.silence(rate: configuration.rate, at: .zero) : sendQueue.removeFirst()
+            lock.broadcast()
+            if media.direction.sends, let payload = try? encoder.encode(frame) {
+                let packet = RTPPacket(payloadType: media.payloadType, marker: packetsSent == 0, sequenceNumber: sequence,
+                                       timestamp: timestamp, ssrc: ssrc, payload: payload)
+                let index = Int(sequence)
+                sequence &+= 1
+                let bytes = packet.serialized()
+                packetsSent += 1
+                octetsSent += payload.count
+                let impairment = configuration.impairment
+                if let n = impairment.dropEvery, n > 0, index % n == 0 {
+                    // dropped on purpose
+                } else if let n = impairment.swapEvery, n > 0, index % n == 0, heldPacket == nil {
+                    heldPacket = bytes
+                } else {
+                    datagrams.append(bytes)
+                    if let held = heldPacket { datagrams.append(held); heldPacket = nil }
+                }
+            }
+            timestamp &+= media.codec.samplesPerFrame
+        }
+        lock.unlock()
+        for d in datagrams { rtp.send(d, to: remote) }
+    }
+
+    private func sendRTCP(goodbye: Bool = false) {
+        lock.lock()
+        guard media != nil, running, let to = remoteRTCP else { lock.unlock(); return }
+        var reports: [RTCPReportBlock] = []
+        if let peer = remoteSSRC {
+            let lsr = lastSR?.compact ?? 0
+            let dlsr = lastSR.map { UInt32(max(0, (clock.now() - $0.at).seconds) * 65536) } ?? 0
+            reports.append(receiveStats.makeReportBlock(ssrc: peer, lastSR: lsr, delaySinceLastSR: dlsr))
+        }
+        let packet: RTCPPacket
+        if packetsSent > 0 {
+            let info = RTCPSenderInfo(ntpTimestamp: NTPTime.now(), rtpTimestamp: timestamp, packetCount: UInt32(truncatingIfNeeded: packetsSent),
+                                      octetCount: UInt32(truncatingIfNeeded: octetsSent))
+            packet = .senderReport(ssrc: ssrc, sender: info, reports: reports)
+        } else {
+            packet = .receiverReport(ssrc: ssrc, reports: reports)
+        }
+        lock.unlock()
+        rtcp.send(RTCPPacket.compound(goodbye ? [packet, .goodbye(ssrcs: [ssrc])] : [packet]), to: to)
+    }
+}

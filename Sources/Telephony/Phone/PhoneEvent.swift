@@ -1,0 +1,43 @@
+import RingsideCore
+
+/// What happened to a `SIPPhone`'s calls, in order.
+public enum PhoneEvent: Sendable, CustomStringConvertible {
+    /// A call came in. With auto-answer it is already being answered; otherwise call `SIPPhone.answer`.
+    case incoming(PhoneCall)
+    /// The far end is ringing (180) or sent progress (183).
+    case ringing(PhoneCall, status: Int)
+    /// Media is flowing: read `call.media.source`, write `call.media.sink`.
+    case connected(PhoneCall, codec: MediaCodec)
+    /// Hold or resume: what this side may now do (`sendonly` = we put them on hold, `recvonly` = they put us on hold).
+    case mediaChanged(PhoneCall, direction: MediaDirection)
+    case dtmf(PhoneCall, digit: Character)
+    case ended(PhoneCall, reason: String)
+    case registration(registered: Bool, status: Int, phrase: String)
+    case error(String)
+
+    /// The same fact as a `CallEventPayload` for the call's event stream (nil for phone-wide events).
+    public var callEventPayload: CallEventPayload? {
+        switch self {
+        case .incoming: return .sipState("incoming")
+        case let .ringing(_, status): return .sipState(status == 180 ? "ringing" : "progress \(status)")
+        case let .connected(_, codec): return .sipState("connected \(codec.encodingName)")
+        case let .mediaChanged(_, direction): return .sipState(direction == .sendrecv ? "resumed" : "on hold (\(direction.rawValue))")
+        case let .dtmf(_, digit): return .dtmf(digit: String(digit))
+        case let .ended(_, reason): return .callEnded(reason: reason)
+        case .registration, .error: return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .incoming(c): return "incoming \(c)"
+        case let .ringing(c, s): return "\(c) ringing (\(s))"
+        case let .connected(c, codec): return "\(c) connected (\(codec.encodingName))"
+        case let .mediaChanged(c, d): return "\(c) media \(d.rawValue)"
+        case let .dtmf(c, d): return "\(c) DTMF \(d)"
+        case let .ended(c, r): return "\(c) ended: \(r)"
+        case let .registration(r, s, p): return r ? "registered (\(s) \(p))" : "not registered (\(s) \(p))"
+        case let .error(m): return m
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import RingsideCore
+
+/// How a `SIPPhone` signals and carries media.
+public struct SIPPhoneConfiguration: Sendable {
+    /// Bind address, port, user-agent name and credentials for SIP (its incoming-call policy is the phone's).
+    public var sip: SIPConfiguration
+    /// The address RTP binds to and puts in SDP (127.0.0.1 in tests).
+    public var mediaAddress: String
+    /// Codecs in preference order, for offers and for picking from offers.
+    public var codecs: [MediaCodec]
+    /// The rate frames move at on the Ringside side.
+    public var rate: SampleRate
+    /// Answer incoming calls at once (`ringside serve`); false: ring and wait for `answer`.
+    public var autoAnswer: Bool
+    public var rtpTimeout: MediaTime
+
+    public init(sip: SIPConfiguration = SIPConfiguration(), mediaAddress: String = "127.0.0.1", codecs: [MediaCodec] = [.opus, .pcmu, .pcma],
+                rate: SampleRate = .hz16000, autoAnswer: Bool = false, rtpTimeout: MediaTime = .seconds(10)) {
+        self.sip = sip
+        self.mediaAddress = mediaAddress
+        self.codecs = codecs
+        self.rate = rate
+        self.autoAnswer = autoAnswer
+        self.rtpTimeout = rtpTimeout
+    }
+
+    var media: MediaSessionConfiguration {
+        MediaSessionConfiguration(localAddress: mediaAddress, rate: rate, rtpTimeout: rtpTimeout)
+    }
+}

@@ -1,0 +1,510 @@
+import CSofiaSip
+import Foundation
+import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A SIP user agent on sofia-sip's nua: places, answers, cancels and hangs up calls, answers
+/// OPTIONS, probes peers and registers.
+///
+/// Sofia runs on one dedicated thread that creates and runs its `su_root`; every public method
+/// queues a command that runs on that thread (posted as a message to the root's own mailbox),
+/// and every sofia event becomes a `SIPEvent` on `events`. SDP bodies are Ringside's own (nua's
+/// media handling is off), so addresses in SDP are exactly what the caller put there.
+public final class SIPUserAgent: @unchecked Sendable {
+    public let configuration: SIPConfiguration
+    /// Everything that happens, in order. One consumer.
+    public let events: AsyncStream<SIPEvent>
+    private let continuation: AsyncStream<SIPEvent>.Continuation
+    private let logger: Logger
+
+    // Shared between threads; guarded by `lock`.
+    private let lock = NSLock()
+    private var commands: [() -> Void] = []
+    /// The running root (set on the sofia thread, read under `lock` to post commands).
+    private var postRoot: OpaquePointer?
+    private var running = false
+    private var boundPort: UInt16 = 0
+    private var nextID = 1
+    private var pending: [Int: CheckedContinuation<SIPResponse, Error>] = [:]
+    private let finished = DispatchSemaphore(value: 0)
+
+    // Sofia thread only.
+    private var root: OpaquePointer?
+    private var nua: OpaquePointer?
+    private var legs: [Int: CallLeg] = [:]
+    private var callByHandle: [OpaquePointer: Int] = [:]
+    private var requestByHandle: [OpaquePointer: Int] = [:]
+    private var authTried: Set<OpaquePointer> = []
+    private var registration: OpaquePointer?
+
+    private struct CallLeg {
+        enum State { case early, answered, established }
+        var call: SIPCall
+        var handle: OpaquePointer
+        var state: State = .early
+        var localSDP: String?
+        var endReason: String?
+        var endReported = false
+    }
+
+    public init(configuration: SIPConfiguration = SIPConfiguration(), logger: Logger = Logger(label: "ringside.sip")) {
+        self.configuration = configuration
+        self.logger = logger
+        (events, continuation) = AsyncStream.makeStream(of: SIPEvent.self, bufferingPolicy: .unbounded)
+    }
+
+    /// The UDP port SIP listens on (after `start`).
+    public var localPort: UInt16 {
+        lock.lock()
+        defer { lock.unlock() }
+        return boundPort
+    }
+
+    /// This agent's own URI, e.g. `sip:127.0.0.1:5062`.
+    public var localURI: String { "sip:\(configuration.bindAddress == "*" ? "127.0.0.1" : configuration.bindAddress):\(localPort)" }
+
+    /// Binds and starts the signalling thread; throws if sofia cannot bind.
+    public func start() throws {
+        lock.lock()
+        if running { lock.unlock(); return }
+        lock.unlock()
+        let port = configuration.port != 0 ? configuration.port : try Self.freeUDPPort(address: configuration.bindAddress)
+        let url = "sip:\(configuration.bindAddress):\(port);transport=udp"
+        let startup = DispatchSemaphore(value: 0)
+        let outcome = StartOutcome()
+        // The thread holds the agent strongly until sofia has shut down.
+        let thread = Thread { [self] in self.sofiaThread(url: url, startup: startup, outcome: outcome) }
+        thread.name = "ringside-sip"
+        thread.start()
+        guard startup.wait(timeout: .now() + 10) == .success, outcome.ok else { throw SIPError.cannotStart(url: url) }
+        lock.lock()
+        running = true
+        boundPort = port
+        lock.unlock()
+        logger.info("SIP listening on \(url)")
+    }
+
+    /// Shuts sofia down (waiting for nua_r_shutdown on its thread) and ends `events`.
+    public func shutdown() async {
+        let wasRunning = lock.withLock {
+            let was = running
+            running = false
+            return was
+        }
+        guard wasRunning else { continuation.finish(); return }
+        enqueue { [self] in
+            guard let nua else { return }
+            // Hang up what is still up so peers hear BYE/CANCEL before the stack goes.
+            for leg in legs.values { endLeg(leg) }
+            nua_shutdown(nua)
+        }
+        let done = finished
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                _ = done.wait(timeout: .now() + 15)
+                c.resume()
+            }
+        }
+        let failed = lock.withLock {
+            let all = pending
+            pending.removeAll()
+            return all
+        }
+        for c in failed.values { c.resume(throwing: SIPError.notRunning) }
+        continuation.finish()
+    }
+
+    // MARK: Calls
+
+    /// Sends an INVITE to `uri` with `sdp` as the offer; events for it carry the returned call.
+    public func call(uri: String, sdp: String) throws -> SIPCall {
+        guard uri.hasPrefix("sip:") || uri.hasPrefix("sips:") else { throw SIPError.badURI(uri) }
+        let call = SIPCall(id: try allocateID(), direction: .outgoing, remoteURI: uri, callID: nil)
+        enqueue { [self] in
+            guard let nua, let nh = rs_nua_handle_to(nua, uri, nil) else {
+                emit(.ended(call, reason: "cannot create a SIP handle for \(uri)"))
+                return
+            }
+            legs[call.id] = CallLeg(call: call, handle: nh, localSDP: sdp)
+            callByHandle[nh] = call.id
+            rs_nua_invite(nh, sdp)
+        }
+        return call
+    }
+
+    /// Answers a ringing incoming call with 200 OK and our SDP.
+    public func answer(_ call: SIPCall, sdp: String) throws {
+        try requireRunning()
+        enqueue { [self] in
+            guard var leg = legs[call.id], leg.state == .early else { return }
+            leg.state = .answered
+            leg.localSDP = sdp
+            legs[call.id] = leg
+            rs_nua_respond(leg.handle, 200, "OK", sdp)
+        }
+    }
+
+    /// Sends a provisional response (180 Ringing, 183 Session Progress with early-media SDP).
+    public func ring(_ call: SIPCall, status: Int = 180, phrase: String = "Ringing", sdp: String? = nil) throws {
+        try requireRunning()
+        enqueue { [self] in
+            guard let leg = legs[call.id], leg.state == .early else { return }
+            rs_nua_respond(leg.handle, Int32(status), phrase, sdp)
+        }
+    }
+
+    /// Sends a re-INVITE with a new offer on an established call (hold with `a=sendonly`, resume with `a=sendrecv`).
+    public func update(_ call: SIPCall, sdp: String) throws {
+        try requireRunning()
+        enqueue { [self] in
+            guard var leg = legs[call.id], leg.state == .established else { return }
+            leg.localSDP = sdp
+            legs[call.id] = leg
+            rs_nua_invite(leg.handle, sdp)
+        }
+    }
+
+    /// Refuses a ringing incoming call (486 Busy Here, 603 Decline…).
+    public func reject(_ call: SIPCall, status: Int = 486, phrase: String = "Busy Here") throws {
+        try requireRunning()
+        enqueue { [self] in
+            guard var leg = legs[call.id], leg.state == .early else { return }
+            leg.endReason = "rejected with \(status) \(phrase)"
+            legs[call.id] = leg
+            rs_nua_respond(leg.handle, Int32(status), phrase, nil)
+        }
+    }
+
+    /// Ends a call whatever its state: BYE once answered, CANCEL while our INVITE rings, 603 for an unanswered incoming call.
+    public func hangUp(_ call: SIPCall) throws {
+        try requireRunning()
+        enqueue { [self] in
+            guard let leg = legs[call.id] else { return }
+            endLeg(leg)
+        }
+    }
+
+    // MARK: Requests
+
+    /// Sends OPTIONS to `uri` and returns the final response (a quick "is it alive" check).
+    public func options(uri: String, timeout: Double = 5) async throws -> SIPResponse {
+        guard uri.hasPrefix("sip:") || uri.hasPrefix("sips:") else { throw SIPError.badURI(uri) }
+        try requireRunning()
+        let id = try allocateID()
+        let response: SIPResponse = try await withCheckedThrowingContinuation { c in
+            lock.withLock { pending[id] = c }
+            enqueue { [self] in
+                guard let nua, let nh = rs_nua_handle_to(nua, uri, nil) else {
+                    resolve(id, .failure(SIPError.badURI(uri)))
+                    return
+                }
+                requestByHandle[nh] = id
+                rs_nua_options(nh)
+            }
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [self] in
+                resolve(id, .failure(SIPError.timedOut(what: "OPTIONS to \(uri)", seconds: timeout)))
+                // Drop the transaction so it does not hold up shutdown.
+                enqueue { [self] in
+                    guard let nh = requestByHandle.first(where: { $0.value == id })?.key else { return }
+                    requestByHandle.removeValue(forKey: nh)
+                    nua_handle_destroy(nh)
+                }
+            }
+        }
+        return response
+    }
+
+    /// Registers `aor` (e.g. `sip:alice@127.0.0.1:5070`) with the registrar its host names; answers digest challenges with `credentials`.
+    public func register(aor: String, contactUser: String) throws {
+        guard aor.hasPrefix("sip:") else { throw SIPError.badURI(aor) }
+        try requireRunning()
+        enqueue { [self] in
+            guard let nua else { return }
+            if registration == nil { registration = rs_nua_handle_to(nua, aor, nil) }
+            if let registration { rs_nua_register(registration, contactUser) }
+        }
+    }
+
+    /// Removes the registration made by `register`.
+    public func unregister() throws {
+        try requireRunning()
+        enqueue { [self] in if let registration { rs_nua_unregister(registration) } }
+    }
+
+    // MARK: Plumbing
+
+    private func requireRunning() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        guard running else { throw SIPError.notRunning }
+    }
+
+    private func allocateID() throws -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        guard running else { throw SIPError.notRunning }
+        defer { nextID += 1 }
+        return nextID
+    }
+
+    private func enqueue(_ command: @escaping () -> Void) {
+        lock.lock()
+        commands.append(command)
+        let root = postRoot
+        lock.unlock()
+        guard let root else { return }
+        if rs_root_post(root, sofiaWakeup, Unmanaged.passUnretained(self).toOpaque()) != 0 {
+            logger.error("cannot post a command to the SIP thread")
+        }
+    }
+
+    private func resolve(_ id: Int, _ result: Result<SIPResponse, Error>) {
+        lock.lock()
+        let c = pending.removeValue(forKey: id)
+        lock.unlock()
+        c?.resume(with: result)
+    }
+
+    private func emit(_ event: SIPEvent) {
+        logger.debug("\(event)")
+        continuation.yield(event)
+    }
+
+    private static func freeUDPPort(address: String) throws -> UInt16 {
+        let probeAddress = address == "*" ? "0.0.0.0" : address
+        let socket = try UDPSocket(address: probeAddress, port: 0)
+        return socket.local.port  // closed on return; sofia binds it straight after
+    }
+
+    // MARK: Sofia thread
+
+    private final class StartOutcome: @unchecked Sendable { var ok = false }
+
+    private func sofiaThread(url: String, startup: DispatchSemaphore, outcome: StartOutcome) {
+        su_init()
+        defer { su_deinit() }
+        rs_sofia_quiet_logs()
+        guard let root = su_root_create(nil) else { startup.signal(); return }
+        let magic = Unmanaged.passUnretained(self).toOpaque()
+        guard let nua = rs_nua_create(root, url, configuration.userAgent, sofiaCallback, magic) else {
+            su_root_destroy(root)
+            startup.signal()
+            return
+        }
+        self.root = root
+        self.nua = nua
+        lock.withLock { postRoot = root }
+        outcome.ok = true
+        startup.signal()
+        su_root_run(root)
+        lock.withLock { postRoot = nil }
+        drainCommands()
+        // nua_r_shutdown has arrived (it broke the loop); destroying outside the callback is safe now.
+        nua_destroy(nua)
+        su_root_destroy(root)
+        self.nua = nil
+        self.root = nil
+        finished.signal()
+    }
+
+    fileprivate func drainCommands() {
+        lock.lock()
+        let work = commands
+        commands.removeAll()
+        lock.unlock()
+        for command in work { command() }
+    }
+
+    private func endLeg(_ leg: CallLeg) {
+        switch (leg.state, leg.call.direction) {
+        case (.answered, _), (.established, _):
+            rs_nua_bye(leg.handle)
+            mark(leg.call.id, reason: "hung up")
+        case (.early, .outgoing):
+            rs_nua_cancel(leg.handle)
+            mark(leg.call.id, reason: "cancelled")
+        case (.early, .incoming):
+            rs_nua_respond(leg.handle, 603, "Decline", nil)
+            mark(leg.call.id, reason: "declined")
+        }
+    }
+
+    private func mark(_ id: Int, reason: String) {
+        if legs[id]?.endReason == nil { legs[id]?.endReason = reason }
+    }
+
+    private func report(ended id: Int, fallback: String) {
+        guard var leg = legs[id], !leg.endReported else { return }
+        leg.endReported = true
+        legs[id] = leg
+        emit(.ended(leg.call, reason: leg.endReason ?? fallback))
+    }
+
+    fileprivate func handle(event: nua_event_t, status: Int, phrase: String, nh: OpaquePointer?, sip: UnsafePointer<sip_t>?,
+                            tags: UnsafeMutablePointer<tagi_t>?) {
+        let callID = nh.flatMap { callByHandle[$0] }
+        switch event {
+        case nua_i_invite:
+            guard let nh else { return }
+            if let id = callID, var leg = legs[id] {
+                // A re-INVITE (hold, resume): answer with our SDP in the matching direction.
+                let offer = Self.payload(sip)
+                let answer = Self.reanswer(offer: offer, local: leg.localSDP)
+                leg.localSDP = answer ?? leg.localSDP
+                legs[id] = leg
+                rs_nua_respond(nh, 200, "OK", leg.localSDP)
+                if offer != nil { emit(.updated(leg.call, sdp: offer)) }
+                return
+            }
+            incomingInvite(nh: nh, sip: sip)
+        case nua_r_invite:
+            guard let id = callID, var leg = legs[id] else { return }
+            let body = Self.payload(sip)
+            if status < 200 {
+                if status > 100 { emit(.progress(leg.call, status: status, phrase: phrase, sdp: body)) }
+            } else if status < 300 {
+                if leg.state == .early {
+                    leg.state = .answered
+                    legs[id] = leg
+                    emit(.answered(leg.call, answer: body))
+                } else if leg.state == .established {
+                    emit(.updated(leg.call, sdp: body))  // the answer to our re-INVITE
+                }
+            } else if (status == 401 || status == 407), let creds = configuration.credentials, let nh, !authTried.contains(nh) {
+                authTried.insert(nh)
+                rs_nua_authenticate(nh, creds.sofiaString(challengedRealm: Self.realm(sip)))
+            } else {
+                mark(id, reason: status == 487 ? (leg.endReason ?? "cancelled") : "\(status) \(phrase)")
+                report(ended: id, fallback: "\(status) \(phrase)")
+            }
+        case nua_i_state:
+            guard let id = callID else { return }
+            let state = rs_callstate(tags)
+            if state == Int32(nua_callstate_ready.rawValue), var leg = legs[id], leg.state != .established {
+                leg.state = .established
+                legs[id] = leg
+                emit(.established(leg.call))
+            } else if state == Int32(nua_callstate_terminated.rawValue) {
+                report(ended: id, fallback: "\(status) \(phrase)")
+                if let nh {
+                    callByHandle.removeValue(forKey: nh)
+                    authTried.remove(nh)
+                    nua_handle_destroy(nh)
+                }
+                legs.removeValue(forKey: id)
+            }
+        case nua_i_bye:
+            if let id = callID { mark(id, reason: "remote hung up"); report(ended: id, fallback: "remote hung up") }
+        case nua_i_cancel:
+            if let id = callID { mark(id, reason: "caller cancelled"); report(ended: id, fallback: "caller cancelled") }
+        case nua_r_bye:
+            if let id = callID { report(ended: id, fallback: "hung up") }
+        case nua_r_options:
+            guard status >= 200, let nh, let request = requestByHandle.removeValue(forKey: nh) else { return }
+            resolve(request, .success(SIPResponse(status: status, phrase: phrase, server: Self.server(sip))))
+            nua_handle_destroy(nh)
+        case nua_r_register, nua_r_unregister:
+            guard status >= 200 else { return }
+            if (status == 401 || status == 407), let creds = configuration.credentials, let nh, !authTried.contains(nh) {
+                authTried.insert(nh)
+                rs_nua_authenticate(nh, creds.sofiaString(challengedRealm: Self.realm(sip)))
+                return
+            }
+            if let nh { authTried.remove(nh) }
+            let registered = event == nua_r_register && status < 300
+            emit(.registration(registered: registered, status: status, phrase: phrase))
+        case nua_r_shutdown:
+            if status >= 200, let root { su_root_break(root) }
+        case nua_i_options, nua_i_message, nua_i_method, nua_i_register, nua_i_publish, nua_i_subscribe, nua_i_refer:
+            // Out-of-dialog requests nua has already answered: their handles are ours to drop, or they pile up.
+            if let nh, callID == nil, requestByHandle[nh] == nil, nh != registration {
+                logger.trace("\(String(cString: nua_event_name(event))) answered \(status)")
+                nua_handle_destroy(nh)
+            }
+        case nua_i_error:
+            emit(.error("\(status) \(phrase)"))
+        default:
+            logger.trace("sofia event \(String(cString: nua_event_name(event))) \(status) \(phrase)")
+        }
+    }
+
+    private func incomingInvite(nh: OpaquePointer, sip: UnsafePointer<sip_t>?) {
+        guard let id = try? allocateIDOnSofiaThread() else {
+            rs_nua_respond(nh, 503, "Service Unavailable", nil)
+            return
+        }
+        let from = Self.uri(sip, from: true) ?? "sip:unknown"
+        let callID = rs_sip_call_id(sip).map { String(cString: $0) }
+        let call = SIPCall(id: id, direction: .incoming, remoteURI: from, callID: callID)
+        let offer = Self.payload(sip)
+        legs[id] = CallLeg(call: call, handle: nh)
+        callByHandle[nh] = id
+        let decision = configuration.incomingCallPolicy?(call, offer) ?? .ring
+        emit(.incomingCall(call, offer: offer))
+        switch decision {
+        case let .answer(sdp):
+            rs_nua_respond(nh, 180, "Ringing", nil)
+            legs[id]?.state = .answered
+            legs[id]?.localSDP = sdp
+            rs_nua_respond(nh, 200, "OK", sdp)
+        case .ring:
+            rs_nua_respond(nh, 180, "Ringing", nil)
+        case let .reject(status, phrase):
+            legs[id]?.endReason = "rejected with \(status) \(phrase)"
+            rs_nua_respond(nh, Int32(status), phrase, nil)
+        }
+    }
+
+    private func allocateIDOnSofiaThread() throws -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        defer { nextID += 1 }
+        return nextID
+    }
+
+    /// Our previous SDP turned to answer a re-offer: direction per RFC 3264, version bumped.
+    private static func reanswer(offer: String?, local: String?) -> String? {
+        guard let offer, let local, let remote = try? SessionDescription(parsing: offer), let direction = remote.audio?.direction,
+              var ours = try? SessionDescription(parsing: local), !ours.media.isEmpty else { return nil }
+        ours.media[0].direction = direction.answering
+        ours.sessionVersion += 1
+        return ours.text
+    }
+
+    private static func payload(_ sip: UnsafePointer<sip_t>?) -> String? {
+        var length: Int32 = 0
+        guard let data = rs_sip_payload(sip, &length), length > 0 else { return nil }
+        return data.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: Int(length)), as: UTF8.self)
+        }
+    }
+
+    private static func uri(_ sip: UnsafePointer<sip_t>?, from: Bool) -> String? {
+        var buf = [CChar](repeating: 0, count: 512)
+        let n = from ? rs_sip_from_uri(sip, &buf, 512) : rs_sip_to_uri(sip, &buf, 512)
+        guard n > 0, n < 512 else { return nil }
+        return String(cString: buf)
+    }
+
+    private static func server(_ sip: UnsafePointer<sip_t>?) -> String? { rs_sip_server(sip).map { String(cString: $0) } }
+
+    private static func realm(_ sip: UnsafePointer<sip_t>?) -> String? {
+        guard let raw = rs_sip_challenge_realm(sip) else { return nil }
+        return String(cString: raw).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+    }
+}
+
+/// nua's event callback: back into the agent named by `magic`, on the sofia thread.
+private let sofiaCallback: nua_callback_f = { event, status, phrase, _, magic, nh, _, sip, tags in
+    guard let magic else { return }
+    let agent = Unmanaged<SIPUserAgent>.fromOpaque(magic).takeUnretainedValue()
+    agent.handle(event: event, status: Int(status), phrase: phrase.map { String(cString: $0) } ?? "", nh: nh, sip: sip, tags: tags)
+}
+
+/// A posted message arrived on the sofia thread: run the queued commands.
+private let sofiaWakeup: rs_root_function = { context in
+    guard let context else { return }
+    Unmanaged<SIPUserAgent>.fromOpaque(context).takeUnretainedValue().drainCommands()
+}
