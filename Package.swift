@@ -60,7 +60,7 @@ let package = Package(
         ),
         .target(
             name: "Telephony",
-            dependencies: ["RingsideCore", "Audio", "CSofiaSip", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["RingsideCore", "Audio", "Session", "Agent", "CSofiaSip", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "TUI",
@@ -104,7 +104,7 @@ let package = Package(
             dependencies: ["Agent", "RingsideCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "SpeechTests", dependencies: ["Speech", "Audio", "RingsideCore"]),
-        .testTarget(name: "TelephonyTests", dependencies: ["Telephony", "Audio", "RingsideCore", "TestSupport"]),
+        .testTarget(name: "TelephonyTests", dependencies: ["Telephony", "Audio", "RingsideCore", "TestSupport", "Session", "Agent", "Speech"]),
     ],
     swiftLanguageModes: [.v6]
 )

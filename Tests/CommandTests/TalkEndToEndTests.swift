@@ -20,7 +20,7 @@ import TestSupport
         let session = "talk-\(getpid())"
         let command = "env LANG=C.UTF-8 TERM=xterm-256color PULSE_SERVER=\(daemon.server) RINGSIDE_THEMES=\(TmuxHarness.repository)/themes "
             + "\(TmuxHarness.binary) talk --agent \(TmuxHarness.repository)/sample-calls/clinic --mic \(daemon.micSourceName) "
-            + "--speaker \(daemon.sinkName) --record \(record.path)"
+            + "--speaker \(daemon.speakerSinkName) --record \(record.path)"
         try TmuxHarness.run(["new-session", "-d", "-s", session, "-x", "120", "-y", "36", command])
         defer { _ = try? TmuxHarness.run(["kill-session", "-t", session]) }
         let greeted = try TmuxHarness.waitFor("How can I help you today?", in: session, seconds: 30)

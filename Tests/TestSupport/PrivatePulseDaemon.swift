@@ -12,6 +12,8 @@ public final class PrivatePulseDaemon: Sendable {
     /// A second null sink standing in for a microphone: play the caller into it, capture its monitor.
     public let micSinkName = "ringside_test_mic"
     public var micSourceName: String { micSinkName + ".monitor" }
+    /// A sink for a call's speaker, so its audio never mixes into another test's loop.
+    public let speakerSinkName = "ringside_test_speaker"
     private let process: ChildProcess
 
     private static let shared = Mutex<Result<PrivatePulseDaemon, DaemonError>?>(nil)
@@ -51,6 +53,7 @@ public final class PrivatePulseDaemon: Sendable {
             load-module module-native-protocol-unix auth-anonymous=1 socket=\(socket)
             load-module module-null-sink sink_name=\(sinkName) rate=48000 sink_properties=device.description=Ringside_test_null
             load-module module-null-sink sink_name=\(micSinkName) rate=16000 sink_properties=device.description=Ringside_test_mic
+            load-module module-null-sink sink_name=\(speakerSinkName) rate=16000 sink_properties=device.description=Ringside_test_speaker
             set-default-sink \(sinkName)
             set-default-source \(sinkName).monitor
 

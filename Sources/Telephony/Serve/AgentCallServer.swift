@@ -1,0 +1,90 @@
+import Agent
+import Foundation
+import Logging
+import RingsideCore
+import Session
+
+/// Answers SIP calls with the embedded agent: every connected call becomes a `CallSession` whose
+/// caller audio is the RTP stream and whose output goes back over RTP. Several calls at once.
+public final class AgentCallServer: @unchecked Sendable {
+    /// One call being served.
+    public struct ServedCall: Sendable {
+        public let phoneCall: PhoneCall
+        public let call: EmbeddedCall
+    }
+
+    public let phone: SIPPhone
+    private let agentDirectory: URL
+    private let recordRoot: URL?
+    private let approvalMode: ApprovalMode
+    private let onCall: @Sendable (ServedCall) -> Void
+    private let calls = LockedValue<[ObjectIdentifier: ServedCall]>([:])
+    private let logger = Logger(label: "ringside.serve")
+
+    /// `onCall` sees each call once its session exists (to show it, or to drive it in tests).
+    public init(phone: SIPPhone, agentDirectory: URL, recordRoot: URL?, approvalMode: ApprovalMode = .ask,
+                onCall: @escaping @Sendable (ServedCall) -> Void = { _ in }) {
+        self.phone = phone
+        self.agentDirectory = agentDirectory
+        self.recordRoot = recordRoot
+        self.approvalMode = approvalMode
+        self.onCall = onCall
+    }
+
+    /// Calls in progress.
+    public var activeCalls: [ServedCall] { calls.value.values.sorted { $0.call.bus.callID < $1.call.bus.callID } }
+
+    /// Answers calls until the phone's event stream ends (`shutdown()`).
+    public func run() async {
+        for await event in phone.events {
+            switch event {
+            case let .connected(phoneCall, codec):
+                await start(phoneCall, codec: codec)
+            case let .ended(phoneCall, reason):
+                if let served = calls.withLock({ $0.removeValue(forKey: ObjectIdentifier(phoneCall)) }) {
+                    served.call.bus.emit(.sip, .sipState("ended: \(reason)"))
+                    served.call.session.send(.hangUp)
+                }
+            case let .dtmf(phoneCall, digit):
+                calls.value[ObjectIdentifier(phoneCall)]?.call.bus.emit(.sip, .dtmf(digit: String(digit)))
+            case let .error(message):
+                logger.warning("SIP: \(message)")
+            default:
+                if let payload = event.callEventPayload, case let .incoming(phoneCall) = event {
+                    logger.info("incoming call \(phoneCall): \(payload)")
+                }
+            }
+        }
+    }
+
+    private func start(_ phoneCall: PhoneCall, codec: MediaCodec) async {
+        let callID = String(UUID().uuidString.prefix(8)).lowercased()
+        let record = recordRoot.map { $0.appendingPathComponent(CallRecorder.folderName(agent: agentDirectory.lastPathComponent, callID: callID)) }
+        let options = EmbeddedCall.Options(agentDirectory: agentDirectory, callID: callID, clock: MonotonicClock(), realtime: true,
+                                           rate: phone.configuration.rate, recordDirectory: record, approvalMode: approvalMode)
+        let media = phoneCall.media
+        do {
+            let call = try await EmbeddedCall.make(options, audio: .init(caller: { _ in media.source }, farEnd: media.sink))
+            let served = ServedCall(phoneCall: phoneCall, call: call)
+            calls.withLock { $0[ObjectIdentifier(phoneCall)] = served }
+            call.bus.emit(.sip, .sipState("connected \(codec.encodingName) \(phoneCall)"))
+            onCall(served)
+            Task {
+                // Call quality every two seconds while the call lasts.
+                let stats = Task {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(nanoseconds: 2_000_000_000)
+                        for payload in media.statisticsPayloads() { call.bus.emit(.rtp, payload) }
+                    }
+                }
+                let reason = await call.session.run(callerID: phoneCall.description, transport: "sip \(codec.encodingName)")
+                stats.cancel()
+                if calls.withLock({ $0.removeValue(forKey: ObjectIdentifier(phoneCall)) }) != nil { phoneCall.hangUp() }
+                logger.info("call \(callID) ended: \(reason)")
+            }
+        } catch {
+            logger.error("cannot start the agent for \(phoneCall): \(error)")
+            phoneCall.hangUp()
+        }
+    }
+}

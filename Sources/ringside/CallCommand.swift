@@ -1,0 +1,126 @@
+import ArgumentParser
+import Audio
+import Foundation
+import RingsideCore
+import Session
+import Speech
+import Telephony
+import TUI
+
+/// `ringside call SIP-URI`: the terminal softphone to a remote voice agent.
+struct Call: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Call a voice agent over SIP; watch both sides transcribed and the latency of every turn.",
+        discussion: "Example: ringside call sip:agent@127.0.0.1:5062 (start `ringside serve` in another terminal to try it)."
+    )
+
+    @Argument(help: "The agent's SIP URI.")
+    var uri: String
+
+    @Option(help: "Local address for SIP and RTP.")
+    var address = "127.0.0.1"
+
+    @Option(help: "Local SIP port (0 picks a free one).")
+    var port: UInt16 = 0
+
+    @Option(help: "Codecs to offer, in order: opus, pcmu, pcma.")
+    var codecs = "opus,pcmu,pcma"
+
+    @OptionGroup(title: "Audio")
+    var audio: CallAudioOptions
+
+    func run() async throws {
+        let useScreen = !audio.noTUI && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
+        CommandLogging.bootstrap(file: useScreen ? FileManager.default.temporaryDirectory.appendingPathComponent("ringside-call.log").path : nil)
+        let offered = codecs.split(separator: ",").compactMap { name -> MediaCodec? in
+            switch name.lowercased() {
+            case "opus": return .opus
+            case "pcmu": return .pcmu
+            case "pcma": return .pcma
+            default: return nil
+            }
+        }
+        guard !offered.isEmpty else {
+            printError("--codecs takes opus, pcmu and/or pcma")
+            throw ExitCode(2)
+        }
+        var localPort = port
+        if localPort == 0 {
+            localPort = (0..<200).lazy.map { _ in UInt16.random(in: 20000...40000) }.first { PortProbe.isFree(port: $0, transport: .udp) } ?? 5070
+        }
+        let rate = SampleRate.hz16000
+        let clock = MonotonicClock()
+        let pulse = PulseStreamOptions(server: audio.server, rate: rate, bufferMilliseconds: 40)
+        let microphone: any AudioSource
+        let speaker: any AudioSink
+        do {
+            if let input = audio.input {
+                microphone = try WAVFileSource(path: input, rate: rate)
+            } else {
+                var o = pulse
+                o.device = audio.mic
+                let capture = try PulseCapture(options: o, clock: clock)
+                capture.start()
+                microphone = capture
+            }
+            if let output = audio.output {
+                speaker = try WAVFileSink(path: output, rate: rate)
+            } else {
+                var o = pulse
+                o.device = audio.speaker
+                let playback = try PulsePlayback(options: o, clock: clock)
+                playback.start()
+                speaker = playback
+            }
+        } catch let error as AudioServerError {
+            printError(error.description)
+            throw ExitCode(3)
+        }
+
+        let phone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: address, port: localPort),
+                                                                  mediaAddress: address, codecs: offered, rate: rate, autoAnswer: false))
+        try phone.start()
+        let phoneCall = try phone.dial(uri)
+        print("calling \(uri) from \(phone.localURI)…")
+        var codec: MediaCodec?
+        for await event in phone.events {
+            if case let .connected(_, c) = event { codec = c; break }
+            if case let .ended(_, reason) = event {
+                printError("the call did not connect: \(reason)")
+                await phone.shutdown()
+                throw ExitCode(1)
+            }
+        }
+        guard let codec else { throw ExitCode(1) }
+        let bus = CallEventBus(callID: String(UUID().uuidString.prefix(8)).lowercased(), clock: clock)
+        let session = RemoteCallSession(bus: bus, microphone: microphone, speaker: speaker,
+                                        farEndIn: phoneCall.media.source, farEndOut: phoneCall.media.sink,
+                                        callerRecognizer: try PocketSphinxRecognizer(configuration: .standard()),
+                                        agentRecognizer: try PocketSphinxRecognizer(configuration: .standard()))
+        let transport = "sip \(codec.encodingName)"
+        // Hang up locally when the far end does.
+        let watcher = Task {
+            for await event in phone.events {
+                if case .ended = event { session.send(.hangUp); break }
+                if let payload = event.callEventPayload { bus.emit(.sip, payload) }
+            }
+        }
+        if useScreen {
+            let screen = CallScreen(sessionInfo: SessionInfo(agentName: uri, transport: transport, stt: "pocketsphinx (both sides)",
+                                                             brain: "remote", tts: "remote", inputDevice: audio.mic ?? "default microphone",
+                                                             outputDevice: audio.speaker ?? "default speaker"),
+                                    themes: ThemeLibrary.load(directory: ThemeLibrary.defaultDirectory() ?? "themes"),
+                                    initialTheme: audio.theme, stopWhenEventsEnd: true)
+            let running = Task { await session.run(transport: transport) }
+            _ = try? await screen.run(events: bus.stream(), clock: clock) { action in session.send(LiveCall.command(for: action)) }
+            session.send(.hangUp)
+            print("call ended: \(await running.value)")
+        } else {
+            bus.observe { event in if let line = LiveCall.line(for: event) { print(line) } }
+            print("call ended: \(await session.run(transport: transport))")
+        }
+        phoneCall.hangUp()
+        watcher.cancel()
+        await phone.shutdown()
+    }
+}
