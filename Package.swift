@@ -81,7 +81,13 @@ let package = Package(
         .testTarget(name: "CommandTests", dependencies: ["RingsideCore", "Audio"]),
         .testTarget(
             name: "AgentTests",
-            dependencies: ["Agent", "RingsideCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "Agent", "RingsideCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
