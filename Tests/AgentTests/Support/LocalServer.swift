@@ -9,9 +9,10 @@ final class LocalServer: @unchecked Sendable {
     let port: Int
     private let folder: URL
     private let logURL: URL
+    private let input = Pipe()
 
     static let script = #"""
-import json, sys, time, threading
+import json, os, sys, time, threading
 from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
 
 queue = json.load(open(sys.argv[1]))
@@ -61,6 +62,12 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self.send(404, "{}")
 
+def watchdog():
+    # The test holds our stdin open; when it closes it (or dies), we go too.
+    sys.stdin.read()
+    os._exit(0)
+
+threading.Thread(target=watchdog, daemon=True).start()
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 print(server.server_address[1], flush=True)
 server.serve_forever()
@@ -80,6 +87,9 @@ server.serve_forever()
         process.arguments = ["python3", scriptURL.path, queueURL.path, logURL.path]
         let output = Pipe()
         process.standardOutput = output
+        process.standardInput = input
+        // Never share the test runner's stderr: a child holding it open keeps `swift test` waiting.
+        process.standardError = FileHandle.nullDevice
         try process.run()
         // The first line is the port the server bound.
         var line = Data()
@@ -105,7 +115,9 @@ server.serve_forever()
     }
 
     func stop() {
-        // No waitUntilExit: on Linux it can stall an async test for many seconds; SIGTERM is enough.
+        // Closing stdin ends the server (it may run under a launcher shim that SIGTERM would not reach).
+        // No waitUntilExit: on Linux it can stall an async test for many seconds.
+        try? input.fileHandleForWriting.close()
         if process.isRunning { process.terminate() }
         try? FileManager.default.removeItem(at: folder)
     }
