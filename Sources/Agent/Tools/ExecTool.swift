@@ -54,7 +54,8 @@ public struct ExecTool: Tool {
                 kill(pid, SIGKILL)
                 resume(())
             }
-            input.fileHandleForWriting.write(Data(arguments.jsonText.utf8))
+            // A command that exits without reading its input closes the pipe: not an error here.
+            try? input.fileHandleForWriting.write(contentsOf: Data(arguments.jsonText.utf8))
             try? input.fileHandleForWriting.close()
         }
         guard finished != nil else { throw .commandFailed("cannot start \(program)") }
