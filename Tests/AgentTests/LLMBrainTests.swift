@@ -141,3 +141,20 @@ import Testing
         #expect(!turn.text.isEmpty)
     }
 }
+
+extension LLMBrainTests {
+    @Test func transferFunctionHandsOverWithEscalation() async throws {
+        let transfer = #"{"choices":[{"index":0,"message":{"role":"assistant","content":"","tool_calls":[{"id":"t1","type":"function","function":{"name":"transfer_to_human","arguments":"{\"reason\":\"billing dispute\"}"}}]}}]}"#
+        let server = try LocalServer(replies: [(200, transfer, "application/json")])
+        defer { server.stop() }
+        var agent = try Fixtures.loadAgent("clinic")
+        agent.llm = LLMSettings(url: server.base + "/v1", model: "recorded", timeout: 5, stream: false)
+        let events = EventCollector()
+        let conversation = try Conversation(agent: agent, database: nil, options: ConversationOptions(sink: events, approvalMode: .denyAll, useLLM: true))
+        _ = await conversation.start()
+        let turn = await conversation.hear("my bill looks wrong and I am upset")
+        #expect(turn.handoff?.reason == "billing dispute")
+        #expect(turn.text == agent.escalation.say)
+        #expect(events.events.contains { if case .escalated = $0.payload { return true } else { return false } })
+    }
+}

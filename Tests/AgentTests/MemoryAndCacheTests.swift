@@ -88,3 +88,11 @@ import Testing
         #expect(after.text == "And your date of birth?")
     }
 }
+
+extension MemoryAndCacheTests {
+    @Test func scenarioPresetsDecideApprovalsByTool() async throws {
+        let desk = ApprovalDesk(mode: .ask, timeoutSeconds: 30, clock: VirtualClock(), presets: ["cancel_appointment": true, "start_return": false])
+        #expect(await desk.request(id: "a", tool: "cancel_appointment", arguments: "{}") == .approved(by: "scenario"))
+        #expect(await desk.request(id: "b", tool: "start_return", arguments: "{}") == .denied(by: "scenario"))
+    }
+}
