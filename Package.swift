@@ -101,7 +101,13 @@ let package = Package(
         .testTarget(name: "TUITests", dependencies: ["TUI", "RingsideCore", "TestSupport"]),
         .testTarget(
             name: "AgentTests",
-            dependencies: ["Agent", "RingsideCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "Agent", "RingsideCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         .testTarget(name: "SpeechTests", dependencies: ["Speech", "Audio", "RingsideCore"]),
         .testTarget(name: "TelephonyTests", dependencies: ["Telephony", "Audio", "RingsideCore", "TestSupport", "Session", "Agent", "Speech"]),

@@ -87,7 +87,7 @@ struct Talk: AsyncParsableCommand {
         if mode == .ask, interactive {
             options.asker = { _, tool, arguments in
                 let answer = await Task.detached { () -> String? in
-                    FileHandle.standardOutput.write(Data("approve \(tool) \(arguments)? [y/N] ".utf8))
+                    try? FileHandle.standardOutput.write(contentsOf: Data("approve \(tool) \(arguments)? [y/N] ".utf8))
                     return Swift.readLine()
                 }.value
                 return answer.map { $0.lowercased().hasPrefix("y") }
@@ -96,8 +96,8 @@ struct Talk: AsyncParsableCommand {
         do {
             try await TextMode(options: options).run(
                 readLine: { await Task.detached { Swift.readLine() }.value },
-                write: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) },
-                prompt: { p in FileHandle.standardOutput.write(Data(p.utf8)) }
+                write: { line in try? FileHandle.standardOutput.write(contentsOf: Data((line + "\n").utf8)) },
+                prompt: { p in try? FileHandle.standardOutput.write(contentsOf: Data(p.utf8)) }
             )
         } catch {
             printError(error.description)

@@ -72,16 +72,16 @@ public enum AgentLoader {
     private static func decodingIssue(_ error: DecodingError) -> DefinitionIssue {
         switch error {
         case .typeMismatch(let type, let context):
-            let path = context.codingPath.map(\.stringValue)
+            let path = context.codingPath.map(\.pathComponent)
             return DefinitionIssue(path: path, field: fieldName(path), problem: "wrong type: expected \(describe(type))", suggestion: "write a \(describe(type)) here")
         case .valueNotFound(let type, let context):
-            let path = context.codingPath.map(\.stringValue)
+            let path = context.codingPath.map(\.pathComponent)
             return DefinitionIssue(path: path, field: fieldName(path), problem: "missing value: expected \(describe(type))", suggestion: "fill in a \(describe(type))")
         case .keyNotFound(let key, let context):
-            let path = context.codingPath.map(\.stringValue)
+            let path = context.codingPath.map(\.pathComponent)
             return DefinitionIssue(path: path, field: key.stringValue, problem: "missing required key '\(key.stringValue)'", suggestion: "add '\(key.stringValue):' here")
         case .dataCorrupted(let context):
-            let path = context.codingPath.map(\.stringValue)
+            let path = context.codingPath.map(\.pathComponent)
             let field = fieldName(path)
             let hint = allowedValues[field].map { "use one of: \($0)" } ?? "check the value's spelling"
             return DefinitionIssue(path: path, field: field, problem: "invalid value", suggestion: hint)

@@ -14,7 +14,7 @@ public struct ExecToolSpec: Sendable, Equatable, Decodable {
         timeout = try c.decodeIfPresent(Double.self, forKey: .timeout) ?? 5
         retries = try c.decodeIfPresent(Int.self, forKey: .retries) ?? 0
         if command.isEmpty {
-            throw DefinitionIssue(path: decoder.codingPath.map(\.stringValue) + ["command"], field: "command", problem: "the command is empty", suggestion: "give the program and its arguments as a list")
+            throw DefinitionIssue(path: decoder.codingPath.map(\.pathComponent) + ["command"], field: "command", problem: "the command is empty", suggestion: "give the program and its arguments as a list")
         }
     }
 }

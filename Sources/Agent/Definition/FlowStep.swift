@@ -38,7 +38,7 @@ public struct FlowStep: Sendable, Equatable, Decodable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
-        let path = decoder.codingPath.map(\.stringValue)
+        let path = decoder.codingPath.map(\.pathComponent)
         var actions: [(String, Action)] = []
         if let s = try c.decodeIfPresent(String.self, forKey: .ask) { actions.append(("ask", .ask(slot: s))) }
         if let s = try c.decodeIfPresent(String.self, forKey: .call) { actions.append(("call", .call(tool: s))) }

@@ -25,7 +25,7 @@ public struct HTTPToolSpec: Sendable, Equatable, Decodable {
         backoff = try c.decodeIfPresent(Double.self, forKey: .backoff) ?? 0.2
         response = try c.decodeIfPresent([String: String].self, forKey: .response) ?? [:]
         for (field, type) in response where !JSONSchemaCheck.knownTypes.contains(type) {
-            throw DefinitionIssue(path: decoder.codingPath.map(\.stringValue) + ["response", field], field: field, problem: "unknown response type '\(type)'", suggestion: "use one of " + JSONSchemaCheck.knownTypes.sorted().joined(separator: ", "))
+            throw DefinitionIssue(path: decoder.codingPath.map(\.pathComponent) + ["response", field], field: field, problem: "unknown response type '\(type)'", suggestion: "use one of " + JSONSchemaCheck.knownTypes.sorted().joined(separator: ", "))
         }
     }
 }

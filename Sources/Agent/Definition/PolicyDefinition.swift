@@ -61,7 +61,7 @@ public struct ApprovalRule: Sendable, Equatable, Decodable {
         argument = try c.decodeIfPresent(String.self, forKey: .argument)
         above = try c.decodeIfPresent(Double.self, forKey: .above)
         if (argument == nil) != (above == nil) {
-            throw DefinitionIssue(path: decoder.codingPath.map(\.stringValue), field: argument == nil ? "argument" : "above", problem: "'argument' and 'above' go together", suggestion: "give both (approval above an amount) or neither (always)")
+            throw DefinitionIssue(path: decoder.codingPath.map(\.pathComponent), field: argument == nil ? "argument" : "above", problem: "'argument' and 'above' go together", suggestion: "give both (approval above an amount) or neither (always)")
         }
     }
 

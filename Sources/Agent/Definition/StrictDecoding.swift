@@ -32,7 +32,7 @@ extension Decoder {
                 hint = "did you mean '\(nearest)'? " + hint
             }
             throw DefinitionIssue(
-                path: codingPath.map(\.stringValue) + [key.stringValue],
+                path: codingPath.map(\.pathComponent) + [key.stringValue],
                 field: key.stringValue,
                 problem: "unknown key '\(key.stringValue)'",
                 suggestion: hint,
@@ -57,4 +57,9 @@ func editDistance(_ a: String, _ b: String) -> Int {
         previous = current
     }
     return previous[b.count]
+}
+
+extension CodingKey {
+    /// The key as it appears in a path: a sequence index as its number, a mapping key as its name.
+    var pathComponent: String { intValue.map(String.init) ?? stringValue }
 }

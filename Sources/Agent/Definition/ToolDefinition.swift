@@ -34,7 +34,7 @@ public struct ToolDefinition: Sendable, Equatable, Decodable {
         if let s = try c.decodeIfPresent(ExecToolSpec.self, forKey: .exec) { kinds.append(.exec(s)) }
         guard kinds.count == 1, let kind = kinds.first else {
             throw DefinitionIssue(
-                path: decoder.codingPath.map(\.stringValue), field: "tool",
+                path: decoder.codingPath.map(\.pathComponent), field: "tool",
                 problem: kinds.isEmpty ? "the tool has no kind" : "the tool has more than one kind",
                 suggestion: "give it exactly one of sql, http or exec"
             )
@@ -61,7 +61,7 @@ public struct ToolParameter: Sendable, Equatable, Decodable {
         type = try c.decodeIfPresent(String.self, forKey: .type) ?? "string"
         description = try c.decodeIfPresent(String.self, forKey: .description) ?? ""
         guard ["string", "number", "integer", "boolean"].contains(type) else {
-            throw DefinitionIssue(path: decoder.codingPath.map(\.stringValue) + ["type"], field: "type", problem: "unknown parameter type '\(type)'", suggestion: "use string, number, integer or boolean")
+            throw DefinitionIssue(path: decoder.codingPath.map(\.pathComponent) + ["type"], field: "type", problem: "unknown parameter type '\(type)'", suggestion: "use string, number, integer or boolean")
         }
     }
 }

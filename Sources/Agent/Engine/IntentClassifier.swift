@@ -69,12 +69,21 @@ struct IntentClassifier: Sendable {
         "refund": "return", "hours": "open", "opening": "open", "close": "open", "closing": "open",
     ]
 
+    static func isSlotWord(_ w: String) -> Bool {
+        CalendarDay.weekdayNames.contains(w) || CalendarDay.monthNames.contains(w) || SpokenText.units[w] != nil
+            || SpokenText.teens[w] != nil || SpokenText.tens[w] != nil || SpokenText.ordinals[w] != nil
+            || ["am", "pm", "half", "quarter", "past", "noon", "tomorrow", "today", "next", "week", "morning", "afternoon", "o'clock"].contains(w)
+    }
+
     /// Intents ranked by score, best first.
     func rank(_ utterance: String) -> [Match] {
         let said = IntentClassifier.words(utterance)
         let known = said.filter { weights[$0] != nil }
         guard !known.isEmpty else { return [] }
-        let saidWeight = known.reduce(0) { $0 + (weights[$1] ?? 0) }
+        // Words no example uses lower precision a little ("a joke about doctors" is not "see a doctor"),
+        // except words that are slot values (days, months, times, numbers), which any request may carry.
+        let strangers = said.filter { weights[$0] == nil && !IntentClassifier.isSlotWord($0) }
+        let saidWeight = known.reduce(0) { $0 + (weights[$1] ?? 0) } + Double(strangers.count) * 0.5
         var best: [String: Double] = [:]
         for example in examples {
             let shared = known.intersection(example.words)

@@ -66,9 +66,11 @@ public actor IntentEngine: Brain {
 
     public func note(_ note: ContextNote) async {
         switch note {
-        case .partiallyHeard(_, let heard):
-            // Only what was heard counts as said: a repeat plays the heard part again plus the rest.
-            if heard.isEmpty { lastReply = lastReply.isEmpty ? [] : lastReply }
+        case .partiallyHeard(let reply, let heard):
+            // The engine's context is its dialogue state, which the caller's next words answer either
+            // way; what changes is "repeat that": it should replay what the caller did not hear.
+            let unheard = SentenceSplitter.split(reply).filter { !heard.contains($0) }
+            if !unheard.isEmpty { lastReply = unheard }
         case .operatorSaid(let line):
             operatorLines.append(line)
             absorbTakeoverLine(line)

@@ -59,7 +59,7 @@ enum SpokenTime {
                 if minutes == nil, i >= 2, let n = SpokenText.number(t, at: i - 2), n.used == 2 { minutes = n.value }
                 if let minutes {
                     let mark = meridiem(t, at: i + 1 + hour.used)
-                    return w == "past" ? (hour.value, minutes, mark) : ((hour.value + 11) % 12 + 1, 60 - minutes, mark)
+                    return w == "past" ? (hour.value, minutes, mark) : (hour.value == 1 ? 12 : hour.value - 1, 60 - minutes, mark)
                 }
             }
         }

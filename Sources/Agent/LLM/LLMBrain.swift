@@ -31,15 +31,26 @@ public actor LLMBrain: Brain {
             "The caller already heard: \"\(agent.disclosure) \(agent.greeting)\"",
             "You can help with: " + agent.intents.map(\.description).joined(separator: "; ") + ".",
             "Before any tool that changes something, read the details back and get a clear yes.",
-            "If the caller asks for a human, say you will transfer them.",
+            "If the caller asks for a human, call transfer_to_human.",
         ]
         if let date = agent.referenceDate { lines.append("Today is \(date).") }
         return lines.joined(separator: "\n")
     }
 
-    /// The agent's tools as OpenAI function schemas.
+    /// The function the model calls to hand the caller to a human (not a tool of the agent file).
+    static let transferFunction = "transfer_to_human"
+
+    /// The agent's tools as OpenAI function schemas, plus the transfer to a human.
     static func schemas(_ agent: AgentDefinition) -> [JSONValue] {
-        agent.tools.keys.sorted().compactMap { name -> JSONValue? in
+        let transfer: JSONValue = [
+            "type": "function",
+            "function": [
+                "name": .string(transferFunction),
+                "description": "Hand the call to a human colleague when the caller asks for one or you cannot help.",
+                "parameters": ["type": "object", "properties": ["reason": ["type": "string", "description": "why, in a few words"]], "required": ["reason"]],
+            ],
+        ]
+        return [transfer] + agent.tools.keys.sorted().compactMap { name -> JSONValue? in
             guard let tool = agent.tools[name] else { return nil }
             var properties: [String: JSONValue] = [:]
             var required: [JSONValue] = []
@@ -158,12 +169,20 @@ public actor LLMBrain: Brain {
             case .success(let r): reply = r
             case .failure(let error): return .failure(error)
             }
+            if let transfer = reply.toolCalls.first(where: { $0.name == LLMBrain.transferFunction }) {
+                let reason = JSONValue.parse(transfer.arguments)?["reason"]?.stringValue ?? "the LLM transferred the caller"
+                let handoff = handoff(reason: reason)
+                tracer.emit(.escalated(summary: handoff.summary, target: handoff.target), stage: .policy)
+                let sentences = SentenceSplitter.split(agent.escalation.say)
+                sentences.forEach { onSentence?($0) }
+                messages.append(["role": "assistant", "content": .string(sentences.joined(separator: " "))])
+                return .success(BrainTurn(sentences: sentences, toolCalls: traces, path: "llm: transfer to a human", handoff: handoff))
+            }
             if reply.toolCalls.isEmpty {
                 let rest = streamed.isEmpty ? SentenceSplitter.split(reply.content) : splitter.finish()
                 rest.forEach { onSentence?($0) }
                 messages.append(["role": "assistant", "content": .string(reply.content)])
-                let wantsHuman = reply.content.lowercased().contains("transfer you")
-                return .success(BrainTurn(sentences: streamed + rest, toolCalls: traces, expects: .open, intent: nil, confidence: 1, path: "llm", handoff: wantsHuman ? handoff(reason: "the LLM transferred the caller") : nil))
+                return .success(BrainTurn(sentences: streamed + rest, toolCalls: traces, expects: .open, intent: nil, confidence: 1, path: "llm"))
             }
             // Assistant messages carrying tool_calls need "content": "" for llama-cpp-python.
             messages.append([

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import RingsideCore
 
 /// An append-only JSONL audit log whose every entry carries the hash of the one before it.
@@ -11,6 +12,7 @@ public actor AuditLog {
     private var lastHash: String
     private var lastSeq: Int
     private let handle: FileHandle
+    private let logger = Logger(label: "ringside.agent.audit")
 
     public init(url: URL, redactor: Redactor) throws(LocatedError) {
         self.url = url
@@ -43,7 +45,11 @@ public actor AuditLog {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         if let data = try? encoder.encode(entry) {
-            handle.write(data + Data("\n".utf8))
+            do {
+                try handle.write(contentsOf: data + Data("\n".utf8))
+            } catch {
+                logger.error("cannot append to the audit log", metadata: ["file": "\(url.path)", "error": "\(error)"])
+            }
         }
         lastSeq = entry.seq
         lastHash = entry.hash

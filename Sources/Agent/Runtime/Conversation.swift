@@ -26,7 +26,7 @@ public actor Conversation {
         self.agent = agent
         let redactor = Redactor(kinds: agent.policies.redact)
         tracer = CallTracer(callID: options.callID, clock: options.clock, redactor: redactor, sink: options.sink)
-        approvals = ApprovalDesk(mode: options.approvalMode, timeoutSeconds: options.approvalTimeout ?? agent.policies.approvalTimeout, clock: options.clock, asker: options.asker)
+        approvals = ApprovalDesk(mode: options.approvalMode, timeoutSeconds: options.approvalTimeout ?? agent.policies.approvalTimeout, clock: options.clock, asker: options.asker, presets: options.approvalPresets)
         audit = try options.auditURL.map { url throws(LocatedError) in try AuditLog(url: url, redactor: redactor) }
         if agent.memory.enabled, let url = options.memoryURL {
             memory = try CallerMemory(url: url, retentionDays: agent.memory.retentionDays)

@@ -12,6 +12,8 @@ public struct ConversationOptions: Sendable {
     /// Overrides the agent file's approval timeout (seconds).
     public var approvalTimeout: Double?
     public var asker: ApprovalDesk.Asker?
+    /// Approval answers a scenario gives in advance, by tool name (true approves).
+    public var approvalPresets: [String: Bool] = [:]
     public var auditURL: URL?
     public var memoryURL: URL?
     /// "Today" for dates the caller says; defaults to the agent's reference date, then the real date.

@@ -41,10 +41,12 @@ public struct TextMode: Sendable {
     /// `readLine` gives the next caller line (nil at the end); `write` prints one output line.
     public func run(readLine: @escaping @Sendable () async -> String?, write: @escaping @Sendable (String) -> Void, prompt: @escaping @Sendable (String) -> Void = { _ in }) async throws(LocatedError) {
         let agent = try AgentLoader.load(directory: options.agentDirectory)
-        let database: DatabaseQueue
+        let database: DatabaseQueue?
         var scratch: URL?
         if let path = options.database {
             database = try AgentDatabase.open(at: path)
+        } else if agent.database == nil {
+            database = nil
         } else {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ringside-talk-\(UUID().uuidString)")
             try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

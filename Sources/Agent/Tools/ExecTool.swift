@@ -29,23 +29,33 @@ public struct ExecTool: Tool {
         process.standardOutput = output
         process.standardError = errors
         let timedOut = Mutex(false)
+        let resumed = Mutex(false)
         let finished: Void? = await withCheckedContinuation { (continuation: CheckedContinuation<Void?, Never>) in
-            process.terminationHandler = { _ in continuation.resume(returning: ()) }
+            // Resumed exactly once: by the exit, by the timeout, or by a failed start.
+            let resume: @Sendable (Void?) -> Void = { value in
+                let first = resumed.withLock { done -> Bool in
+                    if done { return false }
+                    done = true
+                    return true
+                }
+                if first { continuation.resume(returning: value) }
+            }
+            process.terminationHandler = { _ in resume(()) }
             do {
                 try process.run()
             } catch {
-                process.terminationHandler = nil
-                continuation.resume(returning: nil)
+                resume(nil)
                 return
             }
             let pid = process.processIdentifier
             DispatchQueue.global().asyncAfter(deadline: .now() + spec.timeout) {
-                if process.isRunning {
-                    timedOut.withLock { $0 = true }
-                    kill(pid, SIGKILL)
-                }
+                guard !resumed.withLock({ $0 }) else { return }
+                timedOut.withLock { $0 = true }
+                kill(pid, SIGKILL)
+                resume(())
             }
-            input.fileHandleForWriting.write(Data(arguments.jsonText.utf8))
+            // A command that exits without reading its input closes the pipe: not an error here.
+            try? input.fileHandleForWriting.write(contentsOf: Data(arguments.jsonText.utf8))
             try? input.fileHandleForWriting.close()
         }
         guard finished != nil else { throw .commandFailed("cannot start \(program)") }

@@ -1,0 +1,129 @@
+import Foundation
+import RingsideCore
+import Testing
+@testable import Agent
+
+/// Malformed agent files give a specific error with file, line, column and field.
+@Suite struct AgentLoaderTests {
+    static let valid = """
+        name: Test
+        disclosure: "I'm an AI assistant."
+        greeting: "How can I help?"
+        slots:
+          day:
+            type: date
+            prompt: "Which day?"
+        intents:
+          - name: book
+            examples: ["book an appointment"]
+        flow:
+          book:
+            - ask: day
+            - call: free_slots
+              with: {day: "{day}"}
+              as: free
+        tools:
+          free_slots:
+            sql: "SELECT time FROM slots WHERE date = :day"
+        escalation:
+          target: "sip:desk@example.org"
+        """
+
+    func load(_ yaml: String) -> LocatedError? {
+        do {
+            _ = try AgentLoader.parse(yaml: yaml, file: "agent.yaml")
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func validFileLoads() throws {
+        let agent = try AgentLoader.parse(yaml: Self.valid, file: "agent.yaml")
+        #expect(agent.tools["free_slots"]?.name == "free_slots")
+        #expect(agent.steps(for: "book").count == 2)
+    }
+
+    @Test func demoAgentsLoad() throws {
+        for name in ["clinic", "orders"] {
+            let agent = try Fixtures.loadAgent(name)
+            #expect(!agent.intents.isEmpty)
+        }
+        let clinic = try Fixtures.loadAgent("clinic")
+        #expect(clinic.knownValues["name"]?.contains("John Smith") == true)
+        #expect(clinic.vocabulary.slotValues.contains("Maria Garcia"))
+        #expect(clinic.vocabulary.phrases.contains("I'd like to book an appointment"))
+    }
+
+    @Test func badYAMLNamesLineAndColumn() throws {
+        let yaml = Self.valid.replacingOccurrences(of: "greeting: \"How can I help?\"", with: "greeting: \"How can I help?\n  bad: [unclosed")
+        let error = try #require(load(yaml))
+        #expect(error.location.file == "agent.yaml")
+        #expect(error.location.line >= 3)
+        #expect(error.location.column > 0)
+        #expect(error.problem.contains("YAML syntax error"))
+    }
+
+    @Test func unknownKeyIsAnErrorWithSuggestion() throws {
+        let yaml = Self.valid.replacingOccurrences(of: "greeting:", with: "greting:")
+        let error = try #require(load(yaml))
+        #expect(error.location.line == 3)
+        #expect(error.location.column == 1)
+        #expect(error.field == "greting")
+        #expect(error.problem == "unknown key 'greting'")
+        #expect(error.suggestion?.contains("did you mean 'greeting'?") == true)
+    }
+
+    @Test func nestedUnknownKeyIsLocated() throws {
+        let yaml = Self.valid.replacingOccurrences(of: "      as: free", with: "      as: free\n      retries: 3")
+        let error = try #require(load(yaml))
+        #expect(error.location.line == 17)
+        #expect(error.location.column == 7)
+        #expect(error.field == "flow.book.1.retries")
+    }
+
+    @Test func wrongTypeIsLocated() throws {
+        let yaml = Self.valid + "\npolicies:\n  max_misunderstandings: two\n"
+        let error = try #require(load(yaml))
+        #expect(error.location.line == 23)
+        #expect(error.location.column == 26)
+        #expect(error.field?.hasSuffix("max_misunderstandings") == true)
+        #expect(error.problem.contains("wrong type"))
+        #expect(error.description.hasPrefix("agent.yaml:23:26: policies.max_misunderstandings: wrong type"))
+    }
+
+    @Test func unknownToolInAFlowIsLocated() throws {
+        let yaml = Self.valid.replacingOccurrences(of: "    - call: free_slots", with: "    - call: free_slot")
+        let error = try #require(load(yaml))
+        #expect(error.location.line == 14)
+        #expect(error.location.column == 13)
+        #expect(error.problem == "unknown tool 'free_slot'")
+        #expect(error.suggestion?.contains("did you mean 'free_slots'?") == true)
+    }
+
+    @Test func invalidEnumValueListsChoices() throws {
+        let yaml = Self.valid.replacingOccurrences(of: "type: date", with: "type: calendar")
+        let error = try #require(load(yaml))
+        #expect(error.location.line == 6)
+        #expect(error.suggestion?.contains("date, time") == true)
+    }
+
+    @Test func missingRequiredKeyNamesIt() throws {
+        let yaml = Self.valid.replacingOccurrences(of: "escalation:\n  target: \"sip:desk@example.org\"", with: "")
+        let error = try #require(load(yaml))
+        #expect(error.problem == "missing required key 'escalation'")
+    }
+
+    @Test func writeWithoutConfirmationIsRejected() throws {
+        let yaml = Self.valid.replacingOccurrences(of: "SELECT time FROM slots WHERE date = :day\"", with: "UPDATE slots SET taken = 1 WHERE date = :day\"\n    writes: true")
+        let error = try #require(load(yaml))
+        #expect(error.problem.contains("no confirm step comes before it"))
+        #expect(error.location.line == 14)
+    }
+
+    @Test func missingToolArgumentIsRejected() throws {
+        let yaml = Self.valid.replacingOccurrences(of: "      with: {day: \"{day}\"}\n", with: "")
+        let error = try #require(load(yaml))
+        #expect(error.problem.contains("does not pass 'day'"))
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Logging
+import RingsideCore
+import Synchronization
+import Testing
+@testable import Agent
+
+/// Card numbers (Luhn-checked), SSNs and dates of birth never reach a log file.
+@Suite struct RedactionTests {
+    @Test func patterns() {
+        let r = Redactor()
+        #expect(r.redact("my card is 4111 1111 1111 1111 thanks") == "my card is [card] thanks")
+        #expect(r.redact("card 4111-1111-1111-1112") == "card 4111-1111-1111-1112") // fails Luhn: not a card
+        #expect(r.redact("order 10427 for 3 items") == "order 10427 for 3 items")
+        #expect(r.redact("ssn 123-45-6789") == "ssn [ssn]")
+        #expect(r.redact("my social security number is 123456789") == "my [ssn]")
+        #expect(r.redact("born 1980-03-04, visit 2026-03-04") == "born [dob], visit 2026-03-04")
+        #expect(!r.redact("I was born on March 4th 1980").contains("1980"))
+        #expect(!r.redact("the fourth of March nineteen eighty").contains("nineteen"))
+    }
+
+    /// A log handler that appends lines to a file, standing in for any log backend.
+    struct FileLogHandler: LogHandler {
+        let url: URL
+        var logLevel: Logger.Level = .trace
+        var metadata: Logger.Metadata = [:]
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+            let text = "\(level) \(message) \(metadata ?? [:])\n"
+            if let handle = try? FileHandle(forWritingTo: url) {
+                handle.seekToEndOfFile()
+                handle.write(Data(text.utf8))
+                try? handle.close()
+            }
+        }
+    }
+
+    @Test func noSecretReachesAnyLogFile() async throws {
+        let agent = try Fixtures.loadAgent("clinic")
+        let folder = Fixtures.temporaryFolder()
+        let logs = folder.appendingPathComponent("logs")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        let eventsURL = logs.appendingPathComponent("events.jsonl")
+        let logURL = logs.appendingPathComponent("agent.log")
+        FileManager.default.createFile(atPath: eventsURL.path, contents: nil)
+        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        let encoder = JSONEncoder()
+        let eventLines = Mutex<[String]>([])
+        let sink = EventCollector { event in
+            if let data = try? encoder.encode(event) { eventLines.withLock { $0.append(String(decoding: data, as: UTF8.self)) } }
+        }
+        let logger = Logger(label: "test") { _ in RedactingLogHandler(wrapping: FileLogHandler(url: logURL)) }
+        let database = try AgentDatabase.create(at: folder.appendingPathComponent("clinic.sqlite"), definition: agent)
+        let options = ConversationOptions(callID: "pii", clock: VirtualClock(), sink: sink, approvalMode: .approveAll, auditURL: logs.appendingPathComponent("audit.jsonl"), logger: logger)
+        let conversation = try Conversation(agent: agent, database: database, options: options)
+        _ = await conversation.start()
+        let lines = [
+            "I'd like to book an appointment",
+            "John Smith",
+            "my date of birth is March 4th 1980",
+            "my card number is 4111 1111 1111 1111 and my SSN is 123-45-6789",
+            "Tuesday",
+            "9 am",
+            "yes",
+        ]
+        for line in lines {
+            conversation.tracer.emit(.finalTranscript(speaker: .caller, text: line, confidence: 1), stage: .stt)
+            _ = await conversation.hear(line)
+            logger.info("caller said \(line)", metadata: ["utterance": "\(line)"])
+        }
+        await conversation.end(reason: "done")
+        try eventLines.withLock { $0 }.joined(separator: "\n").write(to: eventsURL, atomically: true, encoding: .utf8)
+
+        let secrets = ["4111 1111 1111 1111", "4111111111111111", "123-45-6789", "123456789", "1980-03-04", "March 4th 1980", "1980"]
+        let files = try FileManager.default.contentsOfDirectory(at: logs, includingPropertiesForKeys: nil)
+        #expect(files.count == 3)
+        for file in files {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            #expect(!text.isEmpty, "\(file.lastPathComponent) is empty")
+            for secret in secrets {
+                #expect(!text.contains(secret), "\(file.lastPathComponent) contains \(secret)")
+            }
+        }
+        // The booking itself still went through: redaction hides, it does not break the call.
+        let booked = try await database.read { db in try Int.fetchOne(db, sql: "SELECT patient_id FROM slots WHERE id = 1") }
+        #expect(booked == 1)
+    }
+}
+
+import GRDB

@@ -1,0 +1,80 @@
+import Testing
+@testable import Agent
+
+/// Spoken dates, times, digits, names and yes/no, against a fixed "today" (Monday 2 March 2026).
+@Suite struct SpokenFormTests {
+    let today = CalendarDay(year: 2026, month: 3, day: 2)!
+
+    @Test(arguments: [
+        ("tomorrow", "2026-03-03"), ("today", "2026-03-02"), ("the day after tomorrow", "2026-03-04"),
+        ("next Tuesday", "2026-03-03"), ("on Friday", "2026-03-06"), ("Monday", "2026-03-09"),
+        ("the fourth of March", "2026-03-04"), ("March 4th", "2026-03-04"), ("the 1st of March", "2027-03-01"),
+        ("March 4th 1980", "1980-03-04"), ("the fourth of March nineteen eighty", "1980-03-04"),
+        ("21 November 1975", "1975-11-21"), ("the twenty first of November nineteen seventy five", "1975-11-21"),
+        ("2026-03-05", "2026-03-05"), ("3/4/1980", "1980-03-04"), ("two thousand and five, June 3rd", "2026-06-03"),
+        ("June 3rd two thousand and five", "2005-06-03"), ("the 10th", "2026-03-10"),
+    ] as [(String, String?)])
+    func dates(_ said: String, _ expected: String?) {
+        #expect(SpokenDate.parse(said, today: today)?.iso == expected)
+    }
+
+    @Test(arguments: [
+        ("three pm", true, "15:00"), ("3 pm", false, "15:00"), ("3pm", false, "15:00"), ("half past two", false, "14:30"),
+        ("quarter to four", false, "15:45"), ("10:30", false, "10:30"), ("ten thirty", true, "10:30"),
+        ("nine am", false, "09:00"), ("noon", false, "12:00"), ("at two", false, "14:00"), ("two", true, "14:00"),
+        ("two", false, nil), ("nine o'clock in the morning", false, "09:00"), ("twenty past eleven", false, "11:20"),
+    ] as [(String, Bool, String?)])
+    func times(_ said: String, _ expected: Bool, _ result: String?) {
+        #expect(SpokenTime.parse(said, expected: expected) == result)
+    }
+
+    @Test(arguments: [
+        ("four two seven one", "4271"), ("one oh four two seven", "10427"), ("double seven three", "773"),
+        ("my order is 10427", "10427"), ("1 0 4 2 7", "10427"), ("forty two seventy one", "4271"),
+    ])
+    func digits(_ said: String, _ expected: String) {
+        #expect(SpokenDigits.parse(said) == expected)
+    }
+
+    @Test func numbers() {
+        #expect(SpokenText.number(SpokenText.tokens("one hundred and twenty"), at: 0)?.value == 120)
+        #expect(SpokenText.number(SpokenText.tokens("forty two"), at: 0)?.value == 42)
+        #expect(SpokenText.number(SpokenText.tokens("two thousand and five"), at: 0)?.value == 2005)
+    }
+
+    @Test func yesNo() {
+        #expect(YesNo.parse("yes please") == true)
+        #expect(YesNo.parse("yeah go ahead") == true)
+        #expect(YesNo.parse("no thanks") == false)
+        #expect(YesNo.parse("nope") == false)
+        #expect(YesNo.parse("no, that's not right") == false)
+        #expect(YesNo.parse("Wednesday") == nil)
+    }
+
+    @Test func names() {
+        let known = ["John Smith", "Maria Garcia", "Wei Chen"]
+        #expect(NameMatcher.best(in: "it's john smith", among: known) == "John Smith")
+        #expect(NameMatcher.best(in: "this is Maria Garsia", among: known) == "Maria Garcia")
+        #expect(NameMatcher.best(in: "John", among: known) == nil)
+        #expect(NameMatcher.freeName("my name is ada lovelace", expected: false) == "Ada Lovelace")
+    }
+
+    @Test func classifierIsDeterministicAndRanks() throws {
+        let agent = try Fixtures.loadAgent("clinic")
+        let classifier = IntentClassifier(intents: agent.intents)
+        let first = classifier.rank("I'd like to book an appointment for next Tuesday")
+        #expect(first.first?.intent == "book")
+        #expect(first == classifier.rank("I'd like to book an appointment for next Tuesday"))
+        #expect(classifier.rank("can I move my appointment to Friday").first?.intent == "reschedule")
+        #expect(classifier.rank("when do you open on Saturday").first?.intent == "hours")
+        #expect(classifier.rank("purple monkey dishwasher").isEmpty)
+    }
+
+    @Test func sentenceSplitterStreams() {
+        var splitter = SentenceSplitter()
+        #expect(splitter.feed("Sure. We open at 8").isEmpty == false)
+        #expect(splitter.feed(" am on Monday. Dr. Lee is in") == ["We open at 8 am on Monday."])
+        #expect(splitter.finish() == ["Dr. Lee is in"])
+        #expect(SentenceSplitter.split("It costs 3.50 dollars. Okay?") == ["It costs 3.50 dollars.", "Okay?"])
+    }
+}
