@@ -1,21 +1,24 @@
 import CFlite
 import Synchronization
 
-/// flite's built-in English voices. Registration is process-wide and happens once.
+/// flite's built-in English voices. Registration is process-wide and happens once; every use of
+/// flite goes through `withLock`, because flite keeps process-wide state.
 public enum FliteVoices {
     public static let names = ["slt", "rms", "awb", "kal"]
 
-    private static let initialised = Mutex(false)
+    private static let engine = Mutex(false)
 
-    static func ensureInitialised() {
-        initialised.withLock { done in
-            if !done { flite_init(); done = true }
+    /// Runs `body` holding flite's process-wide lock, after initialising flite once.
+    static func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        try engine.withLock { initialised in
+            if !initialised { flite_init(); initialised = true }
+            return try body()
         }
     }
 
     /// Registers `name` and returns its handle (owned by flite for the life of the process).
-    static func voice(named name: String) throws -> UnsafeMutablePointer<cst_voice> {
-        ensureInitialised()
+    /// Call inside `withLock`.
+    static func voiceLocked(named name: String) throws -> UnsafeMutablePointer<cst_voice> {
         let v: UnsafeMutablePointer<cst_voice>?
         switch name {
         case "slt": v = register_cmu_us_slt(nil)
@@ -26,6 +29,11 @@ public enum FliteVoices {
         }
         guard let v else { throw SpeechSetupError.engineFailed(engine: "flite", reason: "voice \(name) did not register") }
         return v
+    }
+
+    /// Registers `name` and returns its handle (owned by flite for the life of the process).
+    static func voice(named name: String) throws -> UnsafeMutablePointer<cst_voice> {
+        try withLock { try voiceLocked(named: name) }
     }
 
     /// The voices that register in this process.

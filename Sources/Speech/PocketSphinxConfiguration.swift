@@ -1,0 +1,51 @@
+import RingsideCore
+
+/// How a pocketsphinx decoder is built: model files, search options and adaptation weights.
+public struct PocketSphinxConfiguration: Sendable, Equatable {
+    /// Acoustic model, generic language model and dictionary (discovered by `AcousticModel.locate`).
+    public var model: AcousticModel
+    /// Second pass over the utterance: better WER, about 100 ms more final latency.
+    public var forwardFlat: Bool
+    /// Lattice best path: needed for word posteriors and the utterance confidence.
+    public var bestPath: Bool
+    /// Telephone-band input (8 kHz, μ-law): front-end settings tuned for band-limited audio.
+    public var narrowband: Bool
+    /// Any further `-flag value` pairs, passed to pocketsphinx verbatim (e.g. `["-beam": "1e-60"]`).
+    public var extraArguments: [String: String]
+    /// Weight of the domain model when interpolated with the generic one (0…1).
+    public var domainWeight: Double
+    /// Weight of an expectation's model for the utterance it applies to (0…1).
+    public var expectationWeight: Double
+
+    public init(model: AcousticModel, forwardFlat: Bool = false, bestPath: Bool = true, narrowband: Bool = false,
+                extraArguments: [String: String] = [:], domainWeight: Double = 0.5, expectationWeight: Double = 0.7) {
+        self.model = model
+        self.forwardFlat = forwardFlat
+        self.bestPath = bestPath
+        self.narrowband = narrowband
+        self.extraArguments = extraArguments
+        self.domainWeight = domainWeight
+        self.expectationWeight = expectationWeight
+    }
+
+    /// Debian's model (or `RINGSIDE_SPHINX_MODEL`) with Ringside's defaults.
+    public static func standard(modelDirectory: String? = nil) throws -> PocketSphinxConfiguration {
+        PocketSphinxConfiguration(model: try AcousticModel.locate(directory: modelDirectory))
+    }
+
+    /// The command-line style arguments pocketsphinx is configured with.
+    public var arguments: [String] {
+        var flags: [String: String] = [
+            "-hmm": model.hmm, "-lm": model.languageModel, "-dict": model.dictionary,
+            "-samprate": "16000", "-logfn": "/dev/null",
+            "-fwdflat": forwardFlat ? "yes" : "no", "-bestpath": bestPath ? "yes" : "no",
+        ]
+        if narrowband {
+            // The wideband model's top filters see nothing in upsampled telephone audio; a little
+            // dither keeps their log energies from collapsing to the floor.
+            flags["-dither"] = "yes"
+        }
+        for (k, v) in extraArguments { flags[k.hasPrefix("-") ? k : "-" + k] = v }
+        return ["pocketsphinx"] + flags.keys.sorted().flatMap { [$0, flags[$0] ?? ""] }
+    }
+}

@@ -1,0 +1,24 @@
+import RingsideCore
+
+/// The final hypothesis for an utterance.
+public struct RecognitionResult: Sendable, Equatable, Codable {
+    /// Words recognised, lower case, single spaces; empty when nothing was heard.
+    public var text: String
+    /// Utterance confidence 0…1 (pocketsphinx: the lattice posterior of the best path).
+    public var confidence: Double
+    /// Per-word timings when the engine provides them.
+    public var words: [WordTiming]
+    /// The text read against the utterance's expectation: digits for `.digits`, "yes"/"no" for
+    /// `.yesNo`, the matched option for `.oneOf`; `nil` when there was none or nothing matched.
+    public var interpretation: String?
+    /// End of the last audio fed, on the frames' timeline.
+    public var audioEnd: MediaTime
+
+    public init(text: String, confidence: Double, words: [WordTiming] = [], interpretation: String? = nil, audioEnd: MediaTime = .zero) {
+        self.text = text
+        self.confidence = confidence
+        self.words = words
+        self.interpretation = interpretation
+        self.audioEnd = audioEnd
+    }
+}

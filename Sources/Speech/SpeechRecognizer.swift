@@ -1,0 +1,16 @@
+import RingsideCore
+
+/// A streaming speech-to-text engine for one call.
+///
+/// Drive it per utterance: `beginUtterance(expecting:)`, then `accept(_:)` for every 20 ms frame
+/// (each call may return a partial hypothesis), then `endUtterance()` for the final result.
+/// Engines that cannot use an expectation ignore it. An instance serves one call at a time.
+public protocol SpeechRecognizer: Sendable {
+    /// Starts a new utterance. `expectation` says what the dialogue expects next; `nil` or `.open`
+    /// means open recognition.
+    func beginUtterance(expecting expectation: RecognitionExpectation?) async throws
+    /// Feeds one frame; returns the current hypothesis when one exists (see `PartialTranscript.changed`).
+    func accept(_ frame: AudioFrame) async throws -> PartialTranscript?
+    /// Ends the utterance and returns the final hypothesis.
+    func endUtterance() async throws -> RecognitionResult
+}

@@ -1,0 +1,93 @@
+import Audio
+import RingsideCore
+import Synchronization
+
+/// One utterance being synthesised: its frames, its first-chunk latency, and a way to stop it.
+///
+/// Engines produce on their own thread and call `deliver`; consumers iterate `frames`.
+public final class SynthesisJob: Sendable {
+    public let text: String
+    public let rate: SampleRate
+    private let requested = ContinuousClock.now
+    private let state: Mutex<State>
+    private let stream: AsyncThrowingStream<AudioFrame, Error>
+    private let continuation: AsyncThrowingStream<AudioFrame, Error>.Continuation
+
+    private struct State: ~Copyable {
+        var cancelled = false
+        var firstChunk: Duration?
+        var assembler: FrameAssembler
+        var produced = 0
+    }
+
+    init(text: String, rate: SampleRate, sourceRate: Int, start: MediaTime) throws {
+        self.text = text
+        self.rate = rate
+        state = Mutex(State(assembler: try FrameAssembler(sourceRate: sourceRate, rate: rate, start: start)))
+        (stream, continuation) = AsyncThrowingStream.makeStream(of: AudioFrame.self)
+    }
+
+    /// The synthesised frames, in order. Ends early, within one frame, once `cancel()` is called.
+    public var frames: SynthesisFrames { SynthesisFrames(base: stream, job: self) }
+
+    /// Stops synthesis: no frame is yielded after this returns, and the engine stops at its next chunk.
+    public func cancel() {
+        state.withLock { $0.cancelled = true }
+        continuation.finish()
+    }
+
+    public var isCancelled: Bool { state.withLock { $0.cancelled } }
+
+    /// Time from the request to the first audio the engine produced.
+    public var firstChunkLatency: Duration? { state.withLock { $0.firstChunk } }
+
+    /// Frames produced so far (whether or not consumed).
+    public var framesProduced: Int { state.withLock { $0.produced } }
+
+    /// Engine side: hands over samples at the engine's rate. Returns false when the job was
+    /// cancelled and the engine should stop.
+    func deliver(_ samples: UnsafeBufferPointer<Int16>) -> Bool {
+        let input = Array(samples)
+        let frames: [AudioFrame]? = state.withLock { s in
+            if s.cancelled { return nil }
+            if s.firstChunk == nil, !input.isEmpty { s.firstChunk = ContinuousClock.now - requested }
+            let f = s.assembler.push(input)
+            s.produced += f.count
+            return f
+        }
+        guard let frames else { return false }
+        for f in frames { continuation.yield(f) }
+        return true
+    }
+
+    /// Engine side: the utterance is complete (or failed).
+    func finish(error: Error? = nil) {
+        let tail: [AudioFrame] = state.withLock { s in
+            if s.cancelled { return [] }
+            let f = s.assembler.finish()
+            s.produced += f.count
+            return f
+        }
+        for f in tail { continuation.yield(f) }
+        continuation.finish(throwing: error)
+    }
+}
+
+/// The frames of a `SynthesisJob`; stops as soon as the job is cancelled, even if more are buffered.
+public struct SynthesisFrames: AsyncSequence, Sendable {
+    public typealias Element = AudioFrame
+    let base: AsyncThrowingStream<AudioFrame, Error>
+    let job: SynthesisJob
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var base: AsyncThrowingStream<AudioFrame, Error>.AsyncIterator
+        let job: SynthesisJob
+        public mutating func next() async throws -> AudioFrame? {
+            if job.isCancelled { return nil }
+            let frame = try await base.next()
+            return job.isCancelled ? nil : frame
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator(), job: job) }
+}
