@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "ringside", targets: ["ringside"]),
+        .executable(name: "ringside-bench", targets: ["RingsideBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -62,10 +63,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(
+            name: "RingsideBench",
+            dependencies: [
+                "RingsideCore", "Audio", "Speech",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
 
         .testTarget(name: "RingsideCoreTests", dependencies: ["RingsideCore"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "RingsideCore"]),
         .testTarget(name: "CommandTests", dependencies: ["RingsideCore", "Audio"]),
+        .testTarget(name: "SpeechTests", dependencies: ["Speech", "Audio", "RingsideCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

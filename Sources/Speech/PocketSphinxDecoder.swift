@@ -19,10 +19,34 @@ final class PocketSphinxDecoder {
             throw SpeechSetupError.modelMissing(path: path, what: what)
         }
         rs_ps_silence_logs()
-        var cStrings = configuration.arguments.map { strdup($0) }
+        var arguments = configuration.arguments
+        // pocketsphinx lets the model's feat.params override the command line, so front-end
+        // overrides go into a merged copy of that file.
+        let featPath = configuration.model.hmm + "/feat.params"
+        var merged: [(String, String)] = []
+        if let text = try? String(contentsOfFile: featPath, encoding: .utf8) {
+            for line in text.split(separator: "\n") {
+                let kv = line.split(separator: " ", maxSplits: 1).map(String.init)
+                if kv.count == 2 { merged.append((kv[0], kv[1])) }
+            }
+        }
+        let overridden = merged.indices.filter { i in configuration.extraArguments.keys.contains { ($0.hasPrefix("-") ? $0 : "-" + $0) == merged[i].0 } }
+        var featCopy: String?
+        if !overridden.isEmpty {
+            for i in overridden {
+                let key = merged[i].0
+                merged[i].1 = configuration.extraArguments[key] ?? configuration.extraArguments[String(key.dropFirst())] ?? merged[i].1
+            }
+            let path = NSTemporaryDirectory() + "ringside-feat-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).params"
+            try? merged.map { "\($0.0) \($0.1)" }.joined(separator: "\n").appending("\n").write(toFile: path, atomically: true, encoding: .utf8)
+            arguments += ["-featparams", path]
+            featCopy = path
+        }
+        defer { if let featCopy { try? FileManager.default.removeItem(atPath: featCopy) } }
+        var cStrings = arguments.map { strdup($0) }
         defer { cStrings.forEach { free($0) } }
         guard let config = cStrings.withUnsafeMutableBufferPointer({ rs_ps_config_from_argv(Int32($0.count), $0.baseAddress) }) else {
-            throw SpeechSetupError.engineFailed(engine: "pocketsphinx", reason: "rejected the configuration \(configuration.arguments.dropFirst().joined(separator: " "))")
+            throw SpeechSetupError.engineFailed(engine: "pocketsphinx", reason: "rejected the configuration \(arguments.dropFirst().joined(separator: " "))")
         }
         defer { cmd_ln_free_r(config) }
         guard let ps = ps_init(config) else {

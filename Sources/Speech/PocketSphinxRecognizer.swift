@@ -16,6 +16,7 @@ public actor PocketSphinxRecognizer: SpeechRecognizer {
     private var hasDomain = false
     private var expectationSearches: [RecognitionExpectation: String] = [:]
     private var resampler: Resampler?
+    private var parity = 0
     private var utterance: (expectation: RecognitionExpectation?, start: MediaTime?, end: MediaTime, lastText: String)?
 
     public init(configuration: PocketSphinxConfiguration) throws {
@@ -56,6 +57,7 @@ public actor PocketSphinxRecognizer: SpeechRecognizer {
             if resampler == nil || resampler?.inputRate != frame.rate.hertz { resampler = try Resampler(from: frame.rate.hertz, to: 16000, quality: 3) }
             samples = resampler?.process(samples) ?? samples
         }
+        if frame.rate == .hz8000 || configuration.narrowband { extendBandwidth(&samples) }
         try decoder.process(samples)
         let text = decoder.hypothesis()
         let changed = text != u.lastText
@@ -74,6 +76,18 @@ public actor PocketSphinxRecognizer: SpeechRecognizer {
         let confidence = text.isEmpty ? 0 : decoder.confidence()
         return RecognitionResult(text: text, confidence: confidence, words: words,
                                  interpretation: ExpectationInterpreter.interpret(text, as: u.expectation), audioEnd: u.end)
+    }
+
+    /// Mirrors 0–4 kHz into 4–8 kHz: multiplying by (−1)ⁿ shifts the spectrum by half the sample
+    /// rate, so x·(1 + g·(−1)ⁿ) adds the mirror image at gain g without any filtering.
+    private func extendBandwidth(_ samples: inout [Int16]) {
+        let g = configuration.bandwidthExtension
+        guard g > 0 else { return }
+        for i in samples.indices {
+            let sign: Double = (parity + i) % 2 == 0 ? 1 : -1
+            samples[i] = Int16(clamping: Int((Double(samples[i]) * (1 + g * sign)).rounded()))
+        }
+        parity = (parity + samples.count) % 2
     }
 
     /// Builds (once) and returns the search an expectation listens with.
