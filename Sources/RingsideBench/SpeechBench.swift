@@ -25,6 +25,8 @@ struct SpeechBench: AsyncParsableCommand {
     @Flag(help: "Also run the domain-adapted model with per-utterance expectations.") var adapted = false
     @Flag(help: "Use pocketsphinx's second (forward-flat) pass.") var fwdflat = false
     @Option(help: "Extra pocketsphinx flags, e.g. '-beam=1e-60,-pbeam=1e-60'.") var sphinx = ""
+    @Option(help: "Decoder dictionary size (most probable words of the generic model); 0 for the whole CMU dictionary.")
+    var vocabularyLimit = 20_000
     @Option(help: "Where to write the JSON report.") var output = ".bench/speech.json"
 
     func run() async throws {
@@ -38,6 +40,7 @@ struct SpeechBench: AsyncParsableCommand {
 
         var base = try PocketSphinxConfiguration.standard()
         base.forwardFlat = fwdflat
+        base.vocabularyLimit = vocabularyLimit > 0 ? vocabularyLimit : nil
         for pair in sphinx.split(separator: ",") {
             let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
             if kv.count == 2 { base.extraArguments[kv[0]] = kv[1] }

@@ -29,6 +29,8 @@ struct EndpointFigures: Codable, Sendable {
     var prematureRate: Double
     /// Turns never closed before the audio ran out.
     var missed: Int
+    /// How often each rule closed a turn.
+    var rules: [String: Int]
     /// Mean |reported trueEnd − labelled true end|, ms.
     var trueEndErrorMs: Double
 }

@@ -105,13 +105,14 @@ public actor PocketSphinxRecognizer: SpeechRecognizer {
     }
 
     private func installSearch(named name: String, sentences: [[String]], mix: [(String, Double)]) throws {
+        let fullDictionary = configuration.vocabularyLimit == nil ? nil : try? PronouncingDictionary.shared(path: configuration.model.dictionary)
         var known: [[String]] = []
         var added: [(word: String, phones: String)] = []
         var addedSet: Set<String> = []
         for s in sentences {
             var keep = true
             for w in s where !addedSet.contains(w) && !decoder.isInDictionary(w) {
-                if let phones = FliteLexicon.phones(for: w) {
+                if let phones = fullDictionary?.pronunciations(of: w).first ?? FliteLexicon.phones(for: w) {
                     added.append((w, phones))
                     addedSet.insert(w)
                 } else {
