@@ -40,6 +40,8 @@ struct SpeechBench: AsyncParsableCommand {
 
         var base = try PocketSphinxConfiguration.standard()
         base.forwardFlat = fwdflat
+        if let w = ProcessInfo.processInfo.environment["RINGSIDE_DOMAIN_WEIGHT"].flatMap(Double.init) { base.domainWeight = w }
+        if let w = ProcessInfo.processInfo.environment["RINGSIDE_EXPECT_WEIGHT"].flatMap(Double.init) { base.expectationWeight = w }
         base.vocabularyLimit = vocabularyLimit > 0 ? vocabularyLimit : nil
         for pair in sphinx.split(separator: ",") {
             let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)

@@ -14,7 +14,7 @@ public final class EnergyVAD: VoiceActivityDetector {
     private var levels: [Double] = []
     private var head = 0
 
-    public init(margin: Double = 10, absoluteFloor: Double = -55, window: Int = 100) {
+    public init(margin: Double = 10, absoluteFloor: Double = -60, window: Int = 100) {
         self.margin = margin
         self.absoluteFloor = absoluteFloor
         self.window = max(1, window)

@@ -105,14 +105,16 @@ public actor PocketSphinxRecognizer: SpeechRecognizer {
     }
 
     private func installSearch(named name: String, sentences: [[String]], mix: [(String, Double)]) throws {
-        let fullDictionary = configuration.vocabularyLimit == nil ? nil : try? PronouncingDictionary.shared(path: configuration.model.dictionary)
+        var missing = Set<String>()
+        for s in sentences { for w in s where !decoder.isInDictionary(w) { missing.insert(w) } }
+        let fromDictionary = configuration.vocabularyLimit == nil ? [:] : PronouncingDictionary.lookup(missing, in: configuration.model.dictionary)
         var known: [[String]] = []
         var added: [(word: String, phones: String)] = []
         var addedSet: Set<String> = []
         for s in sentences {
             var keep = true
-            for w in s where !addedSet.contains(w) && !decoder.isInDictionary(w) {
-                if let phones = fullDictionary?.pronunciations(of: w).first ?? FliteLexicon.phones(for: w) {
+            for w in s where missing.contains(w) && !addedSet.contains(w) {
+                if let phones = fromDictionary[w] ?? FliteLexicon.phones(for: w) {
                     added.append((w, phones))
                     addedSet.insert(w)
                 } else {

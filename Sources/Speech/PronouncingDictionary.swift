@@ -41,6 +41,34 @@ public struct PronouncingDictionary: Sendable {
         }
     }
 
+    /// First pronunciation of each of `words` found in the dictionary at `path`, by one scan of the
+    /// file (cheaper than loading the whole dictionary for a handful of domain words).
+    public static func lookup(_ words: Set<String>, in path: String) -> [String: String] {
+        guard !words.isEmpty, let data = FileManager.default.contents(atPath: path) else { return [:] }
+        let lengths = Set(words.map(\.utf8.count))
+        var found: [String: String] = [:]
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var start = 0
+            let n = bytes.count
+            while start < n {
+                var space = start
+                while space < n && bytes[space] != 0x20 && bytes[space] != 0x0A { space += 1 }
+                var end = space
+                while end < n && bytes[end] != 0x0A { end += 1 }
+                if space < end, lengths.contains(space - start) {
+                    let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<space]), as: UTF8.self)
+                    if words.contains(word), found[word] == nil {
+                        found[word] = String(decoding: UnsafeBufferPointer(rebasing: bytes[(space + 1)..<end]), as: UTF8.self)
+                            .trimmingCharacters(in: .whitespaces)
+                    }
+                }
+                start = end + 1
+            }
+        }
+        return found
+    }
+
     private static let cache = Mutex<[String: PronouncingDictionary]>([:])
 
     /// The dictionary at `path`, read once per process.

@@ -20,7 +20,8 @@ public enum TurnCompleteness: Sendable, Equatable {
 
     public static func judge(_ partial: String, expecting expectation: RecognitionExpectation?) -> TurnCompleteness {
         let words = TranscriptNormalizer.normalize(partial)
-        guard let last = words.last else { return .neutral }
+        // Only fillers so far ("um"): the caller has not started saying anything.
+        guard let last = words.last else { return SpokenText.words(partial).isEmpty ? .neutral : .incomplete }
         if last == "please" && words.count == 1 { return .incomplete }
         let digitCount = words.reversed().prefix { SpokenText.digitValue($0) != nil }.count
         switch expectation {
