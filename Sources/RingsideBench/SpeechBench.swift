@@ -18,7 +18,7 @@ struct SpeechBench: AsyncParsableCommand {
     )
 
     @Option(help: "Utterances in the corpus.") var count = 120
-    @Option(help: "Comma-separated flite voices speaking the corpus.") var voices = "slt,rms,awb,kal"
+    @Option(help: "Comma-separated flite voices speaking the corpus (kal is an 8 kHz voice: telephone band by construction).") var voices = "slt,rms,awb"
     @Option(help: "Comma-separated conditions (clean, brown-15dB, white-20dB, telephone-8k-ulaw).")
     var conditions = AudioCondition.allCases.map(\.rawValue).joined(separator: ",")
     @Option(help: "Decoders run in parallel.") var jobs = 2

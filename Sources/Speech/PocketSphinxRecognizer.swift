@@ -73,7 +73,10 @@ public actor PocketSphinxRecognizer: SpeechRecognizer {
         utterance = nil
         let text = decoder.hypothesis()
         let words = decoder.segments(start: u.start ?? .zero)
-        let confidence = text.isEmpty ? 0 : decoder.confidence()
+        // The utterance posterior shrinks with length; the mean word posterior reads like a
+        // per-utterance confidence and stays comparable across lengths.
+        let posteriors = words.compactMap(\.confidence)
+        let confidence = text.isEmpty ? 0 : posteriors.isEmpty ? decoder.confidence() : posteriors.reduce(0, +) / Double(posteriors.count)
         return RecognitionResult(text: text, confidence: confidence, words: words,
                                  interpretation: ExpectationInterpreter.interpret(text, as: u.expectation), audioEnd: u.end)
     }

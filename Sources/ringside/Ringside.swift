@@ -14,7 +14,7 @@ struct Ringside: AsyncParsableCommand {
             take over as the human agent, and test agents against a library of sample calls.
             """,
         version: RingsideVersion.string,
-        subcommands: [Doctor.self, Devices.self, RepairWAV.self],
+        subcommands: [Doctor.self, Devices.self, RepairWAV.self, TranscribeCommand.self, SayCommand.self],
         defaultSubcommand: Doctor.self
     )
 }
