@@ -24,6 +24,7 @@ struct SpeechBench: AsyncParsableCommand {
     @Option(help: "Decoders run in parallel.") var jobs = 2
     @Flag(inversion: .prefixedNo, help: "Also run the domain-adapted model with per-utterance expectations (clean and telephone).") var adapted = true
     @Flag(help: "Use pocketsphinx's second (forward-flat) pass.") var fwdflat = false
+    @Flag(help: "Suppress noise (speexdsp) before recognition.") var denoise = false
     @Option(help: "Extra pocketsphinx flags, e.g. '-beam=1e-60,-pbeam=1e-60'.") var sphinx = ""
     @Option(help: "Decoder dictionary size (most probable words of the generic model); 0 for the whole CMU dictionary.")
     var vocabularyLimit = 20_000
@@ -51,6 +52,7 @@ struct SpeechBench: AsyncParsableCommand {
         if let w = ProcessInfo.processInfo.environment["RINGSIDE_DOMAIN_WEIGHT"].flatMap(Double.init) { base.domainWeight = w }
         if let w = ProcessInfo.processInfo.environment["RINGSIDE_EXPECT_WEIGHT"].flatMap(Double.init) { base.expectationWeight = w }
         base.vocabularyLimit = vocabularyLimit > 0 ? vocabularyLimit : nil
+        base.noiseSuppression = denoise
         for pair in sphinx.split(separator: ",") {
             let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
             if kv.count == 2 { base.extraArguments[kv[0]] = kv[1] }

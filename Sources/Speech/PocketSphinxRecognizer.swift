@@ -17,6 +17,8 @@ public actor PocketSphinxRecognizer: SpeechRecognizer {
     private var expectationSearches: [RecognitionExpectation: String] = [:]
     private var resampler: Resampler?
     private var parity = 0
+    /// Noise suppression state; it learns the noise across utterances, so it lives with the decoder.
+    private var denoiser: SpeexPreprocessor?
     private var utterance: (expectation: RecognitionExpectation?, start: MediaTime?, end: MediaTime, lastText: String)?
 
     public init(configuration: PocketSphinxConfiguration) throws {
@@ -56,6 +58,12 @@ public actor PocketSphinxRecognizer: SpeechRecognizer {
         if frame.rate != .hz16000 {
             if resampler == nil || resampler?.inputRate != frame.rate.hertz { resampler = try Resampler(from: frame.rate.hertz, to: 16000, quality: 3) }
             samples = resampler?.process(samples) ?? samples
+        }
+        if configuration.noiseSuppression {
+            if denoiser == nil { denoiser = try SpeexPreprocessor(rate: .hz16000, denoise: true) }
+            if let d = denoiser, samples.count == 320 {
+                samples = d.process(AudioFrame(rate: .hz16000, samples: samples, timestamp: frame.timestamp)).frame.samples
+            }
         }
         if frame.rate == .hz8000 || configuration.narrowband { extendBandwidth(&samples) }
         try decoder.process(samples)

@@ -21,7 +21,8 @@ struct EndpointTests {
     @Test("end of speech is reported within one frame of the true end, under the virtual clock")
     func trueEnd() async throws {
         let lead = [Int16](repeating: 0, count: 16 * 400)
-        let speech = try await SpeechFixtures.speakTrimmed("yes that's right")
+        // Cut where the voice is still clearly audible (about −40 dBFS), so "true end" is unambiguous.
+        let speech = try await SpeechFixtures.speakTrimmed("yes that's right", threshold: 300)
         let samples = lead + speech + [Int16](repeating: 0, count: 16 * 1200)
         let truth = MediaTime.milliseconds(Double(lead.count + speech.count) / 16)
         var detector = EndpointDetector(policy: .adaptive)

@@ -11,9 +11,10 @@ enum SpeechFixtures {
     }
 
     /// Synthesised speech trimmed of flite's leading and trailing near-silence.
-    static func speakTrimmed(_ text: String, voice: String = "rms") async throws -> [Int16] {
+    /// `threshold` is the sample magnitude below which lead-in and tail count as silence.
+    static func speakTrimmed(_ text: String, voice: String = "rms", threshold: Int = 64) async throws -> [Int16] {
         let s = try await speak(text, voice: voice).flatMap(\.samples)
-        guard let a = s.firstIndex(where: { abs(Int($0)) > 64 }), let b = s.lastIndex(where: { abs(Int($0)) > 64 }) else { return s }
+        guard let a = s.firstIndex(where: { abs(Int($0)) > threshold }), let b = s.lastIndex(where: { abs(Int($0)) > threshold }) else { return s }
         return Array(s[a...b])
     }
 
