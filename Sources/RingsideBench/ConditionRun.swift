@@ -19,7 +19,10 @@ struct ConditionRun {
         var trueEndErrors: [Double] = []
         var closed = false
         var cut = false
+        var rules: [String: Int] = [:]
     }
+
+    private var verbose: Bool { ProcessInfo.processInfo.environment["RINGSIDE_BENCH_VERBOSE"] != nil }
 
     func run(_ corpus: [PreparedUtterance]) async throws -> ConditionResult {
         let recognizer = try PocketSphinxRecognizer(configuration: configuration)
@@ -73,6 +76,9 @@ struct ConditionRun {
                 var closeNow = false
                 for event in adaptiveStats.detector.process(frameStart: frame.timestamp, isSpeech: speech) {
                     if case let .speechStopped(trueEnd, _) = event, abs((trueEnd - p.trueEnd).milliseconds) <= 100 { speculative = partial }
+                    if case let .endOfTurn(te, decided, rule) = event, decided < p.trueEnd, !adaptiveStats.cut, verbose {
+                        FileHandle.standardError.write(Data("[\(condition.rawValue)] cut (\(rule)) \(u.category) at \(te) of \(p.trueEnd) after '\(partial)'\n".utf8))
+                    }
                     if score(event, truth: p.trueEnd, into: &adaptiveStats) { closeNow = true }
                 }
                 if closeNow && result == nil {
@@ -101,7 +107,7 @@ struct ConditionRun {
                 interpreted.total += 1
                 if result?.interpretation == ExpectationInterpreter.interpret(u.text, as: e) { interpreted.right += 1 }
             }
-            if ProcessInfo.processInfo.environment["RINGSIDE_BENCH_VERBOSE"] != nil, wer.errors > 0 {
+            if verbose, wer.errors > 0 {
                 FileHandle.standardError.write(Data("[\(condition.rawValue)/\(modelName)] \(u.voice) ref: \(u.text)\n    hyp: \(final)\n".utf8))
             }
         }
@@ -121,8 +127,8 @@ struct ConditionRun {
     /// Scores an end-of-turn decision; returns true when it closed the real end of the turn.
     @discardableResult
     private func score(_ event: EndpointEvent, truth: MediaTime, into stats: inout Endpointing) -> Bool {
-        guard case let .endOfTurn(trueEnd, decidedAt, _) = event, !stats.closed else { return false }
-        if trueEnd < truth - .milliseconds(100) {
+        guard case let .endOfTurn(trueEnd, decidedAt, rule) = event, !stats.closed else { return false }
+        if decidedAt < truth {
             // The caller was cut off in a pause. Count it once; keep listening for the real end
             // (so the transcript stays comparable) but leave this utterance out of the delays.
             if !stats.cut { stats.premature += 1 }
@@ -130,6 +136,7 @@ struct ConditionRun {
             return false
         }
         stats.closed = true
+        stats.rules[rule, default: 0] += 1
         if stats.cut { return true }
         stats.delays.append((decidedAt - trueEnd).milliseconds)
         stats.trueEndErrors.append(abs((trueEnd - truth).milliseconds))
@@ -138,7 +145,7 @@ struct ConditionRun {
 
     private func figures(_ s: Endpointing, n: Double) -> EndpointFigures {
         EndpointFigures(delayMs: Percentiles(s.delays), prematureRate: Double(s.premature) / n, missed: s.missed,
-                        trueEndErrorMs: s.trueEndErrors.isEmpty ? 0 : s.trueEndErrors.reduce(0, +) / Double(s.trueEndErrors.count))
+                        rules: s.rules, trueEndErrorMs: s.trueEndErrors.isEmpty ? 0 : s.trueEndErrors.reduce(0, +) / Double(s.trueEndErrors.count))
     }
 }
 

@@ -16,7 +16,7 @@ struct BenchAll: AsyncParsableCommand {
 
     func run() async throws {
         try AudioBenchCommand.measure(options)
-        var speech = try SpeechBench.parse(["--output", options.output + "/speech.json", "--adapted"])
+        var speech = try SpeechBench.parse(["--output", options.output + "/speech.json"])
         try await speech.run()
     }
 }

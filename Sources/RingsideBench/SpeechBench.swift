@@ -17,17 +17,28 @@ struct SpeechBench: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Utterances in the corpus.") var count = 120
-    @Option(help: "Comma-separated flite voices speaking the corpus.") var voices = "slt,rms,awb,kal"
+    @Option(help: "Utterances in the corpus (at least 100 for reported figures).") var count = 100
+    @Option(help: "Comma-separated flite voices speaking the corpus (kal is an 8 kHz voice: telephone band by construction).") var voices = "slt,rms,awb"
     @Option(help: "Comma-separated conditions (clean, brown-15dB, white-20dB, telephone-8k-ulaw).")
     var conditions = AudioCondition.allCases.map(\.rawValue).joined(separator: ",")
     @Option(help: "Decoders run in parallel.") var jobs = 2
-    @Flag(help: "Also run the domain-adapted model with per-utterance expectations.") var adapted = false
+    @Flag(inversion: .prefixedNo, help: "Also run the domain-adapted model with per-utterance expectations (clean and telephone).") var adapted = true
     @Flag(help: "Use pocketsphinx's second (forward-flat) pass.") var fwdflat = false
+    @Flag(help: "Suppress noise (speexdsp) before recognition.") var denoise = false
     @Option(help: "Extra pocketsphinx flags, e.g. '-beam=1e-60,-pbeam=1e-60'.") var sphinx = ""
+    @Option(help: "Decoder dictionary size (most probable words of the generic model); 0 for the whole CMU dictionary.")
+    var vocabularyLimit = 20_000
+    @Option(help: "Print the table of an existing JSON report instead of running.")
+    var show: String?
     @Option(help: "Where to write the JSON report.") var output = ".bench/speech.json"
 
     func run() async throws {
+        BenchLogging.bootstrap()
+        if let show {
+            let report = try JSONDecoder().decode(SpeechBenchReport.self, from: Data(contentsOf: URL(fileURLWithPath: show)))
+            print(SpeechBenchTable.render(report))
+            return
+        }
         let started = ContinuousClock.now
         let voiceList = voices.split(separator: ",").map(String.init)
         let corpus = SpeechCorpus.build(count: count, voices: voiceList)
@@ -38,6 +49,10 @@ struct SpeechBench: AsyncParsableCommand {
 
         var base = try PocketSphinxConfiguration.standard()
         base.forwardFlat = fwdflat
+        if let w = ProcessInfo.processInfo.environment["RINGSIDE_DOMAIN_WEIGHT"].flatMap(Double.init) { base.domainWeight = w }
+        if let w = ProcessInfo.processInfo.environment["RINGSIDE_EXPECT_WEIGHT"].flatMap(Double.init) { base.expectationWeight = w }
+        base.vocabularyLimit = vocabularyLimit > 0 ? vocabularyLimit : nil
+        base.noiseSuppression = denoise
         for pair in sphinx.split(separator: ",") {
             let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
             if kv.count == 2 { base.extraArguments[kv[0]] = kv[1] }

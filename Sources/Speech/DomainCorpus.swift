@@ -18,6 +18,12 @@ public enum DomainCorpus {
             guard !w.isEmpty else { continue }
             for c in slotCarriers { s.append(c + w) }
         }
+        // Callers hesitate: "um" and "uh" are words here (the normaliser drops them), so the
+        // recogniser does not turn them into "i'm" or "a".
+        for p in vocabulary.phrases.prefix(20) {
+            let w = SpokenText.words(p)
+            s += [["um"] + w, ["uh"] + w]
+        }
         // General-purpose answers, thinned so they do not swamp the phrases.
         for e: RecognitionExpectation in [.yesNo, .digits(count: nil), .date, .time] {
             let all = ExpectationCorpus.sentences(for: e)

@@ -33,9 +33,12 @@ public struct FliteSynthesizer: SpeechSynthesizer {
                     defer { box.release() }
                     rs_flite_set_streaming(v, fliteChunk, box.toOpaque(), 320)
                     defer { rs_flite_clear_streaming(v) }
-                    let before = job.framesProduced
-                    if let utt = flite_synth_text(text, v) {
-                        // Voices without streaming support (diphone kal) hand over the whole wave.
+                    // One sentence at a time: the first chunk waits only for the first sentence,
+                    // and a cancelled job stops at the next sentence even if flite ignores STOP.
+                    for sentence in Self.sentences(of: text) where !job.isCancelled {
+                        let before = job.framesProduced
+                        guard let utt = flite_synth_text(sentence, v) else { continue }
+                        // Voices without streaming support hand over the whole wave.
                         if job.framesProduced == before && !job.isCancelled, let w = utt_wave(utt), let samples = w.pointee.samples {
                             var i = 0
                             let n = Int(w.pointee.num_samples)
@@ -53,6 +56,24 @@ public struct FliteSynthesizer: SpeechSynthesizer {
         thread.name = "ringside.tts.flite"
         thread.start()
         return job
+    }
+
+    /// Splits text after sentence-ending punctuation followed by a space.
+    static func sentences(of text: String) -> [String] {
+        var out: [String] = []
+        var current = ""
+        var previous: Character = " "
+        for c in text {
+            if c == " ", ".?!;".contains(previous), current.count > 1 {
+                out.append(current)
+                current = ""
+            } else {
+                current.append(c)
+            }
+            previous = c
+        }
+        if !current.trimmingCharacters(in: .whitespaces).isEmpty { out.append(current) }
+        return out
     }
 }
 

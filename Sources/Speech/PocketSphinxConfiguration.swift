@@ -14,6 +14,13 @@ public struct PocketSphinxConfiguration: Sendable, Equatable {
     /// model collapses when its top filters see nothing; a mirror of 0–4 kHz at this gain took WER
     /// on 8 kHz μ-law from 49 % to 29 % in tests, where changing `-upperf`/`-nfilt` made it worse.
     public var bandwidthExtension: Double
+    /// Run speexdsp noise suppression on the audio before recognition.
+    public var noiseSuppression: Bool
+    /// Keep only this many of the generic model's most probable words in the decoder's dictionary
+    /// (`nil`: the whole CMU dictionary). Search set-up time is proportional to the dictionary,
+    /// so this is what makes a domain model or an expectation ready in a fraction of a second;
+    /// domain words outside the limit are added back from the full dictionary.
+    public var vocabularyLimit: Int?
     /// Any further `-flag value` pairs, passed to pocketsphinx verbatim (e.g. `["-beam": "1e-60"]`).
     public var extraArguments: [String: String]
     /// Weight of the domain model when interpolated with the generic one (0…1).
@@ -22,12 +29,14 @@ public struct PocketSphinxConfiguration: Sendable, Equatable {
     public var expectationWeight: Double
 
     public init(model: AcousticModel, forwardFlat: Bool = false, bestPath: Bool = true, narrowband: Bool = false,
-                bandwidthExtension: Double = 0.25, extraArguments: [String: String] = [:], domainWeight: Double = 0.5, expectationWeight: Double = 0.7) {
+                bandwidthExtension: Double = 0.25, vocabularyLimit: Int? = 20_000, noiseSuppression: Bool = false, extraArguments: [String: String] = [:], domainWeight: Double = 0.5, expectationWeight: Double = 0.7) {
         self.model = model
         self.forwardFlat = forwardFlat
         self.bestPath = bestPath
         self.narrowband = narrowband
         self.bandwidthExtension = bandwidthExtension
+        self.vocabularyLimit = vocabularyLimit
+        self.noiseSuppression = noiseSuppression
         self.extraArguments = extraArguments
         self.domainWeight = domainWeight
         self.expectationWeight = expectationWeight

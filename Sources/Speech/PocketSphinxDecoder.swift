@@ -19,7 +19,11 @@ final class PocketSphinxDecoder {
             throw SpeechSetupError.modelMissing(path: path, what: what)
         }
         rs_ps_silence_logs()
-        var arguments = configuration.arguments
+        var effective = configuration
+        if let limit = configuration.vocabularyLimit {
+            effective.model.dictionary = try TrimmedDictionary.path(for: configuration.model, limit: limit)
+        }
+        var arguments = effective.arguments
         // pocketsphinx lets the model's feat.params override the command line, so front-end
         // overrides go into a merged copy of that file.
         let featPath = configuration.model.hmm + "/feat.params"

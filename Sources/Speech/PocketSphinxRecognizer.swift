@@ -17,6 +17,8 @@ public actor PocketSphinxRecognizer: SpeechRecognizer {
     private var expectationSearches: [RecognitionExpectation: String] = [:]
     private var resampler: Resampler?
     private var parity = 0
+    /// Noise suppression state; it learns the noise across utterances, so it lives with the decoder.
+    private var denoiser: SpeexPreprocessor?
     private var utterance: (expectation: RecognitionExpectation?, start: MediaTime?, end: MediaTime, lastText: String)?
 
     public init(configuration: PocketSphinxConfiguration) throws {
@@ -57,6 +59,12 @@ public actor PocketSphinxRecognizer: SpeechRecognizer {
             if resampler == nil || resampler?.inputRate != frame.rate.hertz { resampler = try Resampler(from: frame.rate.hertz, to: 16000, quality: 3) }
             samples = resampler?.process(samples) ?? samples
         }
+        if configuration.noiseSuppression {
+            if denoiser == nil { denoiser = try SpeexPreprocessor(rate: .hz16000, denoise: true) }
+            if let d = denoiser, samples.count == 320 {
+                samples = d.process(AudioFrame(rate: .hz16000, samples: samples, timestamp: frame.timestamp)).frame.samples
+            }
+        }
         if frame.rate == .hz8000 || configuration.narrowband { extendBandwidth(&samples) }
         try decoder.process(samples)
         let text = decoder.hypothesis()
@@ -73,7 +81,10 @@ public actor PocketSphinxRecognizer: SpeechRecognizer {
         utterance = nil
         let text = decoder.hypothesis()
         let words = decoder.segments(start: u.start ?? .zero)
-        let confidence = text.isEmpty ? 0 : decoder.confidence()
+        // The utterance posterior shrinks with length; the mean word posterior reads like a
+        // per-utterance confidence and stays comparable across lengths.
+        let posteriors = words.compactMap(\.confidence)
+        let confidence = text.isEmpty ? 0 : posteriors.isEmpty ? decoder.confidence() : posteriors.reduce(0, +) / Double(posteriors.count)
         return RecognitionResult(text: text, confidence: confidence, words: words,
                                  interpretation: ExpectationInterpreter.interpret(text, as: u.expectation), audioEnd: u.end)
     }
@@ -105,13 +116,16 @@ public actor PocketSphinxRecognizer: SpeechRecognizer {
     }
 
     private func installSearch(named name: String, sentences: [[String]], mix: [(String, Double)]) throws {
+        var missing = Set<String>()
+        for s in sentences { for w in s where !decoder.isInDictionary(w) { missing.insert(w) } }
+        let fromDictionary = configuration.vocabularyLimit == nil ? [:] : PronouncingDictionary.lookup(missing, in: configuration.model.dictionary)
         var known: [[String]] = []
         var added: [(word: String, phones: String)] = []
         var addedSet: Set<String> = []
         for s in sentences {
             var keep = true
-            for w in s where !addedSet.contains(w) && !decoder.isInDictionary(w) {
-                if let phones = FliteLexicon.phones(for: w) {
+            for w in s where missing.contains(w) && !addedSet.contains(w) {
+                if let phones = fromDictionary[w] ?? FliteLexicon.phones(for: w) {
                     added.append((w, phones))
                     addedSet.insert(w)
                 } else {

@@ -48,7 +48,7 @@ public enum SpokenText {
         let digits = String(token.prefix(while: \.isNumber))
         let suffix = String(token.dropFirst(digits.count))
         guard !digits.isEmpty else { return [token] }
-        if ["st", "nd", "rd", "th"].contains(suffix), let n = Int(digits), n < 100 { return [ordinal(n)] }
+        if ["st", "nd", "rd", "th"].contains(suffix), let n = Int(digits), n < 100 { return ordinal(n).split(separator: " ").map(String.init) }
         var out: [String]
         if digits.count <= 2, !(digits.count == 2 && digits.hasPrefix("0")), let n = Int(digits) {
             out = cardinal(n)

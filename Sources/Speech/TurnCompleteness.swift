@@ -2,7 +2,7 @@ import RingsideCore
 
 /// Whether a partial transcript sounds like a finished turn. Pure and cheap: called every frame.
 public enum TurnCompleteness: Sendable, Equatable {
-    case complete, neutral, incomplete, digitsContinuing
+    case complete, likelyComplete, neutral, incomplete, digitsContinuing
 
     /// Words after which English speakers almost never stop a turn.
     static let trailing: Set<String> = [
@@ -14,12 +14,14 @@ public enum TurnCompleteness: Sendable, Equatable {
         "than", "as", "also", "actually", "maybe", "well", "just", "very", "really", "o'clock-",
     ]
     /// Words that close a turn.
-    static let closing: Set<String> = ["please", "thanks", "you", "bye", "goodbye", "thank", "okay", "ok",
-                                       "yes", "no", "yeah", "nope", "correct", "right", "sure", "pm", "am", "o'clock", "today", "tomorrow"]
+    static let closing: Set<String> = ["please", "thanks", "you", "bye", "goodbye", "okay", "ok",
+                                       "yes", "no", "yeah", "nope", "correct", "right", "sure", "pm", "am", "o'clock",
+                                       "today", "tomorrow", "morning", "afternoon", "evening", "tonight"]
 
     public static func judge(_ partial: String, expecting expectation: RecognitionExpectation?) -> TurnCompleteness {
         let words = TranscriptNormalizer.normalize(partial)
-        guard let last = words.last else { return .neutral }
+        // Only fillers so far ("um"): the caller has not started saying anything.
+        guard let last = words.last else { return SpokenText.words(partial).isEmpty ? .neutral : .incomplete }
         if last == "please" && words.count == 1 { return .incomplete }
         let digitCount = words.reversed().prefix { SpokenText.digitValue($0) != nil }.count
         switch expectation {
@@ -38,8 +40,12 @@ public enum TurnCompleteness: Sendable, Equatable {
         }
         if trailing.contains(last) && last != "please" { return .incomplete }
         if digitCount >= 2 { return .digitsContinuing }
+        // "no, not Wednesday…": a negated value is usually followed by the right one.
+        if words.suffix(3).dropLast().contains("not") { return .neutral }
         if closing.contains(last) { return .complete }
-        if words.count >= 4 { return .complete }
+        // Dates and names usually end a booking turn, but "…on Tuesday, at three" happens.
+        if ExpectationCorpus.weekdays.contains(last) || ExpectationCorpus.months.contains(last)
+            || SpokenText.ordinalUnits.contains(last) || SpokenText.ordinalTens.contains(last) { return .likelyComplete }
         return .neutral
     }
 }

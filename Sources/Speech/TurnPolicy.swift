@@ -11,18 +11,21 @@ public struct TurnPolicy: Sendable, Equatable {
     /// The window for the fixed policy, and for neutral endings under the adaptive one.
     public var window: MediaTime
     public var completeWindow: MediaTime
+    public var likelyCompleteWindow: MediaTime
     public var incompleteWindow: MediaTime
     /// A digit string of unknown length may go on: wait this long after a digit.
     public var digitWindow: MediaTime
 
     public static let fixed = TurnPolicy(adaptive: false, window: .milliseconds(500))
-    public static let adaptive = TurnPolicy(adaptive: true, window: .milliseconds(450))
+    public static let adaptive = TurnPolicy(adaptive: true, window: .milliseconds(700))
 
     public init(adaptive: Bool, window: MediaTime, completeWindow: MediaTime = .milliseconds(220),
+                likelyCompleteWindow: MediaTime = .milliseconds(320),
                 incompleteWindow: MediaTime = .milliseconds(1100), digitWindow: MediaTime = .milliseconds(800)) {
         self.adaptive = adaptive
         self.window = window
         self.completeWindow = completeWindow
+        self.likelyCompleteWindow = likelyCompleteWindow
         self.incompleteWindow = incompleteWindow
         self.digitWindow = digitWindow
     }
@@ -32,6 +35,7 @@ public struct TurnPolicy: Sendable, Equatable {
         guard adaptive else { return (window, "fixed") }
         switch TurnCompleteness.judge(partial, expecting: expectation) {
         case .complete: return (completeWindow, "complete")
+        case .likelyComplete: return (likelyCompleteWindow, "likely complete")
         case .incomplete: return (incompleteWindow, "trailing")
         case .digitsContinuing: return (digitWindow, "digits")
         case .neutral: return (window, "neutral")

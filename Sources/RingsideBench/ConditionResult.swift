@@ -1,0 +1,22 @@
+/// The figures for one condition of the speech benchmark, as written to `.bench/speech.json`.
+struct ConditionResult: Codable, Sendable {
+    var condition: String
+    var model: String
+    var utterances: Int
+    var wer: Double
+    var werByVoice: [String: Double]
+    var werByCategory: [String: Double]
+    var realTimeFactor: Double
+    /// Wall time from asking for the final (at end of turn) to having it, ms.
+    var finalLatencyMs: Percentiles
+    /// Longest single-frame processing time, ms (a frame must be done within 20 ms to keep up).
+    var maxFrameMs: Double
+    var fixedEndpoint: EndpointFigures
+    var adaptiveEndpoint: EndpointFigures
+    /// Utterances whose partial at `speechStopped` already equalled the final transcript.
+    var speculativeCorrect: Double
+    var vadFrameAccuracyEnergy: Double
+    var vadFrameAccuracySpeex: Double
+    /// Expectation read-back accuracy (digits, yes/no) where the utterance had one.
+    var interpretationAccuracy: Double?
+}

@@ -1,0 +1,12 @@
+/// Everything `ringside-bench speech` measured.
+struct SpeechBenchReport: Codable, Sendable {
+    var date: String
+    var corpusSize: Int
+    var voices: [String]
+    var normaliser: String
+    var decoder: [String]
+    var conditions: [ConditionResult]
+    var tts: [VoiceResult]
+    var domainModelBuildMs: Double?
+    var seconds: Double
+}

@@ -1,0 +1,7 @@
+/// First-chunk latency for one TTS voice.
+struct VoiceResult: Codable, Sendable {
+    var engine: String
+    var voice: String
+    var firstChunkMs: Percentiles
+    var realTimeFactor: Double
+}
