@@ -31,14 +31,15 @@ build: setup
 build-debug: setup
 	$(SWIFT) build $(BUILD_FLAGS)
 
-## run: build and open Ringside on the embedded demo agent.
+## run: build and open Ringside talking to the embedded clinic agent (ARGS="..." for other commands).
 run: build
 	.build/release/ringside $(ARGS)
 
 ## test: build and run every test (unit, real PulseAudio, real speech engines, real SIP peers).
+## Serial: the real-time tests (audio loop, SIP media, the terminal) must not fight the heavy ones for 2 cores.
 test: setup-test
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
-	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+	$(SWIFT) test --skip-build --no-parallel $(BUILD_FLAGS)
 
 ## bench: latency and throughput figures, printed and written as JSON under .bench/.
 bench: setup-test

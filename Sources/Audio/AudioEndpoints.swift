@@ -1,3 +1,4 @@
+import Dispatch
 import RingsideCore
 
 /// Where a call's audio comes from: a microphone, a WAV file, later RTP.
@@ -81,4 +82,24 @@ extension AudioSink {
     public func discardQueued() -> Int { 0 }
     /// True when the sink wants a frame every 20 ms, silence included (files keep time that way).
     public var wantsContinuousAudio: Bool { false }
+}
+
+/// Hands a blocking read to a dispatch thread, so waiting for a live source never occupies one of
+/// Swift's few cooperative threads (two on a two-core machine).
+private final class FrameReader: @unchecked Sendable {
+    let source: any AudioSource
+    init(_ source: any AudioSource) { self.source = source }
+}
+
+extension AudioSource {
+    /// The next frame, waiting without blocking the caller's cooperative thread.
+    public func nextFrameAsync() async throws -> AudioFrame? {
+        guard isLive else { return try nextFrame() }
+        let reader = FrameReader(self)
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .userInteractive).async {
+                continuation.resume(with: Result { try reader.source.nextFrame() })
+            }
+        }
+    }
 }

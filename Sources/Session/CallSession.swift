@@ -98,7 +98,7 @@ public final class CallSession: @unchecked Sendable {
             var caller: AudioFrame?
             if !sourceEnded {
                 do {
-                    caller = try source.nextFrame()
+                    caller = try await source.nextFrameAsync()
                 } catch {
                     bus.emit(.session, .error("caller audio failed: \(error)"))
                 }

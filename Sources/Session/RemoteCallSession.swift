@@ -46,7 +46,7 @@ public final class RemoteCallSession: @unchecked Sendable {
             }
             let incoming: AudioFrame?
             do {
-                incoming = try farEndIn.nextFrame()
+                incoming = try await farEndIn.nextFrameAsync()
             } catch {
                 reason = "\(error)"
                 break

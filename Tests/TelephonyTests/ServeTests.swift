@@ -40,7 +40,7 @@ import TestSupport
         // Listen to the agent over RTP until the greeting has been played (bounded: 60 s of audio).
         var heard: [Int16] = []
         for _ in 0..<3000 where !greeted.value {
-            if let f = try phoneCall.media.source.nextFrame() { heard += f.samples }
+            if let f = try await phoneCall.media.source.nextFrameAsync() { heard += f.samples }
         }
         #expect(greeted.value, "the greeting never finished")
         #expect(AudioLevel(samples: heard).peak > 0.05, "the greeting reached the caller over RTP")
@@ -52,12 +52,12 @@ import TestSupport
         let silence = [AudioFrame](repeating: .silence(rate: .hz16000, at: .zero), count: 150)
         for frame in question + silence {
             try phoneCall.media.sink.write(frame)
-            _ = try phoneCall.media.source.nextFrame()
+            _ = try await phoneCall.media.source.nextFrameAsync()
         }
         let call = try #require(served.value).call
         var answered = false
         for _ in 0..<1000 where !answered {
-            _ = try phoneCall.media.source.nextFrame()
+            _ = try await phoneCall.media.source.nextFrameAsync()
             answered = call.bus.events.contains { if case let .toolFinished(t) = $0.payload { return t.tool == "opening_hours" } else { return false } }
         }
         #expect(answered, "agent events: \(call.bus.events.compactMap { e -> String? in if case let .finalTranscript(_, t, _) = e.payload { return t }; return nil })")
