@@ -46,3 +46,29 @@ struct CallAudioOptions: ParsableArguments {
         return CallRecorder.defaultRoot().appendingPathComponent(CallRecorder.folderName(agent: agent, callID: callID))
     }
 }
+
+extension CallAudioOptions {
+    /// The caller's audio: `--input FILE.wav`, else the (chosen) microphone, started. Returns it and its name.
+    func openMicrophone(rate: SampleRate, clock: any CallClock, streamName: String) throws -> (source: any AudioSource, name: String) {
+        if let input {
+            return (try WAVFileSource(path: input, rate: rate), input)
+        }
+        var options = PulseStreamOptions(server: server, device: mic, rate: rate, bufferMilliseconds: 40, streamName: streamName)
+        options.applicationName = "Ringside"
+        let capture = try PulseCapture(options: options, clock: clock)
+        capture.start()
+        return (capture, mic ?? "default microphone")
+    }
+
+    /// Where audio is heard: `--output FILE.wav`, else the (chosen) speaker, started. Returns it and its name.
+    func openSpeaker(rate: SampleRate, clock: any CallClock, streamName: String) throws -> (sink: any AudioSink, name: String) {
+        if let output {
+            return (try WAVFileSink(path: output, rate: rate), output)
+        }
+        var options = PulseStreamOptions(server: server, device: speaker, rate: rate, bufferMilliseconds: 40, streamName: streamName)
+        options.applicationName = "Ringside"
+        let playback = try PulsePlayback(options: options, clock: clock)
+        playback.start()
+        return (playback, speaker ?? "default speaker")
+    }
+}

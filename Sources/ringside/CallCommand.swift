@@ -50,31 +50,17 @@ struct Call: AsyncParsableCommand {
         }
         let rate = SampleRate.hz16000
         let clock = MonotonicClock()
-        let pulse = PulseStreamOptions(server: audio.server, rate: rate, bufferMilliseconds: 40)
         let microphone: any AudioSource
         let speaker: any AudioSink
         do {
-            if let input = audio.input {
-                microphone = try WAVFileSource(path: input, rate: rate)
-            } else {
-                var o = pulse
-                o.device = audio.mic
-                let capture = try PulseCapture(options: o, clock: clock)
-                capture.start()
-                microphone = capture
-            }
-            if let output = audio.output {
-                speaker = try WAVFileSink(path: output, rate: rate)
-            } else {
-                var o = pulse
-                o.device = audio.speaker
-                let playback = try PulsePlayback(options: o, clock: clock)
-                playback.start()
-                speaker = playback
-            }
+            microphone = try audio.openMicrophone(rate: rate, clock: clock, streamName: "caller").source
+            speaker = try audio.openSpeaker(rate: rate, clock: clock, streamName: "remote agent").sink
         } catch let error as AudioServerError {
             printError(error.description)
             throw ExitCode(3)
+        } catch let error as WAVError {
+            printError(error.description)
+            throw ExitCode(2)
         }
 
         let phone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: address, port: localPort),

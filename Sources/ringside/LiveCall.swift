@@ -33,42 +33,24 @@ struct LiveCall {
         let virtual = audio.virtual && (audio.input != nil || simulatedCaller != nil)
         let clock: any CallClock = virtual ? VirtualClock() : MonotonicClock()
         let rate = SampleRate.hz16000
-        let pulse = PulseStreamOptions(server: audio.server, rate: rate, bufferMilliseconds: 40, applicationName: "Ringside")
-
         var inputName = "microphone", outputName = "speaker"
         let farEnd: any AudioSink
         var monitor: (any AudioSink)?
         var microphone: (any AudioSource)?
         do {
-            if let output = audio.output {
-                farEnd = try WAVFileSink(path: output, rate: rate)
-                outputName = output
+            let opened = try audio.openSpeaker(rate: rate, clock: clock, streamName: simulatedCaller == nil ? "agent" : "call monitor")
+            outputName = opened.name
+            if simulatedCaller == nil || audio.output != nil {
+                farEnd = opened.sink
             } else {
-                var o = pulse
-                o.device = audio.speaker
-                o.streamName = simulatedCaller == nil ? "agent" : "call monitor"
-                let playback = try PulsePlayback(options: o, clock: clock)
-                playback.start()
-                outputName = audio.speaker ?? "default speaker"
-                if simulatedCaller == nil {
-                    farEnd = playback
-                } else {
-                    // Watching: the simulated caller hears the agent; the operator hears both.
-                    farEnd = NullSink(rate: rate)
-                    monitor = playback
-                }
+                // Watching: the simulated caller hears the agent through the bus; the operator hears both.
+                farEnd = NullSink(rate: rate)
+                monitor = opened.sink
             }
-            if let input = audio.input, simulatedCaller == nil || operatorUsesMicrophone {
-                microphone = try WAVFileSource(path: input, rate: rate)
-                inputName = input
-            } else if audio.input == nil && (simulatedCaller == nil || operatorUsesMicrophone) {
-                var i = pulse
-                i.device = audio.mic
-                i.streamName = simulatedCaller == nil ? "caller" : "operator"
-                let capture = try PulseCapture(options: i, clock: clock)
-                capture.start()
-                microphone = capture
-                inputName = audio.mic ?? "default microphone"
+            if simulatedCaller == nil || operatorUsesMicrophone {
+                let mic = try audio.openMicrophone(rate: rate, clock: clock, streamName: simulatedCaller == nil ? "caller" : "operator")
+                microphone = mic.source
+                inputName = mic.name
             }
         } catch let error as AudioServerError {
             printError(error.description)
