@@ -76,10 +76,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "Evaluation",
+            dependencies: [
+                "Session", "Agent", "Speech", "Audio", "RingsideCore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "ringside",
             dependencies: [
-                "RingsideCore", "Audio", "Speech", "Telephony", "TUI", "Agent",
+                "RingsideCore", "Audio", "Speech", "Telephony", "TUI", "Agent", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -87,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "RingsideBench",
             dependencies: [
-                "RingsideCore", "Audio", "Speech",
+                "RingsideCore", "Audio", "Speech", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -103,6 +112,7 @@ let package = Package(
             name: "AgentTests",
             dependencies: ["Agent", "RingsideCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Session", "Agent", "RingsideCore", "TestSupport"]),
         .testTarget(name: "SpeechTests", dependencies: ["Speech", "Audio", "RingsideCore"]),
     ],
     swiftLanguageModes: [.v6]
