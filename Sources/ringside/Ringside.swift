@@ -15,7 +15,7 @@ struct Ringside: AsyncParsableCommand {
             take over as the human agent, and test agents against a library of sample calls.
             """,
         version: RingsideVersion.string,
-        subcommands: [Doctor.self, Devices.self, Talk.self, Audit.self, RepairWAV.self, UIDemoCommand.self],
+        subcommands: [Doctor.self, Devices.self, Talk.self, TestCalls.self, Audit.self, RepairWAV.self, UIDemoCommand.self],
         defaultSubcommand: Doctor.self
     )
 }
