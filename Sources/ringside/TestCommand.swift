@@ -48,7 +48,7 @@ struct TestCalls: AsyncParsableCommand {
     @Option(help: "How much worse (ms) a scenario's voice-to-voice p95 may get before it is a regression.")
     var marginMs: Double = 150
 
-    @Flag(help: "No per-run progress lines.")
+    @Flag(name: [.short, .long], help: "No per-run progress lines.")
     var quiet = false
 
     func run() async throws {
