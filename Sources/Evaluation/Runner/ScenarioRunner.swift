@@ -15,11 +15,15 @@ public struct ScenarioRunner: Sendable {
         public var parallelism: Int
         /// Each run records into `recordRoot/ID-runN`; nil records into a temporary folder.
         public var recordRoot: URL?
+        /// Recognisers reused across calls; nil builds one per call (slow, but nothing is shared).
+        public var recognizers: RecognizerPool?
 
-        public init(target: RunTarget = .embedded, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount, recordRoot: URL? = nil) {
+        public init(target: RunTarget = .embedded, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount, recordRoot: URL? = nil,
+                    recognizers: RecognizerPool? = RecognizerPool()) {
             self.target = target
             self.parallelism = max(1, parallelism)
             self.recordRoot = recordRoot
+            self.recognizers = recognizers
         }
     }
 
@@ -94,6 +98,8 @@ public struct ScenarioRunner: Sendable {
         var callOptions = EmbeddedCall.Options(agentDirectory: scenario.agentDirectory, callID: "\(scenario.id)-\(run)", clock: clock, realtime: false,
                                                recordDirectory: recording, approvalMode: .ask)
         callOptions.transcribeOperator = false
+        let recognizer = try await options.recognizers?.checkOut(agent: scenario.agentDirectory)
+        callOptions.recognizer = recognizer
         let sessionBox = LockedValue<CallSession?>(nil)
         let callerBox = LockedValue<ScenarioCaller?>(nil)
         let embedded = try await EmbeddedCall.make(callOptions, audio: .init(
@@ -116,6 +122,7 @@ public struct ScenarioRunner: Sendable {
             }
         }
         let endReason = await embedded.session.run()
+        if let recognizer { await options.recognizers?.checkIn(recognizer, agent: scenario.agentDirectory) }
         guard let caller = callerBox.withLock({ $0 }) else { throw HarnessError("the simulated caller was never built") }
 
         var answers: [Result<[[String]], QueryFailure>] = []
