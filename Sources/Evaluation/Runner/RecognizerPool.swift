@@ -5,6 +5,10 @@ import Speech
 /// agent (the domain model and one interpolated model per kind of expected answer) costs seconds per
 /// call, far more than the call itself in virtual time. A recogniser comes back readied by
 /// `startNewCall()`, which restores the state live decoding carries between utterances.
+///
+/// Known limit: a reused decoder still does not always hear a line exactly as a fresh one does
+/// (measured: the same scenario run three times on one decoder alternated pass/fail), so runs that
+/// must be reproducible build a recogniser per call (the runner's default).
 public actor RecognizerPool {
     private var idle: [String: [PocketSphinxRecognizer]] = [:]
 

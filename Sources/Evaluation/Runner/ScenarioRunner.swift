@@ -15,11 +15,13 @@ public struct ScenarioRunner: Sendable {
         public var parallelism: Int
         /// Each run records into `recordRoot/ID-runN`; nil records into a temporary folder.
         public var recordRoot: URL?
-        /// Recognisers reused across calls; nil builds one per call (slow, but nothing is shared).
+        /// Recognisers reused across calls (several times faster); nil, the default, builds one per
+        /// call. Reuse is not yet history-free: a reused decoder can hear a line differently from a
+        /// fresh one, so verdicts are only reproducible without it.
         public var recognizers: RecognizerPool?
 
         public init(target: RunTarget = .embedded, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount, recordRoot: URL? = nil,
-                    recognizers: RecognizerPool? = RecognizerPool()) {
+                    recognizers: RecognizerPool? = nil) {
             self.target = target
             self.parallelism = max(1, parallelism)
             self.recordRoot = recordRoot
