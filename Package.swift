@@ -76,10 +76,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "Evaluation",
+            dependencies: [
+                "Session", "Agent", "Speech", "Audio", "RingsideCore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "ringside",
             dependencies: [
-                "RingsideCore", "Audio", "Speech", "Telephony", "TUI", "Agent", "Session",
+                "RingsideCore", "Audio", "Speech", "Telephony", "TUI", "Agent", "Session", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -87,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "RingsideBench",
             dependencies: [
-                "RingsideCore", "Audio", "Speech",
+                "RingsideCore", "Audio", "Speech", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -109,6 +118,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Session", "Agent", "RingsideCore", "TestSupport"]),
         .testTarget(name: "SpeechTests", dependencies: ["Speech", "Audio", "RingsideCore"]),
         .testTarget(name: "TelephonyTests", dependencies: ["Telephony", "Audio", "RingsideCore", "TestSupport", "Session", "Agent", "Speech"]),
     ],

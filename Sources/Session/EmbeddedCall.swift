@@ -32,6 +32,9 @@ public struct EmbeddedCall: Sendable {
         public var useLLM: Bool
         /// Recognise the operator's microphone during takeovers.
         public var transcribeOperator: Bool
+        /// A recogniser to reuse (already adapted to this agent, readied with `startNewCall()`);
+        /// nil builds a fresh one. Building and adapting costs seconds per call, reuse costs nothing.
+        public var recognizer: PocketSphinxRecognizer?
 
         public init(agentDirectory: URL, callID: String = String(UUID().uuidString.prefix(8)).lowercased(), clock: any CallClock = MonotonicClock(),
                     realtime: Bool = true, rate: SampleRate = .hz16000, databaseURL: URL? = nil, recordDirectory: URL? = nil,
@@ -104,9 +107,9 @@ public struct EmbeddedCall: Sendable {
         conversationOptions.useLLM = options.useLLM
         let conversation = try Conversation(agent: definition, database: database, options: conversationOptions)
 
-        let recognizer = try PocketSphinxRecognizer(configuration: .standard())
+        let recognizer = try options.recognizer ?? PocketSphinxRecognizer(configuration: .standard())
         var adaptation: Double?
-        if options.adaptRecognizer {
+        if options.adaptRecognizer, await !recognizer.isAdapted {
             let took = try await recognizer.adapt(to: definition.vocabulary)
             adaptation = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
         }

@@ -9,6 +9,8 @@ final class PocketSphinxDecoder {
     let ps: OpaquePointer
     /// Seconds of audio per decoder frame (0.01 at the default 100 frames per second).
     let frameSeconds: Double
+    /// The cepstral-mean state as loaded, restored by `resetCepstralMean()`.
+    private var initialCepstralMean: UnsafeMutableRawPointer?
 
     init(configuration: PocketSphinxConfiguration) throws {
         let fm = FileManager.default
@@ -59,9 +61,19 @@ final class PocketSphinxDecoder {
         self.ps = ps
         let rate = Int(rs_ps_frame_rate(ps))
         frameSeconds = rate > 0 ? 1 / Double(rate) : 0.01
+        initialCepstralMean = rs_ps_cmn_save(ps)
     }
 
-    deinit { ps_free(ps) }
+    deinit {
+        rs_ps_cmn_free(initialCepstralMean)
+        ps_free(ps)
+    }
+
+    /// Puts the live cepstral mean back to its state after loading, which live decoding otherwise
+    /// carries from utterance to utterance (so a reused decoder starts a call like a fresh one).
+    func resetCepstralMean() {
+        rs_ps_cmn_restore(ps, initialCepstralMean)
+    }
 
     func startUtterance(search: String) throws {
         if String(cString: ps_get_search(ps)) != search {

@@ -42,6 +42,20 @@ public actor PocketSphinxRecognizer: SpeechRecognizer {
         return took
     }
 
+    /// Readies this recogniser for another call: ends any open utterance and restores the state
+    /// live decoding carries between utterances, keeping the (costly) domain and expectation models.
+    /// A recogniser reused this way hears a call exactly as a freshly built and adapted one would.
+    public func startNewCall() {
+        if utterance != nil { _ = try? decoder.endUtterance() }
+        utterance = nil
+        resampler = nil
+        parity = 0
+        decoder.resetCepstralMean()
+    }
+
+    /// Whether `adapt(to:)` has installed a domain model.
+    public var isAdapted: Bool { hasDomain }
+
     public func beginUtterance(expecting expectation: RecognitionExpectation?) throws {
         if utterance != nil { _ = try? decoder.endUtterance() }
         let search = try search(for: expectation)

@@ -1,0 +1,24 @@
+import Foundation
+import RingsideCore
+
+/// A scenario file as found on disk: loaded, or with the error that stopped it loading.
+public enum ScenarioEntry: Sendable {
+    case loaded(Scenario)
+    case invalid(file: String, error: LocatedError)
+
+    /// Loads every scenario file under `paths` (files, or folders searched for `calls/*.yaml`).
+    public static func load(paths: [URL]) -> [ScenarioEntry] {
+        ScenarioLoader.scenarioFiles(in: paths).map { url -> ScenarioEntry in
+            do throws(LocatedError) { return .loaded(try ScenarioLoader.load(url)) } catch { return .invalid(file: url.path, error: error) }
+        }
+    }
+
+    /// Keeps loaded scenarios carrying any of `tags` (all when empty); invalid files always stay.
+    public static func filter(_ entries: [ScenarioEntry], tags: [String]) -> [ScenarioEntry] {
+        guard !tags.isEmpty else { return entries }
+        return entries.filter { entry in
+            if case let .loaded(s) = entry { return !Set(s.tags).isDisjoint(with: tags) }
+            return true
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import Agent
+import Foundation
+import GRDB
+import Logging
+import RingsideCore
+import Session
+
+/// Runs scenarios against an agent, several calls at once, each in virtual time and recorded like a
+/// live call, and grades every run.
+public struct ScenarioRunner: Sendable {
+    /// How to run.
+    public struct Options: Sendable {
+        public var target: RunTarget
+        /// Calls at once (the machine's cores by default).
+        public var parallelism: Int
+        /// Each run records into `recordRoot/ID-runN`; nil records into a temporary folder.
+        public var recordRoot: URL?
+        /// Recognisers reused across calls (several times faster); nil, the default, builds one per
+        /// call. Reuse is not yet history-free: a reused decoder can hear a line differently from a
+        /// fresh one, so verdicts are only reproducible without it.
+        public var recognizers: RecognizerPool?
+
+        public init(target: RunTarget = .embedded, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount, recordRoot: URL? = nil,
+                    recognizers: RecognizerPool? = nil) {
+            self.target = target
+            self.parallelism = max(1, parallelism)
+            self.recordRoot = recordRoot
+            self.recognizers = recognizers
+        }
+    }
+
+    public let options: Options
+    private static let logger = Logger(label: "ringside.evaluation")
+
+    public init(options: Options = Options()) { self.options = options }
+
+    /// Runs every entry (each loaded scenario `runs` times; invalid files become one error result each),
+    /// calling `progress` as each run finishes. Results come back in entry and run order.
+    public func run(_ entries: [ScenarioEntry], progress: @escaping @Sendable (ScenarioRunResult) -> Void = { _ in }) async -> [ScenarioRunResult] {
+        enum Job: Sendable { case run(Scenario, Int), invalid(String, LocatedError) }
+        var jobs: [Job] = []
+        for entry in entries {
+            switch entry {
+            case let .loaded(s): for r in 1...s.runs { jobs.append(.run(s, r)) }
+            case let .invalid(file, error): jobs.append(.invalid(file, error))
+            }
+        }
+        let options = self.options
+        var results = [ScenarioRunResult?](repeating: nil, count: jobs.count)
+        await withTaskGroup(of: (Int, ScenarioRunResult).self) { group in
+            var next = 0
+            func start() {
+                guard next < jobs.count else { return }
+                let index = next
+                let job = jobs[index]
+                next += 1
+                group.addTask {
+                    switch job {
+                    case let .run(s, r): return (index, await Self.runOnce(s, run: r, options: options))
+                    case let .invalid(file, error):
+                        return (index, ScenarioRunResult(scenarioID: URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent, file: file,
+                                                         run: 1, verdict: .error, reasons: [error.description]))
+                    }
+                }
+            }
+            for _ in 0..<options.parallelism { start() }
+            for await (index, result) in group {
+                results[index] = result
+                progress(result)
+                start()
+            }
+        }
+        return results.compactMap { $0 }
+    }
+
+    /// One run of one scenario; harness failures become an `.error` result.
+    public static func runOnce(_ scenario: Scenario, run: Int, options: Options) async -> ScenarioRunResult {
+        let started = ContinuousClock.now
+        var result: ScenarioRunResult
+        do {
+            result = try await call(scenario, run: run, options: options)
+        } catch {
+            result = ScenarioRunResult(scenarioID: scenario.id, file: scenario.file, tags: scenario.tags, description: scenario.description,
+                                       run: run, verdict: .error, reasons: ["the harness could not run the call: \(error)"])
+        }
+        let took = ContinuousClock.now - started
+        result.wallSeconds = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
+        return result
+    }
+
+    private static func call(_ scenario: Scenario, run: Int, options: Options) async throws -> ScenarioRunResult {
+        let root = options.recordRoot ?? FileManager.default.temporaryDirectory.appendingPathComponent("ringside-test-\(ProcessInfo.processInfo.processIdentifier)")
+        let recording = root.appendingPathComponent("\(scenario.id)-run\(run)")
+        try? FileManager.default.removeItem(at: recording)
+        let voice = try ScenarioVoice(profile: scenario.caller)
+        let audio = try await voice.render(scenario.turns)
+        let speechRMS = scenario.audio.noise == nil ? 0 : try await voice.speechRMS()
+
+        let clock = VirtualClock()
+        var callOptions = EmbeddedCall.Options(agentDirectory: scenario.agentDirectory, callID: "\(scenario.id)-\(run)", clock: clock, realtime: false,
+                                               recordDirectory: recording, approvalMode: .ask)
+        callOptions.transcribeOperator = false
+        let recognizer = try await options.recognizers?.checkOut(agent: scenario.agentDirectory)
+        callOptions.recognizer = recognizer
+        let sessionBox = LockedValue<CallSession?>(nil)
+        let callerBox = LockedValue<ScenarioCaller?>(nil)
+        let embedded = try await EmbeddedCall.make(callOptions, audio: .init(
+            caller: { bus in
+                let caller = ScenarioCaller(turns: scenario.turns, audio: audio, rate: voice.rate, bus: bus, limits: scenario.limits) { digits in
+                    sessionBox.withLock { $0 }?.send(.typed(digits))
+                }
+                callerBox.withLock { $0 = caller }
+                return scenario.audio.isClean ? caller : try PhoneLine(source: caller, conditions: scenario.audio, speechRMS: speechRMS)
+            },
+            farEnd: DiscardingSink(rate: voice.rate)))
+        sessionBox.withLock { $0 = embedded.session }
+        // The operator's part: answer approval requests as the scenario says.
+        if scenario.approval != .none {
+            let approve = scenario.approval == .approve
+            embedded.bus.observe { event in
+                if case let .approvalRequested(id, _, _) = event.payload {
+                    sessionBox.withLock { $0 }?.send(approve ? .approve(id: id) : .deny(id: id))
+                }
+            }
+        }
+        let endReason = await embedded.session.run()
+        if let recognizer { await options.recognizers?.checkIn(recognizer, agent: scenario.agentDirectory) }
+        guard let caller = callerBox.withLock({ $0 }) else { throw HarnessError("the simulated caller was never built") }
+
+        var answers: [Result<[[String]], QueryFailure>] = []
+        for check in scenario.assertions.sql {
+            answers.append(await query(check.query, in: embedded.database))
+        }
+        let redactor = Redactor(kinds: embedded.definition.policies.redact)
+        let record = CallRecord(events: embedded.bus.events, spoken: caller.spoken, missedTurns: caller.missedTurns, callerGaveUp: caller.gaveUp,
+                                endReason: endReason, queryRows: answers, disclosure: embedded.definition.disclosure,
+                                recordingTexts: recordingTexts(recording), redact: { redactor.redact($0) })
+        let (reasons, metrics) = CallGrader.grade(scenario, record)
+        return ScenarioRunResult(scenarioID: scenario.id, file: scenario.file, tags: scenario.tags, description: scenario.description, run: run,
+                                 verdict: reasons.isEmpty ? .pass : .fail, reasons: reasons, metrics: metrics,
+                                 transcript: TranscriptBuilder.lines(from: record.events), endReason: endReason, recording: recording.path)
+    }
+
+    private static func query(_ sql: String, in database: DatabaseQueue?) async -> Result<[[String]], QueryFailure> {
+        guard let database else { return .failure(QueryFailure("the agent has no database")) }
+        do {
+            let rows = try await database.read { db in try Row.fetchAll(db, sql: sql) }
+            return .success(rows.map { row in row.databaseValues.map { v in v.isNull ? "NULL" : (String.fromDatabaseValue(v) ?? "\(v)") } })
+        } catch {
+            return .failure(QueryFailure("\(error)"))
+        }
+    }
+
+    /// The text files of a recording (events, transcript, audit log, meta), by name.
+    private static func recordingTexts(_ directory: URL) -> [String: String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        var out: [String: String] = [:]
+        for name in names where !name.hasSuffix(".wav") && !name.hasSuffix(".sqlite") {
+            out[name] = try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+        }
+        return out
+    }
+}

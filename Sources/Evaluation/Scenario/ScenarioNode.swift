@@ -1,0 +1,116 @@
+import RingsideCore
+import Yams
+
+/// A YAML node of a scenario file with its location, read strictly: every mapping declares the keys
+/// it allows, and wrong types or values are reported at the node's line and column.
+struct ScenarioNode {
+    let node: Node
+    let file: String
+    /// Dotted path of keys for error messages.
+    let path: String
+
+    var line: Int { node.mark?.line ?? 0 }
+    var column: Int { node.mark?.column ?? 0 }
+
+    func error(_ problem: String, suggestion: String? = nil) -> LocatedError {
+        LocatedError(SourceLocation(file: file, line: line, column: column), field: path.isEmpty ? nil : path, problem: problem, suggestion: suggestion)
+    }
+
+    /// The mapping's children by key, after checking every key is one of `allowed`.
+    func mapping(allowed: [String]) throws(LocatedError) -> [String: ScenarioNode] {
+        guard let mapping = node.mapping else { throw error("expected a mapping", suggestion: "write 'key: value' lines here") }
+        var out: [String: ScenarioNode] = [:]
+        for (key, value) in mapping {
+            let name = key.string ?? ""
+            let keyPath = path.isEmpty ? name : "\(path).\(name)"
+            guard allowed.contains(name) else {
+                let nearest = allowed.min { editDistance($0, name) < editDistance($1, name) }
+                var hint = "allowed keys here: " + allowed.joined(separator: ", ")
+                if let nearest, editDistance(nearest, name) <= max(2, name.count / 3) { hint = "did you mean '\(nearest)'? " + hint }
+                throw LocatedError(SourceLocation(file: file, line: key.mark?.line ?? 0, column: key.mark?.column ?? 0),
+                                   field: keyPath, problem: "unknown key '\(name)'", suggestion: hint)
+            }
+            if out[name] != nil {
+                throw LocatedError(SourceLocation(file: file, line: key.mark?.line ?? 0, column: key.mark?.column ?? 0),
+                                   field: keyPath, problem: "key '\(name)' appears twice", suggestion: "keep one")
+            }
+            out[name] = ScenarioNode(node: value, file: file, path: keyPath)
+        }
+        return out
+    }
+
+    func sequence() throws(LocatedError) -> [ScenarioNode] {
+        guard let sequence = node.sequence else { throw error("expected a list", suggestion: "write '- item' lines or [a, b]") }
+        return sequence.enumerated().map { ScenarioNode(node: $0.element, file: file, path: "\(path)[\($0.offset)]") }
+    }
+
+    func string() throws(LocatedError) -> String {
+        guard let scalar = node.scalar else { throw error("expected text") }
+        return scalar.string
+    }
+
+    func int(in range: ClosedRange<Int>) throws(LocatedError) -> Int {
+        guard let s = node.scalar?.string, let v = Int(s) else { throw error("expected a whole number") }
+        guard range.contains(v) else { throw error("\(v) is out of range", suggestion: "use \(range.lowerBound)…\(range.upperBound)") }
+        return v
+    }
+
+    func double(in range: ClosedRange<Double>) throws(LocatedError) -> Double {
+        guard let s = node.scalar?.string, let v = Double(s) else { throw error("expected a number") }
+        guard range.contains(v) else { throw error("\(v) is out of range", suggestion: "use \(range.lowerBound)…\(range.upperBound)") }
+        return v
+    }
+
+    func bool() throws(LocatedError) -> Bool {
+        switch node.scalar?.string.lowercased() {
+        case "true", "yes": return true
+        case "false", "no": return false
+        default: throw error("expected true or false")
+        }
+    }
+
+    func strings() throws(LocatedError) -> [String] {
+        if node.scalar != nil { return [try string()] }
+        var out: [String] = []
+        for item in try sequence() { out.append(try item.string()) }
+        return out
+    }
+
+    func choice<E: RawRepresentable & CaseIterable>(_ type: E.Type) throws(LocatedError) -> E where E.RawValue == String {
+        let s = try string()
+        guard let v = E(rawValue: s) else {
+            throw error("'\(s)' is not allowed", suggestion: "use one of: " + E.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return v
+    }
+
+    /// A regular expression, checked to compile.
+    func pattern() throws(LocatedError) -> String {
+        let s = try string()
+        guard (try? Regex(s)) != nil else { throw error("'\(s)' is not a valid regular expression") }
+        return s
+    }
+
+    func patterns() throws(LocatedError) -> [String] {
+        if node.scalar != nil { return [try pattern()] }
+        var out: [String] = []
+        for item in try sequence() { out.append(try item.pattern()) }
+        return out
+    }
+}
+
+/// Levenshtein distance, for "did you mean" suggestions.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+        var current = [i] + [Int](repeating: 0, count: b.count)
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+import RingsideCore
+
+/// `ringside-bench suite`: runs the sample-call library in virtual time and reports its wall time
+/// against the sum of its call durations (the speed-up over real time).
+struct SuiteBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "suite",
+        abstract: "Run the sample-call library in virtual time; report wall time vs call time.",
+        discussion: "Writes .bench/suite.json. Target: at least 20× faster than real time."
+    )
+
+    @Argument(help: "Scenario files or folders.") var paths: [String] = ["sample-calls"]
+    @Option(help: "Only scenarios with one of these tags (comma-separated).") var tags: String?
+    @Option(help: "Calls at once (default: the number of cores).") var jobs: Int?
+    @Option(help: "Folder for the JSON figures.") var output = ".bench"
+
+    func run() async throws {
+        let tagList = tags?.split(separator: ",").map(String.init) ?? []
+        let entries = ScenarioEntry.filter(ScenarioEntry.load(paths: paths.map { URL(fileURLWithPath: $0) }), tags: tagList)
+        var options = ScenarioRunner.Options()
+        if let jobs { options.parallelism = jobs }
+        let started = ContinuousClock.now
+        let results = await ScenarioRunner(options: options).run(entries)
+        let took = ContinuousClock.now - started
+        let wall = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
+        let summary = SuiteSummary(results, wallSeconds: wall)
+        var report = BenchReport(name: "suite")
+        report.add("runs", Double(summary.runs), "calls")
+        report.add("passed", Double(summary.passed), "calls")
+        report.add("wall time", wall, "s")
+        report.add("sum of call durations", summary.callSeconds, "s")
+        report.add("speed-up over real time", summary.speedUp, "×", target: "≥ 20×", met: summary.speedUp >= 20)
+        report.add("per-call wall time", wall / Double(max(1, summary.runs)), "s")
+        report.add("parallel calls", Double(options.parallelism), "")
+        report.addDistribution("voice-to-voice", summary.voiceToVoice.count > 0 ? results.flatMap(\.metrics.voiceToVoiceMs) : [], unit: "ms")
+        report.notes.append("virtual time on the embedded pipeline; see ringside test for verdicts")
+        report.printTable()
+        try report.write(to: output)
+    }
+}

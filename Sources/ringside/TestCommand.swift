@@ -1,0 +1,107 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+import RingsideCore
+import Session
+
+/// `ringside test PATH...`: run sample-call scenarios against their agents, grade them, report.
+struct TestCalls: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Run sample calls against their agents and grade them.",
+        discussion: """
+            PATH is a scenario file, an agent folder, or a folder of agents (every calls/*.yaml under it). \
+            Each scenario is a whole call on the embedded pipeline in virtual time (far faster than real \
+            time), several at once, each recorded like a live call. Exit status: 0 when every run passes, \
+            1 when any fails or regresses against --baseline, 2 when the harness could not run one \
+            (a malformed scenario, an agent that does not load).
+            """
+    )
+
+    @Argument(help: "Scenario files or folders (default: sample-calls).")
+    var paths: [String] = ["sample-calls"]
+
+    @Option(help: "Only scenarios with one of these tags (comma-separated), e.g. smoke.")
+    var tags: String?
+
+    @Option(help: "Where calls run: embedded (the only target so far).")
+    var target = "embedded"
+
+    @Option(help: "Calls at once (default: the number of cores).")
+    var jobs: Int?
+
+    @Option(help: "Record each run under this folder (default: a temporary folder).")
+    var recordings: String?
+
+    @Option(help: "Write a JUnit XML report here.")
+    var junit: String?
+
+    @Option(help: "Write the full results as JSON here (usable later as --baseline).")
+    var json: String?
+
+    @Option(help: "Write a self-contained HTML report here.")
+    var html: String?
+
+    @Option(help: "A JSON report from an earlier run: newly failing scenarios and slower p95 are regressions.")
+    var baseline: String?
+
+    @Option(help: "How much worse (ms) a scenario's voice-to-voice p95 may get before it is a regression.")
+    var marginMs: Double = 150
+
+    @Flag(help: "Reuse speech recognisers between calls: several times faster, but a reused recogniser can hear a line differently, so verdicts may vary.")
+    var reuseRecognizers = false
+
+    @Flag(name: [.short, .long], help: "No per-run progress lines.")
+    var quiet = false
+
+    func run() async throws {
+        CommandLogging.bootstrap()
+        guard let runTarget = RunTarget(rawValue: target) else {
+            throw ValidationError("unknown target '\(target)'; use one of: " + RunTarget.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        let urls = paths.map { URL(fileURLWithPath: $0) }
+        let tagList = tags?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } ?? []
+        let entries = ScenarioEntry.filter(ScenarioEntry.load(paths: urls), tags: tagList)
+        guard !entries.isEmpty else {
+            printError("no scenarios found under \(paths.joined(separator: " ")) (scenario files live in AGENT/calls/*.yaml)")
+            throw ExitCode(2)
+        }
+        var options = ScenarioRunner.Options(target: runTarget, recordRoot: recordings.map { URL(fileURLWithPath: $0) })
+        if let jobs { options.parallelism = jobs }
+        if reuseRecognizers { options.recognizers = RecognizerPool() }
+        let runner = ScenarioRunner(options: options)
+        let quiet = self.quiet
+        let total = entries.reduce(0) { n, e in if case let .loaded(s) = e { return n + s.runs } else { return n + 1 } }
+        let done = LockedValue(0)
+        let started = ContinuousClock.now
+        let results = await runner.run(entries) { r in
+            let n = done.withLock { $0 += 1; return $0 }
+            guard !quiet else { return }
+            let reason = r.firstReason.isEmpty ? "" : " — " + r.firstReason
+            print("[\(n)/\(total)] \(r.verdict.rawValue.uppercased()) \(r.name) (\(String(format: "%.1f", r.metrics.durationSeconds)) s call, \(String(format: "%.1f", r.wallSeconds)) s wall)\(reason)")
+        }
+        let took = ContinuousClock.now - started
+        let wall = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
+        var regressions: [String] = []
+        if let baseline {
+            do {
+                let old = try TestReport.read(URL(fileURLWithPath: baseline))
+                regressions = BaselineComparison.regressions(current: results, baseline: old.results, marginMs: marginMs)
+            } catch {
+                printError("cannot read the baseline \(baseline): \(error)")
+                throw ExitCode(2)
+            }
+        }
+        let report = TestReport(ringside: RingsideVersion.string, target: runTarget.rawValue, results: results, wallSeconds: wall, regressions: regressions)
+        print("\n" + TerminalTable.render(report), terminator: "")
+        do {
+            if let junit { try JUnitReport.xml(report).write(toFile: junit, atomically: true, encoding: .utf8) }
+            if let json { try report.json().write(to: URL(fileURLWithPath: json)) }
+            if let html { try HTMLReport.html(report).write(toFile: html, atomically: true, encoding: .utf8) }
+        } catch {
+            printError("cannot write a report: \(error)")
+            throw ExitCode(2)
+        }
+        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+}

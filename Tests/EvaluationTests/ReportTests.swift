@@ -1,0 +1,66 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import RingsideCore
+import Testing
+@testable import Evaluation
+
+/// The report writers: JUnit is well-formed XML with the right elements, JSON round-trips, HTML
+/// names every scenario, baselines find regressions, exit codes follow the verdicts.
+struct ReportTests {
+    static var results: [ScenarioRunResult] {
+        var pass = ScenarioRunResult(scenarioID: "book-ok", file: "/x/clinic/calls/a.yaml", description: "ok <b>", run: 1, verdict: .pass, reasons: [])
+        pass.metrics.voiceToVoiceMs = [300, 500]
+        pass.metrics.taskSuccess = true
+        pass.transcript = [TranscriptLine(time: 1, who: "caller", text: "book & go")]
+        var fail = ScenarioRunResult(scenarioID: "book-bad", file: "/x/clinic/calls/b.yaml", run: 1, verdict: .fail, reasons: ["tool book_slot was called with time = \"09:00\" <x>", "second"])
+        fail.metrics.voiceToVoiceMs = [900]
+        let error = ScenarioRunResult(scenarioID: "broken", file: "/x/orders/calls/c.yaml", run: 1, verdict: .error, reasons: ["c.yaml:3:5: unknown key"])
+        return [pass, fail, error]
+    }
+
+    @Test func junitIsWellFormedWithSuitesCasesAndFailures() throws {
+        let xml = JUnitReport.xml(TestReport(ringside: "t", target: "embedded", results: Self.results, wallSeconds: 2))
+        let doc = try XMLDocument(xmlString: xml)
+        let root = try #require(doc.rootElement())
+        #expect(root.name == "testsuites")
+        let suites = try doc.nodes(forXPath: "//testsuite")
+        #expect(suites.count == 2)
+        let cases = try doc.nodes(forXPath: "//testcase")
+        #expect(cases.count == 3)
+        let failure = try #require(try doc.nodes(forXPath: "//testcase[@name='book-bad#1']/failure").first as? XMLElement)
+        #expect(failure.attribute(forName: "message")?.stringValue == "tool book_slot was called with time = \"09:00\" <x>")
+        #expect(try doc.nodes(forXPath: "//testcase[@name='broken#1']/error").count == 1)
+        #expect(try doc.nodes(forXPath: "//testcase[@name='book-ok#1']/*").isEmpty)
+    }
+
+    @Test func jsonRoundTripsAndExitCodesFollowVerdicts() throws {
+        let report = TestReport(ringside: "t", target: "embedded", results: Self.results, wallSeconds: 2)
+        let back = try JSONDecoder().decode(TestReport.self, from: try report.json())
+        #expect(back == report)
+        #expect(report.exitCode == 2)
+        #expect(TestReport(ringside: "t", target: "e", results: Array(Self.results.prefix(2)), wallSeconds: 1).exitCode == 1)
+        #expect(TestReport(ringside: "t", target: "e", results: Array(Self.results.prefix(1)), wallSeconds: 1).exitCode == 0)
+        #expect(TestReport(ringside: "t", target: "e", results: Array(Self.results.prefix(1)), wallSeconds: 1, regressions: ["x"]).exitCode == 1)
+    }
+
+    @Test func htmlContainsEveryScenarioEscapedAndAnSVGHistogram() {
+        let html = HTMLReport.html(TestReport(ringside: "t", target: "embedded", results: Self.results, wallSeconds: 2))
+        for r in Self.results { #expect(html.contains(r.name)) }
+        #expect(html.contains("<svg"))
+        #expect(html.contains("book &amp; go"))
+        #expect(html.contains("ok &lt;b&gt;"))
+        #expect(!html.contains("ok <b>"))
+    }
+
+    @Test func baselineFindsNewFailuresAndSlowerP95() {
+        var before = Self.results
+        before[1].verdict = .pass
+        before[0].metrics.voiceToVoiceMs = [100, 200]
+        let regressions = BaselineComparison.regressions(current: Self.results, baseline: before, marginMs: 100)
+        #expect(regressions.contains { $0.hasPrefix("book-bad: newly failing: tool book_slot") })
+        #expect(regressions.contains { $0.hasPrefix("book-ok: voice-to-voice p95 500 ms, was 200 ms") })
+        #expect(BaselineComparison.regressions(current: Self.results, baseline: Self.results).isEmpty)
+    }
+}

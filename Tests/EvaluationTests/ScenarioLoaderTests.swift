@@ -1,0 +1,85 @@
+import Foundation
+import RingsideCore
+import Testing
+@testable import Evaluation
+
+/// The scenario format: what it accepts, and the located errors for what it does not.
+struct ScenarioLoaderTests {
+    let agent = URL(fileURLWithPath: "/tmp/agent")
+
+    @Test func parsesEveryPartOfAScenario() throws {
+        let yaml = """
+            id: book-1
+            tags: [smoke, booking]
+            description: A plain booking.
+            caller: {voice: slt, rate: 1.1, persona: calm, facts: {name: John Smith}}
+            audio: {seed: 3, noise: brown, snr_db: 20, telephone: true, drop_frames: 0.01}
+            approval: deny
+            turns:
+              - say: "I'd like to book an appointment"
+                expect: {max_latency_ms: 2000, agent_says: "name"}
+              - when: "date of birth"
+                say: "the fourth of March nineteen eighty"
+              - dtmf: "10427"
+              - silence: 1500
+              - say: "stop"
+                barge_in_after_ms: 700
+            assert:
+              tools_called:
+                - find_patient
+                - {tool: book_slot, args: {patient_id: 1, time: "09:00"}}
+              tools_not_called: [cancel_appointment]
+              escalation: false
+              sql:
+                - query: "SELECT patient_id FROM slots WHERE id = 1"
+                  rows: [[1]]
+            limits: {max_turns: 8, max_duration_s: 90}
+            runs: 2
+            """
+        let s = try ScenarioLoader.parse(yaml: yaml, file: "x.yaml", agentDirectory: agent)
+        #expect(s.id == "book-1")
+        #expect(s.tags == ["smoke", "booking"])
+        #expect(s.caller.voice == "slt")
+        #expect(s.audio.noise == .brown && s.audio.telephoneBand && s.audio.seed == 3)
+        #expect(s.approval == .deny)
+        #expect(s.turns.count == 5)
+        #expect(s.turns[0].expect.maxLatencyMs == 2000)
+        #expect(s.turns[1].when == "date of birth")
+        #expect(s.turns[2].action == .dtmf("10427"))
+        #expect(s.turns[3].action == .silence(milliseconds: 1500))
+        #expect(s.turns[4].bargeInAfterMs == 700)
+        #expect(s.assertions.toolsCalled[1] == ExpectedToolCall(tool: "book_slot", arguments: ["patient_id": "1", "time": "09:00"]))
+        #expect(s.assertions.sql.first?.rows == [["1"]])
+        #expect(s.limits.maxTurns == 8)
+        #expect(s.runs == 2)
+    }
+
+    @Test func unknownKeyIsALocatedErrorWithASuggestion() {
+        let yaml = "id: x\ndescription: d\nturns:\n  - say: hi\n    expct: {}\n"
+        #expect {
+            _ = try ScenarioLoader.parse(yaml: yaml, file: "bad.yaml", agentDirectory: agent)
+        } throws: { error in
+            guard let e = error as? LocatedError else { return false }
+            return e.location.line == 5 && e.location.column == 5 && e.problem.contains("expct") && (e.suggestion ?? "").contains("expect")
+        }
+    }
+
+    @Test func wrongValuesAreLocated() {
+        let cases: [(String, Int)] = [
+            ("id: x\ndescription: d\ncaller: {voice: bob}\nturns: [{say: hi}]\n", 3),
+            ("id: x\ndescription: d\nturns:\n  - say: hi\n    dtmf: '12'\n", 4),
+            ("id: x\ndescription: d\nturns:\n  - when: '(['\n    say: hi\n", 4),
+            ("id: x\ndescription: d\nruns: many\nturns: [{say: hi}]\n", 3),
+            ("id: x\nturns: [{say: hi}]\n", 1),
+        ]
+        for (yaml, line) in cases {
+            do {
+                _ = try ScenarioLoader.parse(yaml: yaml, file: "bad.yaml", agentDirectory: agent)
+                Issue.record("accepted: \(yaml)")
+            } catch {
+                #expect(error.location.line == line, "\(error)")
+                #expect(error.location.file == "bad.yaml")
+            }
+        }
+    }
+}
