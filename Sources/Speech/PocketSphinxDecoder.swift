@@ -143,7 +143,8 @@ final class PocketSphinxDecoder {
     /// Installs a search named `name` over `arpa` interpolated with the listed existing searches'
     /// models at the given weights (the new model gets what is left of 1).
     func installLanguageModel(name: String, arpa: String, mixWith others: [(search: String, weight: Double)]) throws {
-        let path = NSTemporaryDirectory() + "ringside-lm-\(getpid())-\(name).arpa"
+        // Unique per decoder and model: two calls in one process must never read each other's model.
+        let path = NSTemporaryDirectory() + "ringside-lm-\(getpid())-\(name)-\(UUID().uuidString).arpa"
         do { try arpa.write(toFile: path, atomically: true, encoding: .utf8) } catch {
             throw SpeechSetupError.engineFailed(engine: "pocketsphinx", reason: "cannot write a language model to \(path): \(error.localizedDescription)")
         }

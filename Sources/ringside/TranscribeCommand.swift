@@ -1,3 +1,4 @@
+import Agent
 import ArgumentParser
 import Audio
 import Foundation
@@ -13,8 +14,8 @@ struct TranscribeCommand: AsyncParsableCommand {
             Reads 16-bit PCM WAV at any rate, feeds it in 20 ms frames through voice activity \
             detection, the turn detector and pocketsphinx, and prints partial transcripts as they \
             change (on a terminal) and each turn's final transcript with its confidence. \
-            --vocabulary adapts the recogniser to a domain (one phrase per line). \
-            (--agent, which takes the vocabulary from an agent definition, arrives with the Agent target.)
+            --vocabulary adapts the recogniser to a domain (one phrase per line); --agent DIR adapts it to an agent \
+            (its example phrases, slot values and the names in its database), as a call with that agent does.
             """
     )
 
@@ -26,6 +27,9 @@ struct TranscribeCommand: AsyncParsableCommand {
 
     @Option(help: "A text file of domain phrases, one per line; lines starting with 'slot:' are slot values.")
     var vocabulary: String?
+
+    @Option(help: "An agent folder: recognise with the model adapted to that agent.")
+    var agent: String?
 
     @Option(help: "What the first turn is expected to be: open, yes-no, date, time, number, digits[:N], one-of:A|B|C.")
     var expect: String = "open"
@@ -60,6 +64,14 @@ struct TranscribeCommand: AsyncParsableCommand {
         configuration.narrowband = narrowband
         let recognizer = try PocketSphinxRecognizer(configuration: configuration)
         if let vocabulary { try await recognizer.adapt(to: try Self.readVocabulary(vocabulary)) }
+        if let agent {
+            do {
+                try await recognizer.adapt(to: try AgentLoader.load(directory: URL(fileURLWithPath: agent)).vocabulary)
+            } catch let error as LocatedError {
+                printError(error.description)
+                throw ExitCode(2)
+            }
+        }
         let listener = SpeechListener(recognizer: recognizer, vad: EnergyVAD(), callID: (file as NSString).lastPathComponent)
         listener.expect(try Self.parseExpectation(expect))
         let terminal = isatty(STDOUT_FILENO) != 0 && !json
