@@ -34,6 +34,9 @@ public struct FliteSynthesizer: SpeechSynthesizer {
                     rs_flite_set_streaming(v, fliteChunk, box.toOpaque(), 320)
                     defer { rs_flite_clear_streaming(v) }
                     let before = job.framesProduced
+                    // flite's clustergen voices draw excitation noise from the C library's rand();
+                    // reseeding per utterance makes the same text sound the same every time.
+                    srand(1)
                     if let utt = flite_synth_text(text, v) {
                         // Voices without streaming support (diphone kal) hand over the whole wave.
                         if job.framesProduced == before && !job.isCancelled, let w = utt_wave(utt), let samples = w.pointee.samples {
