@@ -37,6 +37,10 @@ public struct FliteSynthesizer: SpeechSynthesizer {
                     // and a cancelled job stops at the next sentence even if flite ignores STOP.
                     for sentence in Self.sentences(of: text) where !job.isCancelled {
                         let before = job.framesProduced
+                        // flite's clustergen voices draw excitation noise from the C library's rand();
+                        // reseeding per sentence makes the same text sound the same every time, whatever
+                        // was synthesised before in the process.
+                        srand(1)
                         guard let utt = flite_synth_text(sentence, v) else { continue }
                         // Voices without streaming support hand over the whole wave.
                         if job.framesProduced == before && !job.isCancelled, let w = utt_wave(utt), let samples = w.pointee.samples {

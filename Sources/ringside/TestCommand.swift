@@ -48,7 +48,7 @@ struct TestCalls: AsyncParsableCommand {
     @Option(help: "How much worse (ms) a scenario's voice-to-voice p95 may get before it is a regression.")
     var marginMs: Double = 150
 
-    @Flag(help: "Reuse speech recognisers between calls: several times faster, but a reused recogniser can hear a line differently, so verdicts may vary.")
+    @Flag(help: "Reuse speech recognisers between calls: several times faster; not yet validated across the whole library.")
     var reuseRecognizers = false
 
     @Flag(name: [.short, .long], help: "No per-run progress lines.")

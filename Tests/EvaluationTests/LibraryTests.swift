@@ -65,13 +65,7 @@ import TestSupport
         let (a, b) = (results[0], results[1])
         #expect(a.verdict == .pass, "\(a.reasons)")
         #expect(a.verdict == b.verdict && a.reasons == b.reasons)
-        // Known issue: with two calls decoding at once, the same audio can end a turn on a different
-        // endpointing rule ('complete' at +220 ms vs 'trailing' at +1100 ms), shifting every later
-        // timestamp (and, for some digit strings, the words heard). Recorded, not hidden: the test
-        // reports when this stops happening.
-        withKnownIssue("parallel calls are not yet bit-identical (endpointing timing)", isIntermittent: true) {
-            #expect(a.metrics == b.metrics)
-            #expect(a.transcript == b.transcript)
-        }
+        #expect(a.metrics == b.metrics)
+        #expect(a.transcript == b.transcript)
     }
 }

@@ -6,9 +6,9 @@ import Speech
 /// call, far more than the call itself in virtual time. A recogniser comes back readied by
 /// `startNewCall()`, which restores the state live decoding carries between utterances.
 ///
-/// Known limit: a reused decoder still does not always hear a line exactly as a fresh one does
-/// (measured: the same scenario run three times on one decoder alternated pass/fail), so runs that
-/// must be reproducible build a recogniser per call (the runner's default).
+/// Opt-in for now: reuse was first measured as unstable (the same scenario alternated pass/fail on
+/// one decoder), which turned out to be flite's unseeded excitation noise, since fixed; three reused
+/// runs then matched exactly, but reuse has not yet been validated across the whole library.
 public actor RecognizerPool {
     private var idle: [String: [PocketSphinxRecognizer]] = [:]
 

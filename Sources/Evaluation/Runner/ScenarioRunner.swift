@@ -16,8 +16,7 @@ public struct ScenarioRunner: Sendable {
         /// Each run records into `recordRoot/ID-runN`; nil records into a temporary folder.
         public var recordRoot: URL?
         /// Recognisers reused across calls (several times faster); nil, the default, builds one per
-        /// call. Reuse is not yet history-free: a reused decoder can hear a line differently from a
-        /// fresh one, so verdicts are only reproducible without it.
+        /// call. Reuse is opt-in until it is validated across the whole library (see `RecognizerPool`).
         public var recognizers: RecognizerPool?
 
         public init(target: RunTarget = .embedded, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount, recordRoot: URL? = nil,
