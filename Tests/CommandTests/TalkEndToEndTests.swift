@@ -7,7 +7,13 @@ import TestSupport
 /// `ringside talk` as a person uses it: in a terminal (tmux), talking through PulseAudio.
 /// The caller's voice (flite) is played into a null sink whose monitor is Ringside's microphone.
 @Suite(.serialized) struct TalkEndToEndTests {
-    @Test(.enabled(if: TmuxHarness.available, "needs tmux and the built ringside binary"))
+    /// Run in its own test process (`make test` does: RINGSIDE_E2E=1 swift test --filter TalkEndToEnd).
+    /// Known issue: after the whole suite in one process, the talk process's agent sometimes never answers;
+    /// alone it passes every time. The cause is not found yet (see the closing note of the first session).
+    static var requested: Bool { ProcessInfo.processInfo.environment["RINGSIDE_E2E"] == "1" }
+
+    @Test(.enabled(if: TmuxHarness.available, "needs tmux and the built ringside binary"),
+          .enabled(if: requested, "run separately: RINGSIDE_E2E=1 swift test --filter TalkEndToEnd (make test does)"))
     func talkShowsTranscriptLatencyAndToolThenQuitsWithACompleteRecording() async throws {
         let daemon = try PrivatePulseDaemon.start()
         let dir = try TestPaths.temporaryDirectory("talk-e2e")
