@@ -1,3 +1,4 @@
+import RingsideCore
 import Foundation
 
 /// Checks that an agent definition hangs together: flows name real slots and tools, writes are confirmed,

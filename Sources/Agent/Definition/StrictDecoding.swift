@@ -1,3 +1,4 @@
+import RingsideCore
 import Foundation
 
 /// A coding key for any string or index, used to see every key a YAML mapping really has.
@@ -43,21 +44,6 @@ extension Decoder {
     }
 }
 
-/// Levenshtein distance, for "did you mean" suggestions.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    for i in 1...a.count {
-        var current = [i] + [Int](repeating: 0, count: b.count)
-        for j in 1...b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        previous = current
-    }
-    return previous[b.count]
-}
 
 extension CodingKey {
     /// The key as it appears in a path: a sequence index as its number, a mapping key as its name.

@@ -1,3 +1,4 @@
+import RingsideCore
 import Foundation
 
 /// Finds a known name (or option) in a caller's words, tolerating small misspellings from recognition.
