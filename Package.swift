@@ -96,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "RingsideBench",
             dependencies: [
-                "RingsideCore", "Audio", "Speech", "Evaluation",
+                "RingsideCore", "Audio", "Speech", "Evaluation", "Session", "Agent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

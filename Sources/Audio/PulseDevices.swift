@@ -27,6 +27,61 @@ public struct AudioServerInfo: Sendable, Codable, Equatable {
     public var isPipeWire: Bool { serverName.lowercased().contains("pipewire") }
 }
 
+/// A connection to the audio server's control interface on a private main loop, for one-off
+/// requests (listing devices, loading modules). Not thread-safe; use from one thread and close it.
+final class PulseControl {
+    private let loop: OpaquePointer
+    let context: OpaquePointer
+    let server: String?
+
+    init(server: String?, applicationName: String) throws {
+        self.server = server
+        guard let loop = pa_mainloop_new() else { throw AudioServerError.unreachable(server: server, reason: "cannot create a main loop") }
+        guard let context = pa_context_new(pa_mainloop_get_api(loop), applicationName) else {
+            pa_mainloop_free(loop)
+            throw AudioServerError.unreachable(server: server, reason: "cannot create a context")
+        }
+        self.loop = loop
+        self.context = context
+        if pa_context_connect(context, server, PA_CONTEXT_NOAUTOSPAWN, nil) < 0 {
+            let reason = lastError
+            close()
+            throw AudioServerError.unreachable(server: server, reason: reason)
+        }
+        while true {
+            let state = pa_context_get_state(context)
+            if state == PA_CONTEXT_READY { break }
+            if rs_pa_context_is_good(state) == 0 || pa_mainloop_iterate(loop, 1, nil) < 0 {
+                let reason = lastError
+                close()
+                throw AudioServerError.unreachable(server: server, reason: reason)
+            }
+        }
+    }
+
+    var lastError: String { String(cString: pa_strerror(pa_context_errno(context))) }
+
+    /// Runs the main loop until the operation finishes.
+    func complete(_ op: OpaquePointer?) throws {
+        guard let op else { throw AudioServerError.ioFailed(reason: lastError) }
+        defer { pa_operation_unref(op) }
+        while pa_operation_get_state(op) == PA_OPERATION_RUNNING {
+            if pa_mainloop_iterate(loop, 1, nil) < 0 { throw AudioServerError.ioFailed(reason: "main loop failed") }
+        }
+    }
+
+    private var closed = false
+    func close() {
+        guard !closed else { return }
+        closed = true
+        pa_context_disconnect(context)
+        pa_context_unref(context)
+        pa_mainloop_free(loop)
+    }
+
+    deinit { close() }
+}
+
 /// Queries a PulseAudio-compatible server with the asynchronous API on a private main loop.
 public enum PulseDevices {
     public static var libraryVersion: String { PulseSimpleStream.libraryVersion }
@@ -37,40 +92,13 @@ public enum PulseDevices {
 
     /// Lists sources and sinks; throws `AudioServerError.unreachable` when no server answers.
     public static func query(server: String? = nil, applicationName: String = "Ringside") throws -> AudioServerInfo {
-        guard let loop = pa_mainloop_new() else { throw AudioServerError.unreachable(server: server, reason: "cannot create a main loop") }
-        defer { pa_mainloop_free(loop) }
-        guard let context = pa_context_new(pa_mainloop_get_api(loop), applicationName) else {
-            throw AudioServerError.unreachable(server: server, reason: "cannot create a context")
-        }
-        defer { pa_context_unref(context) }
-
-        if pa_context_connect(context, server, PA_CONTEXT_NOAUTOSPAWN, nil) < 0 {
-            throw AudioServerError.unreachable(server: server, reason: String(cString: pa_strerror(pa_context_errno(context))))
-        }
-        defer { pa_context_disconnect(context) }
-        while true {
-            let state = pa_context_get_state(context)
-            if state == PA_CONTEXT_READY { break }
-            if rs_pa_context_is_good(state) == 0 {
-                throw AudioServerError.unreachable(server: server, reason: String(cString: pa_strerror(pa_context_errno(context))))
-            }
-            if pa_mainloop_iterate(loop, 1, nil) < 0 {
-                throw AudioServerError.unreachable(server: server, reason: "main loop failed")
-            }
-        }
-
+        let control = try PulseControl(server: server, applicationName: applicationName)
+        defer { control.close() }
+        let context = control.context
         let collector = Collector()
         let box = Unmanaged.passUnretained(collector).toOpaque()
 
-        func complete(_ op: OpaquePointer?) throws {
-            guard let op else { throw AudioServerError.ioFailed(reason: String(cString: pa_strerror(pa_context_errno(context)))) }
-            defer { pa_operation_unref(op) }
-            while pa_operation_get_state(op) == PA_OPERATION_RUNNING {
-                if pa_mainloop_iterate(loop, 1, nil) < 0 { throw AudioServerError.ioFailed(reason: "main loop failed") }
-            }
-        }
-
-        try complete(pa_context_get_server_info(context, { _, info, user in
+        try control.complete(pa_context_get_server_info(context, { _, info, user in
             guard let info, let user else { return }
             let c = Unmanaged<Collector>.fromOpaque(user).takeUnretainedValue()
             c.info.serverName = info.pointee.server_name.map { String(cString: $0) } ?? ""
@@ -79,7 +107,7 @@ public enum PulseDevices {
             c.info.defaultSource = info.pointee.default_source_name.map { String(cString: $0) }
         }, box))
 
-        try complete(pa_context_get_sink_info_list(context, { _, info, eol, user in
+        try control.complete(pa_context_get_sink_info_list(context, { _, info, eol, user in
             guard eol == 0, let info, let user else { return }
             let c = Unmanaged<Collector>.fromOpaque(user).takeUnretainedValue()
             let name = String(cString: info.pointee.name)
@@ -90,7 +118,7 @@ public enum PulseDevices {
                 sampleRate: Int(info.pointee.sample_spec.rate), channels: Int(info.pointee.sample_spec.channels)))
         }, box))
 
-        try complete(pa_context_get_source_info_list(context, { _, info, eol, user in
+        try control.complete(pa_context_get_source_info_list(context, { _, info, eol, user in
             guard eol == 0, let info, let user else { return }
             let c = Unmanaged<Collector>.fromOpaque(user).takeUnretainedValue()
             let name = String(cString: info.pointee.name)

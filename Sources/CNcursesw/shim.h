@@ -32,6 +32,10 @@ static inline int rs_key_enter(void) { return KEY_ENTER; }
 static inline int rs_key_up(void) { return KEY_UP; }
 static inline int rs_key_down(void) { return KEY_DOWN; }
 static inline int rs_key_btab(void) { return KEY_BTAB; }
+static inline int rs_key_left(void) { return KEY_LEFT; }
+static inline int rs_key_right(void) { return KEY_RIGHT; }
+static inline int rs_key_home(void) { return KEY_HOME; }
+static inline int rs_key_end(void) { return KEY_END; }
 static inline int rs_attrset(WINDOW *w, int attrs, int pair) { return wattr_set(w, (attr_t)attrs, (short)pair, NULL); }
 static inline int rs_put(WINDOW *w, int y, int x, const char *s) { return mvwaddstr(w, y, x, s); }
 static inline int rs_get_wch(WINDOW *w, unsigned int *out) { wint_t c = 0; int r = wget_wch(w, &c); *out = (unsigned int)c; return r; }

@@ -18,6 +18,8 @@ struct BenchAll: AsyncParsableCommand {
         try AudioBenchCommand.measure(options)
         var speech = try SpeechBench.parse(["--output", options.output + "/speech.json"])
         try await speech.run()
+        var session = try SessionBench.parse(["--output", options.output] + (options.server.map { ["--server", $0] } ?? []))
+        try await session.run()
     }
 }
 

@@ -36,6 +36,9 @@ struct CallAudioOptions: ParsableArguments {
     @Flag(help: "With --input: run in virtual time, as fast as the machine goes.")
     var virtual = false
 
+    @Option(help: "Echo cancelling between speaker and microphone: auto (load PulseAudio's module-echo-cancel when both are real devices and it is available), on (fail without it), off.")
+    var echoCancel: EchoCancelMode = .auto
+
     @Option(help: "Caller audio quieter than this fraction of the agent's own recent level counts as echo, not barge-in (0 disables; speakers without echo cancelling want about 0.5).")
     var echoGuard: Double?
 
@@ -49,10 +52,11 @@ struct CallAudioOptions: ParsableArguments {
 
 extension CallAudioOptions {
     /// The caller's audio: `--input FILE.wav`, else the (chosen) microphone, started. Returns it and its name.
-    func openMicrophone(rate: SampleRate, clock: any CallClock, streamName: String) throws -> (source: any AudioSource, name: String) {
+    func openMicrophone(rate: SampleRate, clock: any CallClock, streamName: String, device: String? = nil) throws -> (source: any AudioSource, name: String) {
         if let input {
             return (try WAVFileSource(path: input, rate: rate), input)
         }
+        let mic = device ?? self.mic
         var options = PulseStreamOptions(server: server, device: mic, rate: rate, bufferMilliseconds: 40, streamName: streamName)
         options.applicationName = "Ringside"
         let capture = try PulseCapture(options: options, clock: clock)
@@ -61,14 +65,36 @@ extension CallAudioOptions {
     }
 
     /// Where audio is heard: `--output FILE.wav`, else the (chosen) speaker, started. Returns it and its name.
-    func openSpeaker(rate: SampleRate, clock: any CallClock, streamName: String) throws -> (sink: any AudioSink, name: String) {
+    func openSpeaker(rate: SampleRate, clock: any CallClock, streamName: String, device: String? = nil) throws -> (sink: any AudioSink, name: String) {
         if let output {
             return (try WAVFileSink(path: output, rate: rate), output)
         }
+        let speaker = device ?? self.speaker
         var options = PulseStreamOptions(server: server, device: speaker, rate: rate, bufferMilliseconds: 40, streamName: streamName)
         options.applicationName = "Ringside"
         let playback = try PulsePlayback(options: options, clock: clock)
         playback.start()
         return (playback, speaker ?? "default speaker")
+    }
+}
+
+/// Whether a call loads the audio server's echo canceller.
+enum EchoCancelMode: String, ExpressibleByArgument, CaseIterable {
+    case auto, on, off
+}
+
+extension CallAudioOptions {
+    /// Loads `module-echo-cancel` between the chosen microphone and speaker when the call uses both
+    /// (not WAV files) and the mode allows; returns it, or nil with the reason it is off.
+    func loadEchoCanceller(usesMicrophone: Bool, usesSpeaker: Bool) throws -> (EchoCanceller?, String) {
+        guard echoCancel != .off else { return (nil, "off (--echo-cancel off)") }
+        guard usesMicrophone, usesSpeaker, input == nil, output == nil else { return (nil, "off (no speaker-to-microphone path)") }
+        do {
+            let aec = try EchoCanceller.load(server: server, microphone: mic, speaker: speaker)
+            return (aec, "on (module-echo-cancel, \(aec.method))")
+        } catch {
+            if echoCancel == .on { throw error }
+            return (nil, "off (\(error))")
+        }
     }
 }

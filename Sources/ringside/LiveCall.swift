@@ -37,8 +37,20 @@ struct LiveCall {
         let farEnd: any AudioSink
         var monitor: (any AudioSink)?
         var microphone: (any AudioSource)?
+        let echoCanceller: EchoCanceller?
+        let echoCancelNote: String
         do {
-            let opened = try audio.openSpeaker(rate: rate, clock: clock, streamName: simulatedCaller == nil ? "agent" : "call monitor")
+            // Speaker and microphone in one room: let the audio server cancel the agent's own voice.
+            (echoCanceller, echoCancelNote) = try audio.loadEchoCanceller(usesMicrophone: simulatedCaller == nil || operatorUsesMicrophone,
+                                                                          usesSpeaker: true)
+        } catch {
+            printError("echo cancelling is required (--echo-cancel on) but unavailable: \(error)")
+            throw ExitCode(3)
+        }
+        defer { echoCanceller?.unload() }
+        do {
+            let opened = try audio.openSpeaker(rate: rate, clock: clock, streamName: simulatedCaller == nil ? "agent" : "call monitor",
+                                               device: echoCanceller?.sink)
             outputName = opened.name
             if simulatedCaller == nil || audio.output != nil {
                 farEnd = opened.sink
@@ -48,7 +60,8 @@ struct LiveCall {
                 monitor = opened.sink
             }
             if simulatedCaller == nil || operatorUsesMicrophone {
-                let mic = try audio.openMicrophone(rate: rate, clock: clock, streamName: simulatedCaller == nil ? "caller" : "operator")
+                let mic = try audio.openMicrophone(rate: rate, clock: clock, streamName: simulatedCaller == nil ? "caller" : "operator",
+                                                   device: echoCanceller?.source)
                 microphone = mic.source
                 inputName = mic.name
             }
@@ -71,7 +84,8 @@ struct LiveCall {
         }
         var options = EmbeddedCall.Options(agentDirectory: URL(fileURLWithPath: agentDirectory), callID: callID, clock: clock,
                                            realtime: !virtual, rate: rate, recordDirectory: recordDirectory, approvalMode: approval)
-        options.echoGuardRatio = audio.echoGuard ?? ((audio.output == nil && simulatedCaller == nil) ? 0.3 : 0)
+        // The guard stays on with the canceller too, lower: cancellers leave a residue while they adapt.
+        options.echoGuardRatio = audio.echoGuard ?? ((audio.output == nil && simulatedCaller == nil) ? (echoCanceller == nil ? 0.3 : 0.15) : 0)
         let callerSource: @Sendable (CallEventBus) throws -> any AudioSource
         if let simulatedCaller {
             callerSource = simulatedCaller
@@ -99,7 +113,7 @@ struct LiveCall {
             let info = SessionInfo(agentName: call.definition.name, transport: transport, stt: "pocketsphinx (adapted)",
                                    brain: "intent engine", tts: "flite \(call.definition.voice)",
                                    inputDevice: simulatedCaller != nil ? "simulated caller" : inputName, outputDevice: outputName,
-                                   echoCancel: false)
+                                   echoCancel: echoCanceller != nil)
             let themes = ThemeLibrary.load(directory: ThemeLibrary.defaultDirectory() ?? "themes")
             let screen = CallScreen(sessionInfo: info, themes: themes, initialTheme: audio.theme, stopWhenEventsEnd: false)
             let events = call.bus.stream()
@@ -119,6 +133,7 @@ struct LiveCall {
             for p in themes.problems { printError("theme ignored: \(p)") }
             print("call ended: \(reason)")
         } else {
+            print("echo cancelling: \(echoCancelNote)")
             call.bus.observe { event in
                 if let line = Self.line(for: event) { print(line) }
             }

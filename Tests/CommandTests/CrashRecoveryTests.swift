@@ -39,6 +39,14 @@ import TestSupport
         #expect(complete.count >= 5)
         for line in complete { _ = try JSONDecoder().decode(CallEvent.self, from: Data(line.utf8)) }
 
+        // The killed call replays as it stands (header unrepaired, last line possibly cut).
+        let replay = try runProgram(TestPaths.builtProduct("ringside").path, ["replay", record.path, "--no-tui"])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(replay.stdout.contains("caller: "), "the caller's words replay: \(replay.stdout)")
+        if !text.hasSuffix("\n") {
+            #expect(replay.stderr.contains("events.jsonl:\(lines.count): not a complete event"), "\(replay.stderr)")
+        }
+
         // The WAV plays after repair: a valid stereo file with at least the flushed seconds of audio.
         let wav = record.appendingPathComponent("call.wav").path
         let repaired = try runProgram(TestPaths.builtProduct("ringside").path, ["repair-wav", wav])

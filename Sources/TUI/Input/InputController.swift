@@ -85,7 +85,7 @@ public enum InputController {
             return text.isEmpty ? Outcome() : Outcome(actions: [.say(text)])
         case .pageUp, .pageDown, .up, .down:
             if let command = KeyCommand(key) { _ = apply(command, state: &state) }
-        case .tab, .resize:
+        case .tab, .resize, .left, .right, .home, .end:
             break
         }
         state.view.input = line

@@ -9,6 +9,10 @@ public enum KeyPress: Sendable, Equatable {
     case pageDown
     case up
     case down
+    case left
+    case right
+    case home
+    case end
     /// The terminal changed size.
     case resize
 

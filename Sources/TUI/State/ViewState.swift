@@ -11,6 +11,28 @@ public struct ViewState: Sendable, Equatable {
     public var micMuted = false
     /// The name of the theme in use, shown in help.
     public var themeName = "default"
+    /// Set when the screen replays a recording instead of showing a live call.
+    public var replay: ReplayPosition?
 
     public init() {}
+}
+
+/// Where a replay stands: which turn is shown, of how many, and whether its audio is playing.
+public struct ReplayPosition: Sendable, Equatable {
+    /// Index into the recording's turns (0-based).
+    public var index: Int
+    public var count: Int
+    /// The turn number events carry (the greeting is turn 0).
+    public var turnNumber: Int
+    public var playing = false
+    /// The recording's folder name.
+    public var folder: String
+
+    public init(index: Int, count: Int, turnNumber: Int, playing: Bool = false, folder: String = "") {
+        self.index = index
+        self.count = count
+        self.turnNumber = turnNumber
+        self.playing = playing
+        self.folder = folder
+    }
 }

@@ -118,6 +118,10 @@ public final class CursesScreen {
             case rs_key_ppage(): return .pageUp
             case rs_key_up(): return .up
             case rs_key_down(): return .down
+            case rs_key_left(): return .left
+            case rs_key_right(): return .right
+            case rs_key_home(): return .home
+            case rs_key_end(): return .end
             case rs_key_backspace(): return .backspace
             case rs_key_enter(): return .enter
             case rs_key_btab(): return .tab

@@ -34,6 +34,10 @@ public struct FooterWidget: Widget {
 
     /// The key hints in priority order; the row shows as many as fit.
     static func keys(_ state: CallState) -> [(String, String)] {
+        if let replay = state.view.replay {
+            return [("←/→", "turn"), ("Space", replay.playing ? "stop" : "play turn"), ("Home/End", "first/last"), ("?", "help"),
+                    ("q", "quit"), ("PgUp/PgDn", "scroll"), ("T", "theme")]
+        }
         var keys: [(String, String)] = []
         if !state.pendingApprovals.isEmpty { keys.append(("a/d", "approve/deny")) }
         keys.append(("t", state.mode == .human ? "hand back" : "take over"))

@@ -32,6 +32,9 @@ public struct HeaderWidget: Widget {
     }
 
     func statusText(_ state: CallState) -> String {
+        if let replay = state.view.replay {
+            return "\(replay.playing ? "▶" : "❚❚") REPLAY turn \(replay.index + 1)/\(replay.count) at " + LatencyFormat.clock(seconds: state.now.seconds)
+        }
         switch state.status {
         case .idle: return "○ IDLE"
         case .connecting(let sip): return "◌ CONNECTING \(sip)"

@@ -14,11 +14,24 @@ public struct HelpOverlay: Widget {
         ("q", "quit (asks first during a call)"),
     ]
 
+    /// The keys while replaying a recording.
+    public static let replayEntries: [(String, String)] = [
+        ("→ / n", "next turn"),
+        ("← / p", "previous turn"),
+        ("Home / End", "first / last turn"),
+        ("Space / Enter", "play this turn's audio / stop"),
+        ("PgUp / PgDn", "scroll the transcript"),
+        ("T", "cycle the theme"),
+        ("?", "show / hide this help"),
+        ("q", "quit"),
+    ]
+
     public func render(_ state: CallState, in area: Rect, theme: Theme, into grid: inout Grid) {
-        let keyWidth = Self.entries.map { DisplayWidth.of($0.0) }.max() ?? 0
-        let textWidth = Self.entries.map { DisplayWidth.of($0.1) }.max() ?? 0
+        let entries = state.view.replay == nil ? Self.entries : Self.replayEntries
+        let keyWidth = entries.map { DisplayWidth.of($0.0) }.max() ?? 0
+        let textWidth = entries.map { DisplayWidth.of($0.1) }.max() ?? 0
         let width = min(area.width, keyWidth + textWidth + 7)
-        let height = min(area.height, Self.entries.count + 4)
+        let height = min(area.height, entries.count + 4)
         guard width > 10, height > 3 else { return }
         let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
         grid.fill(box, with: Cell(fg: .overlay, bg: .overlayBar))
@@ -31,7 +44,7 @@ public struct HelpOverlay: Widget {
         grid.write(" Keys ", x: box.x + 2, y: box.y, limit: width - 4, fg: .title)
         let footer = " theme: \(theme.name) · ? closes "
         grid.write(footer, x: box.maxX - 2 - DisplayWidth.of(footer), y: box.maxY - 1, limit: width - 4, fg: .muted)
-        for (i, entry) in Self.entries.enumerated() where box.y + 2 + i < box.maxY - 1 {
+        for (i, entry) in entries.enumerated() where box.y + 2 + i < box.maxY - 1 {
             let y = box.y + 2 + i
             grid.write(entry.0, x: box.x + 2, y: y, limit: keyWidth, fg: .key)
             grid.write(entry.1, x: box.x + 4 + keyWidth, y: y, limit: width - keyWidth - 6, fg: .overlay)

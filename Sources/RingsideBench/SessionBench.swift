@@ -1,0 +1,212 @@
+import Agent
+import ArgumentParser
+import Audio
+import Evaluation
+import Foundation
+import RingsideCore
+import Session
+import Synchronization
+
+/// `ringside-bench session`: voice-to-voice latency of whole calls through the real PulseAudio loop.
+///
+/// Each sample call's simulated caller plays into a null sink (the "room"); Ringside captures that
+/// sink's monitor as its microphone and plays the agent into a second null sink. Two more captures
+/// listen to both sinks' monitors on the same clock, so voice-to-voice is measured where the sound
+/// is: the caller's last voiced frame to the agent's first voiced frame. The same calls then run in
+/// virtual time for comparison. Writes `.bench/session.json`.
+struct SessionBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "session",
+        abstract: "Voice-to-voice through the real PulseAudio loop (and in virtual time) for sample calls of both agents.",
+        discussion: "Targets: p50 ≤ 300 ms, p95 ≤ 450 ms, premature cut-offs ≤ 3 %."
+    )
+
+    @Argument(help: "Scenario files or folders.") var paths: [String] = ["sample-calls"]
+    @Option(help: "Only scenarios with one of these tags (comma-separated).") var tags = "smoke"
+    @Option(help: "Calls per agent (real time: each takes as long as the call).") var perAgent = 4
+    @OptionGroup var options: BenchOptions
+
+    static let callerSink = "ringside_bench_room"
+    static let agentSink = "ringside_bench_agent"
+    /// A frame counts as sound above this RMS (−40 dBFS); the calls are clean, so silence is digital zero.
+    static let voicedRMS = 0.01
+
+    func run() async throws {
+        let server = options.server ?? ProcessInfo.processInfo.environment["PULSE_SERVER"]
+        let all = ScenarioEntry.filter(ScenarioEntry.load(paths: paths.map { URL(fileURLWithPath: $0) }), tags: tags.split(separator: ",").map(String.init))
+        var byAgent: [String: [Scenario]] = [:]
+        for case let .loaded(s) in all where s.audio.isClean && s.turns.allSatisfy({ $0.bargeInAfterMs == nil }) {
+            byAgent[s.agentDirectory.lastPathComponent, default: []].append(s)
+        }
+        let scenarios = byAgent.keys.sorted().flatMap { byAgent[$0]!.sorted { $0.id < $1.id }.prefix(perAgent) }
+        guard !scenarios.isEmpty else { throw ValidationError("no clean scenarios match \(paths) with tags \(tags)") }
+
+        var modules: [UInt32] = []
+        defer { for m in modules { PulseModules.unload(m, server: server) } }
+        for sink in [Self.callerSink, Self.agentSink] {
+            modules.append(try PulseModules.load("module-null-sink", arguments: "sink_name=\(sink) rate=16000 channels=1", server: server))
+        }
+
+        var acoustic: [Double] = [], sessionV2V: [Double] = []
+        var stages: [LatencyStage: [Double]] = [:]
+        var lines = 0, premature = 0, failedCalls: [String] = []
+        for scenario in scenarios {
+            print("real time: \(scenario.id) …")
+            do {
+                let call = try await Self.realTimeCall(scenario, server: server)
+                acoustic += call.acousticMs
+                sessionV2V += call.turns.compactMap(\.voiceToVoiceMs)
+                for turn in call.turns where turn.voiceToVoiceMs != nil {
+                    for (stage, ms) in turn.stageBreakdown { stages[stage, default: []].append(ms) }
+                }
+                lines += call.linesSpoken
+                premature += call.prematureTurns
+            } catch {
+                failedCalls.append("\(scenario.id): \(error)")
+            }
+        }
+
+        print("virtual time: \(scenarios.count) calls …")
+        let virtualResults = await ScenarioRunner(options: .init(parallelism: ProcessInfo.processInfo.activeProcessorCount))
+            .run(scenarios.map { .loaded($0) })
+        let virtual = virtualResults.flatMap(\.metrics.voiceToVoiceMs)
+
+        var report = BenchReport(name: "session")
+        report.add("calls (real time)", Double(scenarios.count - failedCalls.count), "calls")
+        report.addDistribution("v2v at the sound (PulseAudio loop)", acoustic, unit: "ms")
+        let p = Percentiles(acoustic)
+        if !acoustic.isEmpty {
+            report.add("v2v p50 target", p.p50, "ms", target: "≤ 300 ms", met: p.p50 <= 300)
+            report.add("v2v p95 target", p.p95, "ms", target: "≤ 450 ms", met: p.p95 <= 450)
+        }
+        report.addDistribution("v2v from events (session clock)", sessionV2V, unit: "ms")
+        for stage in LatencyStage.allCases {
+            if let values = stages[stage], !values.isEmpty { report.add("median \(stage.rawValue)", Percentiles(values).p50, "ms") }
+        }
+        let prematureRate = lines > 0 ? Double(premature) * 100 / Double(lines) : 0
+        report.add("premature cut-offs", prematureRate, "%", target: "≤ 3 %", met: prematureRate <= 3)
+        report.add("caller lines", Double(lines), "lines")
+        report.addDistribution("v2v virtual time (same calls)", virtual, unit: "ms")
+        report.notes.append("scenarios: " + scenarios.map(\.id).joined(separator: ", "))
+        report.notes.append("acoustic v2v: caller's last voiced frame on the room sink's monitor → agent's first voiced frame on the agent sink's monitor")
+        report.notes.append("premature cut-off: a caller line split into more than one end-of-turn decision")
+        for f in failedCalls { report.notes.append("failed: \(f)") }
+        report.printTable()
+        try report.write(to: options.output)
+    }
+
+    struct RealTimeCall {
+        var acousticMs: [Double]
+        var turns: [TurnLatency]
+        var linesSpoken: Int
+        var prematureTurns: Int
+    }
+
+    /// Listens to a sink's monitor, keeping (time, voiced) per frame.
+    final class Listener: Sendable {
+        let capture: PulseCapture
+        let frames = Mutex<[(MediaTime, Bool)]>([])
+        private let done = DispatchSemaphore(value: 0)
+
+        init(server: String?, sink: String, clock: any CallClock) throws {
+            capture = try PulseCapture(options: PulseStreamOptions(server: server, device: sink + ".monitor", rate: .hz16000, bufferMilliseconds: 20),
+                                       clock: clock, ringFrames: 3_000)
+            capture.start()
+            let thread = Thread { [self] in
+                while let f = try? capture.nextFrame() {
+                    let voiced = AudioLevel(samples: f.samples).rms > SessionBench.voicedRMS
+                    frames.withLock { $0.append((f.timestamp, voiced)) }
+                }
+                done.signal()
+            }
+            thread.start()
+        }
+
+        func stop() -> [(MediaTime, Bool)] {
+            capture.close()
+            done.wait()
+            return frames.withLock { $0 }
+        }
+    }
+
+    static func realTimeCall(_ scenario: Scenario, server: String?) async throws -> RealTimeCall {
+        let clock = MonotonicClock()
+        let voice = try ScenarioVoice(profile: scenario.caller)
+        let audio = try await voice.render(scenario.turns)
+        let room = try Listener(server: server, sink: callerSink, clock: clock)
+        let heard = try Listener(server: server, sink: agentSink, clock: clock)
+        func stream(_ device: String) -> PulseStreamOptions {
+            PulseStreamOptions(server: server, device: device, rate: .hz16000, bufferMilliseconds: 20, streamName: "bench")
+        }
+        let mouth = try PulsePlayback(options: stream(callerSink), clock: clock, ringFrames: 3)
+        mouth.start()
+        let microphone = try PulseCapture(options: stream(callerSink + ".monitor"), clock: clock)
+        microphone.start()
+        let speaker = try PulsePlayback(options: stream(agentSink), clock: clock)
+        speaker.start()
+
+        let sessionBox = Mutex<CallSession?>(nil)
+        let callerBox = Mutex<ScenarioCaller?>(nil)
+        let pumpDone = DispatchSemaphore(value: 0)
+        var options = EmbeddedCall.Options(agentDirectory: scenario.agentDirectory, callID: "bench-\(scenario.id)", clock: clock, realtime: true,
+                                           approvalMode: scenario.approval == .approve ? .approveAll : scenario.approval == .deny ? .denyAll : .ask)
+        options.transcribeOperator = false
+        let call = try await EmbeddedCall.make(options, audio: .init(caller: { bus in
+            let caller = ScenarioCaller(turns: scenario.turns, audio: audio, rate: voice.rate, bus: bus, limits: scenario.limits) { digits in
+                sessionBox.withLock { $0 }?.send(.typed(digits))
+            }
+            callerBox.withLock { $0 = caller }
+            // The caller's mouth: its frames go into the room at the sound card's pace.
+            let pump = Thread {
+                while let frame = try? caller.nextFrame() { try? mouth.write(frame) }
+                pumpDone.signal()
+            }
+            pump.start()
+            return microphone
+        }, farEnd: speaker))
+        sessionBox.withLock { $0 = call.session }
+        let running = Task { await call.session.run() }
+        // The caller hangs up when done; give the room a moment to carry its last sound, then end the call.
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                pumpDone.wait()
+                c.resume()
+            }
+        }
+        try? mouth.close()
+        call.session.send(.hangUp)
+        _ = await running.value
+        microphone.close()
+        try? speaker.close()
+        let roomFrames = room.stop(), heardFrames = heard.stop()
+
+        let spoken = callerBox.withLock { $0 }?.spoken ?? []
+        let events = call.bus.events
+        let endOfTurns = events.filter { if case .endOfTurn = $0.payload { return true } else { return false } }.count
+        return RealTimeCall(acousticMs: acousticVoiceToVoice(room: roomFrames, agent: heardFrames),
+                            turns: TurnLatency.turns(from: events), linesSpoken: spoken.count,
+                            prematureTurns: max(0, endOfTurns - spoken.count))
+    }
+
+    /// For each stretch of caller sound followed by agent sound before the caller speaks again:
+    /// the gap from the caller's last voiced frame to the agent's first. Caller pauses shorter than
+    /// `pause` belong to the same utterance.
+    static func acousticVoiceToVoice(room: [(MediaTime, Bool)], agent: [(MediaTime, Bool)], pause: MediaTime = .milliseconds(900)) -> [Double] {
+        let callerVoiced = room.filter(\.1).map(\.0)
+        let agentVoiced = agent.filter(\.1).map(\.0)
+        guard !callerVoiced.isEmpty else { return [] }
+        // Utterance ends: a voiced frame followed by a gap longer than `pause` (or the last one).
+        var ends: [(end: MediaTime, next: MediaTime?)] = []
+        for (i, t) in callerVoiced.enumerated() {
+            let next = i + 1 < callerVoiced.count ? callerVoiced[i + 1] : nil
+            if next == nil || next! - t > pause { ends.append((t + AudioFrame.duration, next)) }
+        }
+        var out: [Double] = []
+        for (end, next) in ends {
+            guard let onset = agentVoiced.first(where: { $0 >= end }) else { continue }
+            if let next, onset > next { continue }  // the caller spoke again first: no answer to this one
+            out.append((onset - end).milliseconds)
+        }
+        return out
+    }
+}
