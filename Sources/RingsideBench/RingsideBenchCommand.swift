@@ -20,6 +20,8 @@ struct BenchAll: AsyncParsableCommand {
         try await speech.run()
         var session = try SessionBench.parse(["--output", options.output] + (options.server.map { ["--server", $0] } ?? []))
         try await session.run()
+        var tui = try TUIBench.parse(["--output", options.output])
+        try await tui.run()
     }
 }
 

@@ -90,6 +90,15 @@ public final class CallScreen: Sendable {
         var lastTick: Int64 = -1
         let wallClock = MonotonicClock()
         var lastDraw = MediaTime.zero
+        var draws = 0
+        let started = wallClock.now()
+        // `RINGSIDE_TUI_STATS=FILE` writes how many frames were drawn in how long (for the benchmark).
+        defer {
+            if let path = ProcessInfo.processInfo.environment["RINGSIDE_TUI_STATS"] {
+                let seconds = (wallClock.now() - started).seconds
+                try? Data("{\"frames\": \(draws), \"seconds\": \(seconds)}\n".utf8).write(to: URL(fileURLWithPath: path))
+            }
+        }
 
         while true {
             if interrupt.isRaised { return .success(.interrupted) }
@@ -118,6 +127,7 @@ public final class CallScreen: Sendable {
             if dirty {
                 let size = screen.size
                 screen.draw(CallScreenView.grid(for: state, width: size.width, height: size.height, theme: theme))
+                draws += 1
                 dirty = false
                 lastDraw = wallClock.now()
             }
