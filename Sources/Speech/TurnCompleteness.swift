@@ -38,6 +38,11 @@ public enum TurnCompleteness: Sendable, Equatable {
         default:
             break
         }
+        // "…at nine am": a clock time closes the turn, though "am" alone trails ("I am…").
+        if last == "am" || last == "pm", words.count >= 2,
+           SpokenText.units.contains(words[words.count - 2]) || SpokenText.tens.dropFirst(2).contains(words[words.count - 2]) {
+            return .complete
+        }
         if trailing.contains(last) && last != "please" { return .incomplete }
         if digitCount >= 2 { return .digitsContinuing }
         // "no, not Wednesday…": a negated value is usually followed by the right one.

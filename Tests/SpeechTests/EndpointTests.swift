@@ -68,6 +68,9 @@ struct EndpointTests {
         #expect(TurnCompleteness.judge("four two seven one nine two", expecting: .digits(count: 6)) == .complete)
         #expect(TurnCompleteness.judge("yes please", expecting: .yesNo) == .complete)
         #expect(TurnCompleteness.judge("um", expecting: nil) == .incomplete)
+        #expect(TurnCompleteness.judge("on tuesday at nine am", expecting: nil) == .complete)
+        #expect(TurnCompleteness.judge("at half past ten thirty pm", expecting: nil) == .complete)
+        #expect(TurnCompleteness.judge("yes i am", expecting: nil) == .incomplete)
         #expect(TurnCompleteness.judge("", expecting: nil) == .neutral)
     }
 
