@@ -258,7 +258,11 @@ public final class CallSession: @unchecked Sendable {
         if !configuration.realtime {
             let virtual = clock as? VirtualClock
             while brainResult.withLock({ $0 == nil }) {
-                if let virtual, virtual.sleeperCount > 0 { break }
+                if let virtual, virtual.sleeperCount > 0 {
+                    // Time must move on for the brain to finish; let other work (a decision, a timer) run meanwhile.
+                    await Task.yield()
+                    break
+                }
                 try? await Task.sleep(nanoseconds: 100_000)
             }
         }
@@ -318,11 +322,11 @@ public final class CallSession: @unchecked Sendable {
             case let .setMuted(m): muted = m
             case .toggleMute: muted.toggle()
             case let .approve(id):
-                let agent = self.agent
-                Task { await agent.decide(approval: id, approved: true, by: "operator") }
+                // Awaited, not fired off: the decision takes effect in this tick, so in virtual time the
+                // waiting tool resumes at once instead of when its timeout would have run out.
+                await agent.decide(approval: id, approved: true, by: "operator")
             case let .deny(id):
-                let agent = self.agent
-                Task { await agent.decide(approval: id, approved: false, by: "operator") }
+                await agent.decide(approval: id, approved: false, by: "operator")
             case let .typed(text):
                 if inTakeover, let op = operatorChannel {
                     takeoverLines.append("operator: \(text)")
