@@ -9,15 +9,17 @@ struct BenchOptions: ParsableArguments {
     var server: String?
 }
 
-/// `ringside-bench all`: every benchmark in turn.
+/// `ringside-bench all`: every benchmark in turn (audio, speech, then the sample-call suite).
 struct BenchAll: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "all", abstract: "Run every benchmark.")
     @OptionGroup var options: BenchOptions
 
     func run() async throws {
         try AudioBenchCommand.measure(options)
-        var speech = try SpeechBench.parse(["--output", options.output + "/speech.json"])
+        let speech = try SpeechBench.parse(["--output", options.output + "/speech.json"])
         try await speech.run()
+        let suite = try SuiteBench.parse(["--output", options.output])
+        try await suite.run()
     }
 }
 
