@@ -38,8 +38,9 @@ import Testing
         #expect(clock.sleeperCount == 1)
         timer.cancel()
         #expect(clock.sleeperCount == 0, "removed by the cancellation itself, before the task runs again")
+        // Were it still waiting, release it so this test fails rather than hangs.
+        if clock.sleeperCount > 0 { clock.advance(to: .seconds(30)) }
         #expect(await timer.value, "the sleep throws CancellationError without time moving")
-        #expect(clock.now() == .zero)
         // A task cancelled before it sleeps does not register at all.
         let early = Task { () -> Bool in
             withUnsafeCurrentTask { $0?.cancel() }
