@@ -9,18 +9,20 @@ struct BenchOptions: ParsableArguments {
     var server: String?
 }
 
-/// `ringside-bench all`: every benchmark in turn.
+/// `ringside-bench all`: every benchmark in turn (audio, speech, the sample-call suite, session, tui).
 struct BenchAll: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "all", abstract: "Run every benchmark.")
     @OptionGroup var options: BenchOptions
 
     func run() async throws {
         try AudioBenchCommand.measure(options)
-        var speech = try SpeechBench.parse(["--output", options.output + "/speech.json"])
+        let speech = try SpeechBench.parse(["--output", options.output + "/speech.json"])
         try await speech.run()
-        var session = try SessionBench.parse(["--output", options.output] + (options.server.map { ["--server", $0] } ?? []))
+        let suite = try SuiteBench.parse(["--output", options.output])
+        try await suite.run()
+        let session = try SessionBench.parse(["--output", options.output] + (options.server.map { ["--server", $0] } ?? []))
         try await session.run()
-        var tui = try TUIBench.parse(["--output", options.output])
+        let tui = try TUIBench.parse(["--output", options.output])
         try await tui.run()
     }
 }

@@ -71,15 +71,31 @@ public final class VirtualClock: CallClock {
     /// The earliest deadline anyone is waiting for, if any.
     public var nextDeadline: MediaTime? { state.withLock { $0.sleepers.map(\.deadline).min() } }
 
+    /// Waits until `advance` passes `deadline`. Cancelling the waiting task removes it at once (and
+    /// throws `CancellationError`), so a cancelled timer no longer counts as someone waiting on time.
     public func sleep(until deadline: MediaTime) async throws {
-        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, Error>) in
-            let resumeNow: Bool = state.withLock { s in
-                if deadline <= s.now { return true }
-                s.sleepers.append(Sleeper(deadline: deadline, order: s.nextOrder, continuation: c))
-                s.nextOrder += 1
-                return false
+        let order = state.withLock { s -> Int in defer { s.nextOrder += 1 }; return s.nextOrder }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, Error>) in
+                enum Start { case wait, now, cancelled }
+                let start: Start = state.withLock { s in
+                    if Task.isCancelled { return .cancelled }
+                    if deadline <= s.now { return .now }
+                    s.sleepers.append(Sleeper(deadline: deadline, order: order, continuation: c))
+                    return .wait
+                }
+                switch start {
+                case .wait: break
+                case .now: c.resume()
+                case .cancelled: c.resume(throwing: CancellationError())
+                }
             }
-            if resumeNow { c.resume() }
+        } onCancel: {
+            let removed: Sleeper? = state.withLock { s in
+                guard let i = s.sleepers.firstIndex(where: { $0.order == order }) else { return nil }
+                return s.sleepers.remove(at: i)
+            }
+            removed?.continuation.resume(throwing: CancellationError())
         }
     }
 

@@ -255,13 +255,7 @@ public final class CallSession: @unchecked Sendable {
     /// clock (an approval timeout, a slow tool), which only advancing time can release.
     private func collectBrain() async {
         guard let task = brainTask else { return }
-        if !configuration.realtime {
-            let virtual = clock as? VirtualClock
-            while brainResult.withLock({ $0 == nil }) {
-                if let virtual, virtual.sleeperCount > 0 { break }
-                try? await Task.sleep(nanoseconds: 100_000)
-            }
-        }
+        await settleBrain()
         guard let reply = brainResult.withLock({ r -> AgentReply? in defer { r = nil }; return r }) else { return }
         _ = task
         brainTask = nil
@@ -271,6 +265,22 @@ public final class CallSession: @unchecked Sendable {
         } else {
             listener.expect(reply.expects)
             player.play(reply, turn: brainTurn)
+        }
+    }
+
+    /// In virtual time, lets a running brain get as far as it can without time moving: until it has
+    /// answered or waits on the clock. What it does meanwhile is then stamped at this instant, the same
+    /// on every run, rather than whenever the thread pool happened to run it.
+    private func settleBrain() async {
+        guard brainTask != nil, !configuration.realtime else { return }
+        let virtual = clock as? VirtualClock
+        while brainResult.withLock({ $0 == nil }) {
+            if let virtual, virtual.sleeperCount > 0 {
+                // Time must move on for the brain to finish; let other work (a decision, a timer) run meanwhile.
+                await Task.yield()
+                return
+            }
+            try? await Task.sleep(nanoseconds: 100_000)
         }
     }
 
@@ -318,11 +328,13 @@ public final class CallSession: @unchecked Sendable {
             case let .setMuted(m): muted = m
             case .toggleMute: muted.toggle()
             case let .approve(id):
-                let agent = self.agent
-                Task { await agent.decide(approval: id, approved: true, by: "operator") }
+                // Awaited, not fired off: the decision takes effect in this tick, so in virtual time the
+                // waiting tool resumes at once instead of when its timeout would have run out.
+                await agent.decide(approval: id, approved: true, by: "operator")
+                await settleBrain()
             case let .deny(id):
-                let agent = self.agent
-                Task { await agent.decide(approval: id, approved: false, by: "operator") }
+                await agent.decide(approval: id, approved: false, by: "operator")
+                await settleBrain()
             case let .typed(text):
                 if inTakeover, let op = operatorChannel {
                     takeoverLines.append("operator: \(text)")

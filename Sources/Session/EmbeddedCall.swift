@@ -35,6 +35,8 @@ public struct EmbeddedCall: Sendable {
         /// A recogniser to reuse (already adapted to this agent, readied with `startNewCall()`);
         /// nil builds a fresh one. Building and adapting costs seconds per call, reuse costs nothing.
         public var recognizer: PocketSphinxRecognizer?
+        /// What the agent's tools see as the environment (header secrets, `${NAME}` in HTTP URLs).
+        public var environment: [String: String] = ProcessInfo.processInfo.environment
 
         public init(agentDirectory: URL, callID: String = String(UUID().uuidString.prefix(8)).lowercased(), clock: any CallClock = MonotonicClock(),
                     realtime: Bool = true, rate: SampleRate = .hz16000, databaseURL: URL? = nil, recordDirectory: URL? = nil,
@@ -105,6 +107,7 @@ public struct EmbeddedCall: Sendable {
                                                       approvalMode: options.approvalMode, approvalTimeout: options.approvalTimeout)
         conversationOptions.auditURL = recorder.map { URL(fileURLWithPath: $0.auditLogPath) }
         conversationOptions.useLLM = options.useLLM
+        conversationOptions.environment = options.environment
         let conversation = try Conversation(agent: definition, database: database, options: conversationOptions)
 
         let recognizer = try options.recognizer ?? PocketSphinxRecognizer(configuration: .standard())

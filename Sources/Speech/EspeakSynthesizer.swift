@@ -16,7 +16,7 @@ public struct EspeakSynthesizer: SpeechSynthesizer {
     public init(voice: String = "en-us", speakingRate: Double = 1.0) throws {
         nativeRate = try EspeakLibrary.initialise()
         let found = EspeakLibrary.withLock { espeak_SetVoiceByName(voice) == EE_OK }
-        guard found else { throw SpeechSetupError.unknownVoice(voice, available: ["en-us", "en", "en-gb", "en-029", "en-gb-x-rp"]) }
+        guard found else { throw SpeechSetupError.unknownVoice(voice, available: ["en-us", "en", "en-029", "en-gb-x-rp", "en-gb-scotland"]) }
         self.voice = voice
         self.speakingRate = max(0.3, min(2.5, speakingRate))
     }

@@ -48,6 +48,9 @@ struct TestCalls: AsyncParsableCommand {
     @Option(help: "How much worse (ms) a scenario's voice-to-voice p95 may get before it is a regression.")
     var marginMs: Double = 150
 
+    @Option(help: "A price table (YAML: stt_per_minute, tts_per_minute, telephony_per_minute, llm_per_1k_tokens, currency): reports show estimated costs.")
+    var prices: String?
+
     @Flag(help: "Reuse speech recognisers between calls: several times faster; not yet validated across the whole library.")
     var reuseRecognizers = false
 
@@ -58,6 +61,15 @@ struct TestCalls: AsyncParsableCommand {
         CommandLogging.bootstrap()
         guard let runTarget = RunTarget(rawValue: target) else {
             throw ValidationError("unknown target '\(target)'; use one of: " + RunTarget.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        var priceTable: PriceTable?
+        if let prices {
+            do throws(LocatedError) {
+                priceTable = try PriceTable.load(URL(fileURLWithPath: prices))
+            } catch {
+                printError(error.description)
+                throw ExitCode(2)
+            }
         }
         let urls = paths.map { URL(fileURLWithPath: $0) }
         let tagList = tags?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } ?? []
@@ -92,7 +104,8 @@ struct TestCalls: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
-        let report = TestReport(ringside: RingsideVersion.string, target: runTarget.rawValue, results: results, wallSeconds: wall, regressions: regressions)
+        let report = TestReport(ringside: RingsideVersion.string, target: runTarget.rawValue, results: results, wallSeconds: wall, regressions: regressions,
+                                prices: priceTable)
         print("\n" + TerminalTable.render(report), terminator: "")
         do {
             if let junit { try JUnitReport.xml(report).write(toFile: junit, atomically: true, encoding: .utf8) }

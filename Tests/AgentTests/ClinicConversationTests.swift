@@ -16,6 +16,10 @@ import Testing
         ConversationCase("book: correction of the day at confirmation", ["book an appointment", "John Smith", "3/4/1980", "Tuesday", "2 pm", "no, I said Wednesday", "yes"],
                          says: ["Okay, let me correct that", "Wednesday the 4th of March at 2 pm. Shall I book it?"],
                          checks: [(slot + "7", "1"), (slot + "3", nil)]),
+        // The day came first (with the request), the date of birth later: the correction must still go to the day.
+        ConversationCase("book: correction of a day given up front", ["I'd like to book an appointment on Wednesday at two pm", "John Smith", "March 4th 1980", "no, I said Thursday", "yes"],
+                         says: ["Okay, let me correct that", "Thursday the 5th of March at 2 pm. Shall I book it?", "You're booked for Thursday the 5th of March at 2 pm"],
+                         checks: [(slot + "11", "1"), (slot + "7", nil)]),
         ConversationCase("book: correction of the time", ["I need to see a doctor", "John Smith", "1980-03-04", "Friday", "two o'clock", "actually make that half past three", "yes"],
                          says: ["Friday the 6th of March at 3:30 pm. Shall I book it?"],
                          checks: [(slot + "16", "1"), (slot + "15", nil)]),

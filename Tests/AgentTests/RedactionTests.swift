@@ -19,6 +19,23 @@ import Testing
         #expect(!r.redact("the fourth of March nineteen eighty").contains("nineteen"))
     }
 
+    /// Numbers read out digit by digit, as the recogniser writes them, partial transcripts included.
+    @Test func spokenCardAndSocialSecurityNumbers() {
+        let r = Redactor()
+        let card = "four one one one one one one one one one one one one one one one"
+        #expect(r.redact("my card number is \(card) thanks") == "my card number is [card] thanks")
+        #expect(r.redact("the number is \(card)") == "the number is [card]", "13+ spoken digits are a card without a cue")
+        #expect(r.redact("my card number is four one one one one one one") == "my card number is [card]", "a partial after the cue")
+        #expect(r.redact("my visa is four one one one, one one one one") == "my visa is [card]")
+        #expect(r.redact("my social security number is one two three four five") == "my social security number is [ssn]")
+        #expect(r.redact("order one zero four two seven please") == "order one zero four two seven please")
+        #expect(r.redact("one oh four two seven") == "one oh four two seven")
+        #expect(r.redact("the fourth of March nineteen eighty") != "the fourth of March nineteen eighty")
+        let onlyCards = Redactor(kinds: [.cardNumber])
+        #expect(onlyCards.redact("social security one two three four five six seven eight nine") == "social security one two three four five six seven eight nine")
+        #expect(Redactor(kinds: []).redact("my card is \(card)") == "my card is \(card)")
+    }
+
     /// A log handler that appends lines to a file, standing in for any log backend.
     struct FileLogHandler: LogHandler {
         let url: URL

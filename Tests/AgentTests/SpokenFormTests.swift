@@ -36,6 +36,23 @@ import Testing
         #expect(SpokenDigits.parse(said) == expected)
     }
 
+    /// What the recogniser writes for digits in a run ("of" for "oh", "on" for "one", "far" for
+    /// "four") is repaired only when that gives the length asked for.
+    @Test(arguments: [
+        ("one of four two seven", "10427"), ("on zero four two nine", "10429"), ("one zero far two seven", "10427"),
+        ("one oh four two seven", "10427"), ("one zero four three one", "10431"),
+    ])
+    func digitsOfAKnownLength(_ said: String, _ expected: String) {
+        #expect(SpokenDigits.parse(said, length: 5) == expected)
+    }
+
+    @Test func soundAlikesAreNotDigitsOnTheirOwn() {
+        #expect(SpokenDigits.parse("one of four two seven") != "10427", "without a length, the words stay as heard")
+        #expect(SpokenDigits.parse("I want to return it for a refund", length: 5) == nil)
+        #expect(SpokenDigits.parse("one two three four", length: 5) == nil)
+        #expect(SpokenDigits.parse("one of four two seven", length: 4) == nil)
+    }
+
     @Test func numbers() {
         #expect(SpokenText.number(SpokenText.tokens("one hundred and twenty"), at: 0)?.value == 120)
         #expect(SpokenText.number(SpokenText.tokens("forty two"), at: 0)?.value == 42)

@@ -64,6 +64,25 @@ import Testing
         events.compactMap { if case .toolFailed(let t, let e) = $0.payload { return (t, e) } else { return nil } }
     }
 
+    /// `${NAME}` in a URL comes from the environment; an unset variable fails the call, naming it.
+    @Test func urlTakesPartsFromTheEnvironment() async throws {
+        #expect(try HTTPTool.expand("${BASE}/track?x=${Q}", environment: ["BASE": "http://127.0.0.1:9", "Q": "1"]) == "http://127.0.0.1:9/track?x=1")
+        #expect(try HTTPTool.expand("http://127.0.0.1/plain", environment: [:]) == "http://127.0.0.1/plain")
+        #expect(throws: ToolError.unreachable("the URL needs the environment variable BASE, which is not set")) {
+            try HTTPTool.expand("${BASE}/track", environment: [:])
+        }
+        let server = try LocalServer()
+        defer { server.stop() }
+        let folder = Fixtures.temporaryFolder()
+        var agent = try AgentLoader.parse(yaml: Self.agentYAML(url: "${CARRIER_BASE}/tool/ok"), file: "agent.yaml")
+        agent.directory = folder
+        let options = ConversationOptions(callID: "env-url", clock: MonotonicClock(), approvalMode: .denyAll, environment: ["CARRIER_BASE": server.base])
+        let conversation = try Conversation(agent: agent, database: nil, options: options)
+        _ = await conversation.start()
+        let turn = await conversation.hear("when will my parcel arrive")
+        #expect(turn.text.contains("It arrives 2026-03-05 with Speedy."), "\(turn.text)")
+    }
+
     @Test func successSendsHeaderAndIsAudited() async throws {
         let server = try LocalServer()
         defer { server.stop() }

@@ -82,4 +82,49 @@ struct ScenarioLoaderTests {
             }
         }
     }
+
+    @Test func enginesServicesBabbleAndRecordedAudio() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ringside-loader-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data().write(to: folder.appendingPathComponent("line1.wav"))
+        let yaml = """
+            id: x
+            description: d
+            caller: {engine: espeak, voice: en-gb-x-rp, rate: 1.2}
+            audio: {noise: babble, snr_db: 15}
+            services:
+              CARRIER_URL: {status: 503, body: '{"error": "down"}'}
+              OTHER_URL: {}
+            turns:
+              - say: "hello"
+                audio: line1.wav
+            """
+        let file = folder.appendingPathComponent("x.yaml").path
+        let s = try ScenarioLoader.parse(yaml: yaml, file: file, agentDirectory: agent)
+        #expect(s.caller.engine == "espeak" && s.caller.voice == "en-gb-x-rp")
+        #expect(s.audio.noise == .babble && s.audio.snrDB == 15)
+        #expect(s.services["CARRIER_URL"] == LoopbackHTTPService.Response(status: 503, body: #"{"error": "down"}"#))
+        #expect(s.services["OTHER_URL"] == LoopbackHTTPService.Response(status: 200, body: "{}"))
+        #expect(s.turns[0].audioFile == folder.appendingPathComponent("line1.wav").standardizedFileURL.path)
+        #expect(try ScenarioLoader.parse(yaml: "id: x\ndescription: d\ncaller: {engine: espeak}\nturns: [{say: hi}]\n", file: file, agentDirectory: agent).caller.voice == "en-us")
+
+        let bad: [(String, Int, String)] = [
+            ("id: x\ndescription: d\ncaller: {engine: espeak, voice: rms}\nturns: [{say: hi}]\n", 3, "unknown espeak voice 'rms'"),
+            ("id: x\ndescription: d\nservices:\n  carrier: {status: 503}\nturns: [{say: hi}]\n", 4, "not an environment variable name"),
+            ("id: x\ndescription: d\nservices:\n  CARRIER_URL: {status: 503, body: 'not json'}\nturns: [{say: hi}]\n", 4, "not valid JSON"),
+            ("id: x\ndescription: d\nservices:\n  CARRIER_URL: {status: 99}\nturns: [{say: hi}]\n", 4, "out of range"),
+            ("id: x\ndescription: d\nturns:\n  - say: hi\n    audio: missing.wav\n", 5, "no audio file"),
+            ("id: x\ndescription: d\nturns:\n  - dtmf: '1'\n    audio: line1.wav\n", 5, "only a 'say' turn"),
+        ]
+        for (yaml, line, problem) in bad {
+            do {
+                _ = try ScenarioLoader.parse(yaml: yaml, file: file, agentDirectory: agent)
+                Issue.record("accepted: \(yaml)")
+            } catch {
+                #expect(error.location.line == line, "\(error)")
+                #expect(error.description.contains(problem), "\(error)")
+            }
+        }
+    }
 }

@@ -21,6 +21,35 @@ import Testing
         #expect(clock.now() == .milliseconds(40))
     }
 
+    /// A cancelled timer (an approval decided before its timeout) stops counting as a sleeper at
+    /// once; otherwise a session in virtual time keeps running the clock for it instead of waiting
+    /// for the brain, and the cancelled task never finishes until time reaches its deadline.
+    @Test func cancellingASleeperRemovesItAtOnce() async throws {
+        let clock = VirtualClock()
+        let timer = Task { () -> Bool in
+            do {
+                try await clock.sleep(until: .seconds(30))
+                return false
+            } catch {
+                return error is CancellationError
+            }
+        }
+        for _ in 0..<10_000 where clock.sleeperCount < 1 { await Task.yield() }
+        #expect(clock.sleeperCount == 1)
+        timer.cancel()
+        #expect(clock.sleeperCount == 0, "removed by the cancellation itself, before the task runs again")
+        // Were it still waiting, release it so this test fails rather than hangs.
+        if clock.sleeperCount > 0 { clock.advance(to: .seconds(30)) }
+        #expect(await timer.value, "the sleep throws CancellationError without time moving")
+        // A task cancelled before it sleeps does not register at all.
+        let early = Task { () -> Bool in
+            withUnsafeCurrentTask { $0?.cancel() }
+            do { try await clock.sleep(until: .seconds(1)); return false } catch { return error is CancellationError }
+        }
+        #expect(await early.value)
+        #expect(clock.sleeperCount == 0)
+    }
+
     @Test func sleepingUntilThePastReturnsAtOnce() async throws {
         let clock = VirtualClock(start: .seconds(1))
         try await clock.sleep(until: .milliseconds(500))

@@ -247,6 +247,9 @@ public actor IntentEngine: Brain {
             let latest = name == fillOrder.last
             guard let value = extractor.extract(definition, known: agent.knownValues[name] ?? [], from: text, expected: latest),
                   value != slots[name] else { continue }
+            // "No, I said Thursday" corrects the appointment day, not a date of birth: as when filling
+            // unasked slots, a birth date lies in the past and an appointment day does not.
+            if definition.type == .date, let day = CalendarDay(iso: value.value), definition.sensitive != (day < today) { continue }
             fill(name, value)
             return true
         }

@@ -13,7 +13,10 @@ struct SlotExtractor: Sendable {
             guard let time = SpokenTime.parse(text, expected: expected) else { return nil }
             return SlotValue(value: time, spoken: SpokenTime.spoken(time))
         case .digits:
-            guard expected || slot.length != nil, let digits = SpokenDigits.parse(text) else { return nil }
+            guard expected || slot.length != nil else { return nil }
+            // Sound-alike repair ("one of four two seven") only for an answer to the question, with a known length.
+            let heard = expected && slot.length != nil ? SpokenDigits.parse(text, length: slot.length ?? 0) : SpokenDigits.parse(text)
+            guard let digits = heard else { return nil }
             if let length = slot.length, digits.count != length { return nil }
             return SlotValue(value: digits, spoken: digits.map(String.init).joined(separator: " "))
         case .number:

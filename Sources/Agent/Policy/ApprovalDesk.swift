@@ -28,6 +28,10 @@ public actor ApprovalDesk {
     private let clock: any CallClock
     private let asker: Asker?
     private var pending: [String: CheckedContinuation<ApprovalDecision, Never>] = [:]
+    /// Each waiting request's timeout, cancelled the moment a decision arrives: on a virtual clock a
+    /// live timer is someone waiting on time, and the session lets time run on (instead of waiting
+    /// for the brain) while anyone does.
+    private var timers: [String: Task<Void, Never>] = [:]
     private var early: [String: ApprovalDecision] = [:]
     /// Decisions a scenario made in advance, by tool name; they win over `mode`.
     private let presets: [String: Bool]
@@ -66,6 +70,7 @@ public actor ApprovalDesk {
             }
             await self?.resolve(id, .timedOut)
         }
+        timers[id] = timer
         let decision = await withCheckedContinuation { continuation in
             pending[id] = continuation
         }
@@ -80,6 +85,7 @@ public actor ApprovalDesk {
     }
 
     private func resolve(_ id: String, _ decision: ApprovalDecision) {
+        timers.removeValue(forKey: id)?.cancel()
         pending.removeValue(forKey: id)?.resume(returning: decision)
     }
 }

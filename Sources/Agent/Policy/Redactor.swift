@@ -27,6 +27,7 @@ public final class Redactor: Sendable {
         for secret in secrets.withLock({ $0 }).sorted(by: { $0.count > $1.count }) {
             s = s.replacingOccurrences(of: secret, with: "[redacted]", options: .caseInsensitive)
         }
+        s = SpokenNumberRedaction.redact(s, cards: kinds.contains(.cardNumber), ssn: kinds.contains(.ssn))
         if kinds.contains(.cardNumber) { s = redactCards(s) }
         if kinds.contains(.ssn) { s = Redactor.replace(Redactor.ssn, in: s, with: "[ssn]") }
         if kinds.contains(.dateOfBirth) {

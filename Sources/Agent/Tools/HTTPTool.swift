@@ -5,7 +5,8 @@ import NIOHTTP1
 
 /// POSTs the arguments as JSON to a URL and checks the JSON answer against the declared schema.
 ///
-/// Header values come from environment variables, so secrets never sit in the agent file.
+/// Header values come from environment variables, so secrets never sit in the agent file; so may
+/// parts of the URL (`url: "${CARRIER_URL}/track"`), so one agent file serves every deployment.
 /// One attempt per call; `ToolLayer` does the retries with backoff.
 public struct HTTPTool: Tool {
     public let definition: ToolDefinition
@@ -19,7 +20,7 @@ public struct HTTPTool: Tool {
     }
 
     public func call(_ arguments: JSONValue) async throws(ToolError) -> JSONValue {
-        var request = HTTPClientRequest(url: spec.url)
+        var request = HTTPClientRequest(url: try Self.expand(spec.url, environment: environment))
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         for (header, variable) in spec.headersFromEnv.sorted(by: { $0.key < $1.key }) {
@@ -46,5 +47,22 @@ public struct HTTPTool: Tool {
             throw .schemaMismatch(mismatch)
         }
         return value
+    }
+
+    /// Replaces each `${NAME}` in `url` with that environment variable; an unset one fails the call.
+    static func expand(_ url: String, environment: [String: String]) throws(ToolError) -> String {
+        var out = ""
+        var rest = Substring(url)
+        while let open = rest.range(of: "${") {
+            out += rest[..<open.lowerBound]
+            guard let close = rest[open.upperBound...].firstIndex(of: "}") else { break }
+            let name = String(rest[open.upperBound..<close])
+            guard let value = environment[name], !value.isEmpty else {
+                throw .unreachable("the URL needs the environment variable \(name), which is not set")
+            }
+            out += value
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
     }
 }

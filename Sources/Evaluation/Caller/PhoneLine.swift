@@ -3,8 +3,8 @@ import Foundation
 import RingsideCore
 import Speech
 
-/// The line between the simulated caller and the agent: adds seeded background noise at a set
-/// speech-to-noise ratio, band-limits through an 8 kHz G.711 μ-law round trip, and drops frames.
+/// The line between the simulated caller and the agent: adds seeded background noise (brown, white,
+/// or babble of other talkers) at a set speech-to-noise ratio, band-limits through an 8 kHz G.711 μ-law round trip, and drops frames.
 ///
 /// It wraps the caller's `AudioSource`, so noise is present in pauses too, as on a real line.
 public final class PhoneLine: AudioSource, @unchecked Sendable {
@@ -15,12 +15,16 @@ public final class PhoneLine: AudioSource, @unchecked Sendable {
     private var noiseRandom: SplitMix64
     private var dropRandom: SplitMix64
     private var brown = 0.0
+    private let babble: [Double]
+    private var babblePosition = 0
     private var down: Resampler?
     private var up: Resampler?
     private var pending: [Int16] = []
 
-    /// `speechRMS` is the caller voice's speaking level, the reference for the noise level.
-    public init(source: any AudioSource, conditions: LineConditions, speechRMS: Double) throws {
+    /// `speechRMS` is the caller voice's speaking level, the reference for the noise level; `babble`
+    /// is a unit-power bed of background talkers, looped (needed for `noise: babble`).
+    public init(source: any AudioSource, conditions: LineConditions, speechRMS: Double, babble: [Double] = []) throws {
+        self.babble = babble
         self.source = source
         self.rate = source.rate
         self.conditions = conditions
@@ -52,6 +56,10 @@ public final class PhoneLine: AudioSource, @unchecked Sendable {
         let g = gaussian()
         switch kind {
         case .white: return g
+        case .babble:
+            guard !babble.isEmpty else { return 0 }
+            defer { babblePosition = (babblePosition + 1) % babble.count }
+            return babble[babblePosition]
         case .brown:
             // A leaky integrator of white noise; its power is 1 / (1 - 0.995²).
             brown = 0.995 * brown + g

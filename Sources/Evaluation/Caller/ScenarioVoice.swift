@@ -2,30 +2,66 @@ import Audio
 import Foundation
 import RingsideCore
 import Speech
+import Synchronization
 
-/// Synthesises a scenario's caller lines before the call, in the caller's voice and rate.
+/// Synthesises a scenario's caller lines before the call, in the caller's engine, voice and rate.
+///
+/// Lines are cached per (engine, voice, rate, text) for the life of the process: the same "yes" or
+/// "John Smith" recurs across a library and across runs, and synthesis is deterministic (flite is
+/// reseeded per sentence), so a cached line is the audio a fresh synthesis would give.
 public struct ScenarioVoice: Sendable {
-    public let synthesizer: FliteSynthesizer
+    public let synthesizer: any SpeechSynthesizer
     public let rate: SampleRate
+    private let key: String
 
     public init(profile: CallerProfile, rate: SampleRate = .hz16000) throws {
-        synthesizer = try FliteSynthesizer(voice: profile.voice, speakingRate: profile.rate)
+        switch profile.engine {
+        case "espeak": synthesizer = try EspeakSynthesizer(voice: profile.voice, speakingRate: profile.rate)
+        default: synthesizer = try FliteSynthesizer(voice: profile.voice, speakingRate: profile.rate)
+        }
         self.rate = rate
+        key = "\(profile.engine)|\(profile.voice)|\(profile.rate)|\(rate.hertz)|"
     }
 
     /// Every `say` turn's frames, by turn index.
     public func render(_ turns: [ScenarioTurn]) async throws -> [Int: [AudioFrame]] {
         var out: [Int: [AudioFrame]] = [:]
         for (i, turn) in turns.enumerated() {
-            if let text = turn.spokenText { out[i] = try await frames(text) }
+            if let file = turn.audioFile {
+                out[i] = try Self.recorded(file, rate: rate)
+            } else if let text = turn.spokenText {
+                out[i] = try await frames(text)
+            }
         }
         return out
     }
 
+    /// A recorded line as 20 ms frames at `rate`: mono, or the left (caller) channel of a stereo call recording.
+    static func recorded(_ path: String, rate: SampleRate) throws -> [AudioFrame] {
+        let audio = try WAVFile.read(path: path)
+        var samples = audio.channels > 1 ? audio.channel(0) : audio.samples
+        if audio.sampleRate != rate.hertz {
+            let resampler = try Resampler(from: audio.sampleRate, to: rate.hertz)
+            samples = resampler.process(samples) + resampler.process([Int16](repeating: 0, count: audio.sampleRate / 50))
+        }
+        let n = rate.samplesPerFrame
+        var frames: [AudioFrame] = []
+        var start = 0
+        while start < samples.count {
+            var chunk = Array(samples[start..<min(samples.count, start + n)])
+            if chunk.count < n { chunk += [Int16](repeating: 0, count: n - chunk.count) }
+            frames.append(AudioFrame(rate: rate, samples: chunk, timestamp: .milliseconds(Double(frames.count) * 20)))
+            start += n
+        }
+        return frames
+    }
+
     public func frames(_ text: String) async throws -> [AudioFrame] {
+        if let cached = SynthesisCache.shared.lookup(key + text) { return cached }
         let job = try synthesizer.synthesize(text, rate: rate)
         var frames: [AudioFrame] = []
         for try await frame in job.frames { frames.append(frame) }
+        SynthesisCache.shared.store(key + text, frames)
         return frames
     }
 
@@ -36,5 +72,33 @@ public struct ScenarioVoice: Sendable {
         let loud = levels.max() ?? 0
         let voiced = levels.filter { $0 > 0.1 * loud }
         return voiced.isEmpty ? 1000 : (voiced.map { $0 * $0 }.reduce(0, +) / Double(voiced.count)).squareRoot()
+    }
+}
+
+/// Synthesised caller lines kept for the process, bounded by total audio length.
+final class SynthesisCache: Sendable {
+    static let shared = SynthesisCache()
+    /// About an hour of 16 kHz audio (≈ 115 MB) at most; beyond it, the oldest lines go.
+    private let maxFrames = 180_000
+    private struct State {
+        var lines: [String: [AudioFrame]] = [:]
+        var order: [String] = []
+        var frames = 0
+    }
+    private let state = Mutex(State())
+
+    func lookup(_ key: String) -> [AudioFrame]? { state.withLock { $0.lines[key] } }
+
+    func store(_ key: String, _ frames: [AudioFrame]) {
+        state.withLock { s in
+            guard s.lines[key] == nil else { return }
+            s.lines[key] = frames
+            s.order.append(key)
+            s.frames += frames.count
+            while s.frames > maxFrames, let oldest = s.order.first {
+                s.order.removeFirst()
+                s.frames -= s.lines.removeValue(forKey: oldest)?.count ?? 0
+            }
+        }
     }
 }

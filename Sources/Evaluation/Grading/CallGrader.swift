@@ -65,6 +65,7 @@ public enum CallGrader {
 
         // Escalation and approval.
         let escalated = events.contains { if case .escalated = $0.payload { return true } else { return false } }
+        metrics.escalated = escalated
         if let want = scenario.assertions.escalation {
             metrics.escalationCorrect = want == escalated
             if want != escalated { reasons.append(want ? "the call was not escalated to a human" : "the call was escalated to a human") }
@@ -112,6 +113,7 @@ public enum CallGrader {
             reasons.append("the call took \(finals.count) caller turns, over the limit of \(scenario.limits.maxTurns)")
         }
         metrics.durationSeconds = events.last?.time.seconds ?? 0
+        metrics.usage = CallUsage.measure(events)
         metrics.voiceToVoiceMs = latencies.compactMap(\.voiceToVoiceMs)
         if !metrics.voiceToVoiceMs.isEmpty {
             let p = Percentiles(metrics.voiceToVoiceMs)

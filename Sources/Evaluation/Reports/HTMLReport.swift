@@ -28,16 +28,25 @@ public enum HTMLReport {
             ("voice-to-voice p50 / p95 / max", "\(fmt(s.voiceToVoice.p50)) / \(fmt(s.voiceToVoice.p95)) / \(fmt(s.voiceToVoice.max)) ms"),
             ("barge-ins, yield p95", "\(s.bargeIns), \(fmt(s.bargeInYield.p95)) ms"),
         ]
-        for (k, v) in rows { h += "<tr><td>\(k)</td><td>\(v)</td></tr>\n" }
+        var allRows = rows
+        if let c = report.costs {
+            allRows += [("estimated cost per call", c.format(c.perCall)),
+                        ("per resolved call", "\(c.format(c.perResolvedCall)) (\(c.resolvedCalls) resolved)"),
+                        ("per escalated call", "\(c.format(c.perEscalatedCall)) (\(c.escalatedCalls) escalated)"),
+                        ("in all", c.format(c.total))]
+        }
+        for (k, v) in allRows { h += "<tr><td>\(k)</td><td>\(v)</td></tr>\n" }
         h += "</table>\n"
         if !report.regressions.isEmpty {
             h += "<h2 class=fail>Regressions</h2><ul>" + report.regressions.map { "<li>\(XMLText.escape($0))</li>" }.joined() + "</ul>\n"
         }
         h += "<h2>Voice-to-voice latency</h2>\n" + histogram(report.results.flatMap(\.metrics.voiceToVoiceMs)) + "\n"
-        h += "<h2>Scenarios</h2>\n<table><tr><th>scenario</th><th>verdict</th><th>turns</th><th>p95 ms</th><th>first reason</th></tr>\n"
+        h += "<h2>Scenarios</h2>\n<table><tr><th>scenario</th><th>verdict</th><th>turns</th><th>p95 ms</th>\(report.costs == nil ? "" : "<th>cost</th>")<th>first reason</th></tr>\n"
         for r in report.results {
             h += "<tr><td><a href=\"#\(anchor(r))\">\(XMLText.escape(r.name))</a></td><td class=\(r.verdict.rawValue)>\(r.verdict.rawValue)</td>"
-            h += "<td>\(r.metrics.turns)</td><td>\(fmt(r.metrics.voiceToVoiceP95 ?? 0))</td><td>\(XMLText.escape(r.firstReason))</td></tr>\n"
+            h += "<td>\(r.metrics.turns)</td><td>\(fmt(r.metrics.voiceToVoiceP95 ?? 0))</td>"
+            if let c = report.costs { h += "<td>\(XMLText.escape(c.format(c.perRun[r.name])))</td>" }
+            h += "<td>\(XMLText.escape(r.firstReason))</td></tr>\n"
         }
         h += "</table>\n"
         for r in report.results {

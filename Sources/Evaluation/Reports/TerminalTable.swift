@@ -4,12 +4,16 @@ import Foundation
 public enum TerminalTable {
     public static func render(_ report: TestReport) -> String {
         let nameWidth = max(20, (report.results.map(\.name.count).max() ?? 0) + 1)
-        var out = "scenario".padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "verdict  turns  call s  v2v p95  reason\n"
+        let costs = report.costs
+        var out = "scenario".padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "verdict  turns  call s  v2v p95  "
+        out += costs == nil ? "reason\n" : "     cost  reason\n"
         for r in report.results {
             out += r.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
             out += r.verdict.rawValue.uppercased().padding(toLength: 9, withPad: " ", startingAt: 0)
             out += String(r.metrics.turns).leftPadded(5) + String(format: "%8.1f", r.metrics.durationSeconds)
-            out += String(format: "%9.0f", r.metrics.voiceToVoiceP95 ?? 0) + "  " + String(r.firstReason.prefix(110)) + "\n"
+            out += String(format: "%9.0f", r.metrics.voiceToVoiceP95 ?? 0) + "  "
+            if let costs { out += costs.format(costs.perRun[r.name]).leftPadded(9) + "  " }
+            out += String(r.firstReason.prefix(110)) + "\n"
         }
         let s = report.summary
         out += "\n\(s.passed) passed, \(s.failed) failed, \(s.errors) errors of \(s.runs) runs"
@@ -17,6 +21,10 @@ public enum TerminalTable {
         if let w = s.callerWER { out += String(format: " · caller WER %.1f%%", w * 100) }
         out += String(format: " · v2v p50 %.0f / p95 %.0f / max %.0f ms", s.voiceToVoice.p50, s.voiceToVoice.p95, s.voiceToVoice.max)
         out += String(format: "\nwall %.1f s for %.1f s of calls (%.1f× real time)\n", s.wallSeconds, s.callSeconds, s.speedUp)
+        if let c = costs {
+            out += "estimated cost: \(c.format(c.perCall)) per call · \(c.format(c.perResolvedCall)) per resolved call (\(c.resolvedCalls))"
+            out += " · \(c.format(c.perEscalatedCall)) per escalated call (\(c.escalatedCalls)) · \(c.format(c.total)) in all\n"
+        }
         for r in report.regressions { out += "REGRESSION: \(r)\n" }
         return out
     }

@@ -8,13 +8,17 @@ public struct TestReport: Sendable, Codable, Equatable {
     public var results: [ScenarioRunResult]
     /// Regressions against a baseline, when one was given.
     public var regressions: [String]
+    /// Estimated costs, when a price table was given.
+    public var costs: CostSummary?
 
-    public init(ringside: String, target: String, results: [ScenarioRunResult], wallSeconds: Double, regressions: [String] = []) {
+    public init(ringside: String, target: String, results: [ScenarioRunResult], wallSeconds: Double, regressions: [String] = [],
+                prices: PriceTable? = nil) {
         self.ringside = ringside
         self.target = target
         self.results = results
         self.summary = SuiteSummary(results, wallSeconds: wallSeconds)
         self.regressions = regressions
+        costs = prices.map { CostSummary(results, prices: $0) }
     }
 
     public func json() throws -> Data {

@@ -27,6 +27,10 @@ public struct RunMetrics: Sendable, Codable, Equatable {
     /// Seconds of call time.
     public var durationSeconds: Double
     public var toolCalls: Int
+    /// The agent handed the call to a human (nil in reports written before this was recorded).
+    public var escalated: Bool?
+    /// Billed resources the call used, for cost estimates.
+    public var usage: CallUsage?
 
     public init() {
         taskSuccess = false

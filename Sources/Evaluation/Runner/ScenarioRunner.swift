@@ -94,11 +94,22 @@ public struct ScenarioRunner: Sendable {
         let voice = try ScenarioVoice(profile: scenario.caller)
         let audio = try await voice.render(scenario.turns)
         let speechRMS = scenario.audio.noise == nil ? 0 : try await voice.speechRMS()
+        let babble = scenario.audio.noise == .babble ? try await BabbleNoise.bed(seed: scenario.audio.seed, rate: voice.rate) : []
+        // The scenario's HTTP services, up for the length of the call.
+        var services: [LoopbackHTTPService] = []
+        defer { services.forEach { $0.stop() } }
+        var environment = ProcessInfo.processInfo.environment
+        for (name, response) in scenario.services.sorted(by: { $0.key < $1.key }) {
+            let service = try LoopbackHTTPService(response: response)
+            services.append(service)
+            environment[name] = service.url
+        }
 
         let clock = VirtualClock()
         var callOptions = EmbeddedCall.Options(agentDirectory: scenario.agentDirectory, callID: "\(scenario.id)-\(run)", clock: clock, realtime: false,
                                                recordDirectory: recording, approvalMode: .ask)
         callOptions.transcribeOperator = false
+        callOptions.environment = environment
         let recognizer = try await options.recognizers?.checkOut(agent: scenario.agentDirectory)
         callOptions.recognizer = recognizer
         let sessionBox = LockedValue<CallSession?>(nil)
@@ -109,7 +120,7 @@ public struct ScenarioRunner: Sendable {
                     sessionBox.withLock { $0 }?.send(.typed(digits))
                 }
                 callerBox.withLock { $0 = caller }
-                return scenario.audio.isClean ? caller : try PhoneLine(source: caller, conditions: scenario.audio, speechRMS: speechRMS)
+                return scenario.audio.isClean ? caller : try PhoneLine(source: caller, conditions: scenario.audio, speechRMS: speechRMS, babble: babble)
             },
             farEnd: DiscardingSink(rate: voice.rate)))
         sessionBox.withLock { $0 = embedded.session }

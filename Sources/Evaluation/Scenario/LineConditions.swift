@@ -1,7 +1,7 @@
 /// What the phone line does to the caller's voice, reproducibly from `seed`.
 public struct LineConditions: Sendable, Equatable {
-    /// Background noise colour.
-    public enum Noise: String, Sendable, Equatable, CaseIterable { case brown, white }
+    /// Background noise: coloured noise, or babble (several other talkers at once).
+    public enum Noise: String, Sendable, Equatable, CaseIterable { case brown, white, babble }
 
     public var seed: UInt64
     public var noise: Noise?

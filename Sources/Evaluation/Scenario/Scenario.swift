@@ -13,6 +13,9 @@ public struct Scenario: Sendable, Equatable {
     public var audio: LineConditions
     /// How tool approvals are answered during the call.
     public var approval: ApprovalAnswer
+    /// HTTP services stood up on 127.0.0.1 for the call, by the environment variable that hands
+    /// their base URL to the agent (an HTTP tool's `url: "${NAME}/path"`).
+    public var services: [String: LoopbackHTTPService.Response]
     public var turns: [ScenarioTurn]
     public var assertions: CallAssertions
     public var limits: CallLimits
@@ -24,7 +27,7 @@ public struct Scenario: Sendable, Equatable {
     public var agentDirectory: URL
 
     public init(id: String, tags: [String] = [], description: String, caller: CallerProfile = CallerProfile(), audio: LineConditions = LineConditions(),
-                approval: ApprovalAnswer = .approve, turns: [ScenarioTurn], assertions: CallAssertions = CallAssertions(),
+                approval: ApprovalAnswer = .approve, services: [String: LoopbackHTTPService.Response] = [:], turns: [ScenarioTurn], assertions: CallAssertions = CallAssertions(),
                 limits: CallLimits = CallLimits(), runs: Int = 1, file: String = "", agentDirectory: URL) {
         self.id = id
         self.tags = tags
@@ -32,6 +35,7 @@ public struct Scenario: Sendable, Equatable {
         self.caller = caller
         self.audio = audio
         self.approval = approval
+        self.services = services
         self.turns = turns
         self.assertions = assertions
         self.limits = limits

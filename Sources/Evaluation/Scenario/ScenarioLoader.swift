@@ -67,7 +67,7 @@ public enum ScenarioLoader {
             throw LocatedError(SourceLocation(file: file), problem: "not valid YAML: \(error)")
         }
         let top = ScenarioNode(node: root, file: file, path: "")
-        let keys = try top.mapping(allowed: ["id", "tags", "description", "caller", "audio", "approval", "turns", "expect", "assert", "limits", "runs"])
+        let keys = try top.mapping(allowed: ["id", "tags", "description", "caller", "audio", "approval", "services", "turns", "expect", "assert", "limits", "runs"])
         guard let idNode = keys["id"] else { throw top.error("missing required key 'id'", suggestion: "add 'id: a-unique-name'") }
         guard let descriptionNode = keys["description"] else {
             throw top.error("missing required key 'description'", suggestion: "say in one sentence why this scenario exists")
@@ -85,6 +85,7 @@ public enum ScenarioLoader {
         if let n = keys["caller"] { scenario.caller = try caller(n) }
         if let n = keys["audio"] { scenario.audio = try audio(n) }
         if let n = keys["approval"] { scenario.approval = try n.choice(ApprovalAnswer.self) }
+        if let n = keys["services"] { scenario.services = try services(n) }
         if let n = keys["assert"] { scenario.assertions = try assertions(n) }
         if let n = keys["limits"] { scenario.limits = try limits(n) }
         if let n = keys["runs"] { scenario.runs = try n.int(in: 1...100) }
@@ -99,11 +100,13 @@ public enum ScenarioLoader {
             guard CallerProfile.engines.contains(profile.engine) else {
                 throw n.error("unknown engine '\(profile.engine)'", suggestion: "use one of: " + CallerProfile.engines.joined(separator: ", "))
             }
+            profile.voice = CallerProfile.defaultVoice(for: profile.engine)
         }
         if let n = keys["voice"] {
             profile.voice = try n.string()
-            guard CallerProfile.voices.contains(profile.voice) else {
-                throw n.error("unknown voice '\(profile.voice)'", suggestion: "use one of: " + CallerProfile.voices.joined(separator: ", "))
+            let voices = CallerProfile.voices(for: profile.engine)
+            guard voices.contains(profile.voice) else {
+                throw n.error("unknown \(profile.engine) voice '\(profile.voice)'", suggestion: "use one of: " + voices.joined(separator: ", "))
             }
         }
         if let n = keys["rate"] { profile.rate = try n.double(in: 0.5...2.0) }
@@ -116,6 +119,31 @@ public enum ScenarioLoader {
             }
         }
         return profile
+    }
+
+    /// `services: {CARRIER_URL: {status: 503, body: '{"error": "down"}'}}`.
+    private static func services(_ node: ScenarioNode) throws(LocatedError) -> [String: LoopbackHTTPService.Response] {
+        guard let mapping = node.node.mapping else { throw node.error("expected a mapping of services", suggestion: "write 'CARRIER_URL: {status: 503}'") }
+        var out: [String: LoopbackHTTPService.Response] = [:]
+        for (key, value) in mapping {
+            let name = key.string ?? ""
+            let item = ScenarioNode(node: value, file: node.file, path: "\(node.path).\(name)")
+            guard let first = name.first, first.isUppercase || first == "_",
+                  name.allSatisfy({ ($0.isASCII && ($0.isUppercase || $0.isNumber)) || $0 == "_" }) else {
+                throw item.error("'\(name)' is not an environment variable name", suggestion: "use upper-case letters, digits and '_', e.g. CARRIER_URL")
+            }
+            let keys = try item.mapping(allowed: ["status", "body"])
+            var response = LoopbackHTTPService.Response()
+            if let n = keys["status"] { response.status = try n.int(in: 100...599) }
+            if let n = keys["body"] {
+                response.body = try n.string()
+                guard (try? JSONSerialization.jsonObject(with: Data(response.body.utf8), options: [.fragmentsAllowed])) != nil else {
+                    throw n.error("the body is not valid JSON", suggestion: "quote it: body: '{\"eta\": \"2026-03-05\"}'")
+                }
+            }
+            out[name] = response
+        }
+        return out
     }
 
     private static func audio(_ node: ScenarioNode) throws(LocatedError) -> LineConditions {
@@ -141,7 +169,7 @@ public enum ScenarioLoader {
     }
 
     private static func turn(_ node: ScenarioNode) throws(LocatedError) -> ScenarioTurn {
-        let keys = try node.mapping(allowed: ["say", "dtmf", "silence", "hang_up", "when", "barge_in_after_ms", "delay_ms", "optional", "expect"])
+        let keys = try node.mapping(allowed: ["say", "audio", "dtmf", "silence", "hang_up", "when", "barge_in_after_ms", "delay_ms", "optional", "expect"])
         let actions = ["say", "dtmf", "silence", "hang_up"].filter { keys[$0] != nil }
         guard actions.count == 1 else {
             throw node.error(actions.isEmpty ? "a turn needs an action" : "a turn has one action, found \(actions.joined(separator: " and "))",
@@ -170,6 +198,16 @@ public enum ScenarioLoader {
         if let n = keys["barge_in_after_ms"] {
             guard case .say = action else { throw n.error("only a 'say' turn can barge in") }
             turn.bargeInAfterMs = try n.int(in: 0...60_000)
+        }
+        if let n = keys["audio"] {
+            guard case .say = action else { throw n.error("only a 'say' turn can have recorded audio", suggestion: "put 'audio:' next to 'say:'") }
+            let name = try n.string()
+            let base = URL(fileURLWithPath: node.file).deletingLastPathComponent()
+            let url = name.hasPrefix("/") ? URL(fileURLWithPath: name) : base.appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw n.error("no audio file at \(url.path)", suggestion: "give a WAV path relative to the scenario file")
+            }
+            turn.audioFile = url.standardizedFileURL.path
         }
         if let n = keys["delay_ms"] { turn.delayMs = try n.int(in: 0...60_000) }
         if let n = keys["optional"] {

@@ -24,11 +24,15 @@ public struct ScenarioTurn: Sendable, Equatable {
     /// A reactive turn that need not fire for the call to pass.
     public var optional: Bool
     public var expect: TurnExpectation
+    /// A recording of the line (a WAV, any rate, mono or the left channel) played instead of
+    /// synthesising `say`; the text stays the reference for caller-side WER.
+    public var audioFile: String?
     /// 1-based line in the scenario file, for messages.
     public var line: Int
 
     public init(action: Action, when: String? = nil, bargeInAfterMs: Int? = nil, delayMs: Int = 0, optional: Bool = false,
-                expect: TurnExpectation = TurnExpectation(), line: Int = 0) {
+                expect: TurnExpectation = TurnExpectation(), audioFile: String? = nil, line: Int = 0) {
+        self.audioFile = audioFile
         self.action = action
         self.when = when
         self.bargeInAfterMs = bargeInAfterMs

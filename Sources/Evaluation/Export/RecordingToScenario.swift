@@ -1,0 +1,206 @@
+import Agent
+import Audio
+import Foundation
+import RingsideCore
+import Session
+
+/// Turns a recorded call (a `CallRecorder` folder) into a scenario YAML, so a call that went wrong
+/// in production, or one worth keeping, becomes a regression test.
+///
+/// The caller's final transcripts become scripted `say` turns. `writeScenario` also cuts each
+/// utterance's audio from `call.wav`, writes it next to the scenario as `<stem>-turnN.wav` and gives
+/// the turn `audio:`, so the test replays what was really said; `yaml` alone (no place to put clips)
+/// leaves the lines to the scenario's synthetic voice. The tool calls made (name
+/// and arguments), the escalation and the approvals become assertions, marked for review: they
+/// describe what the agent *did*, which is not necessarily what it *should* have done.
+public enum RecordingToScenario {
+    /// What went wrong reading a recording.
+    public struct ConversionError: Error, CustomStringConvertible, Sendable {
+        public var description: String
+    }
+
+    /// The scenario YAML for `recording`, its lines spoken by the synthetic caller voice (use
+    /// `writeScenario` to replay the recorded audio). `agentDirectory`, when given, is loaded to drop
+    /// arguments the agent's tools do not declare and to name the agent.
+    public static func yaml(recording: URL, agentDirectory: URL?) throws -> String {
+        try convert(recording: recording, agentDirectory: agentDirectory, clipStem: nil).yaml
+    }
+
+    /// Writes the scenario to `file` and the caller's audio clips next to it; returns the YAML.
+    @discardableResult
+    public static func writeScenario(recording: URL, agentDirectory: URL?, to file: URL) throws -> String {
+        let stem = file.deletingPathExtension().lastPathComponent
+        let result = try convert(recording: recording, agentDirectory: agentDirectory, clipStem: stem)
+        let folder = file.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for clip in result.clips {
+            try WAVFile.write(clip.audio, to: folder.appendingPathComponent(clip.name).path)
+        }
+        try result.yaml.write(to: file, atomically: true, encoding: .utf8)
+        return result.yaml
+    }
+
+    struct Clip {
+        var name: String
+        var audio: PCMAudio
+    }
+
+    /// One caller utterance: its final words and when it was spoken.
+    struct Utterance {
+        var text: String
+        var start: MediaTime
+        var end: MediaTime
+        var bargeInAfterMs: Int?
+    }
+
+    static func convert(recording: URL, agentDirectory: URL?, clipStem: String?) throws -> (yaml: String, clips: [Clip]) {
+        let eventsURL = recording.appendingPathComponent(CallRecorder.FileName.events)
+        guard let text = try? String(contentsOf: eventsURL, encoding: .utf8) else {
+            throw ConversionError(description: "\(eventsURL.path): cannot read the call's events (is this a recording folder?)")
+        }
+        var events: [CallEvent] = []
+        let decoder = JSONDecoder()
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+            do {
+                events.append(try decoder.decode(CallEvent.self, from: Data(line.utf8)))
+            } catch {
+                throw ConversionError(description: "\(eventsURL.path):\(i + 1): not a call event (\(error))")
+            }
+        }
+        let definition = try agentDirectory.map { try AgentLoader.load(directory: $0) }
+        let utterances = callerUtterances(events)
+        guard !utterances.isEmpty else {
+            throw ConversionError(description: "\(eventsURL.path): the caller never said anything the recogniser finalised; nothing to replay")
+        }
+
+        // The caller's audio, cut per utterance from the left channel of call.wav.
+        var clips: [Clip] = []
+        let wavPath = recording.appendingPathComponent(CallRecorder.FileName.audio).path
+        let call = try? WAVFile.read(path: wavPath, lenient: true)
+        if let call, let clipStem {
+            let left = call.channels > 1 ? call.channel(0) : call.samples
+            for (k, u) in utterances.enumerated() {
+                // A little before the detector's start (it needs a few frames to decide) and after the end.
+                let from = max(0, Int((u.start.seconds - 0.3) * Double(call.sampleRate)))
+                let to = min(left.count, Int((u.end.seconds + 0.3) * Double(call.sampleRate)))
+                guard to > from else { continue }
+                clips.append(Clip(name: "\(clipStem)-turn\(k + 1).wav", audio: PCMAudio(sampleRate: call.sampleRate, channels: 1, samples: Array(left[from..<to]))))
+            }
+        }
+        let clipNames = Set(clips.map(\.name))
+
+        var y = "# Converted from the recording \(recording.lastPathComponent) by Ringside.\n"
+        if let definition { y += "# Agent: \(definition.name).\n" }
+        y += "id: \(safeID("replay-" + recording.lastPathComponent))\n"
+        y += "tags: [replay]\n"
+        y += "description: >-\n  Replays the recorded call \(quoteFree(recording.lastPathComponent)): the caller's own audio, turn by turn, "
+        y += "checked against what the agent did then.\n"
+        let approvals = events.compactMap { e -> Bool? in if case let .approvalDecided(_, approved, by) = e.payload, by != "timeout" { return approved } else { return nil } }
+        let timedOut = events.contains { if case let .approvalDecided(_, _, by) = $0.payload { return by == "timeout" } else { return false } }
+        if let first = approvals.first { y += "approval: \(first ? "approve" : "deny")\n" } else if timedOut { y += "approval: none\n" }
+        y += "turns:\n"
+        for (k, u) in utterances.enumerated() {
+            y += "  - say: \(yamlString(u.text))\n"
+            if let clipStem, clipNames.contains("\(clipStem)-turn\(k + 1).wav") { y += "    audio: \(clipStem)-turn\(k + 1).wav\n" }
+            if let b = u.bargeInAfterMs { y += "    barge_in_after_ms: \(b)\n" }
+        }
+
+        y += "# Review these: they assert what the agent did in the recorded call, which may not be what it should do.\n"
+        y += "assert:\n"
+        let calls = events.compactMap { e -> ToolCallTrace? in if case let .toolStarted(t) = e.payload, t.attempt == 1 { return t } else { return nil } }
+        if calls.isEmpty {
+            y += "  tools_called: []\n"
+        } else {
+            y += "  tools_called:\n"
+            for call in calls {
+                var args = arguments(call.arguments)
+                if let declared = definition?.tools[call.tool]?.parameters { args = args.filter { declared[$0.key] != nil } }
+                if args.isEmpty {
+                    y += "    - \(call.tool)\n"
+                } else {
+                    let pairs = args.sorted { $0.key < $1.key }.map { "\($0.key): \(yamlString($0.value))" }.joined(separator: ", ")
+                    y += "    - {tool: \(call.tool), args: {\(pairs)}}\n"
+                }
+            }
+        }
+        let escalated = events.contains { if case .escalated = $0.payload { return true } else { return false } }
+        let asked = events.contains { if case .approvalRequested = $0.payload { return true } else { return false } }
+        y += "  escalation: \(escalated)\n"
+        y += "  approval_requested: \(asked)\n"
+        let turnsLimit = max(utterances.count + 4, 6)
+        let seconds = Int((events.last?.time.seconds ?? 60) * 1.5) + 30
+        y += "limits: {max_turns: \(turnsLimit), max_duration_s: \(min(3600, seconds))}\n"
+        return (y, clips)
+    }
+
+    /// The caller's finalised utterances with their speech start and end, and barge-ins.
+    static func callerUtterances(_ events: [CallEvent]) -> [Utterance] {
+        var out: [Utterance] = []
+        var speechStart: MediaTime?
+        var speechEnd: MediaTime?
+        var playoutStart: MediaTime?
+        var agentSpeaking = false
+        var bargeAfter: Int?
+        for e in events {
+            switch e.payload {
+            case .playoutStarted:
+                playoutStart = e.time
+                agentSpeaking = true
+            case .playoutFinished:
+                agentSpeaking = false
+            case .speechStarted(.caller):
+                speechStart = e.time
+                speechEnd = nil
+                bargeAfter = nil
+                if agentSpeaking, let p = playoutStart { bargeAfter = max(0, Int(((e.time - p).seconds * 1000).rounded())) }
+            case let .speechStopped(.caller, trueEnd):
+                speechEnd = trueEnd
+            case .bargeIn:
+                break
+            case let .finalTranscript(.caller, text, _):
+                let words = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !words.isEmpty else { continue }
+                let start = speechStart ?? e.time
+                out.append(Utterance(text: words, start: start, end: max(speechEnd ?? e.time, start), bargeInAfterMs: bargeAfter))
+                speechStart = nil
+                bargeAfter = nil
+            default:
+                break
+            }
+        }
+        // A barge-in only counts when the session actually saw one.
+        let bargeIns = events.filter { if case .bargeIn = $0.payload { return true } else { return false } }.map(\.time)
+        for i in out.indices where out[i].bargeInAfterMs != nil {
+            let next = i + 1 < out.count ? out[i + 1].start : MediaTime(nanoseconds: .max)
+            if !bargeIns.contains(where: { $0 >= out[i].start && $0 < next }) { out[i].bargeInAfterMs = nil }
+        }
+        return out
+    }
+
+    /// Scalar arguments of a traced call (JSON text), as text; redacted values are left out.
+    static func arguments(_ json: String) -> [String: String] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return [:] }
+        var out: [String: String] = [:]
+        for (k, v) in object {
+            let text: String
+            switch v {
+            case let s as String: text = s
+            case let n as NSNumber: text = n.stringValue
+            default: continue
+            }
+            if text.contains("[redacted]") || text.contains("[dob]") || text.contains("[card]") || text.contains("[ssn]") { continue }
+            out[k] = text
+        }
+        return out
+    }
+
+    static func yamlString(_ s: String) -> String {
+        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    static func safeID(_ s: String) -> String {
+        String(s.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" })
+    }
+
+    private static func quoteFree(_ s: String) -> String { s.replacingOccurrences(of: "\"", with: "") }
+}
