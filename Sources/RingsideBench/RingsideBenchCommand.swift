@@ -18,6 +18,8 @@ struct BenchAll: AsyncParsableCommand {
         try AudioBenchCommand.measure(options)
         var speech = try SpeechBench.parse(["--output", options.output + "/speech.json"])
         try await speech.run()
+        let sip = try SIPBenchCommand.parse(["--output", options.output])
+        try await sip.run()
     }
 }
 

@@ -17,17 +17,21 @@ public final class AgentCallServer: @unchecked Sendable {
     private let agentDirectory: URL
     private let recordRoot: URL?
     private let approvalMode: ApprovalMode
+    private let databaseURL: URL?
     private let onCall: @Sendable (ServedCall) -> Void
     private let calls = LockedValue<[ObjectIdentifier: ServedCall]>([:])
     private let logger = Logger(label: "ringside.serve")
 
     /// `onCall` sees each call once its session exists (to show it, or to drive it in tests).
-    public init(phone: SIPPhone, agentDirectory: URL, recordRoot: URL?, approvalMode: ApprovalMode = .ask,
+    /// `databaseURL` is one database file every call uses, as a real clinic's would be; nil gives
+    /// each call a fresh copy of the agent's seed.
+    public init(phone: SIPPhone, agentDirectory: URL, recordRoot: URL?, approvalMode: ApprovalMode = .ask, databaseURL: URL? = nil,
                 onCall: @escaping @Sendable (ServedCall) -> Void = { _ in }) {
         self.phone = phone
         self.agentDirectory = agentDirectory
         self.recordRoot = recordRoot
         self.approvalMode = approvalMode
+        self.databaseURL = databaseURL
         self.onCall = onCall
     }
 
@@ -61,7 +65,8 @@ public final class AgentCallServer: @unchecked Sendable {
         let callID = String(UUID().uuidString.prefix(8)).lowercased()
         let record = recordRoot.map { $0.appendingPathComponent(CallRecorder.folderName(agent: agentDirectory.lastPathComponent, callID: callID)) }
         let options = EmbeddedCall.Options(agentDirectory: agentDirectory, callID: callID, clock: MonotonicClock(), realtime: true,
-                                           rate: phone.configuration.rate, recordDirectory: record, approvalMode: approvalMode)
+                                           rate: phone.configuration.rate, databaseURL: databaseURL, recordDirectory: record,
+                                           approvalMode: approvalMode)
         let media = phoneCall.media
         do {
             let call = try await EmbeddedCall.make(options, audio: .init(caller: { _ in media.source }, farEnd: media.sink))

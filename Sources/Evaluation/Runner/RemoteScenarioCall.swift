@@ -1,0 +1,231 @@
+import Agent
+import Audio
+import Foundation
+import GRDB
+import RingsideCore
+import Session
+import Speech
+
+/// One scenario played against an agent on the other end of a real call (`--target sip:URI`), in
+/// real time: the simulated caller speaks into the call, the agent's audio is transcribed locally,
+/// and the run is graded on what a caller can observe.
+///
+/// Media time is the call's own: a virtual clock advanced 20 ms per frame received from the agent,
+/// so the caller, both transcribers and the grader share one timeline paced by the network.
+/// What only the agent's internals know (tool calls, approvals, escalation, its recording) is
+/// reported as not observable instead of failing; database checks run when the dialer names the
+/// agent's database file.
+enum RemoteScenarioCall {
+    /// The agent has finished speaking once it has been quiet this long (and its words are transcribed).
+    static let agentQuiet = MediaTime.milliseconds(700)
+    /// The disclosure is heard through a recogniser: this share of its words must be in the agent's first line.
+    static let disclosureMatch = 0.6
+
+    static func run(_ scenario: Scenario, run: Int, dialer: any RemoteAgentDialer) async throws -> ScenarioRunResult {
+        let voice = try ScenarioVoice(profile: scenario.caller)
+        let audio = try await voice.render(scenario.turns)
+        let speechRMS = scenario.audio.noise == nil ? 0 : try await voice.speechRMS()
+        // The scenario's agent folder, when at hand, names the disclosure and redaction rules and
+        // teaches the transcribers the agent's words; a remote agent without one is heard generically.
+        let definition = try? AgentLoader.load(directory: scenario.agentDirectory)
+        let redactor = Redactor(kinds: definition?.policies.redact ?? [])
+        let callerRecognizer = try PocketSphinxRecognizer(configuration: .standard())
+        // The agent speaks from a fixed set of lines: lean on them harder than on a caller's words.
+        var agentConfiguration = try PocketSphinxConfiguration.standard()
+        agentConfiguration.domainWeight = 0.85
+        let agentRecognizer = try PocketSphinxRecognizer(configuration: agentConfiguration)
+        if let definition {
+            _ = try await callerRecognizer.adapt(to: definition.vocabulary)
+            _ = try await agentRecognizer.adapt(to: AgentSpeechVocabulary.of(definition))
+        }
+
+        let clock = VirtualClock()
+        let callID = "\(scenario.id)-\(run)"
+        let bus = CallEventBus(callID: callID, clock: clock) { redactor.redact($0) }
+        let line = try await dialer.dial(callID: callID)
+        let caller = ScenarioCaller(turns: scenario.turns, audio: audio, rate: voice.rate, bus: bus, limits: scenario.limits) { line.sendDigits($0) }
+        let source: any AudioSource = scenario.audio.isClean ? caller : try PhoneLine(source: caller, conditions: scenario.audio, speechRMS: speechRMS)
+        let ear = RemoteAgentEar(bus: bus, callID: callID, caller: callerRecognizer, agent: agentRecognizer)
+
+        bus.emit(.session, .callStarted(agent: dialer.target, transport: line.transport))
+        var endReason = "the caller hung up"
+        while true {
+            let incoming: AudioFrame?
+            do {
+                incoming = try await line.fromAgent.nextFrameAsync()
+            } catch {
+                endReason = "\(error)"
+                break
+            }
+            guard let agentFrame = incoming else {
+                endReason = line.endReason.map { "the agent's side ended the call: \($0)" } ?? "the agent's audio ended"
+                break
+            }
+            if let reason = line.endReason {
+                endReason = "the agent's side ended the call: \(reason)"
+                break
+            }
+            clock.advance(by: AudioFrame.duration)
+            let now = clock.now()
+            guard let said = try source.nextFrame() else { break }
+            let callerFrame = AudioFrame(rate: said.rate, samples: said.samples, timestamp: now)
+            try? line.toAgent.write(callerFrame)
+            await ear.hear(caller: callerFrame, agent: AudioFrame(rate: agentFrame.rate, samples: agentFrame.samples, timestamp: now))
+        }
+        await line.hangUp()
+        await ear.finish()
+        bus.emit(.session, .callEnded(reason: endReason))
+        bus.finish()
+
+        var graded = scenario
+        var notObservable: [String] = []
+        let answers = await databaseAnswers(scenario.assertions.sql, databaseURL: dialer.databaseURL)
+        if answers == nil, !scenario.assertions.sql.isEmpty {
+            notObservable.append("database checks (no --database for the target)")
+            graded.assertions.sql = []
+        }
+        notObservable += hideInternals(&graded.assertions)
+        var record = CallRecord(events: bus.events, spoken: caller.spoken, missedTurns: caller.missedTurns, callerGaveUp: caller.gaveUp,
+                                endReason: endReason, queryRows: answers ?? [], disclosure: definition?.disclosure ?? "",
+                                redact: { redactor.redact($0) })
+        record.disclosureMatch = disclosureMatch
+        let (reasons, metrics) = CallGrader.grade(graded, record)
+        var result = ScenarioRunResult(scenarioID: scenario.id, file: scenario.file, tags: scenario.tags, description: scenario.description, run: run,
+                                       verdict: reasons.isEmpty ? .pass : .fail, reasons: reasons, metrics: metrics,
+                                       transcript: TranscriptBuilder.lines(from: record.events), endReason: endReason)
+        result.notObservable = notObservable
+        return result
+    }
+
+    /// Clears the assertions a caller cannot check from outside the agent; returns what they were.
+    private static func hideInternals(_ a: inout CallAssertions) -> [String] {
+        var hidden: [String] = []
+        if !a.toolsCalled.isEmpty || !a.toolsNotCalled.isEmpty {
+            hidden.append("tool calls")
+            a.toolsCalled = []
+            a.toolsNotCalled = []
+        }
+        if a.escalation != nil { hidden.append("escalation"); a.escalation = nil }
+        if a.approvalRequested != nil { hidden.append("approval requests"); a.approvalRequested = nil }
+        if !a.notInRecording.isEmpty { hidden.append("the agent's recording"); a.notInRecording = [] }
+        return hidden
+    }
+
+    /// Answers to the database checks, or nil when there is no database file to ask.
+    private static func databaseAnswers(_ checks: [DatabaseCheck], databaseURL: URL?) async -> [Result<[[String]], QueryFailure>]? {
+        guard let databaseURL, !checks.isEmpty else { return checks.isEmpty ? [] : nil }
+        var configuration = Configuration()
+        configuration.readonly = true
+        guard let database = try? DatabaseQueue(path: databaseURL.path, configuration: configuration) else {
+            return checks.map { _ in .failure(QueryFailure("cannot open the agent's database \(databaseURL.path)")) }
+        }
+        var answers: [Result<[[String]], QueryFailure>] = []
+        for check in checks {
+            do {
+                let rows = try await database.read { db in try Row.fetchAll(db, sql: check.query) }
+                answers.append(.success(rows.map { row in row.databaseValues.map { v in v.isNull ? "NULL" : (String.fromDatabaseValue(v) ?? "\(v)") } }))
+            } catch {
+                answers.append(.failure(QueryFailure("\(error)")))
+            }
+        }
+        return answers
+    }
+}
+
+/// Both sides of a remote call, transcribed locally and turned into the events an embedded call
+/// would have: the caller's turns (speech, end of turn, final transcript) and, for the agent, its
+/// words as `ttsRequested`, its first audio after each caller turn as `playoutStarted` (so
+/// voice-to-voice is measured as the caller hears it) and `playoutFinished` once it falls quiet.
+/// Owned by the one task running the call.
+final class RemoteAgentEar: @unchecked Sendable {
+    private let bus: CallEventBus
+    private let callerListener: SpeechListener
+    private let agentListener: SpeechListener
+    /// The caller turn that has ended and not yet heard an answer.
+    private var awaitingReply: Int?
+    private var agentSpeaking = false
+    private var agentUntranscribed = false
+    private var agentLastSpeech = MediaTime.zero
+    private var turn = 0
+
+    init(bus: CallEventBus, callID: String, caller: PocketSphinxRecognizer, agent: PocketSphinxRecognizer) {
+        self.bus = bus
+        callerListener = SpeechListener(recognizer: caller, vad: EnergyVAD(), callID: callID, speaker: .caller)
+        agentListener = SpeechListener(recognizer: agent, vad: EnergyVAD(), callID: callID, speaker: .agent, firstTurn: 0)
+    }
+
+    func hear(caller: AudioFrame, agent: AudioFrame) async {
+        do {
+            for e in try await callerListener.process(caller) { callerEvent(e) }
+            for e in try await agentListener.process(agent) { agentEvent(e) }
+        } catch {
+            bus.emit(.stt, .error("local transcription failed: \(error)"))
+        }
+        // Quiet long enough, and its words are in: the agent has finished this reply.
+        if agentSpeaking, !agentUntranscribed, agent.timestamp - agentLastSpeech >= RemoteScenarioCall.agentQuiet {
+            agentSpeaking = false
+            bus.emit(.playout, .playoutFinished(heardFraction: 1), at: agentLastSpeech, turn: turn)
+        }
+    }
+
+    func finish() async {
+        for e in (try? await callerListener.flush()) ?? [] { callerEvent(e) }
+        for e in (try? await agentListener.flush()) ?? [] { agentEvent(e) }
+    }
+
+    private func callerEvent(_ e: CallEvent) {
+        bus.emit(e.stage, e.payload, at: e.time, turn: e.turn)
+        switch e.payload {
+        case .speechStopped, .endOfTurn:
+            awaitingReply = e.turn
+            turn = e.turn
+        case .speechStarted:
+            awaitingReply = nil
+            turn = e.turn
+        default: break
+        }
+    }
+
+    private func agentEvent(_ e: CallEvent) {
+        switch e.payload {
+        case .speechStarted:
+            agentUntranscribed = true
+            if !agentSpeaking {
+                agentSpeaking = true
+                bus.emit(.playout, .playoutStarted, at: e.time, turn: awaitingReply ?? turn)
+                awaitingReply = nil
+            }
+        case let .speechStopped(_, trueEnd), let .endOfTurn(trueEnd, _):
+            agentLastSpeech = trueEnd
+        case let .finalTranscript(_, text, _):
+            agentUntranscribed = false
+            if !text.isEmpty { bus.emit(.tts, .ttsRequested(text: text), at: e.time, turn: turn) }
+        default: break
+        }
+    }
+}
+
+/// What an agent says (its disclosure, greeting, prompts and flow lines, placeholders dropped), as
+/// phrases for the recogniser that transcribes the agent's side of a remote call.
+enum AgentSpeechVocabulary {
+    static func of(_ definition: AgentDefinition) -> DomainVocabulary {
+        var lines = [definition.disclosure, definition.greeting]
+        lines += definition.slots.keys.sorted().compactMap { definition.slots[$0]?.prompt }
+        for name in definition.flow.keys.sorted() {
+            for step in definition.flow[name] ?? [] {
+                switch step.action {
+                case let .say(text), let .confirm(text): lines.append(text)
+                default: break
+                }
+                lines += [step.prompt, step.sayAfter].compactMap { $0 }
+            }
+        }
+        // "On {day} I have {free.*time|time}." → "On", "I have": fragments between placeholders.
+        let fragments = lines.flatMap { line in
+            line.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "{" || $0 == "}" }).enumerated().filter { $0.offset % 2 == 0 }.map { String($0.element) }
+        }
+        let phrases = fragments.map { $0.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters)) }.filter { !$0.isEmpty }
+        var seen = Set<String>()
+        return DomainVocabulary(phrases: phrases.filter { seen.insert($0).inserted }, slotValues: definition.vocabulary.slotValues)
+    }
+}

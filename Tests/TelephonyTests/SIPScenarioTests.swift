@@ -1,0 +1,62 @@
+import Agent
+import Evaluation
+import Foundation
+import GRDB
+import RingsideCore
+import Session
+import Testing
+import TestSupport
+@testable import Telephony
+
+/// Sample-call scenarios played over real SIP calls (`ringside test --target sip:URI`) against the
+/// agent server on 127.0.0.1, in real time, and graded on what a caller can observe plus the
+/// server's database.
+@Suite(.serialized) struct SIPScenarioTests {
+    /// A whole clinic booking: the caller's scripted lines go over RTP, the agent's replies come back
+    /// and are transcribed locally, and the slot ends up booked in the serving side's database.
+    @Test(arguments: [MediaCodec.opus, .pcmu])
+    func clinicBookingOverSIP(codec: MediaCodec) async throws {
+        let server = try ScenarioServer()
+        let ran = await server.run("book-happy-path", codec: codec)
+        await server.stop()
+        let result = try #require(ran)
+        let agentHeard = server.server.calls.flatMap { $0.call.bus.events }.compactMap { e -> String? in
+            if case let .finalTranscript(.caller, text, _) = e.payload { return text }; return nil
+        }
+        #expect(result.verdict == .pass, """
+            \(result.reasons)
+            caller side: \(result.transcript.map { "\($0.who): \($0.text)" }.joined(separator: " | "))
+            the agent heard: \(agentHeard)
+            """)
+        #expect(result.notObservable?.contains("tool calls") == true)
+        #expect(!result.metrics.voiceToVoiceMs.isEmpty, "voice-to-voice measured over the call")
+        // The serving side saw the same booking: its tools ran and its database holds the row.
+        #expect(server.toolsCalled.contains("book_slot"), "tools on the serving side: \(server.toolsCalled)")
+        let booked = try await server.database.read { db in
+            try Int.fetchOne(db, sql: "SELECT patient_id FROM slots WHERE date = '2026-03-03' AND time = '09:00'")
+        }
+        #expect(booked == 1)
+    }
+}
+
+/// The clinic served on 127.0.0.1 with a fresh database, and a runner that calls it over SIP.
+struct ScenarioServer {
+    static let clinic = TestPaths.repository.appendingPathComponent("sample-calls/clinic")
+    let server: LoopbackAgentServer
+
+    init() throws {
+        let dir = try TestPaths.temporaryDirectory("ringside-sip-scenario")
+        server = try LoopbackAgentServer(agentDirectory: Self.clinic, databaseURL: dir.appendingPathComponent("clinic.sqlite"))
+    }
+
+    var toolsCalled: [String] { server.toolsCalled }
+    var database: DatabaseQueue { server.database }
+
+    /// Runs the clinic scenario `id` once over SIP with `codec`.
+    func run(_ id: String, codec: MediaCodec) async -> ScenarioRunResult? {
+        let runner = ScenarioRunner(options: ScenarioRunner.Options(target: .sip, parallelism: 1, remote: server.dialer(codecs: [codec])))
+        return await runner.run(ScenarioEntry.load(paths: [Self.clinic.appendingPathComponent("calls/\(id).yaml")])).first
+    }
+
+    func stop() async { await server.stop() }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Telephony
+
+/// `ringside test --target sip:URI` against `ringside serve` on 127.0.0.1, both as built programs:
+/// two clinic scenarios are real calls, graded pass, the booking checked in serve's database.
+@Suite(.serialized) struct SIPTestCommandTests {
+    @Test func testCommandCallsServe() async throws {
+        let ringside = TestPaths.builtProduct("ringside").path
+        guard FileManager.default.isExecutableFile(atPath: ringside) else {
+            Issue.record("ringside is not built beside the tests (run swift build first)")
+            return
+        }
+        let dir = try TestPaths.temporaryDirectory("ringside-sip-test-command")
+        let database = dir.appendingPathComponent("clinic.sqlite").path
+        let port = try UDPSocket(address: "127.0.0.1", port: 0).local.port
+        let clinic = TestPaths.repository.appendingPathComponent("sample-calls/clinic").path
+        let log = open(dir.appendingPathComponent("serve.log").path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let serve = try ChildProcess.spawn(ringside, ["serve", "--agent", clinic, "--port", String(port), "--headless", "--no-record",
+                                                     "--approve", "none", "--database", database], stdout: log, stderr: log)
+        close(log)
+        defer {
+            serve.signal(SIGTERM)
+            var gone = false
+            for _ in 0..<100 where !gone {
+                gone = serve.hasExited()
+                if !gone { usleep(20_000) }
+            }
+            if !gone { serve.signal(SIGKILL); serve.wait() }
+        }
+        // serve is up once it answers OPTIONS (bounded).
+        let probe = SIPUserAgent(configuration: SIPConfiguration(port: 0))
+        try probe.start()
+        var up = false
+        for _ in 0..<100 where !up {
+            up = (try? await probe.options(uri: "sip:agent@127.0.0.1:\(port)", timeout: 0.5))?.status == 200
+        }
+        await probe.shutdown()
+        let serveLog = { (try? String(contentsOf: dir.appendingPathComponent("serve.log"), encoding: .utf8)) ?? "" }
+        try #require(up, "serve never answered: \(serveLog())")
+
+        let report = dir.appendingPathComponent("report.json").path
+        let run = try runProgram(ringside, ["test", clinic + "/calls/hours.yaml", clinic + "/calls/book-happy-path.yaml",
+                                            "--target", "sip:agent@127.0.0.1:\(port)", "--database", database, "--json", report])
+        #expect(run.status == 0, "ringside test said:\n\(run.stdout)\n\(run.stderr)\nserve said:\n\(serveLog())")
+        #expect(run.stdout.contains("PASS clinic-hours"), "\(run.stdout)")
+        #expect(run.stdout.contains("PASS clinic-book-happy-path"), "\(run.stdout)")
+        #expect(run.stdout.contains("not observable over SIP: tool calls"), "\(run.stdout)")
+        let json = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(json.contains("\"target\" : \"sip\""), "report names its target")
+    }
+}
