@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "Telephony",
             dependencies: [
-                "RingsideCore", "Audio", "Session", "Agent", "CSofiaSip",
+                "RingsideCore", "Audio", "Speech", "Session", "Agent", "CSofiaSip",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -28,6 +28,8 @@ public protocol RemoteAgentDialer: Sendable {
     /// The agent's database file, when the caller can see it (a local `serve --database FILE`);
     /// nil for a truly remote agent, whose database checks are then not observable.
     var databaseURL: URL? { get }
+    /// Calls carry telephone-band audio (only G.711 offered), so transcribers should expect it.
+    var narrowband: Bool { get }
     /// Calls the agent; returns once the call is connected, or throws why it did not connect.
     func dial(callID: String) async throws -> any RemoteAgentLine
 }

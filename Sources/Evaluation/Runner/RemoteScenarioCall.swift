@@ -29,15 +29,13 @@ enum RemoteScenarioCall {
         // teaches the transcribers the agent's words; a remote agent without one is heard generically.
         let definition = try? AgentLoader.load(directory: scenario.agentDirectory)
         let redactor = Redactor(kinds: definition?.policies.redact ?? [])
-        let callerRecognizer = try PocketSphinxRecognizer(configuration: .standard())
-        // The agent speaks from a fixed set of lines: lean on them harder than on a caller's words.
+        // The agent speaks from a fixed set of lines: lean on them harder than on a caller's words;
+        // telephone band when only G.711 is offered (the recogniser restores the missing top octave).
         var agentConfiguration = try PocketSphinxConfiguration.standard()
         agentConfiguration.domainWeight = 0.85
+        agentConfiguration.narrowband = dialer.narrowband
         let agentRecognizer = try PocketSphinxRecognizer(configuration: agentConfiguration)
-        if let definition {
-            _ = try await callerRecognizer.adapt(to: definition.vocabulary)
-            _ = try await agentRecognizer.adapt(to: AgentSpeechVocabulary.of(definition))
-        }
+        if let definition { _ = try await agentRecognizer.adapt(to: AgentSpeechVocabulary.of(definition)) }
 
         let clock = VirtualClock()
         let callID = "\(scenario.id)-\(run)"
@@ -45,7 +43,7 @@ enum RemoteScenarioCall {
         let line = try await dialer.dial(callID: callID)
         let caller = ScenarioCaller(turns: scenario.turns, audio: audio, rate: voice.rate, bus: bus, limits: scenario.limits) { line.sendDigits($0) }
         let source: any AudioSource = scenario.audio.isClean ? caller : try PhoneLine(source: caller, conditions: scenario.audio, speechRMS: speechRMS)
-        let ear = RemoteAgentEar(bus: bus, callID: callID, caller: callerRecognizer, agent: agentRecognizer)
+        let ear = RemoteAgentEar(bus: bus, callID: callID, agent: agentRecognizer)
 
         bus.emit(.session, .callStarted(agent: dialer.target, transport: line.transport))
         var endReason = "the caller hung up"
@@ -70,7 +68,10 @@ enum RemoteScenarioCall {
             guard let said = try source.nextFrame() else { break }
             let callerFrame = AudioFrame(rate: said.rate, samples: said.samples, timestamp: now)
             try? line.toAgent.write(callerFrame)
-            await ear.hear(caller: callerFrame, agent: AudioFrame(rate: agentFrame.rate, samples: agentFrame.samples, timestamp: now))
+            if let turn = caller.spoken.last, turn.end > turn.start, let text = scenario.turns[turn.index].spokenText {
+                ear.callerSaid(text, start: turn.start, end: turn.end)
+            }
+            await ear.hear(agent: AudioFrame(rate: agentFrame.rate, samples: agentFrame.samples, timestamp: now))
         }
         await line.hangUp()
         await ear.finish()
@@ -89,7 +90,10 @@ enum RemoteScenarioCall {
                                 endReason: endReason, queryRows: answers ?? [], disclosure: definition?.disclosure ?? "",
                                 redact: { redactor.redact($0) })
         record.disclosureMatch = disclosureMatch
-        let (reasons, metrics) = CallGrader.grade(graded, record)
+        var (reasons, metrics) = CallGrader.grade(graded, record)
+        // The caller's words are the script's: how well the agent heard them is the agent's secret.
+        metrics.werErrors = 0
+        metrics.werWords = 0
         var result = ScenarioRunResult(scenarioID: scenario.id, file: scenario.file, tags: scenario.tags, description: scenario.description, run: run,
                                        verdict: reasons.isEmpty ? .pass : .fail, reasons: reasons, metrics: metrics,
                                        transcript: TranscriptBuilder.lines(from: record.events), endReason: endReason)
@@ -132,31 +136,41 @@ enum RemoteScenarioCall {
     }
 }
 
-/// Both sides of a remote call, transcribed locally and turned into the events an embedded call
-/// would have: the caller's turns (speech, end of turn, final transcript) and, for the agent, its
-/// words as `ttsRequested`, its first audio after each caller turn as `playoutStarted` (so
-/// voice-to-voice is measured as the caller hears it) and `playoutFinished` once it falls quiet.
+/// Both sides of a remote call as the events an embedded call would have. The caller's turns come
+/// from the script as it is spoken (start, true end, its words — no recogniser needed: the harness
+/// knows what it said); the agent's audio is transcribed locally into its words (`ttsRequested`),
+/// its first audio after each caller turn (`playoutStarted`, so voice-to-voice is measured as the
+/// caller hears it) and `playoutFinished` once it has been quiet a while with its words in.
 /// Owned by the one task running the call.
 final class RemoteAgentEar: @unchecked Sendable {
     private let bus: CallEventBus
-    private let callerListener: SpeechListener
     private let agentListener: SpeechListener
     /// The caller turn that has ended and not yet heard an answer.
     private var awaitingReply: Int?
+    private var callerTurn = 0
+    private var lastCallerStart: MediaTime?
     private var agentSpeaking = false
     private var agentUntranscribed = false
     private var agentLastSpeech = MediaTime.zero
-    private var turn = 0
 
-    init(bus: CallEventBus, callID: String, caller: PocketSphinxRecognizer, agent: PocketSphinxRecognizer) {
+    init(bus: CallEventBus, callID: String, agent: PocketSphinxRecognizer) {
         self.bus = bus
-        callerListener = SpeechListener(recognizer: caller, vad: EnergyVAD(), callID: callID, speaker: .caller)
         agentListener = SpeechListener(recognizer: agent, vad: EnergyVAD(), callID: callID, speaker: .agent, firstTurn: 0)
     }
 
-    func hear(caller: AudioFrame, agent: AudioFrame) async {
+    /// A scripted caller turn has been spoken in full (called every frame; reports each turn once).
+    func callerSaid(_ text: String, start: MediaTime, end: MediaTime) {
+        guard lastCallerStart != start else { return }
+        lastCallerStart = start
+        callerTurn += 1
+        bus.emit(.vad, .speechStarted(speaker: .caller), at: start, turn: callerTurn)
+        bus.emit(.endpoint, .endOfTurn(trueEnd: end, rule: "scripted"), at: end, turn: callerTurn)
+        bus.emit(.stt, .finalTranscript(speaker: .caller, text: text, confidence: 1), at: end, turn: callerTurn)
+        awaitingReply = callerTurn
+    }
+
+    func hear(agent: AudioFrame) async {
         do {
-            for e in try await callerListener.process(caller) { callerEvent(e) }
             for e in try await agentListener.process(agent) { agentEvent(e) }
         } catch {
             bus.emit(.stt, .error("local transcription failed: \(error)"))
@@ -164,26 +178,12 @@ final class RemoteAgentEar: @unchecked Sendable {
         // Quiet long enough, and its words are in: the agent has finished this reply.
         if agentSpeaking, !agentUntranscribed, agent.timestamp - agentLastSpeech >= RemoteScenarioCall.agentQuiet {
             agentSpeaking = false
-            bus.emit(.playout, .playoutFinished(heardFraction: 1), at: agentLastSpeech, turn: turn)
+            bus.emit(.playout, .playoutFinished(heardFraction: 1), at: agentLastSpeech, turn: callerTurn)
         }
     }
 
     func finish() async {
-        for e in (try? await callerListener.flush()) ?? [] { callerEvent(e) }
         for e in (try? await agentListener.flush()) ?? [] { agentEvent(e) }
-    }
-
-    private func callerEvent(_ e: CallEvent) {
-        bus.emit(e.stage, e.payload, at: e.time, turn: e.turn)
-        switch e.payload {
-        case .speechStopped, .endOfTurn:
-            awaitingReply = e.turn
-            turn = e.turn
-        case .speechStarted:
-            awaitingReply = nil
-            turn = e.turn
-        default: break
-        }
     }
 
     private func agentEvent(_ e: CallEvent) {
@@ -192,21 +192,23 @@ final class RemoteAgentEar: @unchecked Sendable {
             agentUntranscribed = true
             if !agentSpeaking {
                 agentSpeaking = true
-                bus.emit(.playout, .playoutStarted, at: e.time, turn: awaitingReply ?? turn)
+                bus.emit(.playout, .playoutStarted, at: e.time, turn: awaitingReply ?? callerTurn)
                 awaitingReply = nil
             }
         case let .speechStopped(_, trueEnd), let .endOfTurn(trueEnd, _):
             agentLastSpeech = trueEnd
         case let .finalTranscript(_, text, _):
             agentUntranscribed = false
-            if !text.isEmpty { bus.emit(.tts, .ttsRequested(text: text), at: e.time, turn: turn) }
+            if !text.isEmpty { bus.emit(.tts, .ttsRequested(text: text), at: e.time, turn: callerTurn) }
         default: break
         }
     }
 }
 
-/// What an agent says (its disclosure, greeting, prompts and flow lines, placeholders dropped), as
-/// phrases for the recogniser that transcribes the agent's side of a remote call.
+/// What an agent says — its disclosure, greeting, prompts and flow lines — as phrases for the
+/// recogniser that transcribes the agent's side of a remote call. Placeholders are filled with
+/// sample values of their kind (a date for `{day}`, a time for `{time}`, a known name…), so the
+/// language model learns "booked for tuesday the third of march at nine am", not "booked for".
 enum AgentSpeechVocabulary {
     static func of(_ definition: AgentDefinition) -> DomainVocabulary {
         var lines = [definition.disclosure, definition.greeting]
@@ -220,12 +222,30 @@ enum AgentSpeechVocabulary {
                 lines += [step.prompt, step.sayAfter].compactMap { $0 }
             }
         }
-        // "On {day} I have {free.*time|time}." → "On", "I have": fragments between placeholders.
-        let fragments = lines.flatMap { line in
-            line.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "{" || $0 == "}" }).enumerated().filter { $0.offset % 2 == 0 }.map { String($0.element) }
+        let values = definition.vocabulary.slotValues
+        let dates = thinned(ExpectationCorpus.sentences(for: .date), to: 24)
+        let times = thinned(ExpectationCorpus.sentences(for: .time), to: 24)
+        let names = values.isEmpty ? ["john smith"] : values
+        var phrases: [String] = []
+        for (i, line) in lines.enumerated() {
+            let parts = line.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "{" || $0 == "}" }).map(String.init)
+            guard parts.count > 1 else { phrases.append(line); continue }
+            for variant in 0..<6 {
+                // Even parts are text, odd parts placeholder names.
+                phrases.append(parts.enumerated().map { k, part in
+                    guard k % 2 == 1 else { return part }
+                    let kind = part.lowercased()
+                    let pool = kind.contains("time") ? times : kind.contains("day") || kind.contains("date") ? dates : names
+                    return pool[(i * 31 + variant * 7 + k * 13) % pool.count]
+                }.joined())
+            }
         }
-        let phrases = fragments.map { $0.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters)) }.filter { !$0.isEmpty }
         var seen = Set<String>()
-        return DomainVocabulary(phrases: phrases.filter { seen.insert($0).inserted }, slotValues: definition.vocabulary.slotValues)
+        return DomainVocabulary(phrases: phrases.filter { seen.insert($0).inserted }, slotValues: values)
+    }
+
+    private static func thinned(_ sentences: [[String]], to count: Int) -> [String] {
+        let step = max(1, sentences.count / count)
+        return stride(from: 0, to: sentences.count, by: step).map { sentences[$0].joined(separator: " ") }
     }
 }

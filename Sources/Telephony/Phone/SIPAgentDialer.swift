@@ -22,6 +22,9 @@ public struct SIPAgentDialer: RemoteAgentDialer {
         self.answerTimeout = answerTimeout
     }
 
+    /// True when only G.711 is offered: whatever is agreed is telephone band.
+    public var narrowband: Bool { !phone.codecs.contains(.opus) }
+
     public func dial(callID: String) async throws -> any RemoteAgentLine {
         var configuration = phone
         configuration.autoAnswer = false

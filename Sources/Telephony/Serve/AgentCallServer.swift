@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import RingsideCore
 import Session
+import Speech
 
 /// Answers SIP calls with the embedded agent: every connected call becomes a `CallSession` whose
 /// caller audio is the RTP stream and whose output goes back over RTP. Several calls at once.
@@ -64,10 +65,15 @@ public final class AgentCallServer: @unchecked Sendable {
     private func start(_ phoneCall: PhoneCall, codec: MediaCodec) async {
         let callID = String(UUID().uuidString.prefix(8)).lowercased()
         let record = recordRoot.map { $0.appendingPathComponent(CallRecorder.folderName(agent: agentDirectory.lastPathComponent, callID: callID)) }
-        let options = EmbeddedCall.Options(agentDirectory: agentDirectory, callID: callID, clock: MonotonicClock(), realtime: true,
+        var options = EmbeddedCall.Options(agentDirectory: agentDirectory, callID: callID, clock: MonotonicClock(), realtime: true,
                                            rate: phone.configuration.rate, databaseURL: databaseURL, recordDirectory: record,
                                            approvalMode: approvalMode)
         let media = phoneCall.media
+        if codec != .opus, var narrowband = try? PocketSphinxConfiguration.standard() {
+            // G.711 is telephone band: the recogniser restores the missing top octave before decoding.
+            narrowband.narrowband = true
+            options.recognizer = try? PocketSphinxRecognizer(configuration: narrowband)
+        }
         do {
             let call = try await EmbeddedCall.make(options, audio: .init(caller: { _ in media.source }, farEnd: media.sink))
             let served = ServedCall(phoneCall: phoneCall, call: call)
