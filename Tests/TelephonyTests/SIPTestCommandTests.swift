@@ -35,6 +35,7 @@ import TestSupport
         var up = false
         for _ in 0..<100 where !up {
             up = (try? await probe.options(uri: "sip:agent@127.0.0.1:\(port)", timeout: 0.5))?.status == 200
+            if !up { try await Task.sleep(nanoseconds: 100_000_000) }
         }
         await probe.shutdown()
         let serveLog = { (try? String(contentsOf: dir.appendingPathComponent("serve.log"), encoding: .utf8)) ?? "" }
