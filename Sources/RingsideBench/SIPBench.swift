@@ -59,6 +59,7 @@ enum SIPBench {
         }
         await scenarioFigures(agent: agent, scenarios: scenarios, concurrency: concurrency, budgetMs: budgetMs, into: &report)
         report.notes.append("mouth-to-ear: a 1 kHz burst written as a 20 ms microphone frame on one Ringside phone until it is played out on another over 127.0.0.1 (packetisation, RTP, jitter buffer, codec)")
+        report.notes.append("CPU per Opus call: the same call measured at both ends over a veth pair, 15 s of speech both ways; baresip plays into PulseAudio")
         report.notes.append("voice-to-voice over SIP: the caller's true end of speech to the agent's first audio as the caller hears it; caller and agent run in this one process")
         return report
     }
@@ -122,7 +123,9 @@ enum SIPBench {
         let speech = try await speechSamples(seconds: seconds + 10)
         let wav = dir.appendingPathComponent("speech.wav")
         try WAVFile.write(PCMAudio(sampleRate: 16000, channels: 1, samples: speech), to: wav.path)
-        let peer = try BaresipPeer(executable: baresip, namespace: namespace, playing: wav, codec: "opus", dumpAudio: false)
+        let pulse = ProcessInfo.processInfo.environment["PULSE_SERVER"]
+        guard pulse != nil else { throw BenchError("needs PULSE_SERVER (make bench starts a private daemon): baresip's player must be paced by a sound server") }
+        let peer = try BaresipPeer(executable: baresip, namespace: namespace, playing: wav, codec: "opus", dumpAudio: false, pulseServer: pulse)
         defer { peer.stop() }
         let phone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: namespace.hostAddress, port: 0),
                                                                   mediaAddress: namespace.hostAddress, codecs: [.opus]))
@@ -174,6 +177,7 @@ enum SIPBench {
     // MARK: Scenarios over SIP
 
     static func scenarioFigures(agent: URL, scenarios: [String], concurrency: [Int], budgetMs: Double, into report: inout BenchReport) async {
+        guard !scenarios.isEmpty else { return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ringside-bench-serve-\(getpid())")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -16,15 +16,11 @@ import TestSupport
     /// baresip answers and plays a flite sentence; Ringside transcribes what arrives over RTP.
     @Test(arguments: [MediaCodec.pcmu, .opus])
     func ringsideCallsBaresipAndHearsIt(codec: MediaCodec) async throws {
-        guard let baresip = TestPaths.executable("baresip") else {
-            Issue.record("baresip is not installed (Debian package baresip); CI installs it")
-            return
-        }
-        let namespace = try TestNetworkNamespace()
+        guard let (baresip, namespace) = try Self.prepare() else { return }
         defer { namespace.remove() }
         let dir = try TestPaths.temporaryDirectory("ringside-baresip-wav")
         let wav = dir.appendingPathComponent("sentence.wav")
-        let rate: SampleRate = codec == .opus ? .hz16000 : .hz8000
+        let rate = Self.fileRate(codec)
         try await InteropSpeech.writeSentence(Self.sentence, to: wav, rate: rate)
         let peer = try BaresipPeer(executable: baresip, namespace: namespace, playing: wav, wavRate: rate.hertz, codec: codec.rawValue)
         defer { peer.stop() }
@@ -60,11 +56,7 @@ import TestSupport
     /// baresip's recording of the call holds the agent's words.
     @Test(arguments: [MediaCodec.pcmu, .opus])
     func baresipCallsTheAgent(codec: MediaCodec) async throws {
-        guard let baresip = TestPaths.executable("baresip") else {
-            Issue.record("baresip is not installed (Debian package baresip); CI installs it")
-            return
-        }
-        let namespace = try TestNetworkNamespace()
+        guard let (baresip, namespace) = try Self.prepare() else { return }
         defer { namespace.remove() }
         let port = try UDPSocket(address: namespace.hostAddress, port: 0).local.port
         let serverPhone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: namespace.hostAddress, port: port),
@@ -79,7 +71,7 @@ import TestSupport
         // The question comes after the disclosure and greeting (about 7 s), then silence for the answer.
         let dir = try TestPaths.temporaryDirectory("ringside-baresip-wav")
         let wav = dir.appendingPathComponent("question.wav")
-        let rate: SampleRate = codec == .opus ? .hz16000 : .hz8000
+        let rate = Self.fileRate(codec)
         try await InteropSpeech.writeSentence("What are your opening hours?", to: wav, rate: rate, leading: 9, trailing: 12)
         let peer = try BaresipPeer(executable: baresip, namespace: namespace, playing: wav, wavRate: rate.hertz, codec: codec.rawValue,
                                    dial: "sip:agent@\(namespace.hostAddress):\(port)")
@@ -106,4 +98,16 @@ import TestSupport
         await serverPhone.shutdown()
         serving.cancel()
     }
+
+    /// baresip's path and a fresh namespace for it; nil, with the reason recorded, when baresip is missing.
+    static func prepare() throws -> (String, TestNetworkNamespace)? {
+        guard let baresip = TestPaths.executable("baresip") else {
+            Issue.record("baresip is not installed (Debian package baresip); CI installs it")
+            return nil
+        }
+        return (baresip, try TestNetworkNamespace())
+    }
+
+    /// The rate of the WAV baresip plays: 8 kHz for G.711, so baresip does not resample it itself.
+    static func fileRate(_ codec: MediaCodec) -> SampleRate { codec == .opus ? .hz16000 : .hz8000 }
 }

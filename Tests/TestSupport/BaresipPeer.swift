@@ -16,9 +16,11 @@ public final class BaresipPeer: @unchecked Sendable {
     /// `codec` ("opus" or "pcmu") restricts what baresip offers and accepts; the WAV (mono, 16-bit)
     /// plays at `wavRate` — give G.711 an 8 kHz file, since baresip 1.0's own 16→8 kHz resampler
     /// cuts everything above about 1.5 kHz; `dial` makes it call that URI once started;
-    /// `dumpAudio` records what it hears (costs CPU: off for benchmarks).
+    /// `dumpAudio` records what it hears (costs CPU: off for benchmarks). `pulseServer` plays what
+    /// it hears into that PulseAudio server (paced like a sound card) instead of ALSA's null device,
+    /// which takes audio as fast as it comes and so spins baresip's player thread.
     public init(executable: String, namespace: TestNetworkNamespace, playing wav: URL, wavRate: Int = 16000, codec: String, dial: String? = nil,
-                dumpAudio: Bool = true) throws {
+                dumpAudio: Bool = true, pulseServer: String? = nil) throws {
         self.namespace = namespace
         directory = try TestPaths.temporaryDirectory("ringside-baresip")
         let dump = directory.appendingPathComponent("dump")
@@ -26,8 +28,8 @@ public final class BaresipPeer: @unchecked Sendable {
         let config = """
             poll_method epoll
             sip_listen \(namespace.peerAddress):5060
-            audio_player alsa,null
-            audio_alert alsa,null
+            audio_player \(pulseServer == nil ? "alsa,null" : "pulse,")
+            audio_alert \(pulseServer == nil ? "alsa,null" : "pulse,")
             audio_source aufile,\(wav.path)
             ausrc_srate \(wavRate)
             ausrc_channels 1
@@ -38,7 +40,7 @@ public final class BaresipPeer: @unchecked Sendable {
             module g711.so
             module opus.so
             module aufile.so
-            module alsa.so
+            module \(pulseServer == nil ? "alsa.so" : "pulse.so")
             \(dumpAudio ? "module sndfile.so" : "")
             module_tmp account.so
             module_app menu.so
@@ -53,7 +55,7 @@ public final class BaresipPeer: @unchecked Sendable {
         // -t bounds its life even if the test dies before `stop`.
         var arguments = ["-f", directory.path, "-t", "90"]
         if let dial { arguments += ["-e", "/dial \(dial)"] }
-        process = try namespace.spawn(executable, arguments, stdout: log, stderr: log)
+        process = try namespace.spawn(executable, arguments, environment: pulseServer.map { ["PULSE_SERVER": $0] } ?? [:], stdout: log, stderr: log)
     }
 
     public var log: String { (try? String(contentsOf: directory.appendingPathComponent("baresip.log"), encoding: .utf8)) ?? "" }
