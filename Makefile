@@ -40,7 +40,7 @@ run: build
 test: setup-test
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build --no-parallel $(BUILD_FLAGS)
-	RINGSIDE_E2E=1 $(SWIFT) test --skip-build --no-parallel --filter TalkEndToEndTests $(BUILD_FLAGS)
+	RINGSIDE_E2E=1 $(SWIFT) test --skip-build --no-parallel --filter "TalkEndToEndTests|SIPScenarioTests|SIPTestCommandTests" $(BUILD_FLAGS)
 
 ## bench: latency and throughput figures, printed and written as JSON under .bench/.
 bench: setup-test

@@ -60,7 +60,11 @@ let package = Package(
         ),
         .target(
             name: "Telephony",
-            dependencies: ["RingsideCore", "Audio", "Session", "Agent", "CSofiaSip", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "RingsideCore", "Audio", "Speech", "Session", "Agent", "CSofiaSip",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "TUI",
@@ -96,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "RingsideBench",
             dependencies: [
-                "RingsideCore", "Audio", "Speech", "Evaluation", "Session", "Agent",
+                "RingsideCore", "Audio", "Speech", "Evaluation", "Telephony", "Session", "Agent", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -120,7 +124,13 @@ let package = Package(
         ),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Session", "Agent", "RingsideCore", "TestSupport"]),
         .testTarget(name: "SpeechTests", dependencies: ["Speech", "Audio", "RingsideCore"]),
-        .testTarget(name: "TelephonyTests", dependencies: ["Telephony", "Audio", "RingsideCore", "TestSupport", "Session", "Agent", "Speech"]),
+        .testTarget(
+            name: "TelephonyTests",
+            dependencies: [
+                "Telephony", "Audio", "RingsideCore", "TestSupport", "Session", "Agent", "Speech", "Evaluation",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

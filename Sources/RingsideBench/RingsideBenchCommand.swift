@@ -24,6 +24,8 @@ struct BenchAll: AsyncParsableCommand {
         try await session.run()
         let tui = try TUIBench.parse(["--output", options.output])
         try await tui.run()
+        let sip = try SIPBenchCommand.parse(["--output", options.output])
+        try await sip.run()
     }
 }
 

@@ -32,15 +32,7 @@ struct Call: AsyncParsableCommand {
     func run() async throws {
         let useScreen = !audio.noTUI && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
         CommandLogging.bootstrap(file: useScreen ? FileManager.default.temporaryDirectory.appendingPathComponent("ringside-call.log").path : nil)
-        let offered = codecs.split(separator: ",").compactMap { name -> MediaCodec? in
-            switch name.lowercased() {
-            case "opus": return .opus
-            case "pcmu": return .pcmu
-            case "pcma": return .pcma
-            default: return nil
-            }
-        }
-        guard !offered.isEmpty else {
+        guard let offered = MediaCodec.list(codecs) else {
             printError("--codecs takes opus, pcmu and/or pcma")
             throw ExitCode(2)
         }

@@ -42,6 +42,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Theme for the screen.")
     var theme: String?
 
+    @Option(help: "One database file for every call (created from the agent's seed when missing); default: a fresh copy per call.")
+    var database: String?
+
     func run() async throws {
         let useScreen = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
         let root = noRecord ? nil : (record.map { URL(fileURLWithPath: $0) } ?? CallRecorder.defaultRoot())
@@ -55,8 +58,21 @@ struct Serve: AsyncParsableCommand {
             printError("cannot listen for SIP on \(address):\(port): \(error)")
             throw ExitCode(3)
         }
+        var databaseURL: URL?
+        if let database {
+            databaseURL = URL(fileURLWithPath: database)
+            if !FileManager.default.fileExists(atPath: database) {
+                do {
+                    _ = try AgentDatabase.create(at: URL(fileURLWithPath: database), definition: try AgentLoader.load(directory: URL(fileURLWithPath: agent)))
+                } catch {
+                    printError("cannot create the database \(database): \(error)")
+                    throw ExitCode(2)
+                }
+            }
+        }
         let firstCall = AsyncStream<AgentCallServer.ServedCall>.makeStream()
-        let server = AgentCallServer(phone: phone, agentDirectory: URL(fileURLWithPath: agent), recordRoot: root, approvalMode: approval) { served in
+        let server = AgentCallServer(phone: phone, agentDirectory: URL(fileURLWithPath: agent), recordRoot: root, approvalMode: approval,
+                                     databaseURL: databaseURL) { served in
             if useScreen {
                 firstCall.continuation.yield(served)
             } else {

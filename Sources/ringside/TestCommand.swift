@@ -3,6 +3,7 @@ import Evaluation
 import Foundation
 import RingsideCore
 import Session
+import Telephony
 
 /// `ringside test PATH...`: run sample-call scenarios against their agents, grade them, report.
 struct TestCalls: AsyncParsableCommand {
@@ -15,6 +16,12 @@ struct TestCalls: AsyncParsableCommand {
             time), several at once, each recorded like a live call. Exit status: 0 when every run passes, \
             1 when any fails or regresses against --baseline, 2 when the harness could not run one \
             (a malformed scenario, an agent that does not load).
+
+            With --target sip:URI each scenario is a real call to that agent instead, in real time, one at a \
+            time: the simulated caller speaks into the call and the agent's audio is transcribed locally. \
+            What only the agent knows (tool calls, approvals, escalation, its recording) is reported as not \
+            observable; database checks run when --database names the agent's database file \
+            (e.g. `ringside serve --database clinic.sqlite`).
             """
     )
 
@@ -24,8 +31,17 @@ struct TestCalls: AsyncParsableCommand {
     @Option(help: "Only scenarios with one of these tags (comma-separated), e.g. smoke.")
     var tags: String?
 
-    @Option(help: "Where calls run: embedded (the only target so far).")
+    @Option(help: "Where calls run: embedded (virtual time), or a SIP URI such as sip:agent@127.0.0.1:5062 (real calls, real time).")
     var target = "embedded"
+
+    @Option(help: "With a SIP target: the agent's database file, for the scenarios' database checks.")
+    var database: String?
+
+    @Option(help: "With a SIP target: local address for SIP and RTP.")
+    var address = "127.0.0.1"
+
+    @Option(help: "With a SIP target: codecs to offer, in order: opus, pcmu, pcma.")
+    var codecs = "opus,pcmu,pcma"
 
     @Option(help: "Calls at once (default: the number of cores).")
     var jobs: Int?
@@ -59,8 +75,9 @@ struct TestCalls: AsyncParsableCommand {
 
     func run() async throws {
         CommandLogging.bootstrap()
-        guard let runTarget = RunTarget(rawValue: target) else {
-            throw ValidationError("unknown target '\(target)'; use one of: " + RunTarget.allCases.map(\.rawValue).joined(separator: ", "))
+        let isSIP = target.hasPrefix("sip:") || target.hasPrefix("sips:")
+        guard let runTarget = isSIP ? RunTarget.sip : RunTarget(rawValue: target), runTarget != .sip || isSIP else {
+            throw ValidationError("unknown target '\(target)'; use embedded or a SIP URI such as sip:agent@127.0.0.1:5062")
         }
         var priceTable: PriceTable?
         if let prices {
@@ -71,6 +88,7 @@ struct TestCalls: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
+        guard let offered = MediaCodec.list(codecs) else { throw ValidationError("--codecs takes opus, pcmu and/or pcma") }
         let urls = paths.map { URL(fileURLWithPath: $0) }
         let tagList = tags?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } ?? []
         let entries = ScenarioEntry.filter(ScenarioEntry.load(paths: urls), tags: tagList)
@@ -79,6 +97,13 @@ struct TestCalls: AsyncParsableCommand {
             throw ExitCode(2)
         }
         var options = ScenarioRunner.Options(target: runTarget, recordRoot: recordings.map { URL(fileURLWithPath: $0) })
+        if isSIP {
+            // Real-time calls: one at a time unless asked, so calls do not compete for the CPU they are timed on.
+            options.parallelism = 1
+            options.remote = SIPAgentDialer(target: target, phone: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: address, port: 0),
+                                                                                      mediaAddress: address, codecs: offered),
+                                            databaseURL: database.map { URL(fileURLWithPath: $0) })
+        }
         if let jobs { options.parallelism = jobs }
         if reuseRecognizers { options.recognizers = RecognizerPool() }
         let runner = ScenarioRunner(options: options)
@@ -91,6 +116,7 @@ struct TestCalls: AsyncParsableCommand {
             guard !quiet else { return }
             let reason = r.firstReason.isEmpty ? "" : " — " + r.firstReason
             print("[\(n)/\(total)] \(r.verdict.rawValue.uppercased()) \(r.name) (\(String(format: "%.1f", r.metrics.durationSeconds)) s call, \(String(format: "%.1f", r.wallSeconds)) s wall)\(reason)")
+            if let hidden = r.notObservable, !hidden.isEmpty { print("        not observable over SIP: \(hidden.joined(separator: ", "))") }
         }
         let took = ContinuousClock.now - started
         let wall = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18

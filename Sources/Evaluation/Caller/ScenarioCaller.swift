@@ -27,6 +27,7 @@ public final class ScenarioCaller: AudioSource, @unchecked Sendable {
     private let pause: MediaTime
     private let tail: MediaTime
     private let limits: CallLimits
+    private let heard: @Sendable (String, String) -> Bool
 
     private struct State {
         var fired: Set<Int> = []
@@ -48,7 +49,11 @@ public final class ScenarioCaller: AudioSource, @unchecked Sendable {
 
     /// `audio` holds each `say` turn's frames by turn index; `keypad` delivers DTMF digits to the call.
     public init(turns: [ScenarioTurn], audio: [Int: [AudioFrame]], rate: SampleRate, bus: CallEventBus, limits: CallLimits = CallLimits(),
-                pause: MediaTime = .milliseconds(400), tail: MediaTime = .seconds(1.5), keypad: @escaping @Sendable (String) -> Void) {
+                pause: MediaTime = .milliseconds(400), tail: MediaTime = .seconds(1.5),
+                heard: (@Sendable (_ pattern: String, _ agentText: String) -> Bool)? = nil,
+                keypad: @escaping @Sendable (String) -> Void) {
+        // How a `when` pattern is matched against what the agent said (regular expression by default).
+        self.heard = heard ?? { TextMatch.matches($0, $1) }
         self.turns = turns
         self.audio = audio
         self.rate = rate
@@ -176,7 +181,7 @@ public final class ScenarioCaller: AudioSource, @unchecked Sendable {
         }
         for i in candidates {
             let turn = turns[i]
-            if let pattern = turn.when, !TextMatch.matches(pattern, s.agentText) { continue }
+            if let pattern = turn.when, !heard(pattern, s.agentText) { continue }
             if let after = turn.bargeInAfterMs {
                 if s.agentSpeaking, let started = s.playoutStartedAt, now >= started + .milliseconds(Double(after)) { return i }
                 continue

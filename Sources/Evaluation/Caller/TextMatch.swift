@@ -6,4 +6,22 @@ enum TextMatch {
         guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { return false }
         return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
+
+    /// `matches`, or — for a plain-words pattern of two or more words — all but one of its words
+    /// heard in order: how a caller hears a prompt through a recogniser ("and your day of birth"
+    /// is still the date-of-birth question). Used only to decide when a remote caller speaks.
+    static func roughlyMatches(_ pattern: String, _ text: String) -> Bool {
+        if matches(pattern, text) { return true }
+        let words = pattern.lowercased().split(separator: " ").map(String.init)
+        guard words.count >= 2, words.allSatisfy({ $0.allSatisfy { $0.isLetter || $0 == "'" } }) else { return false }
+        var heard = text.lowercased().split(whereSeparator: { !$0.isLetter && $0 != "'" }).map(String.init)[...]
+        var found = 0
+        for word in words {
+            if let i = heard.firstIndex(of: word) {
+                found += 1
+                heard = heard[(i + 1)...]
+            }
+        }
+        return found >= words.count - 1
+    }
 }

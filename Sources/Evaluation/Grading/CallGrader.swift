@@ -19,7 +19,10 @@ public enum CallGrader {
         if scenario.assertions.disclosureFirst {
             let said = TranscriptNormalizer.normalize(agentLines.first?.1 ?? "")
             let disclosure = TranscriptNormalizer.normalize(SentenceSplitterLite.firstSentence(record.disclosure))
-            if disclosure.isEmpty || Array(said.prefix(disclosure.count)) != disclosure {
+            let opening = Array(said.prefix(disclosure.count + 2))
+            let heard = Double(disclosure.filter { opening.contains($0) }.count) / Double(max(1, disclosure.count))
+            let matches = Array(said.prefix(disclosure.count)) == disclosure || (record.disclosureMatch < 1 && heard >= record.disclosureMatch)
+            if disclosure.isEmpty || !matches {
                 reasons.append("the agent did not open with its disclosure; it said first: \"\(agentLines.first?.1 ?? "nothing")\"")
             }
         }

@@ -18,6 +18,10 @@ public struct CallRecord: Sendable {
     public var recordingTexts: [String: String]
     /// Redacts text as the agent's policy does (for WER references).
     public var redact: @Sendable (String) -> String
+    /// Share of the disclosure's words the agent's first line must contain: 1 means word for word
+    /// (the embedded agent's own text); less when the agent's words come from local speech
+    /// recognition of a remote call.
+    public var disclosureMatch = 1.0
 
     public init(events: [CallEvent], spoken: [ScenarioCaller.SpokenTurn], missedTurns: [Int] = [], callerGaveUp: String? = nil, endReason: String,
                 queryRows: [Result<[[String]], QueryFailure>] = [], disclosure: String = "", recordingTexts: [String: String] = [:],

@@ -1,5 +1,6 @@
-/// What a scenario's call is placed against. Only the embedded pipeline in virtual time exists today;
-/// real time through PulseAudio and a SIP peer are the planned other targets.
+/// What a scenario's call is placed against: the embedded pipeline in virtual time, or a real agent
+/// called over SIP in real time (`RemoteScenarioCall`).
 public enum RunTarget: String, Sendable, Equatable, CaseIterable {
     case embedded
+    case sip
 }

@@ -15,6 +15,9 @@ public struct ScenarioRunResult: Sendable, Codable, Equatable {
     public var recording: String?
     /// Wall-clock seconds the run took.
     public var wallSeconds: Double
+    /// Checks the scenario asks for that this target cannot show (a remote agent's tool calls…);
+    /// nil when everything was observable.
+    public var notObservable: [String]?
 
     public init(scenarioID: String, file: String, tags: [String] = [], description: String = "", run: Int, verdict: RunVerdict, reasons: [String],
                 metrics: RunMetrics = RunMetrics(), transcript: [TranscriptLine] = [], endReason: String = "", recording: String? = nil, wallSeconds: Double = 0) {

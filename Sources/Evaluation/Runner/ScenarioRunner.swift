@@ -18,13 +18,16 @@ public struct ScenarioRunner: Sendable {
         /// Recognisers reused across calls (several times faster); nil, the default, builds one per
         /// call. Reuse is opt-in until it is validated across the whole library (see `RecognizerPool`).
         public var recognizers: RecognizerPool?
+        /// Calls a remote agent in real time instead (`target` is then `.sip`); see `RemoteScenarioCall`.
+        public var remote: (any RemoteAgentDialer)?
 
         public init(target: RunTarget = .embedded, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount, recordRoot: URL? = nil,
-                    recognizers: RecognizerPool? = nil) {
+                    recognizers: RecognizerPool? = nil, remote: (any RemoteAgentDialer)? = nil) {
             self.target = target
             self.parallelism = max(1, parallelism)
             self.recordRoot = recordRoot
             self.recognizers = recognizers
+            self.remote = remote
         }
     }
 
@@ -77,7 +80,11 @@ public struct ScenarioRunner: Sendable {
         let started = ContinuousClock.now
         var result: ScenarioRunResult
         do {
-            result = try await call(scenario, run: run, options: options)
+            if let remote = options.remote {
+                result = try await RemoteScenarioCall.run(scenario, run: run, dialer: remote)
+            } else {
+                result = try await call(scenario, run: run, options: options)
+            }
         } catch {
             result = ScenarioRunResult(scenarioID: scenario.id, file: scenario.file, tags: scenario.tags, description: scenario.description,
                                        run: run, verdict: .error, reasons: ["the harness could not run the call: \(error)"])

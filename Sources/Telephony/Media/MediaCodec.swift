@@ -31,4 +31,11 @@ public enum MediaCodec: String, Sendable, CaseIterable, Codable {
         else { return nil }
         self = c
     }
+
+    /// Codecs from a comma-separated list ("opus,pcmu"), in order; nil if a name is unknown or none is given.
+    public static func list(_ text: String) -> [MediaCodec]? {
+        let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let codecs = names.compactMap { MediaCodec(rawValue: $0) }
+        return codecs.isEmpty || codecs.count != names.count ? nil : codecs
+    }
 }

@@ -254,6 +254,9 @@ public final class MediaSession: @unchecked Sendable {
 
     private func networkLoop() {
         defer { threadDone.signal() }
+        // Media must leave and arrive on time even when speech engines load the machine: ask for a
+        // better nice value for this thread (allowed for root or with CAP_SYS_NICE; else unchanged).
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, -10)  // on Linux, who = 0 is the calling thread
         var nextSend = clock.now()
         var nextRTCP = clock.now() + min(.seconds(1), configuration.rtcpInterval)
         while true {

@@ -5,6 +5,7 @@ public enum SIPError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownCall(Int)
     case timedOut(what: String, seconds: Double)
     case badURI(String)
+    case callFailed(uri: String, reason: String)
 
     public var description: String {
         switch self {
@@ -13,6 +14,7 @@ public enum SIPError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .unknownCall(id): return "call \(id) is not active"
         case let .timedOut(what, s): return "\(what) got no answer within \(String(format: "%.1f", s)) s"
         case let .badURI(u): return "\"\(u)\" is not a SIP URI (expected sip:user@host[:port])"
+        case let .callFailed(uri, reason): return "the call to \(uri) did not connect: \(reason)"
         }
     }
 }

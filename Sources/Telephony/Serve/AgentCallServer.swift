@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import RingsideCore
 import Session
+import Speech
 
 /// Answers SIP calls with the embedded agent: every connected call becomes a `CallSession` whose
 /// caller audio is the RTP stream and whose output goes back over RTP. Several calls at once.
@@ -17,17 +18,21 @@ public final class AgentCallServer: @unchecked Sendable {
     private let agentDirectory: URL
     private let recordRoot: URL?
     private let approvalMode: ApprovalMode
+    private let databaseURL: URL?
     private let onCall: @Sendable (ServedCall) -> Void
     private let calls = LockedValue<[ObjectIdentifier: ServedCall]>([:])
     private let logger = Logger(label: "ringside.serve")
 
     /// `onCall` sees each call once its session exists (to show it, or to drive it in tests).
-    public init(phone: SIPPhone, agentDirectory: URL, recordRoot: URL?, approvalMode: ApprovalMode = .ask,
+    /// `databaseURL` is one database file every call uses, as a real clinic's would be; nil gives
+    /// each call a fresh copy of the agent's seed.
+    public init(phone: SIPPhone, agentDirectory: URL, recordRoot: URL?, approvalMode: ApprovalMode = .ask, databaseURL: URL? = nil,
                 onCall: @escaping @Sendable (ServedCall) -> Void = { _ in }) {
         self.phone = phone
         self.agentDirectory = agentDirectory
         self.recordRoot = recordRoot
         self.approvalMode = approvalMode
+        self.databaseURL = databaseURL
         self.onCall = onCall
     }
 
@@ -60,9 +65,15 @@ public final class AgentCallServer: @unchecked Sendable {
     private func start(_ phoneCall: PhoneCall, codec: MediaCodec) async {
         let callID = String(UUID().uuidString.prefix(8)).lowercased()
         let record = recordRoot.map { $0.appendingPathComponent(CallRecorder.folderName(agent: agentDirectory.lastPathComponent, callID: callID)) }
-        let options = EmbeddedCall.Options(agentDirectory: agentDirectory, callID: callID, clock: MonotonicClock(), realtime: true,
-                                           rate: phone.configuration.rate, recordDirectory: record, approvalMode: approvalMode)
+        var options = EmbeddedCall.Options(agentDirectory: agentDirectory, callID: callID, clock: MonotonicClock(), realtime: true,
+                                           rate: phone.configuration.rate, databaseURL: databaseURL, recordDirectory: record,
+                                           approvalMode: approvalMode)
         let media = phoneCall.media
+        if codec != .opus, var narrowband = try? PocketSphinxConfiguration.standard() {
+            // G.711 is telephone band: the recogniser restores the missing top octave before decoding.
+            narrowband.narrowband = true
+            options.recognizer = try? PocketSphinxRecognizer(configuration: narrowband)
+        }
         do {
             let call = try await EmbeddedCall.make(options, audio: .init(caller: { _ in media.source }, farEnd: media.sink))
             let served = ServedCall(phoneCall: phoneCall, call: call)

@@ -1,0 +1,279 @@
+import Agent
+import Audio
+import Foundation
+import GRDB
+import RingsideCore
+import Session
+import Speech
+
+/// One scenario played against an agent on the other end of a real call (`--target sip:URI`), in
+/// real time: the simulated caller speaks into the call, the agent's audio is transcribed locally,
+/// and the run is graded on what a caller can observe.
+///
+/// Media time is the call's own: a virtual clock advanced 20 ms per frame received from the agent,
+/// so the caller, both transcribers and the grader share one timeline paced by the network.
+/// What only the agent's internals know (tool calls, approvals, escalation, its recording) is
+/// reported as not observable instead of failing; database checks run when the dialer names the
+/// agent's database file.
+enum RemoteScenarioCall {
+    /// The agent has finished speaking once it has been quiet this long (and its words are transcribed).
+    static let agentQuiet = MediaTime.milliseconds(1000)
+    /// The disclosure is heard through a recogniser: this share of its words must be in the agent's first line.
+    static let disclosureMatch = 0.5
+
+    static func run(_ scenario: Scenario, run: Int, dialer: any RemoteAgentDialer) async throws -> ScenarioRunResult {
+        let voice = try ScenarioVoice(profile: scenario.caller)
+        let audio = try await voice.render(scenario.turns)
+        let speechRMS = scenario.audio.noise == nil ? 0 : try await voice.speechRMS()
+        // The scenario's agent folder, when at hand, names the disclosure and redaction rules and
+        // teaches the transcribers the agent's words; a remote agent without one is heard generically.
+        let definition = try? AgentLoader.load(directory: scenario.agentDirectory)
+        let redactor = Redactor(kinds: definition?.policies.redact ?? [])
+        // The agent speaks from a fixed set of lines: lean on them harder than on a caller's words;
+        // telephone band when only G.711 is offered (the recogniser restores the missing top octave).
+        var agentConfiguration = try PocketSphinxConfiguration.standard()
+        agentConfiguration.domainWeight = 0.75
+        agentConfiguration.narrowband = dialer.narrowband
+        let agentRecognizer = try PocketSphinxRecognizer(configuration: agentConfiguration)
+        if let definition { _ = try await agentRecognizer.adapt(to: AgentSpeechVocabulary.of(definition)) }
+
+        let clock = VirtualClock()
+        let callID = "\(scenario.id)-\(run)"
+        let bus = CallEventBus(callID: callID, clock: clock) { redactor.redact($0) }
+        let line = try await dialer.dial(callID: callID)
+        // The caller hears the agent through a recogniser: it reacts to a prompt heard all but a word.
+        let caller = ScenarioCaller(turns: scenario.turns, audio: audio, rate: voice.rate, bus: bus, limits: scenario.limits,
+                                    heard: TextMatch.roughlyMatches) { line.sendDigits($0) }
+        let source: any AudioSource = scenario.audio.isClean ? caller : try PhoneLine(source: caller, conditions: scenario.audio, speechRMS: speechRMS)
+        let ear = RemoteAgentEar(bus: bus, callID: callID, agent: agentRecognizer)
+
+        bus.emit(.session, .callStarted(agent: dialer.target, transport: line.transport))
+        var endReason = "the caller hung up"
+        while true {
+            let incoming: AudioFrame?
+            do {
+                incoming = try await line.fromAgent.nextFrameAsync()
+            } catch {
+                endReason = "\(error)"
+                break
+            }
+            guard let agentFrame = incoming else {
+                endReason = line.endReason.map { "the agent's side ended the call: \($0)" } ?? "the agent's audio ended"
+                break
+            }
+            if let reason = line.endReason {
+                endReason = "the agent's side ended the call: \(reason)"
+                break
+            }
+            clock.advance(by: AudioFrame.duration)
+            let now = clock.now()
+            guard let said = try source.nextFrame() else { break }
+            let callerFrame = AudioFrame(rate: said.rate, samples: said.samples, timestamp: now)
+            try? line.toAgent.write(callerFrame)
+            if let turn = caller.spoken.last, turn.end > turn.start, let text = scenario.turns[turn.index].spokenText {
+                ear.callerSaid(text, start: turn.start, end: turn.end)
+            }
+            await ear.hear(agent: AudioFrame(rate: agentFrame.rate, samples: agentFrame.samples, timestamp: now))
+        }
+        await line.hangUp()
+        await ear.finish()
+        bus.emit(.session, .callEnded(reason: endReason))
+        bus.finish()
+
+        var graded = scenario
+        var notObservable: [String] = []
+        let answers = await databaseAnswers(scenario.assertions.sql, databaseURL: dialer.databaseURL)
+        if answers == nil, !scenario.assertions.sql.isEmpty {
+            notObservable.append("database checks (no --database for the target)")
+            graded.assertions.sql = []
+        }
+        notObservable += hideInternals(&graded.assertions)
+        var record = CallRecord(events: bus.events, spoken: caller.spoken, missedTurns: caller.missedTurns, callerGaveUp: caller.gaveUp,
+                                endReason: endReason, queryRows: answers ?? [], disclosure: definition?.disclosure ?? "",
+                                redact: { redactor.redact($0) })
+        record.disclosureMatch = disclosureMatch
+        var (reasons, metrics) = CallGrader.grade(graded, record)
+        // The caller's words are the script's: how well the agent heard them is the agent's secret.
+        metrics.werErrors = 0
+        metrics.werWords = 0
+        var result = ScenarioRunResult(scenarioID: scenario.id, file: scenario.file, tags: scenario.tags, description: scenario.description, run: run,
+                                       verdict: reasons.isEmpty ? .pass : .fail, reasons: reasons, metrics: metrics,
+                                       transcript: TranscriptBuilder.lines(from: record.events), endReason: endReason)
+        result.notObservable = notObservable
+        return result
+    }
+
+    /// Clears the assertions a caller cannot check from outside the agent; returns what they were.
+    private static func hideInternals(_ a: inout CallAssertions) -> [String] {
+        var hidden: [String] = []
+        if !a.toolsCalled.isEmpty || !a.toolsNotCalled.isEmpty {
+            hidden.append("tool calls")
+            a.toolsCalled = []
+            a.toolsNotCalled = []
+        }
+        if a.escalation != nil { hidden.append("escalation"); a.escalation = nil }
+        if a.approvalRequested != nil { hidden.append("approval requests"); a.approvalRequested = nil }
+        if !a.notInRecording.isEmpty { hidden.append("the agent's recording"); a.notInRecording = [] }
+        return hidden
+    }
+
+    /// Answers to the database checks, or nil when there is no database file to ask.
+    private static func databaseAnswers(_ checks: [DatabaseCheck], databaseURL: URL?) async -> [Result<[[String]], QueryFailure>]? {
+        guard let databaseURL, !checks.isEmpty else { return checks.isEmpty ? [] : nil }
+        var configuration = Configuration()
+        configuration.readonly = true
+        guard let database = try? DatabaseQueue(path: databaseURL.path, configuration: configuration) else {
+            return checks.map { _ in .failure(QueryFailure("cannot open the agent's database \(databaseURL.path)")) }
+        }
+        var answers: [Result<[[String]], QueryFailure>] = []
+        for check in checks {
+            do {
+                let rows = try await database.read { db in try Row.fetchAll(db, sql: check.query) }
+                answers.append(.success(rows.map { row in row.databaseValues.map { v in v.isNull ? "NULL" : (String.fromDatabaseValue(v) ?? "\(v)") } }))
+            } catch {
+                answers.append(.failure(QueryFailure("\(error)")))
+            }
+        }
+        return answers
+    }
+}
+
+/// Both sides of a remote call as the events an embedded call would have. The caller's turns come
+/// from the script as it is spoken (start, true end, its words — no recogniser needed: the harness
+/// knows what it said); the agent's audio is transcribed locally into its words (`ttsRequested`),
+/// its first audio after each caller turn (`playoutStarted`, so voice-to-voice is measured as the
+/// caller hears it) and `playoutFinished` once it has been quiet a while with its words in.
+/// Owned by the one task running the call.
+final class RemoteAgentEar: @unchecked Sendable {
+    private let bus: CallEventBus
+    private let agentListener: SpeechListener
+    /// The caller turn that has ended and not yet heard an answer.
+    private var awaitingReply: Int?
+    private var callerTurn = 0
+    private var lastCallerStart: MediaTime?
+    private var agentSpeaking = false
+    private var agentUntranscribed = false
+    private var agentLastSpeech = MediaTime.zero
+
+    init(bus: CallEventBus, callID: String, agent: PocketSphinxRecognizer) {
+        self.bus = bus
+        agentListener = SpeechListener(recognizer: agent, vad: EnergyVAD(), callID: callID, speaker: .agent, firstTurn: 0)
+    }
+
+    /// A scripted caller turn has been spoken in full (called every frame; reports each turn once).
+    func callerSaid(_ text: String, start: MediaTime, end: MediaTime) {
+        guard lastCallerStart != start else { return }
+        lastCallerStart = start
+        callerTurn += 1
+        bus.emit(.vad, .speechStarted(speaker: .caller), at: start, turn: callerTurn)
+        bus.emit(.endpoint, .endOfTurn(trueEnd: end, rule: "scripted"), at: end, turn: callerTurn)
+        bus.emit(.stt, .finalTranscript(speaker: .caller, text: text, confidence: 1), at: end, turn: callerTurn)
+        awaitingReply = callerTurn
+    }
+
+    func hear(agent: AudioFrame) async {
+        do {
+            for e in try await agentListener.process(agent) { agentEvent(e) }
+        } catch {
+            bus.emit(.stt, .error("local transcription failed: \(error)"))
+        }
+        // Quiet long enough, and its words are in: the agent has finished this reply.
+        if agentSpeaking, !agentUntranscribed, agent.timestamp - agentLastSpeech >= RemoteScenarioCall.agentQuiet {
+            agentSpeaking = false
+            bus.emit(.playout, .playoutFinished(heardFraction: 1), at: agentLastSpeech, turn: callerTurn)
+        }
+    }
+
+    func finish() async {
+        for e in (try? await agentListener.flush()) ?? [] { agentEvent(e) }
+    }
+
+    private func agentEvent(_ e: CallEvent) {
+        switch e.payload {
+        case .speechStarted:
+            agentUntranscribed = true
+            if !agentSpeaking {
+                agentSpeaking = true
+                bus.emit(.playout, .playoutStarted, at: e.time, turn: awaitingReply ?? callerTurn)
+                awaitingReply = nil
+            }
+        case let .speechStopped(_, trueEnd), let .endOfTurn(trueEnd, _):
+            agentLastSpeech = trueEnd
+        case let .finalTranscript(_, text, _):
+            agentUntranscribed = false
+            if !text.isEmpty { bus.emit(.tts, .ttsRequested(text: text), at: e.time, turn: callerTurn) }
+        default: break
+        }
+    }
+}
+
+/// What an agent says — its disclosure, greeting, prompts and flow lines — as phrases for the
+/// recogniser that transcribes the agent's side of a remote call. Placeholders are filled with
+/// sample values of their kind (a date for `{day}`, a time for `{time}`, a known name…), so the
+/// language model learns "booked for tuesday the third of march at nine am", not "booked for".
+enum AgentSpeechVocabulary {
+    static func of(_ definition: AgentDefinition) -> DomainVocabulary {
+        var lines = [definition.disclosure, definition.greeting]
+        lines += definition.slots.keys.sorted().compactMap { definition.slots[$0]?.prompt }
+        for name in definition.flow.keys.sorted() {
+            for step in definition.flow[name] ?? [] {
+                switch step.action {
+                case let .say(text), let .confirm(text): lines.append(text)
+                default: break
+                }
+                lines += [step.prompt, step.sayAfter].compactMap { $0 }
+            }
+        }
+        let values = definition.vocabulary.slotValues
+        let dates = thinned(ExpectationCorpus.sentences(for: .date), to: 24)
+        let times = thinned(ExpectationCorpus.sentences(for: .time), to: 24)
+        let names = values.isEmpty ? ["john smith"] : values
+        // Other placeholders ({opening.*summary}) are filled from the agent's own data: its seed
+        // database's text, which is what such lines read out.
+        let texts = databaseTexts(definition)
+        let other = texts.isEmpty ? dates + times : texts
+        var phrases: [String] = []
+        for (i, line) in lines.enumerated() {
+            let parts = line.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "{" || $0 == "}" }).map(String.init)
+            guard parts.count > 1 else { phrases.append(line); continue }
+            for variant in 0..<6 {
+                // Even parts are text, odd parts placeholder names.
+                phrases.append(parts.enumerated().map { k, part in
+                    guard k % 2 == 1 else { return part }
+                    let kind = part.lowercased()
+                    let pool = kind.contains("time") ? times : kind.contains("day") || kind.contains("date") ? dates
+                        : kind.contains("name") ? names : other
+                    return pool[(i * 31 + variant * 7 + k * 13) % pool.count]
+                }.joined())
+            }
+        }
+        var seen = Set<String>()
+        return DomainVocabulary(phrases: phrases.filter { seen.insert($0).inserted }, slotValues: values)
+    }
+
+    /// Text values of several words in the agent's seed database (a fresh copy in a temporary file).
+    private static func databaseTexts(_ definition: AgentDefinition) -> [String] {
+        guard definition.database != nil else { return [] }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ringside-vocabulary-\(UUID().uuidString).sqlite")
+        defer { try? FileManager.default.removeItem(at: url) }
+        guard let database = try? AgentDatabase.create(at: url, definition: definition) else { return [] }
+        let texts = try? database.read { db -> [String] in
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            var out: [String] = []
+            for table in tables {
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\" LIMIT 200") {
+                    for value in row.databaseValues {
+                        if let text = String.fromDatabaseValue(value), text.split(separator: " ").count >= 2 { out.append(text) }
+                    }
+                }
+            }
+            return out
+        }
+        return Array(Set(texts ?? [])).sorted()
+    }
+
+    private static func thinned(_ sentences: [[String]], to count: Int) -> [String] {
+        let step = max(1, sentences.count / count)
+        return stride(from: 0, to: sentences.count, by: step).map { sentences[$0].joined(separator: " ") }
+    }
+}
