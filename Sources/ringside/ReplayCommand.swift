@@ -1,5 +1,6 @@
 import ArgumentParser
 import Audio
+import Evaluation
 import Foundation
 import RingsideCore
 import Session
@@ -42,6 +43,12 @@ struct Replay: AsyncParsableCommand {
     @Option(help: "Theme for the screen: default, light, mono, or a file.")
     var theme: String?
 
+    @Option(help: "Turn the recording into a scenario file (the caller's lines, with their recorded audio as clips next to it, and what the agent did as assertions to review).")
+    var toScenario: String?
+
+    @Option(help: "With --to-scenario: the agent folder, to check tool arguments against its definitions.")
+    var agent: String?
+
     func run() async throws {
         CommandLogging.bootstrap(file: nil)
         let folder: URL
@@ -61,6 +68,17 @@ struct Replay: AsyncParsableCommand {
             throw ExitCode(2)
         }
         for problem in recording.problems { printError(problem) }
+        if let toScenario {
+            do {
+                try RecordingToScenario.writeScenario(recording: folder, agentDirectory: agent.map { URL(fileURLWithPath: $0) },
+                                                      to: URL(fileURLWithPath: toScenario))
+            } catch {
+                printError("\(error)")
+                throw ExitCode(2)
+            }
+            print("scenario: \(toScenario) (review its assertions, then run: ringside test \(toScenario))")
+            return
+        }
         guard !recording.turns.isEmpty else {
             printError("\(folder.path): the recording has no events to replay")
             throw ExitCode(2)

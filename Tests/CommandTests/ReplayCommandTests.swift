@@ -105,6 +105,29 @@ import TestSupport
         #expect(!alive, "ringside replay did not exit after q")
     }
 
+    @Test func aRecordedCallBecomesAScenarioThatPasses() throws {
+        let record = try Self.recordCall()
+        let ringside = TestPaths.builtProduct("ringside").path
+        let folder = record.deletingLastPathComponent().appendingPathComponent("scenario")
+        let file = folder.appendingPathComponent("from-recording.yaml").path
+        let clinic = TestPaths.repository.appendingPathComponent("sample-calls/clinic").path
+        let convert = try runProgram(ringside, ["replay", record.path, "--to-scenario", file, "--agent", clinic])
+        #expect(convert.status == 0, "\(convert.stderr)")
+        let yaml = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(yaml.lowercased().contains("smith"), "the caller's lines are turns:\n\(yaml)")
+        let clips = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".wav") }
+        #expect(clips.count >= 2, "the caller's recorded audio is kept as clips: \(clips)")
+        // The scenario must sit in the agent's calls/ folder to find its agent: copy the agent beside it.
+        let agentCopy = folder.deletingLastPathComponent().appendingPathComponent("agent-copy")
+        try FileManager.default.createDirectory(at: agentCopy, withIntermediateDirectories: true)
+        for name in ["agent.yaml", "seed.sql"] {
+            try FileManager.default.copyItem(atPath: clinic + "/" + name, toPath: agentCopy.appendingPathComponent(name).path)
+        }
+        try FileManager.default.moveItem(at: folder, to: agentCopy.appendingPathComponent("calls"))
+        let run = try runProgram(ringside, ["test", agentCopy.appendingPathComponent("calls/from-recording.yaml").path])
+        #expect(run.status == 0, "the recorded call replays green as a test:\n\(run.stdout.suffix(1500))\n\(run.stderr.suffix(600))")
+    }
+
     @Test func aFolderThatIsNotARecordingIsAClearError() throws {
         let dir = try TestPaths.temporaryDirectory("not-a-recording")
         let run = try runProgram(TestPaths.builtProduct("ringside").path, ["replay", dir.path, "--no-tui"])
