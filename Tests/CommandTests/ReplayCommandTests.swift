@@ -96,13 +96,7 @@ import TestSupport
         #expect(!back.lowercased().contains("smith"), "\(back)")
 
         try TmuxHarness.run(["send-keys", "-t", session, "q"])
-        let deadline = Date().addingTimeInterval(10)
-        var alive = true
-        while alive && Date() < deadline {
-            alive = try TmuxHarness.run(["has-session", "-t", session]).status == 0
-            if alive { Thread.sleep(forTimeInterval: 0.1) }
-        }
-        #expect(!alive, "ringside replay did not exit after q")
+        #expect(try TmuxHarness.waitForExit(session), "ringside replay did not exit after q")
     }
 
     @Test func aRecordedCallBecomesAScenarioThatPasses() throws {

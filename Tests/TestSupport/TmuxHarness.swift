@@ -57,4 +57,14 @@ public enum TmuxHarness {
         }
         return screen
     }
+
+    /// Polls until the session is gone (the program in it exited) or `seconds` pass; true when gone.
+    public static func waitForExit(_ session: String, seconds: Double = 10) throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try run(["has-session", "-t", session]).status != 0 { return true }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return false
+    }
 }

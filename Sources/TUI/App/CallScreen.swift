@@ -72,17 +72,13 @@ public final class CallScreen: Sendable {
     }
 
     private func loop(clock: (any CallClock)?, onAction: @Sendable (OperatorAction) -> Void) -> Result<CallScreenExit, TerminalError> {
-        let interrupt = InterruptFlag()
-        interrupt.install()
-        defer { interrupt.uninstall() }
-        let screen: CursesScreen
-        do {
-            screen = try CursesScreen(theme: initialTheme)
-        } catch {
-            return .failure(error)
+        CursesScreen.session(theme: initialTheme) { screen, interrupt in
+            loop(screen: screen, interrupt: interrupt, clock: clock, onAction: onAction)
         }
-        defer { screen.close() }
+    }
 
+    private func loop(screen: CursesScreen, interrupt: InterruptFlag, clock: (any CallClock)?,
+                      onAction: @Sendable (OperatorAction) -> Void) -> CallScreenExit {
         var state = CallState(sessionInfo: initialInfo)
         var theme = initialTheme
         state.view.themeName = theme.name
@@ -101,7 +97,7 @@ public final class CallScreen: Sendable {
         }
 
         while true {
-            if interrupt.isRaised { return .success(.interrupted) }
+            if interrupt.isRaised { return .interrupted }
             let (events, info, finished) = inbox.drain()
             if let info {
                 state.sessionInfo = info
@@ -114,7 +110,7 @@ public final class CallScreen: Sendable {
                 // Meters alone (50 a second while anyone speaks) redraw ten times a second.
                 dirty = true
             }
-            if finished && stopWhenEventsEnd { return .success(.eventsEnded) }
+            if finished && stopWhenEventsEnd { return .eventsEnded }
             if let clock, state.status.isActive {
                 state.advance(to: clock.now())
                 // The timer and the timeline move with time: redraw four times a second.
@@ -143,7 +139,7 @@ public final class CallScreen: Sendable {
                     logger.debug("theme \(theme.name)")
                 }
                 for action in outcome.actions { onAction(action) }
-                if outcome.quit { return .success(.quit) }
+                if outcome.quit { return .quit }
             }
         }
     }

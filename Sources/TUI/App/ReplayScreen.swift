@@ -31,16 +31,13 @@ public final class ReplayScreen: Sendable {
     }
 
     private func loop(onPlay: (MediaTime, MediaTime) -> Void, onStop: () -> Void, isPlaying: () -> Bool) -> Result<CallScreenExit, TerminalError> {
-        let interrupt = InterruptFlag()
-        interrupt.install()
-        defer { interrupt.uninstall() }
-        let screen: CursesScreen
-        do {
-            screen = try CursesScreen(theme: initialTheme)
-        } catch {
-            return .failure(error)
+        CursesScreen.session(theme: initialTheme) { screen, interrupt in
+            loop(screen: screen, interrupt: interrupt, onPlay: onPlay, onStop: onStop, isPlaying: isPlaying)
         }
-        defer { screen.close() }
+    }
+
+    private func loop(screen: CursesScreen, interrupt: InterruptFlag, onPlay: (MediaTime, MediaTime) -> Void, onStop: () -> Void,
+                      isPlaying: () -> Bool) -> CallScreenExit {
         var model = self.model
         var theme = initialTheme
         var view = ViewState()
@@ -50,7 +47,7 @@ public final class ReplayScreen: Sendable {
         while true {
             if interrupt.isRaised {
                 onStop()
-                return .success(.interrupted)
+                return .interrupted
             }
             if model.playing, !isPlaying() {
                 model.playing = false
@@ -81,7 +78,7 @@ public final class ReplayScreen: Sendable {
                     screen.setTheme(theme)
                 case .quit:
                     onStop()
-                    return .success(.quit)
+                    return .quit
                 case .view:
                     break
                 }

@@ -175,3 +175,21 @@ public final class CursesScreen {
         }
     }
 }
+
+extension CursesScreen {
+    /// Takes the terminal for `body` with Ctrl-C caught (the flag tells the loop to end) and gives it
+    /// back afterwards, whatever happens. Used by every full-screen loop.
+    static func session<T>(theme: Theme, _ body: (CursesScreen, InterruptFlag) -> T) -> Result<T, TerminalError> {
+        let interrupt = InterruptFlag()
+        interrupt.install()
+        defer { interrupt.uninstall() }
+        let screen: CursesScreen
+        do {
+            screen = try CursesScreen(theme: theme)
+        } catch {
+            return .failure(error)
+        }
+        defer { screen.close() }
+        return .success(body(screen, interrupt))
+    }
+}
