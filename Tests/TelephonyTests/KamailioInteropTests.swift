@@ -87,17 +87,37 @@ final class KamailioProxy: @unchecked Sendable {
         return false
     }
 
-    /// SIGTERM to the main process (it stops its children), SIGKILL if it lingers; bounded.
+    /// Stops kamailio and its worker processes: the workers are found by parent pid first (once the
+    /// main process is gone they belong to init and ignore SIGTERM), then each gets SIGKILL; bounded.
     func stop() {
-        guard !exited.value else { return }
-        process.signal(SIGTERM)
-        for _ in 0..<150 {
-            if process.hasExited() { exited.withLock { $0 = true }; return }
-            usleep(20_000)
+        let workers = Self.children(of: process.pid)
+        if !exited.value {
+            process.signal(SIGTERM)
+            var gone = false
+            for _ in 0..<150 where !gone {
+                gone = process.hasExited()
+                if !gone { usleep(20_000) }
+            }
+            if !gone { process.signal(SIGKILL); process.wait() }
+            exited.withLock { $0 = true }
         }
-        process.signal(SIGKILL)
-        process.wait()
-        exited.withLock { $0 = true }
+        for pid in workers where kill(pid, 0) == 0 && Self.isKamailio(pid, directory: directory) { kill(pid, SIGKILL) }
+    }
+
+    /// Processes whose parent is `pid` (from /proc).
+    private static func children(of pid: pid_t) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { pid_t($0) }.filter { child in
+            guard let stat = try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && pid_t(fields[1]) == pid
+        }
+    }
+
+    /// Whether `pid` is still one of this proxy's processes (its command line names our folder), so a reused pid is never killed.
+    private static func isKamailio(_ pid: pid_t, directory: URL) -> Bool {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+        return String(decoding: data, as: UTF8.self).contains(directory.path)
     }
 
     /// Registrar (usrloc in memory) and stateful proxy: REGISTER is saved, other requests go to the

@@ -18,7 +18,7 @@ struct SIPTestCommandTests {
         let dir = try TestPaths.temporaryDirectory("ringside-sip-test-command")
         let database = dir.appendingPathComponent("clinic.sqlite").path
         let port = try UDPSocket(address: "127.0.0.1", port: 0).local.port
-        let clinic = TestPaths.repository.appendingPathComponent("sample-calls/clinic").path
+        let clinic = try SIPClinic.make().path
         let log = open(dir.appendingPathComponent("serve.log").path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let serve = try ChildProcess.spawn(ringside, ["serve", "--agent", clinic, "--port", String(port), "--headless", "--no-record",
                                                      "--approve", "none", "--database", database], stdout: log, stderr: log)
@@ -45,7 +45,7 @@ struct SIPTestCommandTests {
         try #require(up, "serve never answered: \(serveLog())")
 
         let report = dir.appendingPathComponent("report.json").path
-        let scenarios = ["hours", "book-happy-path"]
+        let scenarios = ["hours", SIPClinic.bookingScenario]
         func test(_ ids: [String]) throws -> ProgramRun {
             try runProgram(ringside, ["test"] + ids.map { clinic + "/calls/\($0).yaml" }
                 + ["--target", "sip:agent@127.0.0.1:\(port)", "--database", database, "--json", report])
@@ -63,7 +63,7 @@ struct SIPTestCommandTests {
         }
         #expect(run.status == 0, "ringside test said:\n\(run.stdout)\n\(run.stderr)\nserve said:\n\(serveLog())")
         #expect(run.stdout.contains("PASS clinic-hours"), "\(run.stdout)")
-        #expect(run.stdout.contains("PASS clinic-book-happy-path"), "\(run.stdout)")
+        #expect(run.stdout.contains("PASS clinic-book-over-sip"), "\(run.stdout)")
         #expect(run.stdout.contains("not observable over SIP: tool calls"), "\(run.stdout)")
         let json = try String(contentsOfFile: report, encoding: .utf8)
         #expect(json.contains("\"target\" : \"sip\""), "report names its target")

@@ -8,20 +8,24 @@ enum TextMatch {
     }
 
     /// `matches`, or — for a plain-words pattern of two or more words — all but one of its words
-    /// heard in order: how a caller hears a prompt through a recogniser ("and your day of birth"
-    /// is still the date-of-birth question). Used only to decide when a remote caller speaks.
+    /// heard in order, the last one (the key word: "birth", "name", "book") always among them: how a
+    /// caller hears a prompt through a recogniser ("and your day of birth" is still the date-of-birth
+    /// question, "didn't catch the date" is not "didn't catch the name"). Only for when a remote caller speaks.
     static func roughlyMatches(_ pattern: String, _ text: String) -> Bool {
         if matches(pattern, text) { return true }
         let words = pattern.lowercased().split(separator: " ").map(String.init)
         guard words.count >= 2, words.allSatisfy({ $0.allSatisfy { $0.isLetter || $0 == "'" } }) else { return false }
         var heard = text.lowercased().split(whereSeparator: { !$0.isLetter && $0 != "'" }).map(String.init)[...]
         var found = 0
+        var lastFound = false
         for word in words {
+            lastFound = false
             if let i = heard.firstIndex(of: word) {
                 found += 1
+                lastFound = true
                 heard = heard[(i + 1)...]
             }
         }
-        return found >= words.count - 1
+        return lastFound && found >= words.count - 1
     }
 }
