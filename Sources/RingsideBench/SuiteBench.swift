@@ -16,12 +16,14 @@ struct SuiteBench: AsyncParsableCommand {
     @Option(help: "Only scenarios with one of these tags (comma-separated).") var tags: String?
     @Option(help: "Calls at once (default: the number of cores).") var jobs: Int?
     @Option(help: "Folder for the JSON figures.") var output = ".bench"
+    @Flag(help: "Reuse speech recognisers between calls (as ringside test --reuse-recognizers).") var reuseRecognizers = false
 
     func run() async throws {
         let tagList = tags?.split(separator: ",").map(String.init) ?? []
         let entries = ScenarioEntry.filter(ScenarioEntry.load(paths: paths.map { URL(fileURLWithPath: $0) }), tags: tagList)
         var options = ScenarioRunner.Options()
         if let jobs { options.parallelism = jobs }
+        if reuseRecognizers { options.recognizers = RecognizerPool() }
         let started = ContinuousClock.now
         let results = await ScenarioRunner(options: options).run(entries)
         let took = ContinuousClock.now - started
@@ -35,8 +37,17 @@ struct SuiteBench: AsyncParsableCommand {
         report.add("speed-up over real time", summary.speedUp, "×", target: "≥ 20×", met: summary.speedUp >= 20)
         report.add("per-call wall time", wall / Double(max(1, summary.runs)), "s")
         report.add("parallel calls", Double(options.parallelism), "")
+        // Where the wall time goes, summed over calls (they overlap when calls run in parallel).
+        let phases = results.compactMap(\.phases)
+        func total(_ key: KeyPath<RunPhases, Double>) -> Double { phases.map { $0[keyPath: key] }.reduce(0, +) }
+        report.add("caller synthesis (sum)", total(\.synthesis), "s")
+        report.add("call setup incl. recogniser (sum)", total(\.setup), "s")
+        report.add("recogniser adaptation (sum)", total(\.adaptation), "s")
+        report.add("calls in virtual time (sum)", total(\.call), "s")
+        report.add("grading (sum)", total(\.grading), "s")
         report.addDistribution("voice-to-voice", summary.voiceToVoice.count > 0 ? results.flatMap(\.metrics.voiceToVoiceMs) : [], unit: "ms")
         report.notes.append("virtual time on the embedded pipeline; see ringside test for verdicts")
+        if reuseRecognizers { report.notes.append("recognisers reused between calls") }
         report.printTable()
         try report.write(to: output)
     }

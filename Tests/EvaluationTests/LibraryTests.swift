@@ -13,11 +13,14 @@ import TestSupport
     @Test func wholeLibraryPasses() async throws {
         let entries = ScenarioEntry.load(paths: [Self.library])
         #expect(entries.count >= 60)
-        let runner = ScenarioRunner(options: .init(parallelism: 2, recordRoot: try TestPaths.temporaryDirectory("library")))
+        let recordings = try TestPaths.temporaryDirectory("library")
+        let runner = ScenarioRunner(options: .init(parallelism: 2, recordRoot: recordings))
         let results = await runner.run(entries)
         #expect(results.count == entries.count)
-        let bad = results.filter { $0.verdict != .pass }.map { "\($0.name): \($0.firstReason)" }
+        let bad = results.filter { $0.verdict != .pass }.map { "\($0.name): \($0.firstReason) (recording: \($0.recording ?? "none"))" }
         #expect(bad.isEmpty, "\(bad.count) of \(results.count) runs did not pass:\n\(bad.joined(separator: "\n"))")
+        // About 150 MB of recordings: kept only when something failed, to look at.
+        if bad.isEmpty { try? FileManager.default.removeItem(at: recordings) }
     }
 
     /// A copy of the clinic agent whose booking step passes today's date instead of the chosen day.

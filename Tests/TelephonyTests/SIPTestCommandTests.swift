@@ -4,7 +4,9 @@ import TestSupport
 @testable import Telephony
 
 /// `ringside test --target sip:URI` against `ringside serve` on 127.0.0.1, both as built programs:
-/// two clinic scenarios are real calls, graded pass, the booking checked in serve's database.
+/// a clinic scenario is a real call, graded pass, with a JSON report. (The whole booking over SIP,
+/// checked in serve's database, is `SIPScenarioTests`; graded from agent words heard through local
+/// speech recognition, it is too load-sensitive to run twice in CI.)
 /// Runs in its own test process, as `SIPScenarioTests` do.
 @Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["RINGSIDE_E2E"] == "1",
                              "run separately: RINGSIDE_E2E=1 swift test --filter SIPTestCommandTests (make test does)"))
@@ -45,7 +47,7 @@ struct SIPTestCommandTests {
         try #require(up, "serve never answered: \(serveLog())")
 
         let report = dir.appendingPathComponent("report.json").path
-        let scenarios = ["hours", SIPClinic.bookingScenario]
+        let scenarios = ["hours"]
         func test(_ ids: [String]) throws -> ProgramRun {
             try runProgram(ringside, ["test"] + ids.map { clinic + "/calls/\($0).yaml" }
                 + ["--target", "sip:agent@127.0.0.1:\(port)", "--database", database, "--json", report])
@@ -63,7 +65,6 @@ struct SIPTestCommandTests {
         }
         #expect(run.status == 0, "ringside test said:\n\(run.stdout)\n\(run.stderr)\nserve said:\n\(serveLog())")
         #expect(run.stdout.contains("PASS clinic-hours"), "\(run.stdout)")
-        #expect(run.stdout.contains("PASS clinic-book-over-sip"), "\(run.stdout)")
         #expect(run.stdout.contains("not observable over SIP: tool calls"), "\(run.stdout)")
         let json = try String(contentsOfFile: report, encoding: .utf8)
         #expect(json.contains("\"target\" : \"sip\""), "report names its target")

@@ -100,6 +100,9 @@ public enum RecordingToScenario {
         if let first = approvals.first { y += "approval: \(first ? "approve" : "deny")\n" } else if timedOut { y += "approval: none\n" }
         y += "turns:\n"
         for (k, u) in utterances.enumerated() {
+            if isRedacted(u.text) {
+                y += "  # Redacted in the recording\(clipStem == nil ? ": write test data here, or the line is spoken as is" : "; the clip holds the words"). Review.\n"
+            }
             y += "  - say: \(yamlString(u.text))\n"
             if let clipStem, clipNames.contains("\(clipStem)-turn\(k + 1).wav") { y += "    audio: \(clipStem)-turn\(k + 1).wav\n" }
             if let b = u.bargeInAfterMs { y += "    barge_in_after_ms: \(b)\n" }
@@ -188,10 +191,14 @@ public enum RecordingToScenario {
             case let n as NSNumber: text = n.stringValue
             default: continue
             }
-            if text.contains("[redacted]") || text.contains("[dob]") || text.contains("[card]") || text.contains("[ssn]") { continue }
+            if isRedacted(text) { continue }
             out[k] = text
         }
         return out
+    }
+
+    static func isRedacted(_ text: String) -> Bool {
+        ["[redacted]", "[dob]", "[card]", "[ssn]"].contains { text.contains($0) }
     }
 
     static func yamlString(_ s: String) -> String {

@@ -1,3 +1,19 @@
+/// Wall-clock seconds of each phase of one run, to see where a test run's time goes.
+public struct RunPhases: Sendable, Codable, Equatable {
+    /// Synthesising the caller's lines (and noise beds) before the call.
+    public var synthesis: Double = 0
+    /// Building the call: agent, database, recogniser and its adaptation to the agent.
+    public var setup: Double = 0
+    /// Of `setup`, adapting the recogniser to the agent.
+    public var adaptation: Double = 0
+    /// The call itself in virtual time (recognition, the agent, the agent's synthesis).
+    public var call: Double = 0
+    /// Database checks, reading the recording, grading.
+    public var grading: Double = 0
+
+    public init() {}
+}
+
 /// One run of one scenario: verdict, the reasons behind it (first one first), figures and transcript.
 public struct ScenarioRunResult: Sendable, Codable, Equatable {
     public var scenarioID: String
@@ -18,6 +34,8 @@ public struct ScenarioRunResult: Sendable, Codable, Equatable {
     /// Checks the scenario asks for that this target cannot show (a remote agent's tool calls…);
     /// nil when everything was observable.
     public var notObservable: [String]?
+    /// Where those seconds went (nil in reports written before this was recorded).
+    public var phases: RunPhases?
 
     public init(scenarioID: String, file: String, tags: [String] = [], description: String = "", run: Int, verdict: RunVerdict, reasons: [String],
                 metrics: RunMetrics = RunMetrics(), transcript: [TranscriptLine] = [], endReason: String = "", recording: String? = nil, wallSeconds: Double = 0) {

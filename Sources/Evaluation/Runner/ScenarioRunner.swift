@@ -98,6 +98,14 @@ public struct ScenarioRunner: Sendable {
         let root = options.recordRoot ?? FileManager.default.temporaryDirectory.appendingPathComponent("ringside-test-\(ProcessInfo.processInfo.processIdentifier)")
         let recording = root.appendingPathComponent("\(scenario.id)-run\(run)")
         try? FileManager.default.removeItem(at: recording)
+        var phases = RunPhases()
+        var mark = ContinuousClock.now
+        func lap() -> Double {
+            let now = ContinuousClock.now
+            defer { mark = now }
+            let d = now - mark
+            return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        }
         let voice = try ScenarioVoice(profile: scenario.caller)
         let audio = try await voice.render(scenario.turns)
         let speechRMS = scenario.audio.noise == nil ? 0 : try await voice.speechRMS()
@@ -112,6 +120,7 @@ public struct ScenarioRunner: Sendable {
             environment[name] = service.url
         }
 
+        phases.synthesis = lap()
         let clock = VirtualClock()
         var callOptions = EmbeddedCall.Options(agentDirectory: scenario.agentDirectory, callID: "\(scenario.id)-\(run)", clock: clock, realtime: false,
                                                recordDirectory: recording, approvalMode: .ask)
@@ -131,6 +140,8 @@ public struct ScenarioRunner: Sendable {
             },
             farEnd: DiscardingSink(rate: voice.rate)))
         sessionBox.withLock { $0 = embedded.session }
+        phases.setup = lap()
+        phases.adaptation = embedded.adaptationSeconds ?? 0
         // The operator's part: answer approval requests as the scenario says.
         if scenario.approval != .none {
             let approve = scenario.approval == .approve
@@ -141,6 +152,7 @@ public struct ScenarioRunner: Sendable {
             }
         }
         let endReason = await embedded.session.run()
+        phases.call = lap()
         if let recognizer { await options.recognizers?.checkIn(recognizer, agent: scenario.agentDirectory) }
         guard let caller = callerBox.withLock({ $0 }) else { throw HarnessError("the simulated caller was never built") }
 
@@ -153,9 +165,12 @@ public struct ScenarioRunner: Sendable {
                                 endReason: endReason, queryRows: answers, disclosure: embedded.definition.disclosure,
                                 recordingTexts: recordingTexts(recording), redact: { redactor.redact($0) })
         let (reasons, metrics) = CallGrader.grade(scenario, record)
-        return ScenarioRunResult(scenarioID: scenario.id, file: scenario.file, tags: scenario.tags, description: scenario.description, run: run,
-                                 verdict: reasons.isEmpty ? .pass : .fail, reasons: reasons, metrics: metrics,
-                                 transcript: TranscriptBuilder.lines(from: record.events), endReason: endReason, recording: recording.path)
+        var result = ScenarioRunResult(scenarioID: scenario.id, file: scenario.file, tags: scenario.tags, description: scenario.description, run: run,
+                                       verdict: reasons.isEmpty ? .pass : .fail, reasons: reasons, metrics: metrics,
+                                       transcript: TranscriptBuilder.lines(from: record.events), endReason: endReason, recording: recording.path)
+        phases.grading = lap()
+        result.phases = phases
+        return result
     }
 
     private static func query(_ sql: String, in database: DatabaseQueue?) async -> Result<[[String]], QueryFailure> {
