@@ -94,7 +94,12 @@ public final class CallRecorder: @unchecked Sendable {
     }
 
     /// Bus observer: appends the event to `events.jsonl` and, for speech, to `transcript.txt`.
+    ///
+    /// Live partial transcripts are not written: a half-heard date of birth or card number ("the ninth
+    /// of septem…") cannot be recognised for redaction until the final arrives, and the final (redacted)
+    /// is what the record keeps.
     public func observe(_ event: CallEvent) {
+        if case .partialTranscript = event.payload { return }
         lock.lock()
         defer { lock.unlock() }
         guard !closed else { return }

@@ -6,6 +6,20 @@ import TestSupport
 @testable import Session
 
 @Suite struct CallRecorderTests {
+    @Test func halfHeardPartialsStayOutOfTheRecordAndTheRedactedFinalStays() throws {
+        let dir = try TestPaths.temporaryDirectory().appendingPathComponent("call")
+        let recorder = try CallRecorder(directory: dir, rate: .hz16000)
+        let bus = CallEventBus(callID: "c1", clock: VirtualClock())
+        bus.observe(recorder.observe)
+        bus.emit(.stt, .partialTranscript(speaker: .caller, text: "the ninth of septem"))
+        bus.emit(.stt, .finalTranscript(speaker: .caller, text: "[dob]", confidence: 0.8))
+        recorder.close()
+        let text = try String(contentsOf: dir.appendingPathComponent("events.jsonl"), encoding: .utf8)
+        #expect(!text.contains("septem"), "a partial fragment reached the log: \(text)")
+        #expect(text.contains("[dob]"))
+        #expect(bus.events.count == 2, "the live stream (the screen) still has the partial")
+    }
+
     @Test func writesAlignedStereoEventsAndTranscript() throws {
         let dir = try TestPaths.temporaryDirectory().appendingPathComponent("call")
         let recorder = try CallRecorder(directory: dir, rate: .hz16000, meta: ["agent": "clinic"])
