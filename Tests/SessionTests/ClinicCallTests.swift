@@ -89,7 +89,8 @@ import TestSupport
         #expect(transcript.contains("book_slot"))
         #expect(!transcript.contains("1980-03-04"), "the date of birth is redacted in the transcript")
         let lines = try String(contentsOf: rec.appendingPathComponent("events.jsonl"), encoding: .utf8).split(separator: "\n")
-        #expect(lines.count == events.count)
+        // Every event but the live partials (left out of recordings) is on record.
+        #expect(lines.count == events.filter { if case .partialTranscript = $0.payload { return false } else { return true } }.count)
         let agentOut = try WAVFile.read(path: dir.appendingPathComponent("agent.wav").path)
         #expect(abs(agentOut.duration - audio.duration) < 0.1, "the agent output file keeps call time")
     }
