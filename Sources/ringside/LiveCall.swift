@@ -175,6 +175,10 @@ struct LiveCall {
             return "\(t) approval \(id): \(approved ? "approved" : "denied") by \(by)"
         case let .escalated(summary, target):
             return "\(t) escalated to \(target ?? "a human"): \(summary)"
+        case let .takeover(by):
+            return "\(t) taken over by \(by)"
+        case .handback:
+            return "\(t) handed back to the agent"
         case .playoutStarted:
             return nil
         case let .error(message):

@@ -147,16 +147,11 @@ struct Replay: AsyncParsableCommand {
         var lines = [String(format: "turn %d/%d  %.2f–%.2f s", index + 1, recording.turns.count, t.start.seconds, t.end.seconds)]
         if !t.callerText.isEmpty { lines.append("  caller: \(t.callerText)") }
         if !t.agentText.isEmpty { lines.append("  agent:  \(t.agentText)") }
+        // Tools, barge-ins, approvals, escalations, takeovers: as the headless live call prints them.
         for e in recording.events where e.turn == t.number {
             switch e.payload {
-            case let .toolFinished(trace): lines.append("  tool:   \(trace.tool) \(trace.arguments) -> \(trace.result ?? "")")
-            case let .toolFailed(trace, error): lines.append("  tool:   \(trace.tool) \(trace.arguments) failed: \(error)")
-            case let .bargeIn(heard, fraction): lines.append("  barge-in after \(Int(fraction * 100))% (heard: \(heard))")
-            case let .escalated(summary, target): lines.append("  escalated to \(target ?? "a human"): \(summary)")
-            case let .approvalDecided(id, approved, by): lines.append("  approval \(id): \(approved ? "approved" : "denied") by \(by)")
-            case let .takeover(by): lines.append("  taken over by \(by)")
-            case .handback: lines.append("  handed back to the agent")
-            default: break
+            case .finalTranscript, .ttsRequested: continue  // already above, joined per side
+            default: if let line = LiveCall.line(for: e) { lines.append("  " + line.drop { $0 == " " }) }
             }
         }
         if let v2v = latency.voiceToVoiceMs {
