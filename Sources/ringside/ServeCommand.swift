@@ -1,6 +1,8 @@
 import Agent
 import ArgumentParser
+import Audio
 import Foundation
+import Logging
 import RingsideCore
 import Session
 import Telephony
@@ -13,8 +15,12 @@ struct Serve: AsyncParsableCommand {
         discussion: """
             Listens for SIP on --address:--port (127.0.0.1:5062 by default; give a routable address to take calls \
             from other machines). Each call runs the agent with its audio over RTP (Opus, PCMU or PCMA) and is \
-            recorded. On a terminal the first live call is shown on the call screen, where t takes it over; \
-            with --headless every call's transcript is logged instead.
+            recorded. On a terminal the calls are listed on a board: Up/Down select a call, its panes show below \
+            the list, Enter opens it on the whole screen, t takes it over (your microphone, or Tab to type, goes \
+            to the caller; you hear the call on your speaker) and t hands it back to the agent with what was said. \
+            When the agent hands a caller to a human the call is held: the terminal bell rings, the call is \
+            highlighted with the agent's handoff summary, and t takes it. With --headless every call's \
+            transcript is logged instead (a handoff then ends the call).
             """
     )
 
@@ -45,6 +51,18 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "One database file for every call (created from the agent's seed when missing); default: a fresh copy per call.")
     var database: String?
 
+    @Option(help: "PulseAudio server for the operator's microphone and speaker (default: PULSE_SERVER or the local one).")
+    var server: String?
+
+    @Option(help: "The operator's microphone (source) for takeovers, as listed by `ringside devices`.")
+    var mic: String?
+
+    @Option(help: "The operator's speaker (sink), where a taken-over call is heard.")
+    var speaker: String?
+
+    @Option(help: "The operator's voice from this WAV file instead of the microphone (played from the start of each takeover).")
+    var operatorInput: String?
+
     func run() async throws {
         let useScreen = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
         let root = noRecord ? nil : (record.map { URL(fileURLWithPath: $0) } ?? CallRecorder.defaultRoot())
@@ -70,35 +88,87 @@ struct Serve: AsyncParsableCommand {
                 }
             }
         }
-        let firstCall = AsyncStream<AgentCallServer.ServedCall>.makeStream()
+        let uri = "sip:agent@\(address):\(port)"
+        let board: BoardScreen? = useScreen ? BoardScreen(
+            board: BoardState(title: "SERVE \(URL(fileURLWithPath: agent).lastPathComponent) at \(uri)",
+                              emptyNote: "Waiting for calls. Try: ringside call \(uri)"),
+            themes: ThemeLibrary.load(directory: ThemeLibrary.defaultDirectory() ?? "themes"), initialTheme: theme) : nil
+        let sessions = LockedValue<[String: CallSession]>([:])
         let server = AgentCallServer(phone: phone, agentDirectory: URL(fileURLWithPath: agent), recordRoot: root, approvalMode: approval,
                                      databaseURL: databaseURL) { served in
-            if useScreen {
-                firstCall.continuation.yield(served)
+            let id = served.call.bus.callID
+            if let board {
+                sessions.withLock { $0[id] = served.call.session }
+                board.upsert(id: id, title: served.phoneCall.sip.remoteURI,
+                             detail: served.phoneCall.negotiated?.codec.encodingName ?? "", badge: .live)
+                board.setSessionInfo(SessionInfo(agentName: served.call.definition.name, transport: "sip",
+                                                 stt: "pocketsphinx (adapted)", brain: "intent engine", tts: "flite \(served.call.definition.voice)",
+                                                 inputDevice: "RTP", outputDevice: "RTP"), for: id)
+                board.attach(id: id, events: served.call.bus.stream(), clock: served.call.bus.clock)
             } else {
                 served.call.bus.observe { event in
-                    if let line = LiveCall.line(for: event) { print("[\(served.call.bus.callID)] \(line)") }
+                    if let line = LiveCall.line(for: event) { print("[\(id)] \(line)") }
                 }
             }
         }
-        print("serving \(agent) at sip:agent@\(address):\(port)")
+        // The operator's ear and voice: a speaker switched to the call taken over, and a microphone per call.
+        var monitor: MonitorSwitch?
+        if board != nil {
+            let (ear, note) = openOperatorSpeaker()
+            monitor = ear
+            if let note { Self.logger.warning("\(note)") }
+            let operatorInput = self.operatorInput, pulseServer = self.server, mic = self.mic
+            server.operatorSetup = AgentCallServer.Operator(holdOnHandoff: true, microphone: { _ in
+                Self.openOperatorMicrophone(wav: operatorInput, server: pulseServer, device: mic)
+            }, monitor: { id in ear?.tap(for: id) })
+        }
+        print("serving \(agent) at \(uri)")
         let serving = Task { await server.run() }
-        if useScreen {
-            // Show calls one after another on the call screen.
-            for await served in firstCall.stream {
-                let session = served.call.session
-                let screen = CallScreen(sessionInfo: SessionInfo(agentName: served.call.definition.name, transport: "sip",
-                                                                 stt: "pocketsphinx (adapted)", brain: "intent engine", tts: "flite",
-                                                                 inputDevice: "RTP", outputDevice: "RTP"),
-                                        themes: ThemeLibrary.load(directory: ThemeLibrary.defaultDirectory() ?? "themes"),
-                                        initialTheme: theme, stopWhenEventsEnd: true)
-                let exit = try? await screen.run(events: served.call.bus.stream(), clock: served.call.bus.clock) { action in
-                    session.send(LiveCall.command(for: action))
+        if let board {
+            let ear = monitor
+            _ = try? await board.run { id, action in
+                guard let session = sessions.value[id] else { return }
+                switch action {
+                case .takeOver: ear?.listen(to: id)
+                case .handBack: if ear?.current == id { ear?.listen(to: nil) }
+                default: break
                 }
-                if exit == .quit || exit == .interrupted { break }
+                session.send(LiveCall.command(for: action))
             }
+            for session in sessions.value.values { session.send(.hangUp) }
             await phone.shutdown()
+            try? monitor?.close()
         }
         await serving.value
+    }
+
+    private static let logger = Logger(label: "ringside.serve")
+
+    /// The operator's speaker, switched to the call taken over; nil (with why) when there is no audio server.
+    private func openOperatorSpeaker() -> (MonitorSwitch?, String?) {
+        var options = PulseStreamOptions(server: server, device: speaker, rate: .hz16000, bufferMilliseconds: 40, streamName: "operator")
+        options.applicationName = "Ringside"
+        do {
+            let playback = try PulsePlayback(options: options, clock: MonotonicClock())
+            playback.start()
+            return (MonitorSwitch(speaker: playback), nil)
+        } catch {
+            return (nil, "no speaker for the operator (taken-over calls will not be heard): \(error)")
+        }
+    }
+
+    /// The operator's voice for one call's takeovers: a WAV file, or a capture of the microphone.
+    private static func openOperatorMicrophone(wav: String?, server: String?, device: String?) -> (any AudioSource)? {
+        do {
+            if let wav { return try WAVFileSource(path: wav, rate: .hz16000) }
+            var options = PulseStreamOptions(server: server, device: device, rate: .hz16000, bufferMilliseconds: 40, streamName: "operator")
+            options.applicationName = "Ringside"
+            let capture = try PulseCapture(options: options, clock: MonotonicClock())
+            capture.start()
+            return capture
+        } catch {
+            logger.warning("no microphone for the operator (type with Tab during a takeover): \(error)")
+            return nil
+        }
     }
 }

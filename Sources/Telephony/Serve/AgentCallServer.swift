@@ -1,4 +1,5 @@
 import Agent
+import Audio
 import Foundation
 import Logging
 import RingsideCore
@@ -14,7 +15,27 @@ public final class AgentCallServer: @unchecked Sendable {
         public let call: EmbeddedCall
     }
 
+    /// What an operator watching the calls brings to each: a microphone for takeovers, an ear on the
+    /// call, and whether a caller handed to a human waits for them.
+    public struct Operator: Sendable {
+        /// Keep a handed-off caller on hold for the operator instead of ending the call.
+        public var holdOnHandoff: Bool
+        /// The operator's voice for a takeover of the call with this id (nil: typed lines only).
+        public var microphone: @Sendable (String) -> (any AudioSource)?
+        /// Where the operator hears the call with this id (caller and agent mixed); nil: nowhere.
+        public var monitor: @Sendable (String) -> (any AudioSink)?
+
+        public init(holdOnHandoff: Bool = true, microphone: @escaping @Sendable (String) -> (any AudioSource)? = { _ in nil },
+                    monitor: @escaping @Sendable (String) -> (any AudioSink)? = { _ in nil }) {
+            self.holdOnHandoff = holdOnHandoff
+            self.microphone = microphone
+            self.monitor = monitor
+        }
+    }
+
     public let phone: SIPPhone
+    /// Set before `run()` when an operator watches; nil serves calls with nobody watching.
+    public var operatorSetup: Operator?
     private let agentDirectory: URL
     private let recordRoot: URL?
     private let approvalMode: ApprovalMode
@@ -74,8 +95,11 @@ public final class AgentCallServer: @unchecked Sendable {
             narrowband.narrowband = true
             options.recognizer = try? PocketSphinxRecognizer(configuration: narrowband)
         }
+        options.holdOnHandoff = operatorSetup?.holdOnHandoff ?? false
         do {
-            let call = try await EmbeddedCall.make(options, audio: .init(caller: { _ in media.source }, farEnd: media.sink))
+            let call = try await EmbeddedCall.make(options, audio: .init(caller: { _ in media.source }, farEnd: media.sink,
+                                                                         monitor: operatorSetup?.monitor(callID),
+                                                                         operatorMicrophone: operatorSetup?.microphone(callID)))
             let served = ServedCall(phoneCall: phoneCall, call: call)
             calls.withLock { $0[ObjectIdentifier(phoneCall)] = served }
             call.bus.emit(.sip, .sipState("connected \(codec.encodingName) \(phoneCall)"))
