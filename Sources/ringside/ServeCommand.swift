@@ -99,7 +99,9 @@ struct Serve: AsyncParsableCommand {
             let id = served.call.bus.callID
             if let board {
                 sessions.withLock { $0[id] = served.call.session }
-                board.upsert(id: id, title: served.phoneCall.sip.remoteURI,
+                // The caller's contact without its parameters (";transport=udp").
+                let caller = served.phoneCall.sip.remoteURI.split(separator: ";").first.map(String.init) ?? served.phoneCall.sip.remoteURI
+                board.upsert(id: id, title: caller,
                              detail: served.phoneCall.negotiated?.codec.encodingName ?? "", badge: .live)
                 board.setSessionInfo(SessionInfo(agentName: served.call.definition.name, transport: "sip",
                                                  stt: "pocketsphinx (adapted)", brain: "intent engine", tts: "flite \(served.call.definition.voice)",

@@ -58,6 +58,14 @@ public enum TmuxHarness {
         return screen
     }
 
+    /// `waitFor` on a dispatch thread, so a test can keep other work (a call's audio) going on the
+    /// cooperative pool meanwhile.
+    public static func waitForInBackground(_ text: String, in session: String, seconds: Double = 15) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try waitFor(text, in: session, seconds: seconds) }) }
+        }
+    }
+
     /// Polls until the session is gone (the program in it exited) or `seconds` pass; true when gone.
     public static func waitForExit(_ session: String, seconds: Double = 10) throws -> Bool {
         let deadline = Date().addingTimeInterval(seconds)

@@ -139,7 +139,7 @@ public struct BoardView {
         guard row.height > 0 else { return }
         if board.confirmingQuit {
             grid.fill(row, with: Cell(fg: .approval, bg: .approvalBar))
-            grid.write(" Quit while \(board.activeCount) call(s) are live?  y = quit · any other key = stay", x: row.x, y: row.y,
+            grid.write(" Quit and hang up the live calls?  y = quit · any other key = stay", x: row.x, y: row.y,
                        limit: row.width, fg: .approval, attributes: .bold)
             return
         }
