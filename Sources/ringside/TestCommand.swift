@@ -73,6 +73,12 @@ struct TestCalls: AsyncParsableCommand {
     @Flag(name: [.short, .long], help: "No per-run progress lines.")
     var quiet = false
 
+    @Flag(help: "Watch the run on a terminal: every scenario listed with its verdict, the running call's transcript, latency, timeline and tools below; Enter opens a call, q closes the screen (the run goes on).")
+    var tui = false
+
+    @Option(help: "Theme for --tui.")
+    var theme: String?
+
     func run() async throws {
         CommandLogging.bootstrap()
         let isSIP = target.hasPrefix("sip:") || target.hasPrefix("sips:")
@@ -106,19 +112,29 @@ struct TestCalls: AsyncParsableCommand {
         }
         if let jobs { options.parallelism = jobs }
         if reuseRecognizers { options.recognizers = RecognizerPool() }
+        let total = entries.reduce(0) { n, e in if case let .loaded(s) = e { return n + s.runs } else { return n + 1 } }
+        let board = tui && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1 ? TestBoard(
+            entries: entries, title: "TEST " + paths.joined(separator: " "), transport: isSIP ? target : "virtual time", theme: theme) : nil
+        if let board { options.onCall = board.callStarted }
         let runner = ScenarioRunner(options: options)
         let quiet = self.quiet
-        let total = entries.reduce(0) { n, e in if case let .loaded(s) = e { return n + s.runs } else { return n + 1 } }
         let done = LockedValue(0)
         let started = ContinuousClock.now
+        let watching = board?.start()
         let results = await runner.run(entries) { r in
             let n = done.withLock { $0 += 1; return $0 }
-            guard !quiet else { return }
+            board?.finished(r, done: n, total: total)
+            guard !quiet, board?.isShowing != true else { return }
             let reason = r.firstReason.isEmpty ? "" : " — " + r.firstReason
             print("[\(n)/\(total)] \(r.verdict.rawValue.uppercased()) \(r.name) (\(String(format: "%.1f", r.metrics.durationSeconds)) s call, \(String(format: "%.1f", r.wallSeconds)) s wall)\(reason)")
             if let hidden = r.notObservable, !hidden.isEmpty { print("        not observable over SIP: \(hidden.joined(separator: ", "))") }
         }
         let took = ContinuousClock.now - started
+        if let board, let watching {
+            // The screen stays until q, so the last calls can be read.
+            board.runEnded(results)
+            await watching.value
+        }
         let wall = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
         var regressions: [String] = []
         if let baseline {

@@ -21,7 +21,8 @@ enum RemoteScenarioCall {
     /// The disclosure is heard through a recogniser: this share of its words must be in the agent's first line.
     static let disclosureMatch = 0.5
 
-    static func run(_ scenario: Scenario, run: Int, dialer: any RemoteAgentDialer) async throws -> ScenarioRunResult {
+    static func run(_ scenario: Scenario, run: Int, dialer: any RemoteAgentDialer,
+                    onCall: (@Sendable (String, CallEventBus) -> Void)? = nil) async throws -> ScenarioRunResult {
         let voice = try ScenarioVoice(profile: scenario.caller)
         let audio = try await voice.render(scenario.turns)
         let speechRMS = scenario.audio.noise == nil ? 0 : try await voice.speechRMS()
@@ -47,6 +48,7 @@ enum RemoteScenarioCall {
         let source: any AudioSource = scenario.audio.isClean ? caller : try PhoneLine(source: caller, conditions: scenario.audio, speechRMS: speechRMS)
         let ear = RemoteAgentEar(bus: bus, callID: callID, agent: agentRecognizer)
 
+        onCall?(ScenarioRunner.key(file: scenario.file, run: run), bus)
         bus.emit(.session, .callStarted(agent: dialer.target, transport: line.transport))
         var endReason = "the caller hung up"
         while true {

@@ -20,6 +20,8 @@ public struct ScenarioRunner: Sendable {
         public var recognizers: RecognizerPool?
         /// Calls a remote agent in real time instead (`target` is then `.sip`); see `RemoteScenarioCall`.
         public var remote: (any RemoteAgentDialer)?
+        /// Sees each run's call as it starts, by `ScenarioRunner.key(file:run:)` (to watch it: `test --tui`).
+        public var onCall: (@Sendable (String, CallEventBus) -> Void)?
 
         public init(target: RunTarget = .embedded, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount, recordRoot: URL? = nil,
                     recognizers: RecognizerPool? = nil, remote: (any RemoteAgentDialer)? = nil) {
@@ -75,13 +77,16 @@ public struct ScenarioRunner: Sendable {
         return results.compactMap { $0 }
     }
 
+    /// Names one run of one scenario file, as `Options.onCall` and a result's `key` do.
+    public static func key(file: String, run: Int) -> String { "\(file)#\(run)" }
+
     /// One run of one scenario; harness failures become an `.error` result.
     public static func runOnce(_ scenario: Scenario, run: Int, options: Options) async -> ScenarioRunResult {
         let started = ContinuousClock.now
         var result: ScenarioRunResult
         do {
             if let remote = options.remote {
-                result = try await RemoteScenarioCall.run(scenario, run: run, dialer: remote)
+                result = try await RemoteScenarioCall.run(scenario, run: run, dialer: remote, onCall: options.onCall)
             } else {
                 result = try await call(scenario, run: run, options: options)
             }
@@ -140,6 +145,7 @@ public struct ScenarioRunner: Sendable {
             },
             farEnd: DiscardingSink(rate: voice.rate)))
         sessionBox.withLock { $0 = embedded.session }
+        options.onCall?(key(file: scenario.file, run: run), embedded.bus)
         phases.setup = lap()
         phases.adaptation = embedded.adaptationSeconds ?? 0
         // The operator's part: answer approval requests as the scenario says.

@@ -72,21 +72,29 @@ public enum BoardInput {
         case .character("?"), .character("h"):
             board.showHelp = true
         case .character("q"):
-            if board.activeCount > 0 {
+            // Quitting hangs up served calls: ask first. A test run's screen just closes (the run goes on).
+            if board.activeCount > 0 && board.allowsActions {
                 board.confirmingQuit = true
                 return Outcome()
             }
             return Outcome(quit: true)
-        case .character("t"), .character("a"), .character("d"), .pageUp, .pageDown:
-            // The call keys act on the selected call as they would on its own screen.
-            guard let id = board.selectedEntry?.id, let command = KeyCommand(key) else { return Outcome() }
-            if command == .toggleTakeover, board.selectedEntry?.call.status.isActive != true { return Outcome() }
-            let outcome = board.withSelectedCall { InputController.apply(command, state: &$0) } ?? InputController.Outcome()
-            return Outcome(actions: outcome.actions.map { Action(entryID: id, action: $0) })
+        case .character("t"), .character("a"), .character("d"):
+            guard board.allowsActions else { return Outcome() }
+            return callKey(key, board: &board)
+        case .pageUp, .pageDown:
+            return callKey(key, board: &board)
         default:
             break
         }
         return Outcome()
+    }
+
+    /// A call key on the list acts on the selected call as it would on its own screen.
+    static func callKey(_ key: KeyPress, board: inout BoardState) -> Outcome {
+        guard let id = board.selectedEntry?.id, let command = KeyCommand(key) else { return Outcome() }
+        if command == .toggleTakeover, board.selectedEntry?.call.status.isActive != true { return Outcome() }
+        let outcome = board.withSelectedCall { InputController.apply(command, state: &$0) } ?? InputController.Outcome()
+        return Outcome(actions: outcome.actions.map { Action(entryID: id, action: $0) })
     }
 
     /// An opened call takes every key as its own screen does, except that Esc (and q) go back to the list.
@@ -99,6 +107,13 @@ public enum BoardInput {
         if !busy, key == .escape || key == .character("q") {
             board.isOpen = false
             return Outcome()
+        }
+        if !board.allowsActions, !busy, let command = KeyCommand(key) {
+            // A test run's call can be read (scroll, help, theme), not acted on.
+            switch command {
+            case .scrollUp, .scrollDown, .toggleHelp, .cycleTheme: break
+            default: return Outcome()
+            }
         }
         let outcome = board.withSelectedCall { InputController.handle(key, state: &$0) } ?? InputController.Outcome()
         return Outcome(actions: outcome.actions.filter { $0 != .quit }.map { Action(entryID: id, action: $0) }, cycleTheme: outcome.cycleTheme)

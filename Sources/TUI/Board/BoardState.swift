@@ -9,6 +9,8 @@ public struct BoardState: Sendable, Equatable {
     public var title: String
     /// A line for the header's right side: "3 live", "12/66 · 11 pass · 1 fail".
     public var summary: String
+    /// Whether an operator can act on the calls (take over, approve): not on a test run's simulated calls.
+    public var allowsActions = true
     /// The list's pane title: "Calls", "Runs".
     public var listTitle = "Calls"
     /// What an empty board says (how to place a call, what is loading).
@@ -47,7 +49,14 @@ public struct BoardState: Sendable, Equatable {
             entries[i].title = title
             entries[i].detail = detail
             entries[i].badge = badge
-            if badge == .live, follows { selected = i }
+            if follows {
+                if badge == .live {
+                    selected = i
+                } else if i == selected, let live = entries.firstIndex(where: { $0.badge == .live }) {
+                    // The followed call is over: follow one still running.
+                    selected = live
+                }
+            }
             return
         }
         var call = CallState()

@@ -68,12 +68,14 @@ public struct BoardView {
     private func drawHeader(_ board: BoardState, in row: Rect, into grid: inout Grid) {
         grid.fill(row, with: Cell(fg: .header, bg: .headerBar))
         var x = row.x
-        x += grid.write(" RINGSIDE ", x: x, y: row.y, limit: row.maxX - x, fg: .header, attributes: .bold)
-        x += grid.write(" " + board.title, x: x, y: row.y, limit: row.maxX - x, fg: .header)
         var right = board.summary
         if !board.alerts.isEmpty { right += "  ⚠ \(board.alerts.count) WAITING FOR A HUMAN" }
-        guard !right.isEmpty else { return }
-        let text = right + " "
+        let text = right.isEmpty ? "" : right + " "
+        x += grid.write(" RINGSIDE ", x: x, y: row.y, limit: row.maxX - x, fg: .header, attributes: .bold)
+        // The title gives way to the summary (counts, alerts), which matters more.
+        let room = max(10, row.maxX - x - DisplayWidth.of(text) - 3)
+        x += grid.write(" " + DisplayWidth.truncate(board.title, to: room), x: x, y: row.y, limit: row.maxX - x, fg: .header)
+        guard !text.isEmpty else { return }
         let start = max(x + 2, row.maxX - DisplayWidth.of(text))
         grid.write(text, x: start, y: row.y, limit: row.maxX - start, fg: board.alerts.isEmpty ? .header : .approval, attributes: .bold)
     }
@@ -144,7 +146,7 @@ public struct BoardView {
             return
         }
         var keys: [(String, String)] = [("↑/↓", "select"), ("Enter", "open")]
-        if let entry = board.selectedEntry, entry.call.status.isActive {
+        if board.allowsActions, let entry = board.selectedEntry, entry.call.status.isActive {
             keys.append(("t", entry.call.mode == .human ? "hand back" : (entry.alert != nil ? "take the call" : "take over")))
             if !entry.call.pendingApprovals.isEmpty { keys.append(("a/d", "approve/deny")) }
         }
