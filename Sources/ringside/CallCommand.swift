@@ -88,14 +88,37 @@ struct Call: AsyncParsableCommand {
                                                              brain: "remote", tts: "remote", inputDevice: audio.mic ?? "default microphone",
                                                              outputDevice: audio.speaker ?? "default speaker"),
                                     themes: ThemeLibrary.load(directory: ThemeLibrary.defaultDirectory() ?? "themes"),
-                                    initialTheme: audio.theme, stopWhenEventsEnd: true)
+                                    initialTheme: audio.theme, stopWhenEventsEnd: true, softphone: true)
             let running = Task { await session.run(transport: transport) }
-            _ = try? await screen.run(events: bus.stream(), clock: clock) { action in session.send(LiveCall.command(for: action)) }
+            _ = try? await screen.run(events: bus.stream(), clock: clock) { action in
+                switch action {
+                case let .dtmf(digit):
+                    phoneCall.sendDTMF(digit)
+                    bus.emit(.sip, .sipState("sent DTMF \(digit)"))
+                case let .setOnHold(hold):
+                    do {
+                        try hold ? phone.hold(phoneCall) : phone.resume(phoneCall)
+                    } catch {
+                        bus.emit(.sip, .error("cannot \(hold ? "hold" : "resume") the call: \(error)"))
+                    }
+                default:
+                    if let command = LiveCall.command(for: action) { session.send(command) }
+                }
+            }
             session.send(.hangUp)
             print("call ended: \(await running.value)")
         } else {
             bus.observe { event in if let line = LiveCall.line(for: event) { print(line) } }
+            // Ctrl-C (or a kill) hangs up properly: BYE, not a peer left waiting for RTP that never comes.
+            let signals = [SIGINT, SIGTERM].map { signo -> any DispatchSourceSignal in
+                signal(signo, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
+                source.setEventHandler { session.send(.hangUp) }
+                source.resume()
+                return source
+            }
             print("call ended: \(await session.run(transport: transport))")
+            signals.forEach { $0.cancel() }
         }
         phoneCall.hangUp()
         watcher.cancel()

@@ -120,7 +120,7 @@ struct LiveCall {
             let running = Task { await session.run(transport: transport) }
             do {
                 _ = try await screen.run(events: events, clock: clock) { action in
-                    session.send(Self.command(for: action))
+                    if let command = Self.command(for: action) { session.send(command) }
                 }
             } catch {
                 session.send(.hangUp)
@@ -143,7 +143,9 @@ struct LiveCall {
         if let recordDirectory { print("recording: \(recordDirectory.path)") }
     }
 
-    static func command(for action: OperatorAction) -> SessionCommand {
+    /// The session command for an operator action; nil for the softphone's own (DTMF, hold), which the
+    /// phone carries out.
+    static func command(for action: OperatorAction) -> SessionCommand? {
         switch action {
         case .takeOver: return .takeOver(operatorName: ProcessInfo.processInfo.environment["USER"] ?? "operator")
         case .handBack: return .handBack
@@ -152,6 +154,7 @@ struct LiveCall {
         case let .deny(id): return .deny(id: id)
         case let .say(text): return .typed(text)
         case .quit: return .hangUp
+        case .dtmf, .setOnHold: return nil
         }
     }
 

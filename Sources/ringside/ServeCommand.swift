@@ -135,7 +135,7 @@ struct Serve: AsyncParsableCommand {
                 case .handBack: if ear?.current == id { ear?.listen(to: nil) }
                 default: break
                 }
-                session.send(LiveCall.command(for: action))
+                if let command = LiveCall.command(for: action) { session.send(command) }
             }
             for session in sessions.value.values { session.send(.hangUp) }
             await phone.shutdown()

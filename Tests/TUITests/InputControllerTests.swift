@@ -77,3 +77,30 @@ import Testing
     #expect(!s.view.showHelp)
     #expect(InputController.handle(.character("T"), state: &s).cycleTheme)
 }
+
+@Test func softphoneKeysSendDigitsHoldAndHangUp() {
+    var s = state([event(0, turn: 0, .callStarted(agent: "sip:agent@127.0.0.1:5062", transport: "sip opus"))])
+    s.view.softphone = true
+    #expect(InputController.handle(.character("1"), state: &s).actions == [.dtmf("1")])
+    #expect(InputController.handle(.character("#"), state: &s).actions == [.dtmf("#")])
+    #expect(InputController.handle(.character("*"), state: &s).actions == [.dtmf("*")])
+    #expect(InputController.handle(.character("t"), state: &s).actions.isEmpty, "nothing to take over on a softphone")
+    #expect(InputController.handle(.character("H"), state: &s).actions == [.setOnHold(true)])
+    #expect(s.view.onHold)
+    let held = render(HeaderWidget(), s, width: 100, height: 2).lines[0]
+    #expect(held.contains("ON HOLD"), "\(held)")
+    #expect(render(FooterWidget(), s, width: 100, height: 1).lines[0].contains("H resume"))
+    #expect(InputController.handle(.character("H"), state: &s).actions == [.setOnHold(false)])
+    #expect(InputController.handle(.character("?"), state: &s).actions.isEmpty)
+    #expect(s.view.showHelp)
+    let help = render(HelpOverlay(), s, width: 100, height: 24).text
+    #expect(help.contains("send a DTMF digit"), "\(help)")
+    _ = InputController.handle(.escape, state: &s)
+    let hangUp = InputController.handle(.character("h"), state: &s)
+    #expect(hangUp.quit && hangUp.actions == [.quit], "h hangs up at once")
+    // Off the softphone, digits mean nothing and h is help.
+    var plain = state([event(0, turn: 0, .callStarted(agent: "a", transport: "embedded"))])
+    #expect(InputController.handle(.character("1"), state: &plain).actions.isEmpty)
+    _ = InputController.handle(.character("h"), state: &plain)
+    #expect(plain.view.showHelp)
+}

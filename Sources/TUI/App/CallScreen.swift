@@ -21,13 +21,16 @@ public final class CallScreen: Sendable {
     private let themes: ThemeLibrary
     private let initialTheme: Theme
     private let stopWhenEventsEnd: Bool
+    private let softphone: Bool
     private let logger = Logger(label: "ringside.tui")
 
     /// - Parameters:
     ///   - themes: the themes `T` cycles through; `initialTheme` names the first (default: "default").
     ///   - stopWhenEventsEnd: end `run` when the event stream finishes instead of waiting for `q`.
+    ///   - softphone: the softphone's keys (DTMF digits, `h` hang up, `H` hold) instead of takeover.
     public init(sessionInfo: SessionInfo = SessionInfo(), themes: ThemeLibrary = ThemeLibrary(themes: []),
-                initialTheme: String? = nil, stopWhenEventsEnd: Bool = false) {
+                initialTheme: String? = nil, stopWhenEventsEnd: Bool = false, softphone: Bool = false) {
+        self.softphone = softphone
         initialInfo = sessionInfo
         self.themes = themes
         self.initialTheme = initialTheme.flatMap(themes.theme(named:)) ?? themes.themes[0]
@@ -72,6 +75,7 @@ public final class CallScreen: Sendable {
     private func loop(screen: CursesScreen, interrupt: InterruptFlag, clock: (any CallClock)?,
                       onAction: @Sendable (OperatorAction) -> Void) -> CallScreenExit {
         var state = CallState(sessionInfo: initialInfo)
+        state.view.softphone = softphone
         var theme = initialTheme
         state.view.themeName = theme.name
         var dirty = true

@@ -14,7 +14,7 @@ import Synchronization
 ///     board.upsert(id: call.id, title: call.caller, badge: .live)
 ///     board.attach(id: call.id, events: call.bus.stream(), clock: call.bus.clock)
 /// }
-/// let exit = try await board.run { id, action in sessions[id]?.send(LiveCall.command(for: action)) }
+/// let exit = try await board.run { id, action in sessions[id]?.send(command(for: action)) }
 /// ```
 public final class BoardScreen: Sendable {
     private enum Update: Sendable {

@@ -29,8 +29,28 @@ public enum InputController {
             state.view.showHelp = false
             if KeyCommand(key) == .toggleHelp || key == .escape { return Outcome() }
         }
+        if state.view.softphone, let outcome = softphoneKey(key, state: &state) { return outcome }
         guard let command = KeyCommand(key) else { return Outcome() }
+        if state.view.softphone, command == .toggleTakeover { return Outcome() }
         return apply(command, state: &state)
+    }
+
+    /// The softphone's own keys: DTMF digits, hang up, hold. Nil for keys it shares with the call screen.
+    static func softphoneKey(_ key: KeyPress, state: inout CallState) -> Outcome? {
+        guard case let .character(c) = key else { return nil }
+        switch c {
+        case "0"..."9", "*", "#":
+            return state.status.isActive ? Outcome(actions: [.dtmf(c)]) : Outcome()
+        case "h":
+            // A phone's hang-up key does not ask.
+            return Outcome(actions: [.quit], quit: true)
+        case "H":
+            guard state.status.isActive else { return Outcome() }
+            state.view.onHold.toggle()
+            return Outcome(actions: [.setOnHold(state.view.onHold)])
+        default:
+            return nil
+        }
     }
 
     public static func apply(_ command: KeyCommand, state: inout CallState) -> Outcome {

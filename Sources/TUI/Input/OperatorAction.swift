@@ -8,5 +8,9 @@ public enum OperatorAction: Sendable, Equatable {
     case deny(id: String)
     /// A line typed after Tab: to be spoken (TTS) or sent as the human's words.
     case say(String)
+    /// A softphone key: one RFC 4733 digit (0-9, *, #, A-D) to the far end.
+    case dtmf(Character)
+    /// A softphone key: put the far end on hold, or take it off.
+    case setOnHold(Bool)
     case quit
 }

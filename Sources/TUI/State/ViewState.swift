@@ -9,6 +9,11 @@ public struct ViewState: Sendable, Equatable {
     /// Quitting during a call asks first.
     public var confirmingQuit = false
     public var micMuted = false
+    /// The screen is a softphone to a remote agent (`ringside call`): digits send DTMF, `h` hangs up,
+    /// `H` holds; there is no agent here to take over.
+    public var softphone = false
+    /// The far end is on hold (softphone).
+    public var onHold = false
     /// The name of the theme in use, shown in help.
     public var themeName = "default"
     /// Set when the screen replays a recording instead of showing a live call.

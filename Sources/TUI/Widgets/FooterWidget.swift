@@ -43,6 +43,10 @@ public struct FooterWidget: Widget {
             return [("←/→", "turn"), ("Space", replay.playing ? "stop" : "play turn"), ("Home/End", "first/last"), ("?", "help"),
                     ("q", "quit"), ("PgUp/PgDn", "scroll"), ("T", "theme")]
         }
+        if state.view.softphone {
+            return [("0-9*#", "DTMF"), ("h", "hang up"), ("H", state.view.onHold ? "resume" : "hold"),
+                    ("m", state.view.micMuted ? "unmute" : "mute"), ("?", "help"), ("PgUp/PgDn", "scroll"), ("T", "theme")]
+        }
         var keys: [(String, String)] = []
         if !state.pendingApprovals.isEmpty { keys.append(("a/d", "approve/deny")) }
         keys.append(("t", state.mode == .human ? "hand back" : "take over"))

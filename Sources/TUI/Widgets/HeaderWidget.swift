@@ -20,6 +20,7 @@ public struct HeaderWidget: Widget {
         if let by = state.takenOverBy { put(" (\(by))") }
         if !state.sessionInfo.agentName.isEmpty { put("  " + state.sessionInfo.agentName) }
         var right = ""
+        if state.view.onHold { right += " ON HOLD " }
         if state.view.micMuted { right += " MIC MUTED " }
         if !state.pendingApprovals.isEmpty { right += " ⚠ APPROVAL PENDING " }
         if !right.isEmpty {

@@ -14,6 +14,18 @@ public struct HelpOverlay: Widget {
         ("q", "quit (asks first during a call)"),
     ]
 
+    /// The keys of the softphone (`ringside call`).
+    public static let softphoneEntries: [(String, String)] = [
+        ("0-9 * #", "send a DTMF digit (RFC 4733)"),
+        ("h", "hang up"),
+        ("H", "put the agent on hold / resume"),
+        ("m", "mute / unmute your microphone"),
+        ("PgUp / PgDn", "scroll the transcript"),
+        ("T", "cycle the theme"),
+        ("?", "show / hide this help"),
+        ("q", "quit (asks first during a call)"),
+    ]
+
     /// The keys while replaying a recording.
     public static let replayEntries: [(String, String)] = [
         ("→ / n", "next turn"),
@@ -27,7 +39,8 @@ public struct HelpOverlay: Widget {
     ]
 
     public func render(_ state: CallState, in area: Rect, theme: Theme, into grid: inout Grid) {
-        Self.draw(state.view.replay == nil ? Self.entries : Self.replayEntries, in: area, theme: theme, into: &grid)
+        let entries = state.view.replay != nil ? Self.replayEntries : (state.view.softphone ? Self.softphoneEntries : Self.entries)
+        Self.draw(entries, in: area, theme: theme, into: &grid)
     }
 
     /// Draws a box listing `entries` (key, what it does) over the middle of `area`.

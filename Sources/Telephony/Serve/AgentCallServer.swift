@@ -71,6 +71,10 @@ public final class AgentCallServer: @unchecked Sendable {
                     served.call.bus.emit(.sip, .sipState("ended: \(reason)"))
                     served.call.session.send(.hangUp)
                 }
+            case let .mediaChanged(phoneCall, direction):
+                // The caller put the agent on hold or resumed.
+                if let payload = event.callEventPayload { calls.value[ObjectIdentifier(phoneCall)]?.call.bus.emit(.sip, payload) }
+                logger.info("\(phoneCall) media \(direction.rawValue)")
             case let .dtmf(phoneCall, digit):
                 calls.value[ObjectIdentifier(phoneCall)]?.call.bus.emit(.sip, .dtmf(digit: String(digit)))
             case let .error(message):

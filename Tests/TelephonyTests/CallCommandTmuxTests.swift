@@ -1,0 +1,70 @@
+import Audio
+import Foundation
+import RingsideCore
+import Testing
+import TestSupport
+@testable import Telephony
+
+/// `ringside call` as a person uses it, in a real terminal against an agent server on 127.0.0.1: digit
+/// keys reach the agent as RFC 4733 DTMF, `H` holds and resumes with re-INVITEs, `h` hangs up with a BYE.
+@Suite(.serialized) struct CallCommandTmuxTests {
+    @Test(.enabled(if: TmuxHarness.available, "needs tmux and a built ringside"))
+    func softphoneKeysSendDTMFHoldAndHangUp() async throws {
+        let dir = try TestPaths.temporaryDirectory("call-keys")
+        let silence = dir.appendingPathComponent("silence.wav").path
+        try WAVFile.write(PCMAudio(sampleRate: 16000, channels: 1, samples: [Int16](repeating: 0, count: 16000 * 90)), to: silence)
+
+        let port = try #require(ServeTests.freePort())
+        let serverPhone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: port),
+                                                                        mediaAddress: "127.0.0.1", codecs: [.opus, .pcmu], autoAnswer: true))
+        try serverPhone.start()
+        let served = LockedValue<AgentCallServer.ServedCall?>(nil)
+        let server = AgentCallServer(phone: serverPhone, agentDirectory: TestPaths.repository.appendingPathComponent("sample-calls/clinic"),
+                                     recordRoot: nil, approvalMode: .denyAll) { call in served.withLock { $0 = call } }
+        let serving = Task { await server.run() }
+        defer {
+            serving.cancel()
+            Task { await serverPhone.shutdown() }
+        }
+
+        let session = "call-keys"
+        let command = "env LANG=C.UTF-8 TERM=xterm-256color RINGSIDE_THEMES=\(TmuxHarness.repository)/themes \(TmuxHarness.binary) call "
+            + "sip:agent@127.0.0.1:\(port) --input \(silence) --output \(dir.path)/heard.wav --no-record"
+        try TmuxHarness.run(["new-session", "-d", "-s", session, "-x", "120", "-y", "36", command])
+        defer { _ = try? TmuxHarness.run(["kill-session", "-t", session]) }
+        let screen = try await TmuxHarness.waitForInBackground("0-9*# DTMF", in: session, seconds: 60)
+        #expect(screen.contains("h hang up"), "the softphone's keys are in the footer:\n\(screen)")
+        let call = try #require(await wait(60) { served.value }, "the agent server never got the call")
+
+        func events() -> [CallEventPayload] { call.call.bus.events.map(\.payload) }
+        try TmuxHarness.run(["send-keys", "-t", session, "4", "2", "#"])
+        let digits = await wait(20) { () -> [String]? in
+            let d = events().compactMap { p -> String? in if case let .dtmf(d) = p { return d } else { return nil } }
+            return d.count >= 3 ? d : nil
+        }
+        #expect(digits == ["4", "2", "#"], "the agent received \(String(describing: digits))")
+
+        try TmuxHarness.run(["send-keys", "-t", session, "H"])
+        let held = try await TmuxHarness.waitForInBackground("ON HOLD", in: session, seconds: 20)
+        #expect(held.contains("H resume"), "\(held)")
+        let holdSeen = await wait(20) { events().contains { if case let .sipState(s) = $0 { return s.hasPrefix("on hold") } else { return false } } ? true : nil }
+        #expect(holdSeen == true, "the agent's side saw the re-INVITE putting it on hold")
+        try TmuxHarness.run(["send-keys", "-t", session, "H"])
+        let resumed = await wait(20) { events().contains { $0 == .sipState("resumed") } ? true : nil }
+        #expect(resumed == true, "and the one resuming")
+
+        try TmuxHarness.run(["send-keys", "-t", session, "h"])
+        #expect(try TmuxHarness.waitForExit(session, seconds: 20), "h hung up and ended ringside call")
+        let ended = await wait(20) { events().contains { if case .callEnded = $0 { return true } else { return false } } ? true : nil }
+        #expect(ended == true, "the agent's call ended with the BYE")
+    }
+
+    /// Polls `value` every 50 ms until it is non-nil or `seconds` pass.
+    func wait<T>(_ seconds: Double, _ value: () -> T?) async -> T? {
+        for _ in 0..<Int(seconds * 20) {
+            if let v = value() { return v }
+            try? await Task.sleep(nanoseconds: 50_000_000)
+        }
+        return nil
+    }
+}
