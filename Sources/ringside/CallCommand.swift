@@ -44,9 +44,19 @@ struct Call: AsyncParsableCommand {
         let clock = MonotonicClock()
         let microphone: any AudioSource
         let speaker: any AudioSink
+        let echoCanceller: EchoCanceller?
+        let echoCancelNote: String
         do {
-            microphone = try audio.openMicrophone(rate: rate, clock: clock, streamName: "caller").source
-            speaker = try audio.openSpeaker(rate: rate, clock: clock, streamName: "remote agent").sink
+            // The agent's voice from the speaker must not reach it back through the microphone (it would barge in on itself).
+            (echoCanceller, echoCancelNote) = try audio.loadEchoCanceller(usesMicrophone: true, usesSpeaker: true)
+        } catch {
+            printError("echo cancelling is required (--echo-cancel on) but unavailable: \(error)")
+            throw ExitCode(3)
+        }
+        defer { echoCanceller?.unload() }
+        do {
+            microphone = try audio.openMicrophone(rate: rate, clock: clock, streamName: "caller", device: echoCanceller?.source).source
+            speaker = try audio.openSpeaker(rate: rate, clock: clock, streamName: "remote agent", device: echoCanceller?.sink).sink
         } catch let error as AudioServerError {
             printError(error.description)
             throw ExitCode(3)
@@ -59,6 +69,17 @@ struct Call: AsyncParsableCommand {
                                                                   mediaAddress: address, codecs: offered, rate: rate, autoAnswer: false))
         try phone.start()
         let phoneCall = try phone.dial(uri)
+        // Without a screen, Ctrl-C (or a kill) hangs up properly, whenever it comes: BYE (or CANCEL while
+        // ringing), not a peer left waiting for RTP that never comes. The screen handles its own signals.
+        let hangUp = LockedValue<(@Sendable () -> Void)?>({ phoneCall.hangUp() })
+        let signals = useScreen ? [] : [SIGINT, SIGTERM].map { signo -> any DispatchSourceSignal in
+            signal(signo, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
+            source.setEventHandler { hangUp.value?() }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
         print("calling \(uri) from \(phone.localURI)…")
         var codec: MediaCodec?
         for await event in phone.events {
@@ -86,11 +107,13 @@ struct Call: AsyncParsableCommand {
         if useScreen {
             let screen = CallScreen(sessionInfo: SessionInfo(agentName: uri, transport: transport, stt: "pocketsphinx (both sides)",
                                                              brain: "remote", tts: "remote", inputDevice: audio.mic ?? "default microphone",
-                                                             outputDevice: audio.speaker ?? "default speaker"),
+                                                             outputDevice: audio.speaker ?? "default speaker", echoCancel: echoCanceller != nil),
                                     themes: ThemeLibrary.load(directory: ThemeLibrary.defaultDirectory() ?? "themes"),
                                     initialTheme: audio.theme, stopWhenEventsEnd: true, softphone: true)
+            // Subscribe before the session starts, so the screen sees the call start.
+            let events = bus.stream()
             let running = Task { await session.run(transport: transport) }
-            _ = try? await screen.run(events: bus.stream(), clock: clock) { action in
+            _ = try? await screen.run(events: events, clock: clock) { action in
                 switch action {
                 case let .dtmf(digit):
                     phoneCall.sendDTMF(digit)
@@ -108,17 +131,11 @@ struct Call: AsyncParsableCommand {
             session.send(.hangUp)
             print("call ended: \(await running.value)")
         } else {
+            print("echo cancelling: \(echoCancelNote)")
             bus.observe { event in if let line = LiveCall.line(for: event) { print(line) } }
             // Ctrl-C (or a kill) hangs up properly: BYE, not a peer left waiting for RTP that never comes.
-            let signals = [SIGINT, SIGTERM].map { signo -> any DispatchSourceSignal in
-                signal(signo, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
-                source.setEventHandler { session.send(.hangUp) }
-                source.resume()
-                return source
-            }
+            hangUp.withLock { $0 = { session.send(.hangUp) } }
             print("call ended: \(await session.run(transport: transport))")
-            signals.forEach { $0.cancel() }
         }
         phoneCall.hangUp()
         watcher.cancel()

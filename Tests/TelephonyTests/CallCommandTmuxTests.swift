@@ -67,4 +67,45 @@ import TestSupport
         }
         return nil
     }
+
+    /// With a real microphone and speaker, `call` cancels the agent's echo (module-echo-cancel), and Ctrl-C
+    /// hangs up with a BYE (the agent's side ends at once, not by RTP timeout) and unloads the canceller.
+    @Test func callCancelsEchoAndCtrlCHangsUp() async throws {
+        let pulse = try PrivatePulseDaemon.start()
+        let port = try #require(ServeTests.freePort())
+        let serverPhone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: port),
+                                                                        mediaAddress: "127.0.0.1", codecs: [.opus], autoAnswer: true))
+        try serverPhone.start()
+        let served = LockedValue<AgentCallServer.ServedCall?>(nil)
+        let server = AgentCallServer(phone: serverPhone, agentDirectory: TestPaths.repository.appendingPathComponent("sample-calls/clinic"),
+                                     recordRoot: nil, approvalMode: .denyAll) { call in served.withLock { $0 = call } }
+        let serving = Task { await server.run() }
+        defer {
+            serving.cancel()
+            Task { await serverPhone.shutdown() }
+        }
+        let dir = try TestPaths.temporaryDirectory("call-aec")
+        let out = dir.appendingPathComponent("stdout.txt").path
+        let fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let child = try ChildProcess.spawn(TmuxHarness.binary, ["call", "sip:agent@127.0.0.1:\(port)", "--no-tui", "--no-record",
+                                                                "--mic", pulse.micSourceName, "--speaker", pulse.speakerSinkName],
+                                           environment: ["PULSE_SERVER": pulse.server], stdout: fd, stderr: fd)
+        close(fd)
+        let call = try #require(await wait(60) { served.value }, "the agent server never got the call")
+        _ = await wait(30) { call.call.bus.events.contains { if case .playoutStarted = $0.payload { return true } else { return false } } ? true : nil }
+        let modules = try PulseModules.list(server: pulse.server)
+        #expect(modules.contains { $0.name == "module-echo-cancel" }, "the canceller is loaded during the call")
+
+        child.signal(SIGINT)
+        #expect(child.wait() == 0, "ringside call exits cleanly on Ctrl-C")
+        let ended = await wait(10) { () -> String? in
+            for e in call.call.bus.events { if case let .sipState(s) = e.payload, s.hasPrefix("ended") { return s } }
+            return nil
+        }
+        #expect(ended != nil && ended?.contains("RTP") != true, "the agent's side saw the BYE: \(String(describing: ended))")
+        let printed = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+        #expect(printed.contains("echo cancelling: on (module-echo-cancel"), "\(printed)")
+        #expect(printed.contains("call ended: hung up by the user"), "\(printed)")
+        #expect(try !PulseModules.list(server: pulse.server).contains { $0.name == "module-echo-cancel" }, "the canceller is unloaded")
+    }
 }
