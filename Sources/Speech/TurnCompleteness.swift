@@ -18,6 +18,10 @@ public enum TurnCompleteness: Sendable, Equatable {
                                        "yes", "no", "yeah", "nope", "correct", "right", "sure", "pm", "am", "o'clock",
                                        "today", "tomorrow", "morning", "afternoon", "evening", "tonight"]
 
+    /// Words that open a question; a question of four words or more that ends on a content word
+    /// ("what are your opening hours") has usually been asked.
+    static let questionStarts: Set<String> = ["what", "when", "where", "which", "who", "how", "do", "does", "is", "are", "can", "could", "will"]
+
     public static func judge(_ partial: String, expecting expectation: RecognitionExpectation?) -> TurnCompleteness {
         let words = TranscriptNormalizer.normalize(partial)
         // Only fillers so far ("um"): the caller has not started saying anything.
@@ -51,6 +55,7 @@ public enum TurnCompleteness: Sendable, Equatable {
         // Dates and names usually end a booking turn, but "…on Tuesday, at three" happens.
         if ExpectationCorpus.weekdays.contains(last) || ExpectationCorpus.months.contains(last)
             || SpokenText.ordinalUnits.contains(last) || SpokenText.ordinalTens.contains(last) { return .likelyComplete }
+        if words.count >= 4, let first = words.first, questionStarts.contains(first) { return .likelyComplete }
         return .neutral
     }
 }

@@ -72,6 +72,11 @@ struct EndpointTests {
         #expect(TurnCompleteness.judge("at half past ten thirty pm", expecting: nil) == .complete)
         #expect(TurnCompleteness.judge("yes i am", expecting: nil) == .incomplete)
         #expect(TurnCompleteness.judge("", expecting: nil) == .neutral)
+        // A question asked to its content word has usually been asked; one trailing off has not.
+        #expect(TurnCompleteness.judge("what are your opening hours", expecting: nil) == .likelyComplete)
+        #expect(TurnCompleteness.judge("what are your", expecting: nil) == .incomplete)
+        #expect(TurnCompleteness.judge("what time", expecting: nil) == .neutral)
+        #expect(TurnCompleteness.judge("my parcel never arrived", expecting: nil) == .neutral)
     }
 
     @Test("the speech listener turns frames into ordered call events with the final after end of turn")

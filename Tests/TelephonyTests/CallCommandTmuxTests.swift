@@ -8,24 +8,40 @@ import TestSupport
 /// `ringside call` as a person uses it, in a real terminal against an agent server on 127.0.0.1: digit
 /// keys reach the agent as RFC 4733 DTMF, `H` holds and resumes with re-INVITEs, `h` hangs up with a BYE.
 @Suite(.serialized) struct CallCommandTmuxTests {
+    /// The clinic agent answering SIP calls on a free loopback port, in this process.
+    struct AgentServer {
+        let port: UInt16
+        let phone: SIPPhone
+        let served = LockedValue<AgentCallServer.ServedCall?>(nil)
+        let serving: Task<Void, Never>
+
+        init() throws {
+            port = try #require(ServeTests.freePort())
+            phone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: port),
+                                                                  mediaAddress: "127.0.0.1", codecs: [.opus, .pcmu], autoAnswer: true))
+            try phone.start()
+            let served = self.served
+            let server = AgentCallServer(phone: phone, agentDirectory: TestPaths.repository.appendingPathComponent("sample-calls/clinic"),
+                                         recordRoot: nil, approvalMode: .denyAll) { call in served.withLock { $0 = call } }
+            serving = Task { await server.run() }
+        }
+
+        func stop() {
+            serving.cancel()
+            let phone = self.phone
+            Task { await phone.shutdown() }
+        }
+    }
+
     @Test(.enabled(if: TmuxHarness.available, "needs tmux and a built ringside"))
     func softphoneKeysSendDTMFHoldAndHangUp() async throws {
         let dir = try TestPaths.temporaryDirectory("call-keys")
         let silence = dir.appendingPathComponent("silence.wav").path
         try WAVFile.write(PCMAudio(sampleRate: 16000, channels: 1, samples: [Int16](repeating: 0, count: 16000 * 90)), to: silence)
 
-        let port = try #require(ServeTests.freePort())
-        let serverPhone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: port),
-                                                                        mediaAddress: "127.0.0.1", codecs: [.opus, .pcmu], autoAnswer: true))
-        try serverPhone.start()
-        let served = LockedValue<AgentCallServer.ServedCall?>(nil)
-        let server = AgentCallServer(phone: serverPhone, agentDirectory: TestPaths.repository.appendingPathComponent("sample-calls/clinic"),
-                                     recordRoot: nil, approvalMode: .denyAll) { call in served.withLock { $0 = call } }
-        let serving = Task { await server.run() }
-        defer {
-            serving.cancel()
-            Task { await serverPhone.shutdown() }
-        }
+        let agent = try AgentServer()
+        defer { agent.stop() }
+        let port = agent.port, served = agent.served
 
         let session = "call-keys"
         let command = "env LANG=C.UTF-8 TERM=xterm-256color RINGSIDE_THEMES=\(TmuxHarness.repository)/themes \(TmuxHarness.binary) call "
@@ -72,18 +88,9 @@ import TestSupport
     /// hangs up with a BYE (the agent's side ends at once, not by RTP timeout) and unloads the canceller.
     @Test func callCancelsEchoAndCtrlCHangsUp() async throws {
         let pulse = try PrivatePulseDaemon.start()
-        let port = try #require(ServeTests.freePort())
-        let serverPhone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: port),
-                                                                        mediaAddress: "127.0.0.1", codecs: [.opus], autoAnswer: true))
-        try serverPhone.start()
-        let served = LockedValue<AgentCallServer.ServedCall?>(nil)
-        let server = AgentCallServer(phone: serverPhone, agentDirectory: TestPaths.repository.appendingPathComponent("sample-calls/clinic"),
-                                     recordRoot: nil, approvalMode: .denyAll) { call in served.withLock { $0 = call } }
-        let serving = Task { await server.run() }
-        defer {
-            serving.cancel()
-            Task { await serverPhone.shutdown() }
-        }
+        let agent = try AgentServer()
+        defer { agent.stop() }
+        let port = agent.port, served = agent.served
         let dir = try TestPaths.temporaryDirectory("call-aec")
         let out = dir.appendingPathComponent("stdout.txt").path
         let fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)

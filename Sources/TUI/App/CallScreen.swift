@@ -22,7 +22,6 @@ public final class CallScreen: Sendable {
     private let initialTheme: Theme
     private let stopWhenEventsEnd: Bool
     private let softphone: Bool
-    private let logger = Logger(label: "ringside.tui")
 
     /// - Parameters:
     ///   - themes: the themes `T` cycles through; `initialTheme` names the first (default: "default").
@@ -112,20 +111,19 @@ public final class CallScreen: Sendable {
                 dirty = false
                 pacer.drew(at: wallClock.now())
             }
-            var timeout = Self.frameMilliseconds
-            while let key = screen.readKey(timeoutMs: timeout) {
-                timeout = 0
-                dirty = true
+            var quit = false
+            let keyed = screen.readKeys(timeoutMs: Self.frameMilliseconds) { key in
                 let outcome = InputController.handle(key, state: &state)
                 if outcome.cycleTheme {
-                    theme = themes.next(after: theme)
+                    theme = screen.switchTheme(after: theme, in: themes)
                     state.view.themeName = theme.name
-                    screen.setTheme(theme)
-                    logger.debug("theme \(theme.name)")
                 }
                 for action in outcome.actions { onAction(action) }
-                if outcome.quit { return .quit }
+                quit = outcome.quit
+                return !quit
             }
+            if quit { return .quit }
+            if keyed { dirty = true }
         }
     }
 }

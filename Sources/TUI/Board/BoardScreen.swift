@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import RingsideCore
 import Synchronization
 
@@ -37,7 +36,6 @@ public final class BoardScreen: Sendable {
     private let stopWhenFinished: Bool
     /// Ended served calls kept on the list.
     private let keepEnded: Int
-    private let logger = Logger(label: "ringside.board")
 
     /// - Parameters:
     ///   - stopWhenFinished: end `run` once `finish()` was called (else it waits for `q`).
@@ -144,20 +142,19 @@ public final class BoardScreen: Sendable {
                 dirty = false
                 pacer.drew(at: wallClock.now())
             }
-            var timeout = CallScreen.frameMilliseconds
-            while let key = screen.readKey(timeoutMs: timeout) {
-                timeout = 0
-                dirty = true
+            var quit = false
+            let keyed = screen.readKeys(timeoutMs: CallScreen.frameMilliseconds) { key in
                 let outcome = BoardInput.handle(key, board: &board)
                 if outcome.cycleTheme {
-                    theme = themes.next(after: theme)
+                    theme = screen.switchTheme(after: theme, in: themes)
                     board.themeName = theme.name
-                    screen.setTheme(theme)
-                    logger.debug("theme \(theme.name)")
                 }
                 for a in outcome.actions { onAction(a.entryID, a.action) }
-                if outcome.quit { return .quit }
+                quit = outcome.quit
+                return !quit
             }
+            if quit { return .quit }
+            if keyed { dirty = true }
         }
     }
 }

@@ -62,6 +62,26 @@ public final class CursesScreen {
     /// Forgets the last frame so the next `draw` repaints every cell (after a resize).
     public func invalidate() { previous = nil }
 
+    /// Hands `handle` every key waiting, the first waited for up to `timeoutMs`, until it returns false
+    /// (quit). Returns whether any key came.
+    func readKeys(timeoutMs: Int32, _ handle: (KeyPress) -> Bool) -> Bool {
+        var timeout = timeoutMs
+        var any = false
+        while let key = readKey(timeoutMs: timeout) {
+            timeout = 0
+            any = true
+            if !handle(key) { break }
+        }
+        return any
+    }
+
+    /// Moves on to the theme after `current` in `themes` and returns it.
+    func switchTheme(after current: Theme, in themes: ThemeLibrary) -> Theme {
+        let next = themes.next(after: current)
+        setTheme(next)
+        return next
+    }
+
     /// Rings the terminal's bell (or flashes, where the terminal has no bell).
     public func bell() { beep() }
 
