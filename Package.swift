@@ -122,7 +122,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Session", "Agent", "RingsideCore", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Session", "Agent", "Audio", "RingsideCore", "TestSupport"]),
         .testTarget(name: "SpeechTests", dependencies: ["Speech", "Audio", "RingsideCore"]),
         .testTarget(
             name: "TelephonyTests",

@@ -9,11 +9,12 @@ import Synchronization
 
 /// `ringside-bench session`: voice-to-voice latency of whole calls through the real PulseAudio loop.
 ///
-/// Each sample call's simulated caller plays into a null sink (the "room"); Ringside captures that
-/// sink's monitor as its microphone and plays the agent into a second null sink. Two more captures
-/// listen to both sinks' monitors on the same clock, so voice-to-voice is measured where the sound
-/// is: the caller's last voiced frame to the agent's first voiced frame. The same calls then run in
-/// virtual time for comparison. Writes `.bench/session.json`.
+/// Each sample call runs as `ringside test --target pulse` runs it (`PulseCallLoop`): the simulated
+/// caller plays into a null sink (the "room"), Ringside captures that sink's monitor as its
+/// microphone and plays the agent into a second null sink. Two more captures listen to both sinks'
+/// monitors on one clock, so voice-to-voice is measured where the sound is: the caller's last voiced
+/// frame to the agent's first voiced frame. The same calls then run in virtual time for comparison.
+/// Writes `.bench/session.json`.
 struct SessionBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "session",
@@ -26,11 +27,6 @@ struct SessionBench: AsyncParsableCommand {
     @Option(help: "Calls per agent (real time: each takes as long as the call).") var perAgent = 4
     @OptionGroup var options: BenchOptions
 
-    static let callerSink = "ringside_bench_room"
-    static let agentSink = "ringside_bench_agent"
-    /// A frame counts as sound above this RMS (−40 dBFS); the calls are clean, so silence is digital zero.
-    static let voicedRMS = 0.01
-
     func run() async throws {
         let server = options.server ?? ProcessInfo.processInfo.environment["PULSE_SERVER"]
         let all = ScenarioEntry.filter(ScenarioEntry.load(paths: paths.map { URL(fileURLWithPath: $0) }), tags: tags.split(separator: ",").map(String.init))
@@ -41,11 +37,8 @@ struct SessionBench: AsyncParsableCommand {
         let scenarios = byAgent.keys.sorted().flatMap { byAgent[$0]!.sorted { $0.id < $1.id }.prefix(perAgent) }
         guard !scenarios.isEmpty else { throw ValidationError("no clean scenarios match \(paths) with tags \(tags)") }
 
-        var modules: [UInt32] = []
-        defer { for m in modules { PulseModules.unload(m, server: server) } }
-        for sink in [Self.callerSink, Self.agentSink] {
-            modules.append(try PulseModules.load("module-null-sink", arguments: "sink_name=\(sink) rate=16000 channels=1", server: server))
-        }
+        let loop = try PulseCallLoop(server: server, name: "ringside_bench")
+        defer { loop.close() }
 
         var acoustic: [Double] = [], sessionV2V: [Double] = []
         var stages: [LatencyStage: [Double]] = [:]
@@ -53,7 +46,7 @@ struct SessionBench: AsyncParsableCommand {
         for scenario in scenarios {
             print("real time: \(scenario.id) …")
             do {
-                let call = try await Self.realTimeCall(scenario, server: server)
+                let call = try await Self.realTimeCall(scenario, loop: loop)
                 acoustic += call.acousticMs
                 sessionV2V += call.turns.compactMap(\.voiceToVoiceMs)
                 for turn in call.turns where turn.voiceToVoiceMs != nil {
@@ -102,90 +95,24 @@ struct SessionBench: AsyncParsableCommand {
         var prematureTurns: Int
     }
 
-    /// Listens to a sink's monitor, keeping (time, voiced) per frame.
-    final class Listener: Sendable {
-        let capture: PulseCapture
-        let frames = Mutex<[(MediaTime, Bool)]>([])
-        private let done = DispatchSemaphore(value: 0)
-
-        init(server: String?, sink: String, clock: any CallClock) throws {
-            capture = try PulseCapture(options: PulseStreamOptions(server: server, device: sink + ".monitor", rate: .hz16000, bufferMilliseconds: 20),
-                                       clock: clock, ringFrames: 3_000)
-            capture.start()
-            let thread = Thread { [self] in
-                while let f = try? capture.nextFrame() {
-                    let voiced = AudioLevel(samples: f.samples).rms > SessionBench.voicedRMS
-                    frames.withLock { $0.append((f.timestamp, voiced)) }
-                }
-                done.signal()
-            }
-            thread.start()
-        }
-
-        func stop() -> [(MediaTime, Bool)] {
-            capture.close()
-            done.wait()
-            return frames.withLock { $0 }
-        }
-    }
-
-    static func realTimeCall(_ scenario: Scenario, server: String?) async throws -> RealTimeCall {
+    /// One scenario through the runner's PulseAudio loop, with two more ears on the loop's sinks
+    /// (on one clock of their own) to time voice-to-voice where the sound is.
+    static func realTimeCall(_ scenario: Scenario, loop: PulseCallLoop) async throws -> RealTimeCall {
         let clock = MonotonicClock()
-        let voice = try ScenarioVoice(profile: scenario.caller)
-        let audio = try await voice.render(scenario.turns)
-        let room = try Listener(server: server, sink: callerSink, clock: clock)
-        let heard = try Listener(server: server, sink: agentSink, clock: clock)
-        func stream(_ device: String) -> PulseStreamOptions {
-            PulseStreamOptions(server: server, device: device, rate: .hz16000, bufferMilliseconds: 20, streamName: "bench")
-        }
-        let mouth = try PulsePlayback(options: stream(callerSink), clock: clock, ringFrames: 3)
-        mouth.start()
-        let microphone = try PulseCapture(options: stream(callerSink + ".monitor"), clock: clock)
-        microphone.start()
-        let speaker = try PulsePlayback(options: stream(agentSink), clock: clock)
-        speaker.start()
-
-        let sessionBox = Mutex<CallSession?>(nil)
-        let callerBox = Mutex<ScenarioCaller?>(nil)
-        let pumpDone = DispatchSemaphore(value: 0)
-        var options = EmbeddedCall.Options(agentDirectory: scenario.agentDirectory, callID: "bench-\(scenario.id)", clock: clock, realtime: true,
-                                           approvalMode: scenario.approval == .approve ? .approveAll : scenario.approval == .deny ? .denyAll : .ask)
-        options.transcribeOperator = false
-        let call = try await EmbeddedCall.make(options, audio: .init(caller: { bus in
-            let caller = ScenarioCaller(turns: scenario.turns, audio: audio, rate: voice.rate, bus: bus, limits: scenario.limits) { digits in
-                sessionBox.withLock { $0 }?.send(.typed(digits))
-            }
-            callerBox.withLock { $0 = caller }
-            // The caller's mouth: its frames go into the room at the sound card's pace.
-            let pump = Thread {
-                while let frame = try? caller.nextFrame() { try? mouth.write(frame) }
-                pumpDone.signal()
-            }
-            pump.start()
-            return microphone
-        }, farEnd: speaker))
-        sessionBox.withLock { $0 = call.session }
-        let running = Task { await call.session.run() }
-        // The caller hangs up when done; give the room a moment to carry its last sound, then end the call.
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                pumpDone.wait()
-                c.resume()
-            }
-        }
-        try? mouth.close()
-        call.session.send(.hangUp)
-        _ = await running.value
-        microphone.close()
-        try? speaker.close()
-        let roomFrames = room.stop(), heardFrames = heard.stop()
-
-        let spoken = callerBox.withLock { $0 }?.spoken ?? []
-        let events = call.bus.events
+        let room = Mutex<[(MediaTime, Bool)]>([]), agent = Mutex<[(MediaTime, Bool)]>([])
+        let roomEar = try SinkMonitor(loop: loop, sink: loop.roomSink, clock: clock) { f in room.withLock { $0.append((f.timestamp, SinkMonitor.isVoiced(f))) } }
+        let agentEar = try SinkMonitor(loop: loop, sink: loop.agentSink, clock: clock) { f in agent.withLock { $0.append((f.timestamp, SinkMonitor.isVoiced(f))) } }
+        let recordings = FileManager.default.temporaryDirectory.appendingPathComponent("ringside-bench-session-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: recordings) }
+        let result = await ScenarioRunner.runOnce(scenario, run: 1, options: .init(target: .pulse, parallelism: 1, recordRoot: recordings, pulseLoop: loop))
+        roomEar.stop()
+        agentEar.stop()
+        guard result.verdict != .error, let directory = result.recording else { throw HarnessError(result.firstReason) }
+        let events = try Recording.load(URL(fileURLWithPath: directory)).events
         let endOfTurns = events.filter { if case .endOfTurn = $0.payload { return true } else { return false } }.count
-        return RealTimeCall(acousticMs: acousticVoiceToVoice(room: roomFrames, agent: heardFrames),
-                            turns: TurnLatency.turns(from: events), linesSpoken: spoken.count,
-                            prematureTurns: max(0, endOfTurns - spoken.count))
+        let lines = result.callerTurns ?? 0
+        return RealTimeCall(acousticMs: acousticVoiceToVoice(room: room.withLock { $0 }, agent: agent.withLock { $0 }),
+                            turns: TurnLatency.turns(from: events), linesSpoken: lines, prematureTurns: max(0, endOfTurns - lines))
     }
 
     /// For each stretch of caller sound followed by agent sound before the caller speaks again:

@@ -43,6 +43,30 @@ public struct MonotonicClock: CallClock {
     }
 }
 
+/// Real time from `CLOCK_MONOTONIC` whose zero is the moment `start()` is called; it reads zero
+/// until then. A call built ahead (its agent loaded, its recogniser adapted) starts its timeline
+/// when it starts, so its events and limits count from there, as in virtual time.
+public final class DeferredStartClock: CallClock {
+    private let origin = Atomic<Int64>(0)
+
+    public init() {}
+
+    /// Starts the timeline now (again: no effect).
+    public func start() {
+        _ = origin.compareExchange(expected: 0, desired: MonotonicClock.raw(), ordering: .acquiringAndReleasing)
+    }
+
+    public func now() -> MediaTime {
+        let o = origin.load(ordering: .acquiring)
+        return o == 0 ? .zero : MediaTime(nanoseconds: MonotonicClock.raw() - o)
+    }
+
+    public func sleep(until deadline: MediaTime) async throws {
+        let remaining = deadline.nanoseconds - now().nanoseconds
+        if remaining > 0 { try await Task.sleep(nanoseconds: UInt64(remaining)) }
+    }
+}
+
 /// A clock that moves only when told to, for deterministic tests and faster-than-real-time runs.
 ///
 /// Sleepers are resumed, in deadline order, as `advance(to:)` passes their deadlines.

@@ -124,6 +124,9 @@ public final class CallSession: @unchecked Sendable {
                 } else {
                     try? await clock.sleep(until: nextTick)
                 }
+            } else if sourceEnded, !(clock is VirtualClock) {
+                // A live source that has ended paces nothing any more: while the agent finishes, real time does.
+                try? await clock.sleep(for: AudioFrame.duration)
             }
             await tick(caller: caller, frameStart: frameStart)
             if let r = hangUpReason, brainTask == nil, !player.isActive, queuedReply == nil { reason = r; break loop }

@@ -17,6 +17,14 @@ struct TestCalls: AsyncParsableCommand {
             1 when any fails or regresses against --baseline, 2 when the harness could not run one \
             (a malformed scenario, an agent that does not load).
 
+            With --target pulse each scenario runs on the embedded agent in real time through PulseAudio, \
+            one call at a time: two null sinks are loaded on the server in $PULSE_SERVER (or the default \
+            server) for the run; the simulated caller plays into the first, the agent's microphone is its \
+            monitor; the agent plays into the second, whose monitor is the caller's ear (it takes turns and \
+            barges in on the agent's sound). Voice, noise, barge-in and reactive turns are as in virtual time, \
+            and so are the grading, the reports and the recordings. No sound card is involved; a server that \
+            cannot be reached makes every run an error (exit 2).
+
             With --target sip:URI each scenario is a real call to that agent instead, in real time, one at a \
             time: the simulated caller speaks into the call and the agent's audio is transcribed locally. \
             What only the agent knows (tool calls, approvals, escalation, its recording) is reported as not \
@@ -31,7 +39,7 @@ struct TestCalls: AsyncParsableCommand {
     @Option(help: "Only scenarios with one of these tags (comma-separated), e.g. smoke.")
     var tags: String?
 
-    @Option(help: "Where calls run: embedded (virtual time), or a SIP URI such as sip:agent@127.0.0.1:5062 (real calls, real time).")
+    @Option(help: "Where calls run: embedded (virtual time), pulse (the embedded agent in real time through PulseAudio), or a SIP URI such as sip:agent@127.0.0.1:5062 (real calls, real time).")
     var target = "embedded"
 
     @Option(help: "With a SIP target: the agent's database file, for the scenarios' database checks.")
@@ -43,7 +51,7 @@ struct TestCalls: AsyncParsableCommand {
     @Option(help: "With a SIP target: codecs to offer, in order: opus, pcmu, pcma.")
     var codecs = "opus,pcmu,pcma"
 
-    @Option(help: "Calls at once (default: the number of cores).")
+    @Option(help: "Calls at once (default: the number of cores; always one with --target pulse).")
     var jobs: Int?
 
     @Option(help: "Record each run under this folder (default: a temporary folder).")
@@ -83,7 +91,7 @@ struct TestCalls: AsyncParsableCommand {
         CommandLogging.bootstrap()
         let isSIP = target.hasPrefix("sip:") || target.hasPrefix("sips:")
         guard let runTarget = isSIP ? RunTarget.sip : RunTarget(rawValue: target), runTarget != .sip || isSIP else {
-            throw ValidationError("unknown target '\(target)'; use embedded or a SIP URI such as sip:agent@127.0.0.1:5062")
+            throw ValidationError("unknown target '\(target)'; use embedded, pulse or a SIP URI such as sip:agent@127.0.0.1:5062")
         }
         var priceTable: PriceTable?
         if let prices {
@@ -114,7 +122,7 @@ struct TestCalls: AsyncParsableCommand {
         if reuseRecognizers { options.recognizers = RecognizerPool() }
         let total = entries.reduce(0) { n, e in if case let .loaded(s) = e { return n + s.runs } else { return n + 1 } }
         let board = tui && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1 ? TestBoard(
-            entries: entries, title: "TEST " + paths.joined(separator: " "), transport: isSIP ? target : "virtual time", theme: theme) : nil
+            entries: entries, title: "TEST " + paths.joined(separator: " "), transport: isSIP ? target : (runTarget == .pulse ? "real time (PulseAudio)" : "virtual time"), theme: theme) : nil
         if let board { options.onCall = board.callStarted }
         let runner = ScenarioRunner(options: options)
         let quiet = self.quiet

@@ -65,6 +65,22 @@ import Testing
         #expect(b > a)
         #expect(a.nanoseconds >= 0)
     }
+
+    /// A real-time test call is built first and started later: its timeline begins at `start()`.
+    @Test func deferredClockReadsZeroUntilStartedThenMovesForward() {
+        let clock = DeferredStartClock()
+        #expect(clock.now() == .zero)
+        #expect(clock.now() == .zero)
+        clock.start()
+        let a = clock.now()
+        var b = clock.now()
+        for _ in 0..<1_000_000 where b == a { b = clock.now() }
+        #expect(b > a)
+        #expect(a.nanoseconds >= 0)
+        // Starting again does not move the origin back to zero.
+        clock.start()
+        #expect(clock.now() >= b)
+    }
 }
 
 actor OrderLog {

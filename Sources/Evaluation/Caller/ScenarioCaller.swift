@@ -48,9 +48,11 @@ public final class ScenarioCaller: AudioSource, @unchecked Sendable {
     private let state = LockedValue(State())
 
     /// `audio` holds each `say` turn's frames by turn index; `keypad` delivers DTMF digits to the call.
+    /// With `hearsPlayout` false the caller does not learn from the call's events when the agent's
+    /// voice starts and stops; it is told from the sound instead (`heardAgent(speaking:at:)`).
     public init(turns: [ScenarioTurn], audio: [Int: [AudioFrame]], rate: SampleRate, bus: CallEventBus, limits: CallLimits = CallLimits(),
                 pause: MediaTime = .milliseconds(400), tail: MediaTime = .seconds(1.5),
-                heard: (@Sendable (_ pattern: String, _ agentText: String) -> Bool)? = nil,
+                heard: (@Sendable (_ pattern: String, _ agentText: String) -> Bool)? = nil, hearsPlayout: Bool = true,
                 keypad: @escaping @Sendable (String) -> Void) {
         // How a `when` pattern is matched against what the agent said (regular expression by default).
         self.heard = heard ?? { TextMatch.matches($0, $1) }
@@ -68,16 +70,10 @@ public final class ScenarioCaller: AudioSource, @unchecked Sendable {
                 switch event.payload {
                 case let .ttsRequested(text):
                     s.agentText += (s.agentText.isEmpty ? "" : " ") + text
-                case .playoutStarted:
-                    s.agentSpeaking = true
-                    s.playoutStartedAt = event.time
-                    s.agentFinishedAt = nil
-                    s.lastActivity = event.time
-                case .playoutFinished:
-                    s.agentSpeaking = false
-                    s.playoutStartedAt = nil
-                    s.agentFinishedAt = event.time
-                    s.lastActivity = event.time
+                case .playoutStarted where hearsPlayout:
+                    Self.agentStarted(&s, at: event.time)
+                case .playoutFinished where hearsPlayout:
+                    Self.agentFinished(&s, at: event.time)
                 case let .finalTranscript(.human, text, _) where !text.isEmpty:
                     s.agentText += " " + text
                     s.agentFinishedAt = event.time
@@ -86,6 +82,28 @@ public final class ScenarioCaller: AudioSource, @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// The agent's voice as heard from its sound (a real-time run through a PulseAudio loop):
+    /// it started at `time`, or it has been quiet since `time`.
+    public func heardAgent(speaking: Bool, at time: MediaTime) {
+        state.withLock { s in
+            if speaking { Self.agentStarted(&s, at: time) } else { Self.agentFinished(&s, at: time) }
+        }
+    }
+
+    private static func agentStarted(_ s: inout State, at time: MediaTime) {
+        s.agentSpeaking = true
+        s.playoutStartedAt = time
+        s.agentFinishedAt = nil
+        s.lastActivity = time
+    }
+
+    private static func agentFinished(_ s: inout State, at time: MediaTime) {
+        s.agentSpeaking = false
+        s.playoutStartedAt = nil
+        s.agentFinishedAt = time
+        s.lastActivity = time
     }
 
     /// Turns taken so far, in order.

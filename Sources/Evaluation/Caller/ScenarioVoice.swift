@@ -13,6 +13,8 @@ public struct ScenarioVoice: Sendable {
     public let synthesizer: any SpeechSynthesizer
     public let rate: SampleRate
     private let key: String
+    /// Caller lines: about an hour of 16 kHz audio (≈ 115 MB) at most.
+    private static let cache = SynthesisCache<[AudioFrame]>(capacity: 180_000) { $0.count }
 
     public init(profile: CallerProfile, rate: SampleRate = .hz16000) throws {
         switch profile.engine {
@@ -57,11 +59,11 @@ public struct ScenarioVoice: Sendable {
     }
 
     public func frames(_ text: String) async throws -> [AudioFrame] {
-        if let cached = SynthesisCache.shared.lookup(key + text) { return cached }
+        if let cached = Self.cache.lookup(key + text) { return cached }
         let job = try synthesizer.synthesize(text, rate: rate)
         var frames: [AudioFrame] = []
         for try await frame in job.frames { frames.append(frame) }
-        SynthesisCache.shared.store(key + text, frames)
+        Self.cache.store(key + text, frames)
         return frames
     }
 
@@ -72,33 +74,5 @@ public struct ScenarioVoice: Sendable {
         let loud = levels.max() ?? 0
         let voiced = levels.filter { $0 > 0.1 * loud }
         return voiced.isEmpty ? 1000 : (voiced.map { $0 * $0 }.reduce(0, +) / Double(voiced.count)).squareRoot()
-    }
-}
-
-/// Synthesised caller lines kept for the process, bounded by total audio length.
-final class SynthesisCache: Sendable {
-    static let shared = SynthesisCache()
-    /// About an hour of 16 kHz audio (≈ 115 MB) at most; beyond it, the oldest lines go.
-    private let maxFrames = 180_000
-    private struct State {
-        var lines: [String: [AudioFrame]] = [:]
-        var order: [String] = []
-        var frames = 0
-    }
-    private let state = Mutex(State())
-
-    func lookup(_ key: String) -> [AudioFrame]? { state.withLock { $0.lines[key] } }
-
-    func store(_ key: String, _ frames: [AudioFrame]) {
-        state.withLock { s in
-            guard s.lines[key] == nil else { return }
-            s.lines[key] = frames
-            s.order.append(key)
-            s.frames += frames.count
-            while s.frames > maxFrames, let oldest = s.order.first {
-                s.order.removeFirst()
-                s.frames -= s.lines.removeValue(forKey: oldest)?.count ?? 0
-            }
-        }
     }
 }

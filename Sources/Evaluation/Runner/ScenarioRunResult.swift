@@ -36,6 +36,9 @@ public struct ScenarioRunResult: Sendable, Codable, Equatable {
     public var notObservable: [String]?
     /// Where those seconds went (nil in reports written before this was recorded).
     public var phases: RunPhases?
+    /// Turns the simulated caller took: lines said, digits keyed, silences kept (nil in reports
+    /// written before this was recorded).
+    public var callerTurns: Int?
 
     public init(scenarioID: String, file: String, tags: [String] = [], description: String = "", run: Int, verdict: RunVerdict, reasons: [String],
                 metrics: RunMetrics = RunMetrics(), transcript: [TranscriptLine] = [], endReason: String = "", recording: String? = nil, wallSeconds: Double = 0) {

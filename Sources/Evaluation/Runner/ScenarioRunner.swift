@@ -1,4 +1,5 @@
 import Agent
+import Audio
 import Foundation
 import GRDB
 import Logging
@@ -6,7 +7,8 @@ import RingsideCore
 import Session
 
 /// Runs scenarios against an agent, several calls at once, each in virtual time and recorded like a
-/// live call, and grades every run.
+/// live call, and grades every run. With the `.pulse` target each call runs in real time through
+/// a PulseAudio loop instead, one at a time (see `PulseCallLoop`).
 public struct ScenarioRunner: Sendable {
     /// How to run.
     public struct Options: Sendable {
@@ -22,10 +24,18 @@ public struct ScenarioRunner: Sendable {
         public var remote: (any RemoteAgentDialer)?
         /// Sees each run's call as it starts, by `ScenarioRunner.key(file:run:)` (to watch it: `test --tui`).
         public var onCall: (@Sendable (String, CallEventBus) -> Void)?
+        /// With the `.pulse` target: the PulseAudio server (nil: `PULSE_SERVER` or the default).
+        public var pulseServer: String?
+        /// With the `.pulse` target: a loop already set up (one a benchmark listens to as well); nil
+        /// sets one up for the run on `pulseServer`.
+        public var pulseLoop: PulseCallLoop?
 
         public init(target: RunTarget = .embedded, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount, recordRoot: URL? = nil,
-                    recognizers: RecognizerPool? = nil, remote: (any RemoteAgentDialer)? = nil) {
+                    recognizers: RecognizerPool? = nil, remote: (any RemoteAgentDialer)? = nil, pulseServer: String? = nil,
+                    pulseLoop: PulseCallLoop? = nil) {
             self.target = target
+            self.pulseServer = pulseServer
+            self.pulseLoop = pulseLoop
             self.parallelism = max(1, parallelism)
             self.recordRoot = recordRoot
             self.recognizers = recognizers
@@ -49,7 +59,19 @@ public struct ScenarioRunner: Sendable {
             case let .invalid(file, error): jobs.append(.invalid(file, error))
             }
         }
-        let options = self.options
+        var options = self.options
+        // Real-time calls share one loop and the CPU they are timed on: one at a time.
+        var ownLoop: PulseCallLoop?
+        if options.target == .pulse {
+            options.parallelism = 1
+            if options.pulseLoop == nil {
+                // When the server cannot be reached, each run tries and reports why as its error.
+                ownLoop = try? PulseCallLoop(server: options.pulseServer)
+                options.pulseLoop = ownLoop
+            }
+        }
+        defer { ownLoop?.close() }
+        let frozen = options
         var results = [ScenarioRunResult?](repeating: nil, count: jobs.count)
         await withTaskGroup(of: (Int, ScenarioRunResult).self) { group in
             var next = 0
@@ -60,7 +82,7 @@ public struct ScenarioRunner: Sendable {
                 next += 1
                 group.addTask {
                     switch job {
-                    case let .run(s, r): return (index, await Self.runOnce(s, run: r, options: options))
+                    case let .run(s, r): return (index, await Self.runOnce(s, run: r, options: frozen))
                     case let .invalid(file, error):
                         return (index, ScenarioRunResult(scenarioID: URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent, file: file,
                                                          run: 1, verdict: .error, reasons: [error.description]))
@@ -87,8 +109,12 @@ public struct ScenarioRunner: Sendable {
         do {
             if let remote = options.remote {
                 result = try await RemoteScenarioCall.run(scenario, run: run, dialer: remote, onCall: options.onCall)
+            } else if options.target == .pulse {
+                let loop = try options.pulseLoop ?? PulseCallLoop(server: options.pulseServer)
+                defer { if options.pulseLoop == nil { loop.close() } }
+                result = try await call(scenario, run: run, options: options, loop: loop)
             } else {
-                result = try await call(scenario, run: run, options: options)
+                result = try await call(scenario, run: run, options: options, loop: nil)
             }
         } catch {
             result = ScenarioRunResult(scenarioID: scenario.id, file: scenario.file, tags: scenario.tags, description: scenario.description,
@@ -99,7 +125,8 @@ public struct ScenarioRunner: Sendable {
         return result
     }
 
-    private static func call(_ scenario: Scenario, run: Int, options: Options) async throws -> ScenarioRunResult {
+    /// One call on the embedded pipeline: in virtual time, or in real time through `loop`.
+    private static func call(_ scenario: Scenario, run: Int, options: Options, loop: PulseCallLoop?) async throws -> ScenarioRunResult {
         let root = options.recordRoot ?? FileManager.default.temporaryDirectory.appendingPathComponent("ringside-test-\(ProcessInfo.processInfo.processIdentifier)")
         let recording = root.appendingPathComponent("\(scenario.id)-run\(run)")
         try? FileManager.default.removeItem(at: recording)
@@ -126,24 +153,38 @@ public struct ScenarioRunner: Sendable {
         }
 
         phases.synthesis = lap()
-        let clock = VirtualClock()
-        var callOptions = EmbeddedCall.Options(agentDirectory: scenario.agentDirectory, callID: "\(scenario.id)-\(run)", clock: clock, realtime: false,
-                                               recordDirectory: recording, approvalMode: .ask)
+        // Real time starts when the call does, not while the agent is being built.
+        let realTime = loop.map { _ in DeferredStartClock() }
+        let clock: any CallClock = realTime ?? VirtualClock()
+        let pulseCall = try loop.map { try PulseLoopCall(loop: $0, clock: clock) }
+        var ear: AgentSoundEar?
+        defer {
+            ear?.stop()
+            try? pulseCall?.finish()
+        }
+        var callOptions = EmbeddedCall.Options(agentDirectory: scenario.agentDirectory, callID: "\(scenario.id)-\(run)", clock: clock,
+                                               realtime: loop != nil, recordDirectory: recording, approvalMode: .ask)
         callOptions.transcribeOperator = false
         callOptions.environment = environment
         let recognizer = try await options.recognizers?.checkOut(agent: scenario.agentDirectory)
         callOptions.recognizer = recognizer
         let sessionBox = LockedValue<CallSession?>(nil)
         let callerBox = LockedValue<ScenarioCaller?>(nil)
+        let lineBox = LockedValue<(any AudioSource)?>(nil)
         let embedded = try await EmbeddedCall.make(callOptions, audio: .init(
             caller: { bus in
-                let caller = ScenarioCaller(turns: scenario.turns, audio: audio, rate: voice.rate, bus: bus, limits: scenario.limits) { digits in
+                // Through the loop the caller hears the agent's sound, not the session's playout events.
+                let caller = ScenarioCaller(turns: scenario.turns, audio: audio, rate: voice.rate, bus: bus, limits: scenario.limits,
+                                            hearsPlayout: pulseCall == nil) { digits in
                     sessionBox.withLock { $0 }?.send(.typed(digits))
                 }
                 callerBox.withLock { $0 = caller }
-                return scenario.audio.isClean ? caller : try PhoneLine(source: caller, conditions: scenario.audio, speechRMS: speechRMS, babble: babble)
+                let line: any AudioSource = scenario.audio.isClean
+                    ? caller : try PhoneLine(source: caller, conditions: scenario.audio, speechRMS: speechRMS, babble: babble)
+                lineBox.withLock { $0 = line }
+                return pulseCall?.microphone ?? line
             },
-            farEnd: DiscardingSink(rate: voice.rate)))
+            farEnd: pulseCall?.speaker ?? DiscardingSink(rate: voice.rate)))
         sessionBox.withLock { $0 = embedded.session }
         options.onCall?(key(file: scenario.file, run: run), embedded.bus)
         phases.setup = lap()
@@ -157,10 +198,19 @@ public struct ScenarioRunner: Sendable {
                 }
             }
         }
+        guard let caller = callerBox.withLock({ $0 }), let line = lineBox.withLock({ $0 }) else {
+            throw HarnessError("the simulated caller was never built")
+        }
+        if let loop, let pulseCall, let realTime {
+            realTime.start()
+            ear = try AgentSoundEar(loop: loop, clock: clock, caller: caller)
+            pulseCall.start(caller: line)
+        }
         let endReason = await embedded.session.run()
+        ear?.stop()
+        try pulseCall?.finish()
         phases.call = lap()
         if let recognizer { await options.recognizers?.checkIn(recognizer, agent: scenario.agentDirectory) }
-        guard let caller = callerBox.withLock({ $0 }) else { throw HarnessError("the simulated caller was never built") }
 
         var answers: [Result<[[String]], QueryFailure>] = []
         for check in scenario.assertions.sql {
@@ -176,6 +226,7 @@ public struct ScenarioRunner: Sendable {
                                        transcript: TranscriptBuilder.lines(from: record.events), endReason: endReason, recording: recording.path)
         phases.grading = lap()
         result.phases = phases
+        result.callerTurns = caller.spoken.count
         return result
     }
 
