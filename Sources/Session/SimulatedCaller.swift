@@ -111,24 +111,12 @@ public final class SimulatedCaller: AudioSource, @unchecked Sendable {
         return frame
     }
 
-    /// Synthesises a whole line (flite is far faster than real time) as this caller's voice.
+    /// Synthesises a whole line (flite is far faster than real time) as this caller's voice. Waits on the
+    /// engine's own thread, never on a task: several simulated callers at once must not starve Swift's
+    /// cooperative threads (two on a two-core machine).
     private func synthesize(_ text: String) throws -> [AudioFrame] {
-        let job = try synthesizer.synthesize(text, rate: rate)
-        let box = FrameBox()
-        let done = DispatchSemaphore(value: 0)
-        Task.detached {
-            do { for try await f in job.frames { box.frames.append(f) } } catch { box.error = error }
-            done.signal()
-        }
-        done.wait()
-        if let error = box.error { throw error }
-        return box.frames
+        try synthesizer.synthesize(text, rate: rate).waitForAllFrames()
     }
 
     public func close() {}
-}
-
-private final class FrameBox: @unchecked Sendable {
-    var frames: [AudioFrame] = []
-    var error: Error?
 }

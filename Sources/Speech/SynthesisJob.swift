@@ -1,4 +1,5 @@
 import Audio
+import Dispatch
 import RingsideCore
 import Synchronization
 
@@ -12,12 +13,17 @@ public final class SynthesisJob: Sendable {
     private let state: Mutex<State>
     private let stream: AsyncThrowingStream<AudioFrame, Error>
     private let continuation: AsyncThrowingStream<AudioFrame, Error>.Continuation
+    /// Signalled once the engine has finished (or failed), for `waitForAllFrames`.
+    private let done = DispatchSemaphore(value: 0)
 
     private struct State: ~Copyable {
         var cancelled = false
         var firstChunk: Duration?
         var assembler: FrameAssembler
         var produced = 0
+        /// Every frame produced, for `waitForAllFrames`.
+        var all: [AudioFrame] = []
+        var failure: (any Error)?
     }
 
     init(text: String, rate: SampleRate, sourceRate: Int, start: MediaTime) throws {
@@ -53,6 +59,7 @@ public final class SynthesisJob: Sendable {
             if s.firstChunk == nil, !input.isEmpty { s.firstChunk = ContinuousClock.now - requested }
             let f = s.assembler.push(input)
             s.produced += f.count
+            s.all += f
             return f
         }
         guard let frames else { return false }
@@ -63,12 +70,27 @@ public final class SynthesisJob: Sendable {
     /// Engine side: the utterance is complete (or failed).
     func finish(error: Error? = nil) {
         let tail: [AudioFrame] = state.withLock { s in
+            s.failure = error
             if s.cancelled { return [] }
             let f = s.assembler.finish()
             s.produced += f.count
+            s.all += f
             return f
         }
         for f in tail { continuation.yield(f) }
         continuation.finish(throwing: error)
+        done.signal()
+    }
+
+    /// Waits, blocking the calling thread, until the engine has finished, and returns every frame. For
+    /// synchronous callers (an `AudioSource` generating speech): unlike iterating `frames` from a blocked
+    /// thread, it needs none of Swift's cooperative threads, so it cannot starve them.
+    public func waitForAllFrames() throws -> [AudioFrame] {
+        done.wait()
+        done.signal()  // later waiters pass too
+        return try state.withLock { s throws -> [AudioFrame] in
+            if let failure = s.failure { throw failure }
+            return s.all
+        }
     }
 }
