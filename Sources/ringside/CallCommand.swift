@@ -26,6 +26,12 @@ struct Call: AsyncParsableCommand {
     @Option(help: "Codecs to offer, in order: opus, pcmu, pcma.")
     var codecs = "opus,pcmu,pcma"
 
+    @Option(help: "Answer digest challenges (401/407) as this user; the password comes from $RINGSIDE_CALL_PASSWORD or --auth-password-file.")
+    var authUser: String?
+
+    @Option(help: "A file holding the password on its first line, readable only by you (chmod 600).")
+    var authPasswordFile: String?
+
     @OptionGroup(title: "Audio")
     var audio: CallAudioOptions
 
@@ -38,7 +44,7 @@ struct Call: AsyncParsableCommand {
         }
         var localPort = port
         if localPort == 0 {
-            localPort = (0..<200).lazy.map { _ in UInt16.random(in: 20000...40000) }.first { PortProbe.isFree(port: $0, transport: .udp) } ?? 5070
+            localPort = (0..<200).lazy.map { _ in UInt16.random(in: 20000...40000) }.first { PortProbe.isFree(port: $0, transport: .udp) && PortProbe.isFree(port: $0, transport: .tcp) } ?? 5070
         }
         let rate = SampleRate.hz16000
         let clock = MonotonicClock()
@@ -55,7 +61,11 @@ struct Call: AsyncParsableCommand {
             throw ExitCode(2)
         }
 
-        let phone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: address, port: localPort),
+        // UDP and TCP are both bound, so a `;transport=tcp` URI is called over TCP.
+        let credentials = try authUser.map {
+            SIPCredentials(username: $0, password: try SIPPassword.resolve(file: authPasswordFile, environment: "RINGSIDE_CALL_PASSWORD", forWhat: "--auth-user"))
+        }
+        let phone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: address, port: localPort, credentials: credentials),
                                                                   mediaAddress: address, codecs: offered, rate: rate, autoAnswer: false))
         try phone.start()
         let phoneCall = try phone.dial(uri)

@@ -236,7 +236,8 @@ public final class MediaSession: @unchecked Sendable {
         let reference = lastReceived ?? startedAt
         // On hold (sendonly/inactive) the peer rightly sends nothing: no timeout then.
         if let media, media.direction.receives, clock.now() - reference > configuration.rtpTimeout {
-            throw MediaSessionError.peerStoppedSending(seconds: (clock.now() - reference).seconds, peer: remote?.description ?? "the peer")
+            throw MediaSessionError.peerStoppedSending(timeout: configuration.rtpTimeout.seconds, peer: configuration.peerName,
+                                                       address: remote?.description ?? "no address yet")
         }
         guard let decoder else { return .silence(rate: configuration.rate, at: due) }
         switch jitter.pop() {

@@ -46,7 +46,7 @@ public final class SIPPhone: @unchecked Sendable {
     /// Calls `uri` offering the configured codecs; media starts when the far end answers.
     public func dial(_ uri: String) throws -> PhoneCall {
         let box = CallBox()
-        let media = try MediaSession(configuration: configuration.media, logger: logger, events: mediaEvents(box))
+        let media = try MediaSession(configuration: configuration.media(peerName: "the called party"), logger: logger, events: mediaEvents(box))
         let offer = media.offer(codecs: configuration.codecs)
         // Held across sending, so the answer cannot be handled before the call is on record.
         lock.lock()
@@ -115,7 +115,7 @@ public final class SIPPhone: @unchecked Sendable {
         }
         do {
             let box = CallBox()
-            let media = try MediaSession(configuration: configuration.media, logger: logger, events: mediaEvents(box))
+            let media = try MediaSession(configuration: configuration.media(peerName: "the caller"), logger: logger, events: mediaEvents(box))
             // Negotiate now even when a person will answer: no common codec is declined before anything rings.
             let (answer, negotiated) = try SDPNegotiation.answer(offer, supported: configuration.codecs, address: configuration.mediaAddress,
                                                                  port: media.localEndpoint.port)
@@ -182,6 +182,8 @@ public final class SIPPhone: @unchecked Sendable {
             continuation.yield(.ended(call, reason: reason))
         case let .registration(registered, status, phrase):
             continuation.yield(.registration(registered: registered, status: status, phrase: phrase))
+        case let .refused(refusal):
+            continuation.yield(.refused(refusal))
         case let .error(message):
             continuation.yield(.error(message))
         }

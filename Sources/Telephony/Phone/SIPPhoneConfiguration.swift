@@ -12,6 +12,7 @@ public struct SIPPhoneConfiguration: Sendable {
     public var rate: SampleRate
     /// Answer incoming calls at once (`ringside serve`); false: ring and wait for `answer`.
     public var autoAnswer: Bool
+    /// A call whose far end sends no RTP for this long (and is not on hold) ends with "no RTP from the caller for N s".
     public var rtpTimeout: MediaTime
 
     public init(sip: SIPConfiguration = SIPConfiguration(), mediaAddress: String = "127.0.0.1", codecs: [MediaCodec] = [.opus, .pcmu, .pcma],
@@ -24,7 +25,8 @@ public struct SIPPhoneConfiguration: Sendable {
         self.rtpTimeout = rtpTimeout
     }
 
-    var media: MediaSessionConfiguration {
-        MediaSessionConfiguration(localAddress: mediaAddress, rate: rate, rtpTimeout: rtpTimeout)
+    /// Media for one call; `peerName` names the far end in a timeout's reason.
+    func media(peerName: String) -> MediaSessionConfiguration {
+        MediaSessionConfiguration(localAddress: mediaAddress, rate: rate, rtpTimeout: rtpTimeout, peerName: peerName)
     }
 }

@@ -15,6 +15,8 @@ public enum SIPEvent: Sendable, CustomStringConvertible {
     case ended(SIPCall, reason: String)
     /// Registration changed: registered or not, with the registrar's status.
     case registration(registered: Bool, status: Int, phrase: String)
+    /// An INVITE turned away by the inbound restrictions (source network, credentials); counted in `SIPUserAgent.refusals`.
+    case refused(InboundRefusal)
     /// A problem that is not tied to one call.
     case error(String)
 
@@ -22,7 +24,7 @@ public enum SIPEvent: Sendable, CustomStringConvertible {
     public var sipCall: SIPCall? {
         switch self {
         case let .incomingCall(c, _), let .progress(c, _, _, _), let .answered(c, _), let .established(c), let .ended(c, _), let .updated(c, _): return c
-        case .registration, .error: return nil
+        case .registration, .refused, .error: return nil
         }
     }
 
@@ -35,6 +37,7 @@ public enum SIPEvent: Sendable, CustomStringConvertible {
         case let .ended(c, r): return "\(c): ended (\(r))"
         case let .updated(c, _): return "\(c): session updated"
         case let .registration(r, s, p): return r ? "registered (\(s) \(p))" : "not registered (\(s) \(p))"
+        case let .refused(r): return r.description
         case let .error(m): return "SIP error: \(m)"
         }
     }

@@ -52,6 +52,8 @@ public final class AgentCallServer: @unchecked Sendable {
                 }
             case let .dtmf(phoneCall, digit):
                 calls.value[ObjectIdentifier(phoneCall)]?.call.bus.emit(.sip, .dtmf(digit: String(digit)))
+            case let .refused(refusal):
+                logger.warning("\(refusal)")
             case let .error(message):
                 logger.warning("SIP: \(message)")
             default:
