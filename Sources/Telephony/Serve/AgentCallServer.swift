@@ -52,8 +52,8 @@ public final class AgentCallServer: @unchecked Sendable {
                 }
             case let .dtmf(phoneCall, digit):
                 calls.value[ObjectIdentifier(phoneCall)]?.call.bus.emit(.sip, .dtmf(digit: String(digit)))
-            case let .refused(refusal):
-                logger.warning("\(refusal)")
+            case .refused:
+                break  // logged and counted by the user agent
             case let .error(message):
                 logger.warning("SIP: \(message)")
             default:
@@ -93,7 +93,8 @@ public final class AgentCallServer: @unchecked Sendable {
                 let reason = await call.session.run(callerID: phoneCall.description, transport: "sip \(codec.encodingName)")
                 stats.cancel()
                 if calls.withLock({ $0.removeValue(forKey: ObjectIdentifier(phoneCall)) }) != nil { phoneCall.hangUp() }
-                logger.info("call \(callID) ended: \(reason)")
+                // A caller gone silent is a problem worth seeing at the default log level (BYE has been sent).
+                logger.log(level: media.peerTimedOut ? .warning : .info, "call \(callID) ended: \(reason)")
             }
         } catch {
             logger.error("cannot start the agent for \(phoneCall): \(error)")

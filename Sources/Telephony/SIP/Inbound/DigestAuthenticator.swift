@@ -66,7 +66,8 @@ public final class DigestAuthenticator: @unchecked Sendable, CustomStringConvert
               authorization.cnonce != nil else {
             return .refused(reason: "digest without qop=auth, nc and cnonce")
         }
-        if let requestURI, authorization.uri.lowercased() != requestURI.lowercased() {
+        // The digest's uri must name the host this request went to (callers differ on the user part: sipp leaves it out).
+        if let requestURI, Self.hostPort(authorization.uri) != Self.hostPort(requestURI) {
             return .refused(reason: "digest uri \(authorization.uri) is not the request's \(requestURI)")
         }
         let expected = authorization.expectedResponse(method: method, password: password)
@@ -85,6 +86,14 @@ public final class DigestAuthenticator: @unchecked Sendable, CustomStringConvert
             nonces[authorization.nonce]?.lastCount = count
             return .accepted(username: authorization.username)
         }
+    }
+
+    /// `host:port` of a SIP URI, lower-cased, without scheme, user or parameters.
+    static func hostPort(_ uri: String) -> String {
+        var rest = Substring(uri.lowercased())
+        if let colon = rest.firstIndex(of: ":"), ["sip", "sips"].contains(rest[..<colon]) { rest = rest[rest.index(after: colon)...] }
+        if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
+        return String(rest.prefix { $0 != ";" && $0 != "?" })
     }
 
     private static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
