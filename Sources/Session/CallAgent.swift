@@ -10,12 +10,17 @@ public struct AgentReply: Sendable, Equatable {
     public var endsCall: Bool
     /// Why the call ends, when it does ("transferred to a human", "caller said goodbye").
     public var endReason: String?
+    /// The agent hands the caller to a human: with `SessionConfiguration.holdOnHandoff` the call stays
+    /// up, the caller on hold, until an operator takes it (or the call is transferred) instead of ending.
+    public var isHandoff: Bool
 
-    public init(sentences: [String], expects: RecognitionExpectation = .open, endsCall: Bool = false, endReason: String? = nil) {
+    public init(sentences: [String], expects: RecognitionExpectation = .open, endsCall: Bool = false, endReason: String? = nil,
+                isHandoff: Bool = false) {
         self.sentences = sentences
         self.expects = expects
         self.endsCall = endsCall
         self.endReason = endReason
+        self.isHandoff = isHandoff
     }
 
     public var text: String { sentences.joined(separator: " ") }

@@ -46,6 +46,8 @@ public final class CallSession: @unchecked Sendable {
     private var recentAgentRMS: [Double] = []
     private var hangUpReason: String?
     private var sourceFailure: String?
+    /// The agent handed the caller to a human and the call is held for one (`holdOnHandoff`).
+    private var awaitingHuman = false
     private var ticks = 0
     private var lastTurn = 0
     private var callerLevel = AudioLevel(rms: 0, peak: 0)
@@ -262,13 +264,24 @@ public final class CallSession: @unchecked Sendable {
         guard let reply = brainResult.withLock({ r -> AgentReply? in defer { r = nil }; return r }) else { return }
         _ = task
         brainTask = nil
-        if reply.endsCall { hangUpReason = reply.endReason ?? "the agent ended the call" }
+        noteEnding(reply)
         if player.isActive && announcedTurn == brainTurn {
             queuedReply = (reply, brainTurn)  // let the filler finish first
         } else {
             listener.expect(reply.expects)
             player.play(reply, turn: brainTurn)
         }
+    }
+
+    /// A reply that ends the call ends it once heard, unless it hands the caller to a human while the
+    /// session holds for one: then the caller waits on hold for the operator's takeover.
+    private func noteEnding(_ reply: AgentReply) {
+        guard reply.endsCall else { return }
+        if reply.isHandoff && configuration.holdOnHandoff {
+            awaitingHuman = true
+            return
+        }
+        hangUpReason = reply.endReason ?? "the agent ended the call"
     }
 
     /// In virtual time, lets a running brain get as far as it can without time moving: until it has
@@ -304,6 +317,7 @@ public final class CallSession: @unchecked Sendable {
             case let .takeOver(name):
                 guard !inTakeover else { continue }
                 inTakeover = true
+                awaitingHuman = false
                 takeoverLines = []
                 // The agent stops talking at once; the caller heard what was already played.
                 let dropped = farEnd.discardQueued()
@@ -324,7 +338,7 @@ public final class CallSession: @unchecked Sendable {
                 let turn = max(lastTurn, listener.turn)
                 bus.setTurn(turn)
                 if let reply = await agent.handBack(context: context) {
-                    if reply.endsCall { hangUpReason = reply.endReason ?? "the agent ended the call" }
+                    noteEnding(reply)
                     listener.expect(reply.expects)
                     player.play(reply, turn: turn)
                 }

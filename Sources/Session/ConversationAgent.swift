@@ -16,7 +16,8 @@ public final class ConversationAgent: CallAgent {
         } else if turn.hangUp {
             reason = "the agent ended the call"
         }
-        return AgentReply(sentences: turn.sentences, expects: turn.expects, endsCall: turn.handoff != nil || turn.hangUp, endReason: reason)
+        return AgentReply(sentences: turn.sentences, expects: turn.expects, endsCall: turn.handoff != nil || turn.hangUp, endReason: reason,
+                          isHandoff: turn.handoff != nil)
     }
 
     public func greet(callerID: String?) async -> AgentReply { Self.reply(await conversation.start(callerID: callerID)) }

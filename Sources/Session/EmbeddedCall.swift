@@ -35,6 +35,8 @@ public struct EmbeddedCall: Sendable {
         /// A recogniser to reuse (already adapted to this agent, readied with `startNewCall()`);
         /// nil builds a fresh one. Building and adapting costs seconds per call, reuse costs nothing.
         public var recognizer: PocketSphinxRecognizer?
+        /// Keep the call up, the caller on hold, when the agent hands it to a human (see `SessionConfiguration`).
+        public var holdOnHandoff = false
         /// What the agent's tools see as the environment (header secrets, `${NAME}` in HTTP URLs).
         public var environment: [String: String] = ProcessInfo.processInfo.environment
 
@@ -133,7 +135,7 @@ public struct EmbeddedCall: Sendable {
         }
 
         let configuration = SessionConfiguration(rate: options.rate, realtime: options.realtime, agentName: definition.name,
-                                                 echoGuardRatio: options.echoGuardRatio)
+                                                 echoGuardRatio: options.echoGuardRatio, holdOnHandoff: options.holdOnHandoff)
         let session = CallSession(configuration: configuration, bus: bus, source: try audio.caller(bus), farEnd: audio.farEnd,
                                   monitor: audio.monitor, listener: listener, synthesizer: synthesizer,
                                   agent: ConversationAgent(conversation), recorder: recorder, operatorChannel: operatorChannel)

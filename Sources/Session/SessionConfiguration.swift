@@ -21,11 +21,14 @@ public struct SessionConfiguration: Sendable {
     public var drainTimeout: MediaTime
     /// Emit level meter events every this many ticks.
     public var levelEveryTicks: Int
+    /// When the agent hands the caller to a human, keep the call up (the caller on hold) for an
+    /// operator to take over or a transfer to happen, instead of ending it (`serve` with an operator).
+    public var holdOnHandoff: Bool
 
     public init(rate: SampleRate = .hz16000, realtime: Bool = true, agentName: String = "agent",
                 toolAnnouncementAfter: MediaTime = .milliseconds(900), toolAnnouncement: String = "One moment while I check that.",
                 echoGuardRatio: Double = 0.0, maximumDuration: MediaTime = .seconds(1800), drainTimeout: MediaTime = .seconds(30),
-                levelEveryTicks: Int = 5) {
+                levelEveryTicks: Int = 5, holdOnHandoff: Bool = false) {
         self.rate = rate
         self.realtime = realtime
         self.agentName = agentName
@@ -35,5 +38,6 @@ public struct SessionConfiguration: Sendable {
         self.maximumDuration = maximumDuration
         self.drainTimeout = drainTimeout
         self.levelEveryTicks = levelEveryTicks
+        self.holdOnHandoff = holdOnHandoff
     }
 }

@@ -97,4 +97,44 @@ final class RecordingSink: AudioSink, @unchecked Sendable {
         #expect(trace.arguments.contains("John Smith"))
         #expect(events.contains { if case .handback = $0.payload { return true } else { return false } })
     }
+
+    /// A caller asking for a person: without an operator the call ends as a transfer; with the session
+    /// holding for one, the call stays up until the operator takes it.
+    @Test(arguments: [false, true]) func handoffEndsTheCallOrHoldsItForTheOperator(hold: Bool) async throws {
+        let clock = VirtualClock()
+        var options = EmbeddedCall.Options(agentDirectory: ClinicCallTests.clinic, callID: "handoff-\(hold)", clock: clock, realtime: false,
+                                           approvalMode: .approveAll)
+        options.holdOnHandoff = hold
+        let callerVoice = try FliteSynthesizer(voice: "rms")
+        let call = try await EmbeddedCall.make(options, audio: .init(
+            caller: { bus in SimulatedCaller(lines: [
+                .say("I want to speak to a human please"),
+                .silence(milliseconds: 6000),
+                .say("hello is anyone there"),
+            ], synthesizer: callerVoice, rate: .hz16000, bus: bus) },
+            farEnd: RecordingSink()))
+        let session = call.session
+        // The operator presses the key a second after the alert.
+        let escalatedAt = LockedValue<MediaTime?>(nil)
+        call.bus.observe { event in
+            if case .escalated = event.payload { escalatedAt.withLock { $0 = event.time } }
+            if hold, case .level = event.payload, let at = escalatedAt.value, event.time >= at + .seconds(1) {
+                escalatedAt.withLock { $0 = .seconds(100_000) }
+                session.send(.takeOver(operatorName: "sam"))
+            }
+        }
+        let reason = await session.run()
+        let events = call.bus.events
+        #expect(events.contains { if case .escalated = $0.payload { return true } else { return false } })
+        let callerLines = events.compactMap { e -> String? in if case let .finalTranscript(.caller, t, _) = e.payload { return t } else { return nil } }
+        if hold {
+            #expect(!reason.hasPrefix("transferred"), "ended: \(reason)")
+            #expect(events.contains { $0.payload == .takeover(by: "sam") })
+            // The caller was still there after the handoff: their later line was heard.
+            #expect(callerLines.contains { $0.contains("anyone") }, "caller lines: \(callerLines)")
+        } else {
+            #expect(reason.hasPrefix("transferred to"), "ended: \(reason)")
+            #expect(!callerLines.contains { $0.contains("anyone") }, "caller lines: \(callerLines)")
+        }
+    }
 }

@@ -63,14 +63,6 @@ public final class CallScreen: Sendable {
         return try result.get()
     }
 
-    /// How often level meters alone may cause a redraw.
-    static let meterInterval = MediaTime.milliseconds(100)
-
-    private static func isLevel(_ event: CallEvent) -> Bool {
-        if case .level = event.payload { return true }
-        return false
-    }
-
     private func loop(clock: (any CallClock)?, onAction: @Sendable (OperatorAction) -> Void) -> Result<CallScreenExit, TerminalError> {
         CursesScreen.session(theme: initialTheme) { screen, interrupt in
             loop(screen: screen, interrupt: interrupt, clock: clock, onAction: onAction)
@@ -83,9 +75,8 @@ public final class CallScreen: Sendable {
         var theme = initialTheme
         state.view.themeName = theme.name
         var dirty = true
-        var lastTick: Int64 = -1
+        var pacer = RedrawPacer()
         let wallClock = MonotonicClock()
-        var lastDraw = MediaTime.zero
         var draws = 0
         let started = wallClock.now()
         // `RINGSIDE_TUI_STATS=FILE` writes how many frames were drawn in how long (for the benchmark).
@@ -104,28 +95,18 @@ public final class CallScreen: Sendable {
                 dirty = true
             }
             for event in events { state.apply(event) }
-            if events.contains(where: { !Self.isLevel($0) }) {
-                dirty = true
-            } else if !events.isEmpty, wallClock.now() - lastDraw >= Self.meterInterval {
-                // Meters alone (50 a second while anyone speaks) redraw ten times a second.
-                dirty = true
-            }
+            if pacer.wantsRedraw(for: events, at: wallClock.now()) { dirty = true }
             if finished && stopWhenEventsEnd { return .eventsEnded }
             if let clock, state.status.isActive {
                 state.advance(to: clock.now())
-                // The timer and the timeline move with time: redraw four times a second.
-                let tick = state.now.nanoseconds / 250_000_000
-                if tick != lastTick {
-                    lastTick = tick
-                    dirty = true
-                }
+                if pacer.ticked(callTime: state.now) { dirty = true }
             }
             if dirty {
                 let size = screen.size
                 screen.draw(CallScreenView.grid(for: state, width: size.width, height: size.height, theme: theme))
                 draws += 1
                 dirty = false
-                lastDraw = wallClock.now()
+                pacer.drew(at: wallClock.now())
             }
             var timeout = Self.frameMilliseconds
             while let key = screen.readKey(timeoutMs: timeout) {

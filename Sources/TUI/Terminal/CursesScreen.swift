@@ -62,6 +62,9 @@ public final class CursesScreen {
     /// Forgets the last frame so the next `draw` repaints every cell (after a resize).
     public func invalidate() { previous = nil }
 
+    /// Rings the terminal's bell (or flashes, where the terminal has no bell).
+    public func bell() { beep() }
+
     /// Puts `grid` on screen, writing only cells that differ from the previous frame.
     public func draw(_ grid: Grid) {
         let full = previous.map { $0.width != grid.width || $0.height != grid.height } ?? true

@@ -24,8 +24,13 @@ public struct FooterWidget: Widget {
             grid.write(hint, x: x, y: row.y, limit: row.maxX - x, fg: .muted)
             return
         }
+        Self.drawKeys(Self.keys(state), in: row, into: &grid)
+    }
+
+    /// Writes key hints (key, what it does) along `row`, as many as fit.
+    static func drawKeys(_ keys: [(String, String)], in row: Rect, into grid: inout Grid) {
         var x = row.x + 1
-        for (key, action) in Self.keys(state) {
+        for (key, action) in keys {
             if x + DisplayWidth.of(key) + DisplayWidth.of(action) + 1 > row.maxX { break }
             x += grid.write(key, x: x, y: row.y, limit: row.maxX - x, fg: .key)
             x += grid.write(" " + action + "  ", x: x, y: row.y, limit: row.maxX - x, fg: .muted)

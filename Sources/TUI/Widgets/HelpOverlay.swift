@@ -27,7 +27,11 @@ public struct HelpOverlay: Widget {
     ]
 
     public func render(_ state: CallState, in area: Rect, theme: Theme, into grid: inout Grid) {
-        let entries = state.view.replay == nil ? Self.entries : Self.replayEntries
+        Self.draw(state.view.replay == nil ? Self.entries : Self.replayEntries, in: area, theme: theme, into: &grid)
+    }
+
+    /// Draws a box listing `entries` (key, what it does) over the middle of `area`.
+    static func draw(_ entries: [(String, String)], in area: Rect, theme: Theme, into grid: inout Grid) {
         let keyWidth = entries.map { DisplayWidth.of($0.0) }.max() ?? 0
         let textWidth = entries.map { DisplayWidth.of($0.1) }.max() ?? 0
         let width = min(area.width, keyWidth + textWidth + 7)
