@@ -48,7 +48,7 @@ static inline nua_t *rs_nua_create(su_root_t *root, const char *url, const char 
                       /* Answer to the packet's source address, never to a Via host elsewhere. */
                       NTATAG_SERVER_RPORT(2),
                       SIPTAG_USER_AGENT_STR(user_agent),
-                      NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS"),
+                      NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS, REFER, NOTIFY"),
                       TAG_END());
 }
 
@@ -85,6 +85,32 @@ static inline void rs_nua_invite(nua_handle_t *nh, const char *sdp) {
         nua_invite(nh, SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(sdp), TAG_END());
     else
         nua_invite(nh, TAG_END());
+}
+
+/* An INVITE made to follow a REFER: nua reports its progress to the referrer in NOTIFYs (RFC 3515). */
+/* `event` is the REFER's event as nua_i_refer gave it (NUTAG_REFER_EVENT, e.g. "refer;id=2"); nua copies the tags. */
+static inline void rs_nua_invite_referred(nua_handle_t *nh, const char *sdp, nua_handle_t *referrer, const char *event) {
+    su_home_t home[1] = { SU_HOME_INIT(home) };
+    sip_event_t *ev = sip_event_make(home, event);
+    nua_invite(nh, NUTAG_NOTIFY_REFER(referrer), NUTAG_REFER_EVENT(ev),
+               SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(sdp), TAG_END());
+    su_home_deinit(home);
+}
+
+/* The event of an incoming REFER (NUTAG_REFER_EVENT of nua_i_refer) as text, "refer;id=2"; its length or -1. */
+static inline int rs_refer_event(tagi_t const *tags, char *buf, int size) {
+    sip_event_t const *ev = NULL;
+    if (!tags || size <= 0) return -1;
+    tl_gets(tags, NUTAG_REFER_EVENT_REF(ev), TAG_END());
+    if (!ev || !ev->o_type) return -1;
+    int n = snprintf(buf, (size_t)size, "%s", ev->o_type);
+    for (msg_param_t const *p = ev->o_params; p && *p && n < size; p++) n += snprintf(buf + n, (size_t)(size - n), ";%s", *p);
+    return n < size ? n : -1;
+}
+
+/* A cold transfer: asks the other side of the dialog to call `refer_to`. */
+static inline void rs_nua_refer(nua_handle_t *nh, const char *refer_to) {
+    nua_refer(nh, SIPTAG_REFER_TO_STR(refer_to), TAG_END());
 }
 
 static inline void rs_nua_respond(nua_handle_t *nh, int status, const char *phrase, const char *sdp) {
@@ -191,6 +217,12 @@ static inline const char *rs_sip_authorization_param(sip_t const *sip, int index
     msg_param_t const *params = sip->sip_authorization->au_params;
     for (int i = 0; i < index; i++) if (!params[i]) return NULL;
     return params[index];
+}
+
+/* The Refer-To URI of a REFER as text; its length or -1. */
+static inline int rs_sip_refer_to(sip_t const *sip, char *buf, int size) {
+    if (!sip || !sip->sip_refer_to || size <= 0) return -1;
+    return (int)url_e(buf, size, sip->sip_refer_to->r_url);
 }
 
 /* The Request-URI as text; its length or -1. */

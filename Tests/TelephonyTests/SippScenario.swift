@@ -58,6 +58,25 @@ enum SippScenario {
         """
     }
 
+    /// CANCEL of the INVITE sent with `branch` (CANCEL shares its branch and CSeq number).
+    static func cancel(branch: Int) -> String {
+        """
+          <send>
+            <![CDATA[
+              CANCEL sip:agent@[remote_ip]:[remote_port] SIP/2.0
+              Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=z9hG4bK-ringside-[call_number]-\(branch)
+              From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
+              To: <sip:agent@[remote_ip]:[remote_port]>
+              Call-ID: [call_id]
+              CSeq: 1 CANCEL
+              Max-Forwards: 70
+              Content-Length: 0
+
+            ]]>
+          </send>
+        """
+    }
+
     static func receive(_ status: Int, optional: Bool = false, challenge: Bool = false) -> String {
         "  <recv response=\"\(status)\"\(optional ? " optional=\"true\"" : "")\(challenge ? " auth=\"true\"" : "")/>"
     }

@@ -51,6 +51,8 @@ public final class SIPUserAgent: @unchecked Sendable {
         var localSDP: String?
         var endReason: String?
         var endReported = false
+        /// The event of the REFER the peer sent on this call (NOTIFYs about following it carry it).
+        var referEvent: String?
     }
 
     public init(configuration: SIPConfiguration = SIPConfiguration(), logger: Logger = Logger(label: "ringside.sip")) {
@@ -131,7 +133,8 @@ public final class SIPUserAgent: @unchecked Sendable {
     // MARK: Calls
 
     /// Sends an INVITE to `uri` with `sdp` as the offer; events for it carry the returned call.
-    public func call(uri: String, sdp: String) throws -> SIPCall {
+    /// `referredBy`: the call whose REFER this follows; its sender hears how this call goes in NOTIFYs.
+    public func call(uri: String, sdp: String, referredBy: SIPCall? = nil) throws -> SIPCall {
         guard uri.hasPrefix("sip:") || uri.hasPrefix("sips:") else { throw SIPError.badURI(uri) }
         let call = SIPCall(id: try allocateID(), direction: .outgoing, remoteURI: uri, callID: nil)
         enqueue { [self] in
@@ -141,7 +144,11 @@ public final class SIPUserAgent: @unchecked Sendable {
             }
             legs[call.id] = CallLeg(call: call, handle: nh, localSDP: sdp)
             callByHandle[nh] = call.id
-            rs_nua_invite(nh, sdp)
+            if let referrer = referredBy.flatMap({ legs[$0.id] }), let event = referrer.referEvent {
+                rs_nua_invite_referred(nh, sdp, referrer.handle, event)
+            } else {
+                rs_nua_invite(nh, sdp)
+            }
         }
         return call
     }
@@ -175,6 +182,20 @@ public final class SIPUserAgent: @unchecked Sendable {
             leg.localSDP = sdp
             legs[call.id] = leg
             rs_nua_invite(leg.handle, sdp)
+        }
+    }
+
+    /// Asks the peer of an established call to call `uri` instead (SIP REFER, a cold transfer); its
+    /// progress arrives as `.transferProgress`.
+    public func refer(_ call: SIPCall, to uri: String) throws {
+        guard uri.hasPrefix("sip:") || uri.hasPrefix("sips:") else { throw SIPError.badURI(uri) }
+        try requireRunning()
+        enqueue { [self] in
+            guard let leg = legs[call.id], leg.state == .established else {
+                if let leg = legs[call.id] { emit(.transferProgress(leg.call, status: 481, phrase: "call not established")) }
+                return
+            }
+            rs_nua_refer(leg.handle, Self.nameAddress(uri))
         }
     }
 
@@ -443,6 +464,21 @@ public final class SIPUserAgent: @unchecked Sendable {
             emit(.registration(registered: registered, status: status, phrase: phrase))
         case nua_r_shutdown:
             if status >= 200, let root { su_root_break(root) }
+        case nua_i_refer where callID != nil:
+            var buf = [CChar](repeating: 0, count: 512)
+            if let id = callID, let leg = legs[id], rs_sip_refer_to(sip, &buf, 512) > 0 {
+                let target = String(cString: buf)
+                var event = [CChar](repeating: 0, count: 128)
+                legs[id]?.referEvent = rs_refer_event(tags, &event, 128) > 0 ? String(cString: event) : "refer"
+                emit(.referred(leg.call, to: target))
+            }
+        case nua_r_refer:
+            if status >= 300, let id = callID, let leg = legs[id] { emit(.transferProgress(leg.call, status: status, phrase: phrase)) }
+        case nua_i_notify:
+            // NOTIFY for our REFER: its body is a sipfrag status line, "SIP/2.0 200 OK".
+            if let id = callID, let leg = legs[id], let frag = Self.payload(sip), let (code, text) = Self.sipfragStatus(frag) {
+                emit(.transferProgress(leg.call, status: code, phrase: text))
+            }
         case nua_i_options, nua_i_message, nua_i_method, nua_i_register, nua_i_publish, nua_i_subscribe, nua_i_refer:
             // Out-of-dialog requests nua has already answered: their handles are ours to drop, or they pile up.
             if let nh, callID == nil, requestByHandle[nh] == nil, nh != registration {
@@ -539,6 +575,14 @@ public final class SIPUserAgent: @unchecked Sendable {
         let n = from ? rs_sip_from_uri(sip, &buf, 512) : rs_sip_to_uri(sip, &buf, 512)
         guard n > 0, n < 512 else { return nil }
         return String(cString: buf)
+    }
+
+    /// The status of a `message/sipfrag` status line ("SIP/2.0 180 Ringing").
+    static func sipfragStatus(_ text: String) -> (Int, String)? {
+        let line = text.prefix { $0 != "\r" && $0 != "\n" }
+        let parts = line.split(separator: " ", maxSplits: 2)
+        guard parts.count >= 2, parts[0].hasPrefix("SIP/"), let code = Int(parts[1]) else { return nil }
+        return (code, parts.count > 2 ? String(parts[2]) : "")
     }
 
     private static func requestURI(_ sip: UnsafePointer<sip_t>?) -> String? {

@@ -52,6 +52,12 @@ public final class AgentCallServer: @unchecked Sendable {
                 }
             case let .dtmf(phoneCall, digit):
                 calls.value[ObjectIdentifier(phoneCall)]?.call.bus.emit(.sip, .dtmf(digit: String(digit)))
+            case let .transferProgress(phoneCall, status, phrase):
+                guard let served = calls.value[ObjectIdentifier(phoneCall)] else { break }
+                EscalationTransfer.progressed(served, status: status, phrase: phrase) {
+                    if calls.withLock({ $0.removeValue(forKey: ObjectIdentifier(phoneCall)) }) != nil { phoneCall.hangUp() }
+                    served.call.session.send(.hangUp)
+                }
             case .refused:
                 break  // logged and counted by the user agent
             case let .error(message):
@@ -76,11 +82,13 @@ public final class AgentCallServer: @unchecked Sendable {
             narrowband.narrowband = true
             options.recognizer = try? PocketSphinxRecognizer(configuration: narrowband)
         }
+        options.holdOnHandoff = EscalationTransfer.holdsOnHandoff(agentDirectory: agentDirectory)
         do {
             let call = try await EmbeddedCall.make(options, audio: .init(caller: { _ in media.source }, farEnd: media.sink))
             let served = ServedCall(phoneCall: phoneCall, call: call)
             calls.withLock { $0[ObjectIdentifier(phoneCall)] = served }
             call.bus.emit(.sip, .sipState("connected \(codec.encodingName) \(phoneCall)"))
+            EscalationTransfer.watch(served, phone: phone, logger: logger)
             onCall(served)
             Task {
                 // Call quality every two seconds while the call lasts.
