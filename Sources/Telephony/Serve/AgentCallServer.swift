@@ -22,6 +22,7 @@ public final class AgentCallServer: @unchecked Sendable {
     private let onCall: @Sendable (ServedCall) -> Void
     private let calls = LockedValue<[ObjectIdentifier: ServedCall]>([:])
     private let logger = Logger(label: "ringside.serve")
+    private let transfers: CallTransfers
 
     /// `onCall` sees each call once its session exists (to show it, or to drive it in tests).
     /// `databaseURL` is one database file every call uses, as a real clinic's would be; nil gives
@@ -34,6 +35,7 @@ public final class AgentCallServer: @unchecked Sendable {
         self.approvalMode = approvalMode
         self.databaseURL = databaseURL
         self.onCall = onCall
+        transfers = CallTransfers(phone: phone, logger: logger)
     }
 
     /// Calls in progress.
@@ -44,8 +46,10 @@ public final class AgentCallServer: @unchecked Sendable {
         for await event in phone.events {
             switch event {
             case let .connected(phoneCall, codec):
+                if transfers.connected(phoneCall, release: { c in calls.withLock { $0.removeValue(forKey: ObjectIdentifier(c)) } != nil }) { break }
                 await start(phoneCall, codec: codec)
             case let .ended(phoneCall, reason):
+                if transfers.ended(phoneCall, reason: reason) { break }
                 if let served = calls.withLock({ $0.removeValue(forKey: ObjectIdentifier(phoneCall)) }) {
                     served.call.bus.emit(.sip, .sipState("ended: \(reason)"))
                     served.call.session.send(.hangUp)
@@ -54,7 +58,7 @@ public final class AgentCallServer: @unchecked Sendable {
                 calls.value[ObjectIdentifier(phoneCall)]?.call.bus.emit(.sip, .dtmf(digit: String(digit)))
             case let .transferProgress(phoneCall, status, phrase):
                 guard let served = calls.value[ObjectIdentifier(phoneCall)] else { break }
-                EscalationTransfer.progressed(served, status: status, phrase: phrase) {
+                transfers.progressed(served, status: status, phrase: phrase) {
                     if calls.withLock({ $0.removeValue(forKey: ObjectIdentifier(phoneCall)) }) != nil { phoneCall.hangUp() }
                     served.call.session.send(.hangUp)
                 }
@@ -82,13 +86,14 @@ public final class AgentCallServer: @unchecked Sendable {
             narrowband.narrowband = true
             options.recognizer = try? PocketSphinxRecognizer(configuration: narrowband)
         }
-        options.holdOnHandoff = EscalationTransfer.holdsOnHandoff(agentDirectory: agentDirectory)
+        options.holdOnHandoff = CallTransfers.holdsOnHandoff(agentDirectory: agentDirectory)
         do {
-            let call = try await EmbeddedCall.make(options, audio: .init(caller: { _ in media.source }, farEnd: media.sink))
+            let line = CallerLine(media: media)
+            let call = try await EmbeddedCall.make(options, audio: .init(caller: { _ in line.source }, farEnd: line.sink))
             let served = ServedCall(phoneCall: phoneCall, call: call)
             calls.withLock { $0[ObjectIdentifier(phoneCall)] = served }
             call.bus.emit(.sip, .sipState("connected \(codec.encodingName) \(phoneCall)"))
-            EscalationTransfer.watch(served, phone: phone, logger: logger)
+            transfers.watch(served, line: line)
             onCall(served)
             Task {
                 // Call quality every two seconds while the call lasts.
