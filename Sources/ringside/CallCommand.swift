@@ -81,16 +81,32 @@ struct Call: AsyncParsableCommand {
         }
         guard let codec else { throw ExitCode(1) }
         let bus = CallEventBus(callID: String(UUID().uuidString.prefix(8)).lowercased(), clock: clock)
+        // The far end can move: a REFER from the agent's side is followed by calling the new party.
+        // The call ends when its current leg does (the watcher below), not when an old leg's media stops.
+        let line = CallAudioLine(media: phoneCall.media, endsWithMedia: false)
+        let current = LockedValue(phoneCall)
         let session = RemoteCallSession(bus: bus, microphone: microphone, speaker: speaker,
-                                        farEndIn: phoneCall.media.source, farEndOut: phoneCall.media.sink,
+                                        farEndIn: line.source, farEndOut: line.sink,
                                         callerRecognizer: try PocketSphinxRecognizer(configuration: .standard()),
                                         agentRecognizer: try PocketSphinxRecognizer(configuration: .standard()))
         let transport = "sip \(codec.encodingName)"
-        // Hang up locally when the far end does.
+        // Hang up locally when the far end does; follow a transfer to its new call.
         let watcher = Task {
             for await event in phone.events {
-                if case .ended = event { session.send(.hangUp); break }
-                if let payload = event.callEventPayload { bus.emit(.sip, payload) }
+                // The session says how the call ended; the old leg of a transfer ending is no news.
+                if case .ended = event {} else if let payload = event.callEventPayload { bus.emit(.sip, payload) }
+                switch event {
+                case let .transferred(from, to) where from === current.value:
+                    current.withLock { $0 = to }
+                    line.hold()
+                case let .connected(call, _) where call === current.value:
+                    line.move(to: call.media)
+                case let .ended(call, _) where call === current.value:
+                    session.send(.hangUp)
+                    return
+                default:
+                    break
+                }
             }
         }
         if useScreen {
@@ -107,7 +123,7 @@ struct Call: AsyncParsableCommand {
             bus.observe { event in if let line = LiveCall.line(for: event) { print(line) } }
             print("call ended: \(await session.run(transport: transport))")
         }
-        phoneCall.hangUp()
+        current.value.hangUp()
         watcher.cancel()
         await phone.shutdown()
     }

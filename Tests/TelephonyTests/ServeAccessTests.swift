@@ -133,24 +133,66 @@ import TestSupport
     }
 }
 
-/// `ringside serve --headless` as a child process on 127.0.0.1, its output captured in files.
-final class ServeProcess: @unchecked Sendable {
-    let port: UInt16
+/// A `ringside` command as a child process on 127.0.0.1, its output captured in files.
+final class RingsideProcess: @unchecked Sendable {
     private let child: ChildProcess
     private let outURL: URL, errURL: URL
     private let stopped = LockedValue(false)
 
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        let dir = try TestPaths.temporaryDirectory("ringside-serve")
-        port = try Self.freePort()
+        let dir = try TestPaths.temporaryDirectory("ringside-command")
         outURL = dir.appendingPathComponent("stdout.log")
         errURL = dir.appendingPathComponent("stderr.log")
         let out = open(outURL.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600), err = open(errURL.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         defer { close(out); close(err) }
+        child = try ChildProcess.spawn(TestPaths.builtProduct("ringside").path, arguments, environment: environment, stdout: out, stderr: err)
+    }
+
+    var output: String { (try? String(contentsOf: outURL, encoding: .utf8)) ?? "" }
+    var errorOutput: String { (try? String(contentsOf: errURL, encoding: .utf8)) ?? "" }
+
+    /// How it exited (128+signal when killed), once it has.
+    let exitStatus = LockedValue<Int32?>(nil)
+
+    /// True once the command has exited (reaping it).
+    var hasExited: Bool {
+        if stopped.value { return true }
+        var raw: Int32 = 0
+        guard waitpid(child.pid, &raw, WNOHANG) == child.pid else { return false }
+        exitStatus.withLock { $0 = (raw & 0x7F) == 0 ? (raw >> 8) & 0xFF : 128 + (raw & 0x7F) }
+        stopped.withLock { $0 = true }
+        return true
+    }
+
+    /// Waits (bounded) for the command to exit by itself; true if it did.
+    func waitForExit(seconds: Double) async throws -> Bool {
+        for _ in 0..<Int(seconds * 20) where !hasExited { try await Task.sleep(nanoseconds: 50_000_000) }
+        return hasExited
+    }
+
+    /// SIGTERM, then SIGKILL if it has not gone within 5 s.
+    func stop() {
+        guard !hasExited, stopped.withLock({ s in defer { s = true }; return !s }) else { return }
+        child.signal(SIGTERM)
+        for _ in 0..<100 {
+            if child.hasExited() { return }
+            usleep(50_000)
+        }
+        child.signal(SIGKILL)
+        child.wait()
+    }
+}
+
+/// `ringside serve --headless` on 127.0.0.1 and a free port.
+final class ServeProcess: @unchecked Sendable {
+    let port: UInt16
+    private let process: RingsideProcess
+
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        port = try Self.freePort()
         let agent = TestPaths.repository.appendingPathComponent("sample-calls/clinic").path
-        child = try ChildProcess.spawn(TestPaths.builtProduct("ringside").path,
-                                       ["serve", "--headless", "--no-record", "--address", "127.0.0.1", "--port", String(port), "--agent", agent] + arguments,
-                                       environment: environment, stdout: out, stderr: err)
+        process = try RingsideProcess(["serve", "--headless", "--no-record", "--address", "127.0.0.1", "--port", String(port), "--agent", agent] + arguments,
+                                      environment: environment)
     }
 
     /// A port free for UDP and TCP on 127.0.0.1.
@@ -164,25 +206,13 @@ final class ServeProcess: @unchecked Sendable {
 
     /// Waits (at most 15 s) until serve has bound its SIP port.
     func waitUntilListening(_ transport: PortProbe.Transport) async throws {
-        for _ in 0..<300 where PortProbe.isFree(port: port, transport: transport) {
-            if child.hasExited() { stopped.withLock { $0 = true }; break }
+        for _ in 0..<300 where PortProbe.isFree(port: port, transport: transport) && !process.hasExited {
             try await Task.sleep(nanoseconds: 50_000_000)
         }
         try #require(!PortProbe.isFree(port: port, transport: transport), "serve did not listen: \(errorOutput)")
     }
 
-    var output: String { (try? String(contentsOf: outURL, encoding: .utf8)) ?? "" }
-    var errorOutput: String { (try? String(contentsOf: errURL, encoding: .utf8)) ?? "" }
-
-    /// SIGTERM, then SIGKILL if it has not gone within 5 s.
-    func stop() {
-        guard stopped.withLock({ s in defer { s = true }; return !s }) else { return }
-        child.signal(SIGTERM)
-        for _ in 0..<100 {
-            if child.hasExited() { return }
-            usleep(50_000)
-        }
-        child.signal(SIGKILL)
-        child.wait()
-    }
+    var output: String { process.output }
+    var errorOutput: String { process.errorOutput }
+    func stop() { process.stop() }
 }

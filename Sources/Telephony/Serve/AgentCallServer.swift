@@ -88,7 +88,7 @@ public final class AgentCallServer: @unchecked Sendable {
         }
         options.holdOnHandoff = CallTransfers.holdsOnHandoff(agentDirectory: agentDirectory)
         do {
-            let line = CallerLine(media: media)
+            let line = CallAudioLine(media: media)
             let call = try await EmbeddedCall.make(options, audio: .init(caller: { _ in line.source }, farEnd: line.sink))
             let served = ServedCall(phoneCall: phoneCall, call: call)
             calls.withLock { $0[ObjectIdentifier(phoneCall)] = served }

@@ -15,7 +15,7 @@ import Session
 final class CallTransfers: @unchecked Sendable {
     private struct Bridge {
         let served: AgentCallServer.ServedCall
-        let line: CallerLine
+        let line: CallAudioLine
         let target: PhoneCall
         var audio: AudioBridge?
     }
@@ -38,7 +38,7 @@ final class CallTransfers: @unchecked Sendable {
     }
 
     /// Watches a served call for the agent's escalation and hands the caller on after the handoff line.
-    func watch(_ served: AgentCallServer.ServedCall, line: CallerLine) {
+    func watch(_ served: AgentCallServer.ServedCall, line: CallAudioLine) {
         let escalation = served.call.definition.escalation
         guard escalation.transfer != .operator else { return }
         let bus = served.call.bus
@@ -64,7 +64,7 @@ final class CallTransfers: @unchecked Sendable {
         }
     }
 
-    private func handOn(_ served: AgentCallServer.ServedCall, line: CallerLine, escalation: EscalationTarget) {
+    private func handOn(_ served: AgentCallServer.ServedCall, line: CallAudioLine, escalation: EscalationTarget) {
         let bus = served.call.bus
         do {
             switch escalation.transfer {
@@ -112,9 +112,9 @@ final class CallTransfers: @unchecked Sendable {
             return true
         }
         bus.emit(.sip, .sipState("bridged to \(call.sip.remoteURI): the agent is silent"))
-        bridge.line.handOver()
+        bridge.line.detach()
         bridge.served.call.session.send(.hangUp)  // the agent's part ends; the caller's RTP stays up
-        bridge.audio = AudioBridge(bridge.line.media, call.media, name: bridge.served.call.bus.callID)
+        bridge.audio = AudioBridge(bridge.served.phoneCall.media, call.media, name: bridge.served.call.bus.callID)
         bridges.withLock { $0[ObjectIdentifier(call)] = bridge }
         logger.notice("call \(bus.callID) bridged to \(call.sip.remoteURI)")
         return true
