@@ -19,6 +19,8 @@
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/url.h>
 #include <sofia-sip/su_log.h>
+#include <sofia-sip/su_md5.h>
+#include <sofia-sip/msg_addr.h>
 #include <string.h>
 #include <stdio.h>
 
@@ -46,7 +48,7 @@ static inline nua_t *rs_nua_create(su_root_t *root, const char *url, const char 
                       /* Answer to the packet's source address, never to a Via host elsewhere. */
                       NTATAG_SERVER_RPORT(2),
                       SIPTAG_USER_AGENT_STR(user_agent),
-                      NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS"),
+                      NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS, REFER, NOTIFY"),
                       TAG_END());
 }
 
@@ -73,6 +75,7 @@ static inline int rs_root_post(su_root_t *root, rs_root_function fn, void *conte
 
 /* --- Requests ----------------------------------------------------------------------------- */
 
+/* `to` is a name-addr ("<sip:agent@host;transport=tcp>") so URI parameters stay in the URI. */
 static inline nua_handle_t *rs_nua_handle_to(nua_t *nua, const char *to, void *hmagic) {
     return nua_handle(nua, hmagic, SIPTAG_TO_STR(to), TAG_END());
 }
@@ -84,11 +87,42 @@ static inline void rs_nua_invite(nua_handle_t *nh, const char *sdp) {
         nua_invite(nh, TAG_END());
 }
 
+/* An INVITE made to follow a REFER: nua reports its progress to the referrer in NOTIFYs (RFC 3515). */
+/* `event` is the REFER's event as nua_i_refer gave it (NUTAG_REFER_EVENT, e.g. "refer;id=2"); nua copies the tags. */
+static inline void rs_nua_invite_referred(nua_handle_t *nh, const char *sdp, nua_handle_t *referrer, const char *event) {
+    su_home_t home[1] = { SU_HOME_INIT(home) };
+    sip_event_t *ev = sip_event_make(home, event);
+    nua_invite(nh, NUTAG_NOTIFY_REFER(referrer), NUTAG_REFER_EVENT(ev),
+               SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(sdp), TAG_END());
+    su_home_deinit(home);
+}
+
+/* The event of an incoming REFER (NUTAG_REFER_EVENT of nua_i_refer) as text, "refer;id=2"; its length or -1. */
+static inline int rs_refer_event(tagi_t const *tags, char *buf, int size) {
+    sip_event_t const *ev = NULL;
+    if (!tags || size <= 0) return -1;
+    tl_gets(tags, NUTAG_REFER_EVENT_REF(ev), TAG_END());
+    if (!ev || !ev->o_type) return -1;
+    int n = snprintf(buf, (size_t)size, "%s", ev->o_type);
+    for (msg_param_t const *p = ev->o_params; p && *p && n < size; p++) n += snprintf(buf + n, (size_t)(size - n), ";%s", *p);
+    return n < size ? n : -1;
+}
+
+/* A cold transfer: asks the other side of the dialog to call `refer_to`. */
+static inline void rs_nua_refer(nua_handle_t *nh, const char *refer_to) {
+    nua_refer(nh, SIPTAG_REFER_TO_STR(refer_to), TAG_END());
+}
+
 static inline void rs_nua_respond(nua_handle_t *nh, int status, const char *phrase, const char *sdp) {
     if (sdp && *sdp)
         nua_respond(nh, status, phrase, SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(sdp), TAG_END());
     else
         nua_respond(nh, status, phrase, TAG_END());
+}
+
+/* A final response carrying a digest challenge (401 with WWW-Authenticate). */
+static inline void rs_nua_respond_challenge(nua_handle_t *nh, const char *www_authenticate) {
+    nua_respond(nh, 401, "Unauthorized", SIPTAG_WWW_AUTHENTICATE_STR(www_authenticate), TAG_END());
 }
 
 static inline void rs_nua_bye(nua_handle_t *nh) { nua_bye(nh, TAG_END()); }
@@ -155,6 +189,54 @@ static inline const char *rs_sip_challenge_realm(sip_t const *sip) {
     if (sip) au = sip->sip_www_authenticate ? sip->sip_www_authenticate : sip->sip_proxy_authenticate;
     if (!au || !au->au_params) return NULL;
     return msg_params_find(au->au_params, "realm=");
+}
+
+/* The numeric source address ("127.0.0.1", "::1") of the request being handled in the callback. */
+static inline int rs_nua_request_source(nua_t *nua, char *buf, int size) {
+    msg_t *msg = nua_current_request(nua);
+    if (!msg || size <= 0) return -1;
+    su_addrinfo_t *ai = msg_addrinfo(msg);
+    if (!ai || !ai->ai_addr) return -1;
+    if (getnameinfo(ai->ai_addr, (socklen_t)ai->ai_addrlen, buf, (socklen_t)size, NULL, 0, NI_NUMERICHOST) != 0) return -1;
+    return (int)strlen(buf);
+}
+
+/* The transport of the topmost Via ("UDP", "TCP"), or NULL. */
+static inline const char *rs_sip_via_transport(sip_t const *sip) {
+    if (!sip || !sip->sip_via || !sip->sip_via->v_protocol) return NULL;
+    const char *p = strrchr(sip->sip_via->v_protocol, '/');
+    return p ? p + 1 : sip->sip_via->v_protocol;
+}
+
+/* The Authorization header: its scheme (or NULL), and its parameters ("name=value") one by one. */
+static inline const char *rs_sip_authorization_scheme(sip_t const *sip) {
+    return (sip && sip->sip_authorization) ? sip->sip_authorization->au_scheme : NULL;
+}
+static inline const char *rs_sip_authorization_param(sip_t const *sip, int index) {
+    if (!sip || !sip->sip_authorization || !sip->sip_authorization->au_params || index < 0) return NULL;
+    msg_param_t const *params = sip->sip_authorization->au_params;
+    for (int i = 0; i < index; i++) if (!params[i]) return NULL;
+    return params[index];
+}
+
+/* The Refer-To URI of a REFER as text; its length or -1. */
+static inline int rs_sip_refer_to(sip_t const *sip, char *buf, int size) {
+    if (!sip || !sip->sip_refer_to || size <= 0) return -1;
+    return (int)url_e(buf, size, sip->sip_refer_to->r_url);
+}
+
+/* The Request-URI as text; its length or -1. */
+static inline int rs_sip_request_uri(sip_t const *sip, char *buf, int size) {
+    if (!sip || !sip->sip_request || size <= 0) return -1;
+    return (int)url_e(buf, size, sip->sip_request->rq_url);
+}
+
+/* MD5 of `length` bytes as 32 lower-case hex digits (+ NUL) into out[33]. */
+static inline void rs_md5_hex(const void *data, size_t length, char out[33]) {
+    su_md5_t ctx;
+    su_md5_init(&ctx);
+    su_md5_update(&ctx, data, length);
+    su_md5_hexdigest(&ctx, out);
 }
 
 #endif

@@ -45,6 +45,7 @@ public final class CallSession: @unchecked Sendable {
     private var utteranceIsEcho = false
     private var recentAgentRMS: [Double] = []
     private var hangUpReason: String?
+    private var sourceFailure: String?
     /// The agent handed the caller to a human and the call is held for one (`holdOnHandoff`).
     private var awaitingHuman = false
     private var ticks = 0
@@ -103,6 +104,8 @@ public final class CallSession: @unchecked Sendable {
                     caller = try await source.nextFrameAsync()
                 } catch {
                     bus.emit(.session, .error("caller audio failed: \(error)"))
+                    // The source's own words are the call's end reason (e.g. "no RTP from the caller for 20 s").
+                    sourceFailure = "\(error)"
                 }
                 if caller == nil {
                     sourceEnded = true
@@ -112,8 +115,8 @@ public final class CallSession: @unchecked Sendable {
             }
             if sourceEnded {
                 let idle = brainTask == nil && !player.isActive && queuedReply == nil
-                if idle { reason = hangUpReason ?? "caller audio ended"; break }
-                if now >= drainDeadline { reason = "caller audio ended (agent still busy)"; break }
+                if idle { reason = hangUpReason ?? sourceFailure ?? "caller audio ended"; break }
+                if now >= drainDeadline { reason = sourceFailure ?? "caller audio ended (agent still busy)"; break }
             }
             // A frame covering [T, T+20 ms] is complete at T+20 ms: the tick's work happens then.
             let frameStart = pacedByClock ? nextTick : (caller?.timestamp ?? clock.now() - AudioFrame.duration)

@@ -26,6 +26,12 @@ struct Call: AsyncParsableCommand {
     @Option(help: "Codecs to offer, in order: opus, pcmu, pcma.")
     var codecs = "opus,pcmu,pcma"
 
+    @Option(help: "Answer digest challenges (401/407) as this user; the password comes from $RINGSIDE_CALL_PASSWORD or --auth-password-file.")
+    var authUser: String?
+
+    @Option(help: "A file holding the password on its first line, readable only by you (chmod 600).")
+    var authPasswordFile: String?
+
     @OptionGroup(title: "Audio")
     var audio: CallAudioOptions
 
@@ -38,7 +44,7 @@ struct Call: AsyncParsableCommand {
         }
         var localPort = port
         if localPort == 0 {
-            localPort = (0..<200).lazy.map { _ in UInt16.random(in: 20000...40000) }.first { PortProbe.isFree(port: $0, transport: .udp) } ?? 5070
+            localPort = (0..<200).lazy.map { _ in UInt16.random(in: 20000...40000) }.first { PortProbe.isFree(port: $0, transport: .udp) && PortProbe.isFree(port: $0, transport: .tcp) } ?? 5070
         }
         let rate = SampleRate.hz16000
         let clock = MonotonicClock()
@@ -65,7 +71,11 @@ struct Call: AsyncParsableCommand {
             throw ExitCode(2)
         }
 
-        let phone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: address, port: localPort),
+        // UDP and TCP are both bound, so a `;transport=tcp` URI is called over TCP.
+        let credentials = try authUser.map {
+            SIPCredentials(username: $0, password: try SIPPassword.resolve(file: authPasswordFile, environment: "RINGSIDE_CALL_PASSWORD", forWhat: "--auth-user"))
+        }
+        let phone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: address, port: localPort, credentials: credentials),
                                                                   mediaAddress: address, codecs: offered, rate: rate, autoAnswer: false))
         try phone.start()
         let phoneCall = try phone.dial(uri)
@@ -92,16 +102,32 @@ struct Call: AsyncParsableCommand {
         }
         guard let codec else { throw ExitCode(1) }
         let bus = CallEventBus(callID: String(UUID().uuidString.prefix(8)).lowercased(), clock: clock)
+        // The far end can move: a REFER from the agent's side is followed by calling the new party.
+        // The call ends when its current leg does (the watcher below), not when an old leg's media stops.
+        let line = CallAudioLine(media: phoneCall.media, endsWithMedia: false)
+        let current = LockedValue(phoneCall)
         let session = RemoteCallSession(bus: bus, microphone: microphone, speaker: speaker,
-                                        farEndIn: phoneCall.media.source, farEndOut: phoneCall.media.sink,
+                                        farEndIn: line.source, farEndOut: line.sink,
                                         callerRecognizer: try PocketSphinxRecognizer(configuration: .standard()),
                                         agentRecognizer: try PocketSphinxRecognizer(configuration: .standard()))
         let transport = "sip \(codec.encodingName)"
-        // Hang up locally when the far end does.
+        // Hang up locally when the far end does; follow a transfer to its new call.
         let watcher = Task {
             for await event in phone.events {
-                if case .ended = event { session.send(.hangUp); break }
-                if let payload = event.callEventPayload { bus.emit(.sip, payload) }
+                // The session says how the call ended; the old leg of a transfer ending is no news.
+                if case .ended = event {} else if let payload = event.callEventPayload { bus.emit(.sip, payload) }
+                switch event {
+                case let .transferred(from, to) where from === current.value:
+                    current.withLock { $0 = to }
+                    line.hold()
+                case let .connected(call, _) where call === current.value:
+                    line.move(to: call.media)
+                case let .ended(call, _) where call === current.value:
+                    session.send(.hangUp)
+                    return
+                default:
+                    break
+                }
             }
         }
         if useScreen {
@@ -137,7 +163,7 @@ struct Call: AsyncParsableCommand {
             hangUp.withLock { $0 = { session.send(.hangUp) } }
             print("call ended: \(await session.run(transport: transport))")
         }
-        phoneCall.hangUp()
+        current.value.hangUp()
         watcher.cancel()
         await phone.shutdown()
     }

@@ -63,13 +63,17 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The operator's voice from this WAV file instead of the microphone (played from the start of each takeover).")
     var operatorInput: String?
 
+    @OptionGroup(title: "SIP")
+    var sip: ServeSIPOptions
+
     func run() async throws {
         let useScreen = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
         let root = noRecord ? nil : (record.map { URL(fileURLWithPath: $0) } ?? CallRecorder.defaultRoot())
         CommandLogging.bootstrap(file: useScreen ? (root ?? FileManager.default.temporaryDirectory).appendingPathComponent("serve.log").path : nil)
         let approval: ApprovalMode = approve == "all" ? .approveAll : approve == "none" ? .denyAll : (useScreen ? .ask : .denyAll)
         let phone = SIPPhone(configuration: SIPPhoneConfiguration(
-            sip: SIPConfiguration(bindAddress: address, port: port), mediaAddress: address, autoAnswer: true))
+            sip: try sip.configuration(address: address, port: port), mediaAddress: address, autoAnswer: true,
+            rtpTimeout: .seconds(sip.rtpTimeout)))
         do {
             try phone.start()
         } catch {

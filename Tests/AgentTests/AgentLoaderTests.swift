@@ -108,6 +108,19 @@ import Testing
         #expect(error.suggestion?.contains("date, time") == true)
     }
 
+    @Test func escalationTransferIsReadAndChecked() throws {
+        #expect(try AgentLoader.parse(yaml: Self.valid, file: "agent.yaml").escalation.transfer == .operator)
+        let refer = Self.valid.replacingOccurrences(of: "target: \"sip:desk@example.org\"", with: "target: \"sip:desk@127.0.0.1:5090\"\n  transfer: refer")
+        #expect(try AgentLoader.parse(yaml: refer, file: "agent.yaml").escalation.transfer == .refer)
+        let unknown = try #require(load(Self.valid.replacingOccurrences(of: "target: \"sip:desk@example.org\"",
+                                                                      with: "target: \"sip:desk@example.org\"\n  transfer: teleport")))
+        #expect(unknown.location.line == 22, "\(unknown)")
+        #expect(unknown.suggestion?.contains("operator, refer, bridge") == true, "\(unknown.problem) / \(String(describing: unknown.suggestion))")
+        let notSIP = try #require(load(Self.valid.replacingOccurrences(of: "target: \"sip:desk@example.org\"", with: "target: \"front desk\"\n  transfer: bridge")))
+        #expect(notSIP.problem.contains("transfer: bridge needs a SIP URI target"), "\(notSIP)")
+        #expect(notSIP.location.line == 21, "\(notSIP)")
+    }
+
     @Test func missingRequiredKeyNamesIt() throws {
         let yaml = Self.valid.replacingOccurrences(of: "escalation:\n  target: \"sip:desk@example.org\"", with: "")
         let error = try #require(load(yaml))

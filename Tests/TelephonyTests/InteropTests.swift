@@ -125,62 +125,8 @@ import TestSupport
         await target.agent.shutdown()
     }
 
-    static let cancelScenario = """
-        <?xml version="1.0" encoding="ISO-8859-1" ?>
-        <scenario name="INVITE then CANCEL while ringing">
-          <send retrans="500">
-            <![CDATA[
-              INVITE sip:agent@[remote_ip]:[remote_port] SIP/2.0
-              Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=z9hG4bK-ringside-[call_number]
-              From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
-              To: <sip:agent@[remote_ip]:[remote_port]>
-              Call-ID: [call_id]
-              CSeq: 1 INVITE
-              Contact: sip:sipp@[local_ip]:[local_port]
-              Max-Forwards: 70
-              Content-Type: application/sdp
-              Content-Length: [len]
-
-              v=0
-              o=sipp 1 1 IN IP[local_ip_type] [local_ip]
-              s=-
-              c=IN IP[media_ip_type] [media_ip]
-              t=0 0
-              m=audio [media_port] RTP/AVP 0
-              a=rtpmap:0 PCMU/8000
-
-            ]]>
-          </send>
-          <recv response="100" optional="true"/>
-          <recv response="180"/>
-          <send>
-            <![CDATA[
-              CANCEL sip:agent@[remote_ip]:[remote_port] SIP/2.0
-              Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=z9hG4bK-ringside-[call_number]
-              From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
-              To: <sip:agent@[remote_ip]:[remote_port]>
-              Call-ID: [call_id]
-              CSeq: 1 CANCEL
-              Max-Forwards: 70
-              Content-Length: 0
-
-            ]]>
-          </send>
-          <recv response="200"/>
-          <recv response="487"/>
-          <send>
-            <![CDATA[
-              ACK sip:agent@[remote_ip]:[remote_port] SIP/2.0
-              Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=z9hG4bK-ringside-[call_number]
-              From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
-              To: <sip:agent@[remote_ip]:[remote_port]>[peer_tag_param]
-              Call-ID: [call_id]
-              CSeq: 1 ACK
-              Max-Forwards: 70
-              Content-Length: 0
-
-            ]]>
-          </send>
-        </scenario>
-        """
+    static let cancelScenario = SippScenario.document("INVITE then CANCEL while ringing", [
+        SippScenario.invite(branch: 1, cseq: 1), SippScenario.receive(100, optional: true), SippScenario.receive(180),
+        SippScenario.cancel(branch: 1), SippScenario.receive(200), SippScenario.receive(487), SippScenario.ack(branch: 1, cseq: 1),
+    ])
 }

@@ -79,13 +79,31 @@ extension SIPScenarioTests {
 enum SIPClinic {
     static let bookingScenario = "book-over-sip"
 
-    static func make() throws -> URL {
-        let source = TestPaths.repository.appendingPathComponent("sample-calls/clinic")
+    static let source = TestPaths.repository.appendingPathComponent("sample-calls/clinic")
+
+    /// The clinic agent without its sample calls, in a fresh temporary folder.
+    static func copy() throws -> URL {
         let dir = try TestPaths.temporaryDirectory("ringside-sip-clinic").appendingPathComponent("clinic")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("calls"), withIntermediateDirectories: true)
         for name in try FileManager.default.contentsOfDirectory(atPath: source.path) where name != "calls" {
             try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: dir.appendingPathComponent(name))
         }
+        return dir
+    }
+
+    /// The clinic agent handing callers to `target` (a loopback URI: never the clinic's real front desk) by `transfer`.
+    static func transferring(to target: String, transfer: String) throws -> URL {
+        let dir = try copy()
+        let file = dir.appendingPathComponent("agent.yaml")
+        let yaml = try String(contentsOf: file, encoding: .utf8)
+        let original = "target: \"sip:frontdesk@riverside-clinic.example\""
+        guard yaml.contains(original) else { throw CocoaError(.fileReadCorruptFile) }
+        try yaml.replacingOccurrences(of: original, with: "target: \"\(target)\"\n  transfer: \(transfer)").write(to: file, atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    static func make() throws -> URL {
+        let dir = try copy()
         for name in ["hours.yaml"] {
             try FileManager.default.copyItem(at: source.appendingPathComponent("calls/\(name)"), to: dir.appendingPathComponent("calls/\(name)"))
         }

@@ -67,6 +67,7 @@ public enum AgentLoader {
         "type": SlotType.allCases.map(\.rawValue).joined(separator: ", "),
         "then": FlowTransition.allCases.map(\.rawValue).joined(separator: ", "),
         "redact": RedactionKind.allCases.map(\.rawValue).joined(separator: ", "),
+        "transfer": EscalationTarget.Transfer.allCases.map(\.rawValue).joined(separator: ", "),
     ]
 
     private static func decodingIssue(_ error: DecodingError) -> DefinitionIssue {

@@ -59,6 +59,7 @@ public final class MediaSession: @unchecked Sendable {
     private var remoteReport: RTCPReportBlock?
     private var rtcpErrors = 0
     private var rtpErrors = 0
+    private var timedOut = false
     private var dtmfReceiver = DTMFReceiver()
     private var inBandDTMF = InBandDTMFDetector()
     private var playoutNext: MediaTime?
@@ -168,6 +169,13 @@ public final class MediaSession: @unchecked Sendable {
         return (rtpErrors, rtcpErrors)
     }
 
+    /// True once the far end has been silent past the RTP timeout (the call is being ended for it).
+    public var peerTimedOut: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return timedOut
+    }
+
     /// The peer RTP is being sent to (after symmetric latching, where packets really come from).
     public var remoteEndpoint: UDPEndpoint? {
         lock.lock()
@@ -236,7 +244,9 @@ public final class MediaSession: @unchecked Sendable {
         let reference = lastReceived ?? startedAt
         // On hold (sendonly/inactive) the peer rightly sends nothing: no timeout then.
         if let media, media.direction.receives, clock.now() - reference > configuration.rtpTimeout {
-            throw MediaSessionError.peerStoppedSending(seconds: (clock.now() - reference).seconds, peer: remote?.description ?? "the peer")
+            timedOut = true
+            throw MediaSessionError.peerStoppedSending(timeout: configuration.rtpTimeout.seconds, peer: configuration.peerName,
+                                                       address: remote?.description ?? "no address yet")
         }
         guard let decoder else { return .silence(rate: configuration.rate, at: due) }
         switch jitter.pop() {

@@ -10,6 +10,8 @@ public struct MediaSessionConfiguration: Sendable {
     public var rate: SampleRate
     /// No RTP for this long → `MediaSessionError.peerStoppedSending`.
     public var rtpTimeout: MediaTime
+    /// Who the far end is, in that error's words ("the caller", "the agent").
+    public var peerName: String
     public var rtcpInterval: MediaTime
     /// Frames `RTPAudioSink.write` may queue before it waits (back-pressure like a speaker).
     public var sendQueueFrames: Int
@@ -20,7 +22,7 @@ public struct MediaSessionConfiguration: Sendable {
 
     public init(localAddress: String = "127.0.0.1", localPort: UInt16 = 0, rate: SampleRate = .hz16000,
                 rtpTimeout: MediaTime = .seconds(10), rtcpInterval: MediaTime = .seconds(5), sendQueueFrames: Int = 10,
-                impairment: NetworkImpairment = .none, detectInBandDTMF: Bool = false) {
+                impairment: NetworkImpairment = .none, detectInBandDTMF: Bool = false, peerName: String = "the peer") {
         self.localAddress = localAddress
         self.localPort = localPort
         self.rate = rate
@@ -29,5 +31,6 @@ public struct MediaSessionConfiguration: Sendable {
         self.sendQueueFrames = sendQueueFrames
         self.impairment = impairment
         self.detectInBandDTMF = detectInBandDTMF
+        self.peerName = peerName
     }
 }

@@ -1,12 +1,13 @@
 /// Why a call's audio stopped or could not start.
 public enum MediaSessionError: Error, Sendable, Equatable, CustomStringConvertible {
-    case peerStoppedSending(seconds: Double, peer: String)
+    /// No RTP for `timeout` seconds from `peer` ("the caller") at `address`.
+    case peerStoppedSending(timeout: Double, peer: String, address: String)
     case notStarted
 
     public var description: String {
         switch self {
-        case let .peerStoppedSending(s, p):
-            return "peer stopped sending audio: no RTP from \(p) for \(String(format: "%.1f", s)) s (network problem or the far end hung up without BYE)"
+        case let .peerStoppedSending(timeout, peer, address):
+            return "no RTP from \(peer) for \(String(format: "%g", timeout)) s (\(address): a network problem, or it left without BYE)"
         case .notStarted: return "the media session has not been started with a negotiated codec"
         }
     }

@@ -13,6 +13,12 @@ public enum PhoneEvent: Sendable, CustomStringConvertible {
     case dtmf(PhoneCall, digit: Character)
     case ended(PhoneCall, reason: String)
     case registration(registered: Bool, status: Int, phrase: String)
+    /// The far end transferred us (REFER) and the phone is calling the new party: `to` is that new call.
+    case transferred(PhoneCall, to: PhoneCall)
+    /// How our transfer of this call (`SIPPhone.transfer`) is going: 1xx trying or ringing, 2xx the target answered, else failed.
+    case transferProgress(PhoneCall, status: Int, phrase: String)
+    /// An incoming INVITE was turned away by the inbound restrictions (source network, credentials).
+    case refused(InboundRefusal)
     case error(String)
 
     /// The same fact as a `CallEventPayload` for the call's event stream (nil for phone-wide events).
@@ -24,7 +30,9 @@ public enum PhoneEvent: Sendable, CustomStringConvertible {
         case let .mediaChanged(_, direction): return .sipState(direction == .sendrecv ? "resumed" : "on hold (\(direction.rawValue))")
         case let .dtmf(_, digit): return .dtmf(digit: String(digit))
         case let .ended(_, reason): return .callEnded(reason: reason)
-        case .registration, .error: return nil
+        case let .transferred(_, to): return .sipState("transferred to \(to.sip.remoteURI)")
+        case let .transferProgress(_, status, phrase): return .sipState("transfer \(status) \(phrase)")
+        case .registration, .refused, .error: return nil
         }
     }
 
@@ -37,6 +45,9 @@ public enum PhoneEvent: Sendable, CustomStringConvertible {
         case let .dtmf(c, d): return "\(c) DTMF \(d)"
         case let .ended(c, r): return "\(c) ended: \(r)"
         case let .registration(r, s, p): return r ? "registered (\(s) \(p))" : "not registered (\(s) \(p))"
+        case let .transferred(c, to): return "\(c) transferred to \(to)"
+        case let .transferProgress(c, s, p): return "\(c) transfer \(s) \(p)"
+        case let .refused(r): return r.description
         case let .error(m): return m
         }
     }

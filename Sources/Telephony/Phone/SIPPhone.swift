@@ -44,14 +44,15 @@ public final class SIPPhone: @unchecked Sendable {
     public var localURI: String { agent.localURI }
 
     /// Calls `uri` offering the configured codecs; media starts when the far end answers.
-    public func dial(_ uri: String) throws -> PhoneCall {
+    /// `referredBy`: the call whose REFER this follows (its transferor hears how it goes).
+    public func dial(_ uri: String, referredBy: PhoneCall? = nil) throws -> PhoneCall {
         let box = CallBox()
-        let media = try MediaSession(configuration: configuration.media, logger: logger, events: mediaEvents(box))
+        let media = try MediaSession(configuration: configuration.media(peerName: "the called party"), logger: logger, events: mediaEvents(box))
         let offer = media.offer(codecs: configuration.codecs)
         // Held across sending, so the answer cannot be handled before the call is on record.
         lock.lock()
         defer { lock.unlock() }
-        let sip = try agent.call(uri: uri, sdp: offer.text)
+        let sip = try agent.call(uri: uri, sdp: offer.text, referredBy: referredBy?.sip)
         let call = PhoneCall(sip: sip, media: media, phone: self)
         box.call = call
         calls[sip.id] = call
@@ -81,6 +82,9 @@ public final class SIPPhone: @unchecked Sendable {
         let offer = call.media.offer(codecs: [codec], direction: direction)
         try agent.update(call.sip, sdp: offer.text)
     }
+
+    /// Transfers the far end of `call` to `uri` (SIP REFER, cold); `.transferProgress` events follow.
+    public func transfer(_ call: PhoneCall, to uri: String) throws { try agent.refer(call.sip, to: uri) }
 
     /// Registers with a registrar (see `SIPUserAgent.register`).
     public func register(aor: String, contactUser: String) throws { try agent.register(aor: aor, contactUser: contactUser) }
@@ -115,7 +119,7 @@ public final class SIPPhone: @unchecked Sendable {
         }
         do {
             let box = CallBox()
-            let media = try MediaSession(configuration: configuration.media, logger: logger, events: mediaEvents(box))
+            let media = try MediaSession(configuration: configuration.media(peerName: "the caller"), logger: logger, events: mediaEvents(box))
             // Negotiate now even when a person will answer: no common codec is declined before anything rings.
             let (answer, negotiated) = try SDPNegotiation.answer(offer, supported: configuration.codecs, address: configuration.mediaAddress,
                                                                  port: media.localEndpoint.port)
@@ -182,6 +186,21 @@ public final class SIPPhone: @unchecked Sendable {
             continuation.yield(.ended(call, reason: reason))
         case let .registration(registered, status, phrase):
             continuation.yield(.registration(registered: registered, status: status, phrase: phrase))
+        case let .referred(_, uri):
+            guard let call else { return }
+            guard configuration.followsTransfers else {
+                logger.info("\(call): not following the transfer to \(uri)")
+                return
+            }
+            do {
+                continuation.yield(.transferred(call, to: try dial(uri, referredBy: call)))
+            } catch {
+                continuation.yield(.error("\(call): cannot follow the transfer to \(uri): \(error)"))
+            }
+        case let .transferProgress(_, status, phrase):
+            if let call { continuation.yield(.transferProgress(call, status: status, phrase: phrase)) }
+        case let .refused(refusal):
+            continuation.yield(.refused(refusal))
         case let .error(message):
             continuation.yield(.error(message))
         }

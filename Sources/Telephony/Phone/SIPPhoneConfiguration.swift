@@ -12,19 +12,24 @@ public struct SIPPhoneConfiguration: Sendable {
     public var rate: SampleRate
     /// Answer incoming calls at once (`ringside serve`); false: ring and wait for `answer`.
     public var autoAnswer: Bool
+    /// A call whose far end sends no RTP for this long (and is not on hold) ends with "no RTP from the caller for N s".
     public var rtpTimeout: MediaTime
+    /// Follow a REFER from the far end by calling the Refer-To URI (`.transferred`).
+    public var followsTransfers: Bool
 
     public init(sip: SIPConfiguration = SIPConfiguration(), mediaAddress: String = "127.0.0.1", codecs: [MediaCodec] = [.opus, .pcmu, .pcma],
-                rate: SampleRate = .hz16000, autoAnswer: Bool = false, rtpTimeout: MediaTime = .seconds(10)) {
+                rate: SampleRate = .hz16000, autoAnswer: Bool = false, rtpTimeout: MediaTime = .seconds(10), followsTransfers: Bool = true) {
         self.sip = sip
         self.mediaAddress = mediaAddress
         self.codecs = codecs
         self.rate = rate
         self.autoAnswer = autoAnswer
         self.rtpTimeout = rtpTimeout
+        self.followsTransfers = followsTransfers
     }
 
-    var media: MediaSessionConfiguration {
-        MediaSessionConfiguration(localAddress: mediaAddress, rate: rate, rtpTimeout: rtpTimeout)
+    /// Media for one call; `peerName` names the far end in a timeout's reason.
+    func media(peerName: String) -> MediaSessionConfiguration {
+        MediaSessionConfiguration(localAddress: mediaAddress, rate: rate, rtpTimeout: rtpTimeout, peerName: peerName)
     }
 }

@@ -10,12 +10,18 @@ public struct SIPCall: Sendable, Hashable, CustomStringConvertible {
     public let remoteURI: String
     /// The SIP Call-ID when known.
     public let callID: String?
+    /// The transport an incoming INVITE arrived over ("UDP", "TCP"), when known.
+    public let transport: String?
+    /// The digest user name an incoming call authenticated as, when serve asks for credentials.
+    public let authenticatedUser: String?
 
-    public init(id: Int, direction: Direction, remoteURI: String, callID: String?) {
+    public init(id: Int, direction: Direction, remoteURI: String, callID: String?, transport: String? = nil, authenticatedUser: String? = nil) {
         self.id = id
         self.direction = direction
         self.remoteURI = remoteURI
         self.callID = callID
+        self.transport = transport
+        self.authenticatedUser = authenticatedUser
     }
 
     public static func == (a: SIPCall, b: SIPCall) -> Bool { a.id == b.id }

@@ -2,20 +2,27 @@
 public struct SIPConfiguration: Sendable {
     /// The address SIP binds to (127.0.0.1 in tests; "*" for every interface).
     public var bindAddress: String
-    /// The UDP port; 0 picks a free one (read it back from `SIPUserAgent.localPort`).
+    /// The port (UDP and/or TCP as `transport` says); 0 picks a free one (read it back from `SIPUserAgent.localPort`).
     public var port: UInt16
+    /// What SIP listens on; outgoing requests can use TCP (a `;transport=tcp` URI) only when TCP is bound.
+    public var transport: SIPTransport
     public var userAgent: String
     /// Decides each incoming INVITE on the signalling thread (keep it quick). Nil: ring and wait.
     public var incomingCallPolicy: (@Sendable (SIPCall, _ offer: String?) -> IncomingCallDecision)?
     /// Digest credentials for challenges to REGISTER or INVITE.
     public var credentials: SIPCredentials?
+    /// Who may call in (source networks, digest authentication); checked before the incoming-call policy.
+    public var inbound: InboundRestrictions
 
     public init(bindAddress: String = "127.0.0.1", port: UInt16 = 5062, userAgent: String = "Ringside",
-                incomingCallPolicy: (@Sendable (SIPCall, String?) -> IncomingCallDecision)? = nil, credentials: SIPCredentials? = nil) {
+                incomingCallPolicy: (@Sendable (SIPCall, String?) -> IncomingCallDecision)? = nil, credentials: SIPCredentials? = nil,
+                transport: SIPTransport = .both, inbound: InboundRestrictions = InboundRestrictions()) {
         self.bindAddress = bindAddress
         self.port = port
         self.userAgent = userAgent
         self.incomingCallPolicy = incomingCallPolicy
         self.credentials = credentials
+        self.transport = transport
+        self.inbound = inbound
     }
 }

@@ -15,14 +15,22 @@ public enum SIPEvent: Sendable, CustomStringConvertible {
     case ended(SIPCall, reason: String)
     /// Registration changed: registered or not, with the registrar's status.
     case registration(registered: Bool, status: Int, phrase: String)
+    /// The peer asks us to call `to` instead (an in-dialog REFER, already accepted with 202): a cold transfer.
+    case referred(SIPCall, to: String)
+    /// How the call we asked the peer to make (our REFER) is going: the status of its NOTIFY sipfrag,
+    /// or the REFER's own failure (`>= 300`). 2xx means the transfer target answered.
+    case transferProgress(SIPCall, status: Int, phrase: String)
+    /// An INVITE turned away by the inbound restrictions (source network, credentials); counted in `SIPUserAgent.refusals`.
+    case refused(InboundRefusal)
     /// A problem that is not tied to one call.
     case error(String)
 
     /// The call this event is about, if it is about one.
     public var sipCall: SIPCall? {
         switch self {
-        case let .incomingCall(c, _), let .progress(c, _, _, _), let .answered(c, _), let .established(c), let .ended(c, _), let .updated(c, _): return c
-        case .registration, .error: return nil
+        case let .incomingCall(c, _), let .progress(c, _, _, _), let .answered(c, _), let .established(c), let .ended(c, _), let .updated(c, _),
+             let .referred(c, _), let .transferProgress(c, _, _): return c
+        case .registration, .refused, .error: return nil
         }
     }
 
@@ -35,6 +43,9 @@ public enum SIPEvent: Sendable, CustomStringConvertible {
         case let .ended(c, r): return "\(c): ended (\(r))"
         case let .updated(c, _): return "\(c): session updated"
         case let .registration(r, s, p): return r ? "registered (\(s) \(p))" : "not registered (\(s) \(p))"
+        case let .referred(c, to): return "\(c): referred to \(to)"
+        case let .transferProgress(c, s, p): return "\(c): transfer \(s) \(p)"
+        case let .refused(r): return r.description
         case let .error(m): return "SIP error: \(m)"
         }
     }

@@ -26,6 +26,8 @@ public final class SIPUserAgent: @unchecked Sendable {
     private var postRoot: OpaquePointer?
     private var running = false
     private var boundPort: UInt16 = 0
+    private var refusedCount = 0
+    private var challengeCount = 0
     private var nextID = 1
     private var pending: [Int: CheckedContinuation<SIPResponse, Error>] = [:]
     private let finished = DispatchSemaphore(value: 0)
@@ -37,6 +39,8 @@ public final class SIPUserAgent: @unchecked Sendable {
     private var callByHandle: [OpaquePointer: Int] = [:]
     private var requestByHandle: [OpaquePointer: Int] = [:]
     private var authTried: Set<OpaquePointer> = []
+    /// Handles of INVITEs answered by the inbound restrictions (401/403): no call, destroyed when nua is done with them.
+    private var screenedOut: Set<OpaquePointer> = []
     private var registration: OpaquePointer?
 
     private struct CallLeg {
@@ -47,6 +51,8 @@ public final class SIPUserAgent: @unchecked Sendable {
         var localSDP: String?
         var endReason: String?
         var endReported = false
+        /// The event of the REFER the peer sent on this call (NOTIFYs about following it carry it).
+        var referEvent: String?
     }
 
     public init(configuration: SIPConfiguration = SIPConfiguration(), logger: Logger = Logger(label: "ringside.sip")) {
@@ -55,7 +61,12 @@ public final class SIPUserAgent: @unchecked Sendable {
         (events, continuation) = AsyncStream.makeStream(of: SIPEvent.self, bufferingPolicy: .unbounded)
     }
 
-    /// The UDP port SIP listens on (after `start`).
+    /// How many INVITEs the inbound restrictions refused (403) and challenged (401) so far.
+    public var refusals: (refused: Int, challenged: Int) {
+        lock.withLock { (refusedCount, challengeCount) }
+    }
+
+    /// The port SIP listens on (after `start`).
     public var localPort: UInt16 {
         lock.lock()
         defer { lock.unlock() }
@@ -70,8 +81,8 @@ public final class SIPUserAgent: @unchecked Sendable {
         lock.lock()
         if running { lock.unlock(); return }
         lock.unlock()
-        let port = configuration.port != 0 ? configuration.port : try Self.freeUDPPort(address: configuration.bindAddress)
-        let url = "sip:\(configuration.bindAddress):\(port);transport=udp"
+        let port = configuration.port != 0 ? configuration.port : try Self.freePort(address: configuration.bindAddress, for: configuration.transport)
+        let url = "sip:\(Self.urlHost(configuration.bindAddress)):\(port)\(configuration.transport.bindParameter)"
         let startup = DispatchSemaphore(value: 0)
         let outcome = StartOutcome()
         // The thread holds the agent strongly until sofia has shut down.
@@ -83,7 +94,10 @@ public final class SIPUserAgent: @unchecked Sendable {
         running = true
         boundPort = port
         lock.unlock()
-        logger.info("SIP listening on \(url)")
+        logger.info("SIP listening on \(url) (\(configuration.transport))")
+        if configuration.inbound.allowedNetworks != nil || configuration.inbound.authenticator != nil {
+            logger.info("inbound calls: \(configuration.inbound)")
+        }
     }
 
     /// Shuts sofia down (waiting for nua_r_shutdown on its thread) and ends `events`.
@@ -119,17 +133,22 @@ public final class SIPUserAgent: @unchecked Sendable {
     // MARK: Calls
 
     /// Sends an INVITE to `uri` with `sdp` as the offer; events for it carry the returned call.
-    public func call(uri: String, sdp: String) throws -> SIPCall {
+    /// `referredBy`: the call whose REFER this follows; its sender hears how this call goes in NOTIFYs.
+    public func call(uri: String, sdp: String, referredBy: SIPCall? = nil) throws -> SIPCall {
         guard uri.hasPrefix("sip:") || uri.hasPrefix("sips:") else { throw SIPError.badURI(uri) }
         let call = SIPCall(id: try allocateID(), direction: .outgoing, remoteURI: uri, callID: nil)
         enqueue { [self] in
-            guard let nua, let nh = rs_nua_handle_to(nua, uri, nil) else {
+            guard let nua, let nh = rs_nua_handle_to(nua, Self.nameAddress(uri), nil) else {
                 emit(.ended(call, reason: "cannot create a SIP handle for \(uri)"))
                 return
             }
             legs[call.id] = CallLeg(call: call, handle: nh, localSDP: sdp)
             callByHandle[nh] = call.id
-            rs_nua_invite(nh, sdp)
+            if let referrer = referredBy.flatMap({ legs[$0.id] }), let event = referrer.referEvent {
+                rs_nua_invite_referred(nh, sdp, referrer.handle, event)
+            } else {
+                rs_nua_invite(nh, sdp)
+            }
         }
         return call
     }
@@ -166,6 +185,20 @@ public final class SIPUserAgent: @unchecked Sendable {
         }
     }
 
+    /// Asks the peer of an established call to call `uri` instead (SIP REFER, a cold transfer); its
+    /// progress arrives as `.transferProgress`.
+    public func refer(_ call: SIPCall, to uri: String) throws {
+        guard uri.hasPrefix("sip:") || uri.hasPrefix("sips:") else { throw SIPError.badURI(uri) }
+        try requireRunning()
+        enqueue { [self] in
+            guard let leg = legs[call.id], leg.state == .established else {
+                if let leg = legs[call.id] { emit(.transferProgress(leg.call, status: 481, phrase: "call not established")) }
+                return
+            }
+            rs_nua_refer(leg.handle, Self.nameAddress(uri))
+        }
+    }
+
     /// Refuses a ringing incoming call (486 Busy Here, 603 Decline…).
     public func reject(_ call: SIPCall, status: Int = 486, phrase: String = "Busy Here") throws {
         try requireRunning()
@@ -196,7 +229,7 @@ public final class SIPUserAgent: @unchecked Sendable {
         let response: SIPResponse = try await withCheckedThrowingContinuation { c in
             lock.withLock { pending[id] = c }
             enqueue { [self] in
-                guard let nua, let nh = rs_nua_handle_to(nua, uri, nil) else {
+                guard let nua, let nh = rs_nua_handle_to(nua, Self.nameAddress(uri), nil) else {
                     resolve(id, .failure(SIPError.badURI(uri)))
                     return
                 }
@@ -222,7 +255,7 @@ public final class SIPUserAgent: @unchecked Sendable {
         try requireRunning()
         enqueue { [self] in
             guard let nua else { return }
-            if registration == nil { registration = rs_nua_handle_to(nua, aor, nil) }
+            if registration == nil { registration = rs_nua_handle_to(nua, Self.nameAddress(aor), nil) }
             if let registration { rs_nua_register(registration, contactUser) }
         }
     }
@@ -272,11 +305,22 @@ public final class SIPUserAgent: @unchecked Sendable {
         continuation.yield(event)
     }
 
-    private static func freeUDPPort(address: String) throws -> UInt16 {
+    /// A port free for every socket kind `transport` needs (closed on return; sofia binds it straight after).
+    private static func freePort(address: String, for transport: SIPTransport) throws -> UInt16 {
         let probeAddress = address == "*" ? "0.0.0.0" : address
-        let socket = try UDPSocket(address: probeAddress, port: 0)
-        return socket.local.port  // closed on return; sofia binds it straight after
+        var port: UInt16 = 0
+        for _ in 0..<50 {
+            port = try UDPSocket(address: probeAddress, port: 0).local.port
+            if transport.probes.allSatisfy({ PortProbe.isFree(port: port, transport: $0, address: probeAddress) }) { return port }
+        }
+        return port
     }
+
+    /// IPv6 literals go in brackets inside a SIP URL.
+    private static func urlHost(_ address: String) -> String { address.contains(":") && !address.hasPrefix("[") ? "[\(address)]" : address }
+
+    /// A URI as a To header value: in angle brackets, so its own parameters (`;transport=tcp`) stay in the URI.
+    static func nameAddress(_ uri: String) -> String { uri.hasPrefix("<") ? uri : "<\(uri)>" }
 
     // MARK: Sofia thread
 
@@ -380,7 +424,10 @@ public final class SIPUserAgent: @unchecked Sendable {
                 report(ended: id, fallback: "\(status) \(phrase)")
             }
         case nua_i_state:
-            guard let id = callID else { return }
+            guard let id = callID else {
+                if let nh, rs_callstate(tags) == Int32(nua_callstate_terminated.rawValue), screenedOut.remove(nh) != nil { nua_handle_destroy(nh) }
+                return
+            }
             let state = rs_callstate(tags)
             if state == Int32(nua_callstate_ready.rawValue), var leg = legs[id], leg.state != .established {
                 leg.state = .established
@@ -417,6 +464,21 @@ public final class SIPUserAgent: @unchecked Sendable {
             emit(.registration(registered: registered, status: status, phrase: phrase))
         case nua_r_shutdown:
             if status >= 200, let root { su_root_break(root) }
+        case nua_i_refer where callID != nil:
+            var buf = [CChar](repeating: 0, count: 512)
+            if let id = callID, let leg = legs[id], rs_sip_refer_to(sip, &buf, 512) > 0 {
+                let target = String(cString: buf)
+                var event = [CChar](repeating: 0, count: 128)
+                legs[id]?.referEvent = rs_refer_event(tags, &event, 128) > 0 ? String(cString: event) : "refer"
+                emit(.referred(leg.call, to: target))
+            }
+        case nua_r_refer:
+            if status >= 300, let id = callID, let leg = legs[id] { emit(.transferProgress(leg.call, status: status, phrase: phrase)) }
+        case nua_i_notify:
+            // NOTIFY for our REFER: its body is a sipfrag status line, "SIP/2.0 200 OK".
+            if let id = callID, let leg = legs[id], let frag = Self.payload(sip), let (code, text) = Self.sipfragStatus(frag) {
+                emit(.transferProgress(leg.call, status: code, phrase: text))
+            }
         case nua_i_options, nua_i_message, nua_i_method, nua_i_register, nua_i_publish, nua_i_subscribe, nua_i_refer:
             // Out-of-dialog requests nua has already answered: their handles are ours to drop, or they pile up.
             if let nh, callID == nil, requestByHandle[nh] == nil, nh != registration {
@@ -430,14 +492,41 @@ public final class SIPUserAgent: @unchecked Sendable {
         }
     }
 
+    /// Applies the inbound restrictions; true when the INVITE was answered here (401 or 403) and goes no further.
+    private func screenedOutInvite(nh: OpaquePointer, sip: UnsafePointer<sip_t>?) -> (handled: Bool, user: String?) {
+        let inbound = configuration.inbound
+        guard inbound.allowedNetworks != nil || inbound.authenticator != nil else { return (false, nil) }
+        var buf = [CChar](repeating: 0, count: 64)
+        let source = nua.flatMap { rs_nua_request_source($0, &buf, 64) > 0 ? String(cString: buf) : nil }
+        switch inbound.screen(source: source, method: "INVITE", requestURI: Self.requestURI(sip), authorization: Self.digestAuthorization(sip)) {
+        case let .admit(user):
+            return (false, user)
+        case let .challenge(header):
+            lock.withLock { challengeCount += 1 }
+            logger.debug("challenging INVITE from \(source ?? "?") (401)")
+            screenedOut.insert(nh)
+            rs_nua_respond_challenge(nh, header)
+        case let .refuse(refusal):
+            lock.withLock { refusedCount += 1 }
+            logger.warning("\(refusal)")
+            screenedOut.insert(nh)
+            rs_nua_respond(nh, Int32(refusal.status), "Forbidden", nil)
+            emit(.refused(refusal))
+        }
+        return (true, nil)
+    }
+
     private func incomingInvite(nh: OpaquePointer, sip: UnsafePointer<sip_t>?) {
+        let screening = screenedOutInvite(nh: nh, sip: sip)
+        if screening.handled { return }
         guard let id = try? allocateIDOnSofiaThread() else {
             rs_nua_respond(nh, 503, "Service Unavailable", nil)
             return
         }
         let from = Self.uri(sip, from: true) ?? "sip:unknown"
         let callID = rs_sip_call_id(sip).map { String(cString: $0) }
-        let call = SIPCall(id: id, direction: .incoming, remoteURI: from, callID: callID)
+        let call = SIPCall(id: id, direction: .incoming, remoteURI: from, callID: callID, transport: rs_sip_via_transport(sip).map { String(cString: $0) },
+                           authenticatedUser: screening.user)
         let offer = Self.payload(sip)
         legs[id] = CallLeg(call: call, handle: nh)
         callByHandle[nh] = id
@@ -486,6 +575,31 @@ public final class SIPUserAgent: @unchecked Sendable {
         let n = from ? rs_sip_from_uri(sip, &buf, 512) : rs_sip_to_uri(sip, &buf, 512)
         guard n > 0, n < 512 else { return nil }
         return String(cString: buf)
+    }
+
+    /// The status of a `message/sipfrag` status line ("SIP/2.0 180 Ringing").
+    static func sipfragStatus(_ text: String) -> (Int, String)? {
+        let line = text.prefix { $0 != "\r" && $0 != "\n" }
+        let parts = line.split(separator: " ", maxSplits: 2)
+        guard parts.count >= 2, parts[0].hasPrefix("SIP/"), let code = Int(parts[1]) else { return nil }
+        return (code, parts.count > 2 ? String(parts[2]) : "")
+    }
+
+    private static func requestURI(_ sip: UnsafePointer<sip_t>?) -> String? {
+        var buf = [CChar](repeating: 0, count: 512)
+        let n = rs_sip_request_uri(sip, &buf, 512)
+        guard n > 0, n < 512 else { return nil }
+        return String(cString: buf)
+    }
+
+    private static func digestAuthorization(_ sip: UnsafePointer<sip_t>?) -> DigestAuthorization? {
+        guard let scheme = rs_sip_authorization_scheme(sip), String(cString: scheme).lowercased() == "digest" else { return nil }
+        var parameters: [String] = []
+        for index in 0..<64 {
+            guard let raw = rs_sip_authorization_param(sip, Int32(index)) else { break }
+            parameters.append(String(cString: raw))
+        }
+        return DigestAuthorization(parameters: parameters)
     }
 
     private static func server(_ sip: UnsafePointer<sip_t>?) -> String? { rs_sip_server(sip).map { String(cString: $0) } }

@@ -43,6 +43,7 @@ public final class AgentCallServer: @unchecked Sendable {
     private let onCall: @Sendable (ServedCall) -> Void
     private let calls = LockedValue<[ObjectIdentifier: ServedCall]>([:])
     private let logger = Logger(label: "ringside.serve")
+    private let transfers: CallTransfers
 
     /// `onCall` sees each call once its session exists (to show it, or to drive it in tests).
     /// `databaseURL` is one database file every call uses, as a real clinic's would be; nil gives
@@ -55,6 +56,7 @@ public final class AgentCallServer: @unchecked Sendable {
         self.approvalMode = approvalMode
         self.databaseURL = databaseURL
         self.onCall = onCall
+        transfers = CallTransfers(phone: phone, logger: logger)
     }
 
     /// Calls in progress.
@@ -65,8 +67,10 @@ public final class AgentCallServer: @unchecked Sendable {
         for await event in phone.events {
             switch event {
             case let .connected(phoneCall, codec):
+                if transfers.connected(phoneCall, release: { c in calls.withLock { $0.removeValue(forKey: ObjectIdentifier(c)) } != nil }) { break }
                 await start(phoneCall, codec: codec)
             case let .ended(phoneCall, reason):
+                if transfers.ended(phoneCall, reason: reason) { break }
                 if let served = calls.withLock({ $0.removeValue(forKey: ObjectIdentifier(phoneCall)) }) {
                     served.call.bus.emit(.sip, .sipState("ended: \(reason)"))
                     served.call.session.send(.hangUp)
@@ -77,6 +81,14 @@ public final class AgentCallServer: @unchecked Sendable {
                 logger.info("\(phoneCall) media \(direction.rawValue)")
             case let .dtmf(phoneCall, digit):
                 calls.value[ObjectIdentifier(phoneCall)]?.call.bus.emit(.sip, .dtmf(digit: String(digit)))
+            case let .transferProgress(phoneCall, status, phrase):
+                guard let served = calls.value[ObjectIdentifier(phoneCall)] else { break }
+                transfers.progressed(served, status: status, phrase: phrase) {
+                    if calls.withLock({ $0.removeValue(forKey: ObjectIdentifier(phoneCall)) }) != nil { phoneCall.hangUp() }
+                    served.call.session.send(.hangUp)
+                }
+            case .refused:
+                break  // logged and counted by the user agent
             case let .error(message):
                 logger.warning("SIP: \(message)")
             default:
@@ -99,14 +111,16 @@ public final class AgentCallServer: @unchecked Sendable {
             narrowband.narrowband = true
             options.recognizer = try? PocketSphinxRecognizer(configuration: narrowband)
         }
-        options.holdOnHandoff = operatorSetup?.holdOnHandoff ?? false
+        options.holdOnHandoff = (operatorSetup?.holdOnHandoff ?? false) || CallTransfers.holdsOnHandoff(agentDirectory: agentDirectory)
         do {
-            let call = try await EmbeddedCall.make(options, audio: .init(caller: { _ in media.source }, farEnd: media.sink,
+            let line = CallAudioLine(media: media)
+            let call = try await EmbeddedCall.make(options, audio: .init(caller: { _ in line.source }, farEnd: line.sink,
                                                                          monitor: operatorSetup?.monitor(callID),
                                                                          operatorMicrophone: operatorSetup?.microphone(callID)))
             let served = ServedCall(phoneCall: phoneCall, call: call)
             calls.withLock { $0[ObjectIdentifier(phoneCall)] = served }
             call.bus.emit(.sip, .sipState("connected \(codec.encodingName) \(phoneCall)"))
+            transfers.watch(served, line: line)
             onCall(served)
             Task {
                 // Call quality every two seconds while the call lasts.
@@ -119,7 +133,8 @@ public final class AgentCallServer: @unchecked Sendable {
                 let reason = await call.session.run(callerID: phoneCall.description, transport: "sip \(codec.encodingName)")
                 stats.cancel()
                 if calls.withLock({ $0.removeValue(forKey: ObjectIdentifier(phoneCall)) }) != nil { phoneCall.hangUp() }
-                logger.info("call \(callID) ended: \(reason)")
+                // A caller gone silent is a problem worth seeing at the default log level (BYE has been sent).
+                logger.log(level: media.peerTimedOut ? .warning : .info, "call \(callID) ended: \(reason)")
             }
         } catch {
             logger.error("cannot start the agent for \(phoneCall): \(error)")

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import RingsideCore
+import Telephony
+
+extension SIPTransport: ExpressibleByArgument {}
+
+/// `ringside serve`'s SIP options: transports, who may call in, and when a silent call is ended.
+struct ServeSIPOptions: ParsableArguments {
+    @Option(help: "SIP transports to listen on: udp, tcp or both.")
+    var transport: SIPTransport = .both
+
+    @Option(help: "Take calls only from these networks, comma-separated (e.g. 127.0.0.0/8,::1/128); INVITEs from elsewhere get 403.")
+    var allow: String?
+
+    @Option(help: "Ask callers for digest credentials (401, MD5, qop=auth) with this user name; the password comes from $RINGSIDE_SERVE_PASSWORD or --auth-password-file. Wrong credentials get 403.")
+    var authUser: String?
+
+    @Option(help: "A file holding the password on its first line, readable only by you (chmod 600).")
+    var authPasswordFile: String?
+
+    @Option(help: "The realm named in digest challenges.")
+    var authRealm = "ringside"
+
+    @Option(help: "End a call (BYE) when the caller has sent no RTP for this many seconds (not while on hold).")
+    var rtpTimeout: Double = 20
+
+    func validate() throws {
+        if let allow { _ = try parseNetworks(allow) }
+        guard rtpTimeout > 0 else { throw ValidationError("--rtp-timeout must be more than 0 seconds") }
+        if authPasswordFile != nil, authUser == nil { throw ValidationError("--auth-password-file needs --auth-user") }
+    }
+
+    /// Who may call in; prints why and exits 2 when the password cannot be had.
+    func inbound() throws -> InboundRestrictions {
+        var restrictions = InboundRestrictions(allowedNetworks: try allow.map(parseNetworks))
+        if let authUser {
+            let password = try SIPPassword.resolve(file: authPasswordFile, environment: "RINGSIDE_SERVE_PASSWORD", forWhat: "--auth-user")
+            restrictions.authenticator = DigestAuthenticator(username: authUser, password: password, realm: authRealm)
+        }
+        return restrictions
+    }
+
+    /// The SIP configuration serve listens with.
+    func configuration(address: String, port: UInt16) throws -> SIPConfiguration {
+        SIPConfiguration(bindAddress: address, port: port, transport: transport, inbound: try inbound())
+    }
+
+    private func parseNetworks(_ text: String) throws -> [IPNetwork] {
+        do { return try IPNetwork.list(text) } catch { throw ValidationError("--allow: \(error)") }
+    }
+}
+
+/// Where a SIP password comes from: a file only its owner can read, else an environment variable.
+enum SIPPassword {
+    static func resolve(file: String?, environment variable: String, forWhat option: String) throws -> String {
+        if let file {
+            do { return try PasswordFile.read(file) } catch {
+                printError("\(error)")
+                throw ExitCode(2)
+            }
+        }
+        if let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty { return value }
+        printError("\(option) needs a password: set \(variable) or give --auth-password-file FILE (readable only by you)")
+        throw ExitCode(2)
+    }
+}
