@@ -12,6 +12,7 @@ struct ReportTests {
     static var results: [ScenarioRunResult] {
         var pass = ScenarioRunResult(scenarioID: "book-ok", file: "/x/clinic/calls/a.yaml", description: "ok <b>", run: 1, verdict: .pass, reasons: [])
         pass.metrics.voiceToVoiceMs = [300, 500]
+        pass.metrics.stageMs = ["endpointing": [220, 320], "stt": [0, 0], "brain": [4, 6], "tools": [0, 90], "tts": [40, 50], "playout": [36, 34]]
         pass.metrics.taskSuccess = true
         pass.transcript = [TranscriptLine(time: 1, who: "caller", text: "book & go")]
         var fail = ScenarioRunResult(scenarioID: "book-bad", file: "/x/clinic/calls/b.yaml", run: 1, verdict: .fail, reasons: ["tool book_slot was called with time = \"09:00\" <x>", "second"])
@@ -52,6 +53,23 @@ struct ReportTests {
         #expect(html.contains("book &amp; go"))
         #expect(html.contains("ok &lt;b&gt;"))
         #expect(!html.contains("ok <b>"))
+    }
+
+    @Test func htmlChartsEachStageAndEachRunsMedianTurn() throws {
+        let html = HTMLReport.html(TestReport(ringside: "t", target: "embedded", results: Self.results, wallSeconds: 2))
+        let chart = try #require(html.range(of: "aria-label=\"per-stage latency\"").map { String(html[$0.lowerBound...].prefix(4000)) })
+        for stage in LatencyStage.allCases { #expect(chart.contains(">\(stage.label)<"), "\(stage.label) is charted") }
+        // Endpointing: p50 of [220, 320] is 220 and p95 320; the widest bar is the largest p95.
+        #expect(chart.contains("endpoint p50 220 ms") && chart.contains("endpoint p95 320 ms"))
+        #expect(chart.contains("width=\"420\""), "the largest p95 spans the chart")
+        #expect(html.contains("aria-label=\"median turn by stage\""), "the passing run has a stacked bar")
+        let table = TerminalTable.render(TestReport(ringside: "t", target: "embedded", results: Self.results, wallSeconds: 2))
+        #expect(table.contains("stage p50/p95 ms: endpoint 220/320 · stt 0/0 · brain 4/6 · tools 0/90 · tts 40/50 · playout 34/36"), "\(table)")
+        #expect(html.contains("<tr><td>tools</td><td>2</td><td>0.0</td><td>90.0</td><td>90.0</td></tr>"), "\(html)")
+        // A run without stage figures (an older report, an error) gets no bar, and no stages at all no chart.
+        var bare = Self.results
+        for i in bare.indices { bare[i].metrics.stageMs = nil }
+        #expect(HTMLReport.html(TestReport(ringside: "t", target: "e", results: bare, wallSeconds: 1)).contains("<h2>Where the time goes</h2>\n<p>No measured turns.</p>"))
     }
 
     @Test func baselineFindsNewFailuresAndSlowerP95() {

@@ -118,6 +118,11 @@ public enum CallGrader {
         metrics.durationSeconds = events.last?.time.seconds ?? 0
         metrics.usage = CallUsage.measure(events)
         metrics.voiceToVoiceMs = latencies.compactMap(\.voiceToVoiceMs)
+        // Where each answered turn's wait went, stage by stage.
+        let answered = latencies.filter { $0.voiceToVoiceMs != nil }
+        metrics.stageMs = Dictionary(uniqueKeysWithValues: LatencyStage.allCases.map { stage in
+            (stage.rawValue, answered.map { $0.milliseconds(stage) ?? 0 })
+        })
         if !metrics.voiceToVoiceMs.isEmpty {
             let p = Percentiles(metrics.voiceToVoiceMs)
             metrics.voiceToVoiceP50 = p.p50

@@ -1,4 +1,5 @@
 import Foundation
+import RingsideCore
 
 /// The plain-text table `ringside test` prints at the end: one row per scenario × run, then the summary.
 public enum TerminalTable {
@@ -21,6 +22,10 @@ public enum TerminalTable {
         if let w = s.callerWER { out += String(format: " · caller WER %.1f%%", w * 100) }
         out += String(format: " · v2v p50 %.0f / p95 %.0f / max %.0f ms", s.voiceToVoice.p50, s.voiceToVoice.p95, s.voiceToVoice.max)
         out += String(format: "\nwall %.1f s for %.1f s of calls (%.1f× real time)\n", s.wallSeconds, s.callSeconds, s.speedUp)
+        let stages = LatencyStage.allCases.map { stage in (stage, Percentiles(report.results.flatMap { $0.metrics.stageMs?[stage.rawValue] ?? [] })) }
+        if stages.contains(where: { $0.1.count > 0 }) {
+            out += "stage p50/p95 ms: " + stages.map { "\($0.0.label) \(Int($0.1.p50.rounded()))/\(Int($0.1.p95.rounded()))" }.joined(separator: " · ") + "\n"
+        }
         if let c = costs {
             out += "estimated cost: \(c.format(c.perCall)) per call · \(c.format(c.perResolvedCall)) per resolved call (\(c.resolvedCalls))"
             out += " · \(c.format(c.perEscalatedCall)) per escalated call (\(c.escalatedCalls)) · \(c.format(c.total)) in all\n"

@@ -19,6 +19,9 @@ public struct RunMetrics: Sendable, Codable, Equatable {
     public var voiceToVoiceP50: Double?
     public var voiceToVoiceP95: Double?
     public var voiceToVoiceMax: Double?
+    /// Per latency stage (`LatencyStage` raw value), its milliseconds in each answered turn, in turn order
+    /// (nil in reports written before stages were recorded).
+    public var stageMs: [String: [Double]]?
     public var bargeIns: Int
     /// Caller speech start → the agent yielding, per barge-in.
     public var bargeInYieldMs: [Double]
