@@ -32,6 +32,15 @@ import TestSupport
         let greeted = try TmuxHarness.waitFor("How can I help you today?", in: session, seconds: 30)
         #expect(greeted.contains("How can I help you today?"), "screen:\n\(greeted)")
 
+        // The caller answers the greeting once it has been heard (the recording's events are written live).
+        var greetingHeard = false
+        for _ in 0..<600 where !greetingHeard {
+            let events = (try? String(contentsOf: record.appendingPathComponent("events.jsonl"), encoding: .utf8)) ?? ""
+            greetingHeard = events.split(separator: "\n").contains { $0.contains("playoutFinished") && $0.contains("\"turn\":0") }
+            if !greetingHeard { usleep(50_000) }
+        }
+        #expect(greetingHeard, "the greeting never finished playing")
+
         // Speak into the microphone, watching the screen while the words are still arriving.
         var options = PulseStreamOptions(server: daemon.server, device: daemon.micSinkName, rate: .hz16000, streamName: "test caller")
         options.bufferMilliseconds = 40
