@@ -11,6 +11,10 @@ public struct SIPConfiguration: Sendable {
     public var incomingCallPolicy: (@Sendable (SIPCall, _ offer: String?) -> IncomingCallDecision)?
     /// Digest credentials for challenges to REGISTER or INVITE.
     public var credentials: SIPCredentials?
+    /// The From of requests this agent starts (an account's address of record); nil: its own URI.
+    public var identity: String?
+    /// Where every request this agent starts is sent first (an account's registrar); nil: straight to the URI's host.
+    public var outboundProxy: String?
     /// Who may call in (source networks, digest authentication); checked before the incoming-call policy.
     public var inbound: InboundRestrictions
 
