@@ -20,7 +20,10 @@ public struct SIPConfiguration: Sendable {
 
     public init(bindAddress: String = "127.0.0.1", port: UInt16 = 5062, userAgent: String = "Ringside",
                 incomingCallPolicy: (@Sendable (SIPCall, String?) -> IncomingCallDecision)? = nil, credentials: SIPCredentials? = nil,
-                transport: SIPTransport = .both, inbound: InboundRestrictions = InboundRestrictions()) {
+                transport: SIPTransport = .both, inbound: InboundRestrictions = InboundRestrictions(),
+                identity: String? = nil, outboundProxy: String? = nil) {
+        self.identity = identity
+        self.outboundProxy = outboundProxy
         self.bindAddress = bindAddress
         self.port = port
         self.userAgent = userAgent
