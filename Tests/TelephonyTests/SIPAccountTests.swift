@@ -30,7 +30,7 @@ import TestSupport
         #expect(office.addressOfRecord == "sip:ringside@pbx.example.com:5080")
         #expect(office.registrarURI == "sip:pbx.example.com:5080;transport=tcp")
         #expect(office.expires == 600)
-        #expect(office.location.line == 3)
+        #expect(office.location == SourceLocation(file: Self.file, line: 2, column: 3))
         let credentials = try #require(try office.credentials(environment: ["OFFICE_PASSWORD": "hunter2-secret"]))
         #expect(credentials.username == "ringside" && credentials.password == "hunter2-secret")
         #expect(!"\(office)".contains("hunter2") && !"\(credentials)".contains("hunter2"), "\(office) \(credentials)")

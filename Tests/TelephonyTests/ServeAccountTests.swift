@@ -94,7 +94,7 @@ import TestSupport
         let port = String(try ServeProcess.freePort())
         let open = try runProgram(ringside, ["serve", "--headless", "--no-record", "--port", port, "--config", config, "--account", "clinic"])
         #expect(open.status == 2)
-        #expect(open.stderr.contains("\(config):2:5: account clinic: the password file \(password) can be read by others")
+        #expect(open.stderr.contains("\(config):2:3: account clinic: the password file \(password) can be read by others")
                 && open.stderr.contains("chmod 600"), "\(open.stderr)")
         #expect(!(open.stdout + open.stderr).contains(Self.password))
 

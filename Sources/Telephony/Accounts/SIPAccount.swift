@@ -29,7 +29,7 @@ public struct SIPAccount: Sendable, Equatable, CustomStringConvertible {
     public var expires: Int?
     /// The transport to the registrar (UDP or TCP); nil: what the registrar URI says, else UDP.
     public var transport: SIPTransport?
-    /// Where the account is defined (for messages about it).
+    /// Where the account's name stands in the configuration file (for messages about it).
     public var location: SourceLocation
 
     public init(name: String, registrar: String, user: String, domain: String? = nil, aor: String? = nil, authUser: String? = nil,

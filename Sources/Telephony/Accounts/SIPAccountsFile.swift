@@ -51,28 +51,27 @@ public struct SIPAccountsFile: Sendable, Equatable {
             guard let mapping = list.node.mapping else { throw list.error("expected accounts by name", suggestion: "write 'office:' and its fields under it") }
             for (key, value) in mapping {
                 let name = key.string ?? ""
+                let location = SourceLocation(file: file, line: key.mark?.line ?? 0, column: key.mark?.column ?? 0)
                 guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
-                    throw LocatedError(SourceLocation(file: file, line: key.mark?.line ?? 0, column: key.mark?.column ?? 0), field: "accounts",
-                                       problem: "'\(name)' is not a usable account name", suggestion: "use letters, digits, '-', '_' or '.'")
+                    throw LocatedError(location, field: "accounts", problem: "'\(name)' is not a usable account name", suggestion: "use letters, digits, '-', '_' or '.'")
                 }
                 guard accounts[name] == nil else {
-                    throw LocatedError(SourceLocation(file: file, line: key.mark?.line ?? 0, column: key.mark?.column ?? 0), field: "accounts.\(name)",
-                                       problem: "account '\(name)' appears twice", suggestion: "keep one")
+                    throw LocatedError(location, field: "accounts.\(name)", problem: "account '\(name)' appears twice", suggestion: "keep one")
                 }
-                accounts[name] = try account(name, StrictYAMLNode(node: value, file: file, path: "accounts.\(name)"), relativeTo: file)
+                accounts[name] = try account(name, StrictYAMLNode(node: value, file: file, path: "accounts.\(name)"), at: location)
             }
         }
         return SIPAccountsFile(accounts: accounts, path: file)
     }
 
-    private static func account(_ name: String, _ node: StrictYAMLNode, relativeTo file: String) throws(LocatedError) -> SIPAccount {
+    private static func account(_ name: String, _ node: StrictYAMLNode, at location: SourceLocation) throws(LocatedError) -> SIPAccount {
         let fields = try node.mapping(allowed: ["registrar", "user", "domain", "aor", "auth_user", "password_env", "password_file", "expires", "transport"])
         guard let registrar = fields["registrar"] else {
             throw node.error("missing 'registrar'", suggestion: "add e.g. 'registrar: sip:pbx.example.com'")
         }
         guard let user = fields["user"] else { throw node.error("missing 'user'", suggestion: "add the user name the registrar knows you by") }
         var account = SIPAccount(name: name, registrar: try sipURI(registrar), user: try token(user),
-                                 location: SourceLocation(file: file, line: node.line, column: node.column))
+                                 location: location)
         if let n = fields["domain"] { account.domain = try token(n, allowsPort: true) }
         if let n = fields["aor"] { account.aor = try sipURI(n) }
         if let n = fields["auth_user"] { account.authUser = try token(n) }
@@ -93,7 +92,7 @@ public struct SIPAccountsFile: Sendable, Equatable {
             }
             account.password = .environment(variable)
         case let (nil, path?):
-            account.password = .file(resolve(try path.string(), relativeTo: file))
+            account.password = .file(resolve(try path.string(), relativeTo: location.file))
         case (nil, nil):
             break
         }
