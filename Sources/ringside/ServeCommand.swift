@@ -140,7 +140,7 @@ struct Serve: AsyncParsableCommand {
         if let registration {
             server.onRegistration = { registered, status, phrase in
                 guard let line = registration.changed(registered: registered, status: status, phrase: phrase) else { return }
-                if let board { board.setSummary(registration.summary) } else { print(line) }
+                if let board { board.setSummary(registration.summary) } else { ServeRegistration.say(line) }
             }
             if board == nil { signalSources = registration.stopOnSignals(phone) }
             board?.setSummary(registration.summary)

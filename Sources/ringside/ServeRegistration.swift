@@ -63,11 +63,18 @@ final class ServeRegistration: Sendable {
     func stop(_ phone: SIPPhone) async {
         guard state.withLock({ s in defer { s.stopping = true }; return !s.stopping }) else { return }
         if let answer = await phone.agent.unregister(timeout: 5) {
-            print(answer.status < 300 ? "unregistered \(account.addressOfRecord) (\(answer.status) \(answer.phrase))"
-                  : "could not unregister \(account.addressOfRecord): \(answer.status) \(answer.phrase)")
+            Self.say(answer.status < 300 ? "unregistered \(account.addressOfRecord) (\(answer.status) \(answer.phrase))"
+                     : "could not unregister \(account.addressOfRecord): \(answer.status) \(answer.phrase)")
         } else {
-            print("could not unregister \(account.addressOfRecord): \(account.registrarURI) did not answer in 5 s")
+            Self.say("could not unregister \(account.addressOfRecord): \(account.registrarURI) did not answer in 5 s")
         }
+    }
+
+    /// Prints a line at once (standard output is block-buffered when it is a file or a pipe, and whoever
+    /// watches serve's log wants to see the registration as it happens).
+    static func say(_ line: String) {
+        print(line)
+        fflush(nil)  // every stream: naming stdout is not concurrency-safe in Swift 6
     }
 
     /// Without a screen, SIGINT and SIGTERM unregister and shut SIP down (ending serve) instead of
