@@ -34,7 +34,7 @@ let package = Package(
 
         .target(
             name: "RingsideCore",
-            dependencies: [.product(name: "Logging", package: "swift-log")]
+            dependencies: [.product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "Audio",

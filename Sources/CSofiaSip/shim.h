@@ -129,10 +129,21 @@ static inline void rs_nua_bye(nua_handle_t *nh) { nua_bye(nh, TAG_END()); }
 static inline void rs_nua_cancel(nua_handle_t *nh) { nua_cancel(nh, TAG_END()); }
 static inline void rs_nua_options(nua_handle_t *nh) { nua_options(nh, TAG_END()); }
 
-static inline void rs_nua_register(nua_handle_t *nh, const char *contact_user) {
+/* registrar: where REGISTER goes (NULL: the AOR's host); expires: seconds asked for (NULL: the registrar's default).
+   nua refreshes the registration by itself before it expires (about half-way). */
+static inline void rs_nua_register(nua_handle_t *nh, const char *contact_user, const char *registrar, const char *expires) {
     /* No outbound keep-alive OPTIONS or NAT probing: a plain RFC 3261 registration. */
     nua_register(nh, NUTAG_M_USERNAME(contact_user), NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify"),
-                 NUTAG_KEEPALIVE(0), TAG_END());
+                 NUTAG_KEEPALIVE(0),
+                 TAG_IF(registrar != NULL, NUTAG_REGISTRAR(URL_STRING_MAKE(registrar))),
+                 TAG_IF(expires != NULL, SIPTAG_EXPIRES_STR(expires)),
+                 TAG_END());
+}
+
+/* Who this agent is and where its requests go: From of every new handle, and an outbound proxy (either may be NULL). */
+static inline void rs_nua_set_identity(nua_t *nua, const char *from, const char *proxy) {
+    nua_set_params(nua, TAG_IF(from != NULL, SIPTAG_FROM_STR(from)),
+                   TAG_IF(proxy != NULL, NUTAG_PROXY(URL_STRING_MAKE(proxy))), TAG_END());
 }
 static inline void rs_nua_unregister(nua_handle_t *nh) { nua_unregister(nh, TAG_END()); }
 

@@ -35,6 +35,13 @@ struct Call: AsyncParsableCommand {
     @OptionGroup(title: "Audio")
     var audio: CallAudioOptions
 
+    @OptionGroup(title: "Account")
+    var accountOptions: AccountOptions
+
+    func validate() throws {
+        if accountOptions.account != nil, authUser != nil { throw ValidationError("--account brings its own credentials; leave out --auth-user") }
+    }
+
     func run() async throws {
         let useScreen = !audio.noTUI && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
         CommandLogging.bootstrap(file: useScreen ? FileManager.default.temporaryDirectory.appendingPathComponent("ringside-call.log").path : nil)
@@ -75,20 +82,21 @@ struct Call: AsyncParsableCommand {
         let credentials = try authUser.map {
             SIPCredentials(username: $0, password: try SIPPassword.resolve(file: authPasswordFile, environment: "RINGSIDE_CALL_PASSWORD", forWhat: "--auth-user"))
         }
-        let phone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: address, port: localPort, credentials: credentials),
+        var sipConfiguration = SIPConfiguration(bindAddress: address, port: localPort, credentials: credentials)
+        if let (account, accountCredentials) = try accountOptions.load() {
+            // Call as the account: its address as From, through its registrar, answering challenges with its password.
+            sipConfiguration.identity = account.addressOfRecord
+            sipConfiguration.outboundProxy = account.registrarURI
+            sipConfiguration.credentials = accountCredentials
+        }
+        let phone = SIPPhone(configuration: SIPPhoneConfiguration(sip: sipConfiguration,
                                                                   mediaAddress: address, codecs: offered, rate: rate, autoAnswer: false))
         try phone.start()
         let phoneCall = try phone.dial(uri)
         // Without a screen, Ctrl-C (or a kill) hangs up properly, whenever it comes: BYE (or CANCEL while
         // ringing), not a peer left waiting for RTP that never comes. The screen handles its own signals.
         let hangUp = LockedValue<(@Sendable () -> Void)?>({ phoneCall.hangUp() })
-        let signals = useScreen ? [] : [SIGINT, SIGTERM].map { signo -> any DispatchSourceSignal in
-            signal(signo, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
-            source.setEventHandler { hangUp.value?() }
-            source.resume()
-            return source
-        }
+        let signals = useScreen ? [] : onTerminationSignals { hangUp.value?() }
         defer { signals.forEach { $0.cancel() } }
         print("calling \(uri) from \(phone.localURI)…")
         var codec: MediaCodec?

@@ -46,3 +46,15 @@ enum CommandLogging {
 func printError(_ message: String) {
     FileHandle.standardError.write(Data(("ringside: " + message + "\n").utf8))
 }
+
+/// Runs `handler` (on a global queue) for each SIGINT and SIGTERM instead of dying of them; the
+/// handling lasts while the returned sources are kept.
+func onTerminationSignals(_ handler: @escaping @Sendable () -> Void) -> [any DispatchSourceSignal] {
+    [SIGINT, SIGTERM].map { signo in
+        signal(signo, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
+        source.setEventHandler(handler: handler)
+        source.resume()
+        return source
+    }
+}

@@ -66,13 +66,19 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup(title: "SIP")
     var sip: ServeSIPOptions
 
+    @OptionGroup(title: "Account")
+    var accountOptions: AccountOptions
+
     func run() async throws {
         let useScreen = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
         let root = noRecord ? nil : (record.map { URL(fileURLWithPath: $0) } ?? CallRecorder.defaultRoot())
         CommandLogging.bootstrap(file: useScreen ? (root ?? FileManager.default.temporaryDirectory).appendingPathComponent("serve.log").path : nil)
         let approval: ApprovalMode = approve == "all" ? .approveAll : approve == "none" ? .denyAll : (useScreen ? .ask : .denyAll)
+        var sipConfiguration = try sip.configuration(address: address, port: port)
+        let registration = try ServeRegistration(accountOptions)
+        registration?.apply(to: &sipConfiguration)
         let phone = SIPPhone(configuration: SIPPhoneConfiguration(
-            sip: try sip.configuration(address: address, port: port), mediaAddress: address, autoAnswer: true,
+            sip: sipConfiguration, mediaAddress: address, autoAnswer: true,
             rtpTimeout: .seconds(sip.rtpTimeout)))
         do {
             try phone.start()
@@ -129,6 +135,18 @@ struct Serve: AsyncParsableCommand {
             }, monitor: { id in ear?.tap(for: id) })
         }
         print("serving \(agent) at \(uri)")
+        // --account: register, say how each answer went, unregister on the way out (Ctrl-C, SIGTERM, q).
+        var signalSources: [any DispatchSourceSignal] = []
+        if let registration {
+            server.onRegistration = { registered, status, phrase in
+                guard let line = registration.changed(registered: registered, status: status, phrase: phrase) else { return }
+                if let board { board.setSummary(registration.summary) } else { ServeRegistration.say(line) }
+            }
+            if board == nil { signalSources = registration.stopOnSignals(phone) }
+            board?.setSummary(registration.summary)
+            try registration.start(phone)
+        }
+        defer { signalSources.forEach { $0.cancel() } }
         let serving = Task { await server.run() }
         if let board {
             let ear = monitor
@@ -142,6 +160,7 @@ struct Serve: AsyncParsableCommand {
                 if let command = LiveCall.command(for: action) { session.send(command) }
             }
             for session in sessions.value.values { session.send(.hangUp) }
+            await registration?.stop(phone)
             await phone.shutdown()
             try? monitor?.close()
         }

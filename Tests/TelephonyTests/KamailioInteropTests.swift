@@ -55,16 +55,18 @@ import TestSupport
 }
 
 /// kamailio in the foreground on 127.0.0.1 with a minimal registrar-and-proxy config written for the test.
+/// With `digestPassword`, REGISTER (401) and new INVITEs (407) must carry digest credentials for that
+/// password whose user is the To (REGISTER) or From (INVITE) user.
 final class KamailioProxy: @unchecked Sendable {
     let port: UInt16
     let directory: URL
     private let process: ChildProcess
     private let exited = LockedValue(false)
 
-    init(executable: String) throws {
+    init(executable: String, digestPassword: String? = nil) throws {
         directory = try TestPaths.temporaryDirectory("ringside-kamailio")
         port = try UDPSocket(address: "127.0.0.1", port: 0).local.port
-        try Self.config(port: port).write(to: directory.appendingPathComponent("kamailio.cfg"), atomically: true, encoding: .utf8)
+        try Self.config(port: port, digestPassword: digestPassword).write(to: directory.appendingPathComponent("kamailio.cfg"), atomically: true, encoding: .utf8)
         let log = open(directory.appendingPathComponent("kamailio.log").path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         defer { close(log) }
         process = try ChildProcess.spawn(executable, ["-DD", "-E", "-m", "16", "-M", "4", "-P", directory.appendingPathComponent("kamailio.pid").path,
@@ -121,9 +123,19 @@ final class KamailioProxy: @unchecked Sendable {
     }
 
     /// Registrar (usrloc in memory) and stateful proxy: REGISTER is saved, other requests go to the
-    /// registered contact; in-dialog requests follow the record-route. No DNS, no TCP.
-    static func config(port: UInt16) -> String {
-        """
+    /// registered contact; in-dialog requests follow the record-route. No DNS, no TCP. Registrations
+    /// may be as short as 1 s (so tests can watch refreshes).
+    static func config(port: UInt16, digestPassword: String? = nil) -> String {
+        let registerAuth = digestPassword.map { """
+            if (!pv_www_authenticate("$td", "\($0)", "0")) { www_challenge("$td", "0"); exit; }
+                    if ($au != $tU) { sl_send_reply("403", "Forbidden"); exit; }
+            """ } ?? ""
+        let inviteAuth = digestPassword.map { """
+            if (!pv_proxy_authenticate("$fd", "\($0)", "0")) { proxy_challenge("$fd", "0"); exit; }
+                    if ($au != $fU) { sl_send_reply("403", "Forbidden"); exit; }
+                    consume_credentials();
+            """ } ?? ""
+        return """
         #!KAMAILIO
         debug=2
         log_stderror=yes
@@ -143,7 +155,9 @@ final class KamailioProxy: @unchecked Sendable {
         loadmodule "textops.so"
         loadmodule "usrloc.so"
         loadmodule "registrar.so"
+        loadmodule "auth.so"
         modparam("usrloc", "db_mode", 0)
+        modparam("registrar", "min_expires", 1)
         request_route {
             if (!mf_process_maxfwd_header("10")) { sl_send_reply("483", "Too Many Hops"); exit; }
             if (has_totag()) {
@@ -153,8 +167,15 @@ final class KamailioProxy: @unchecked Sendable {
                 exit;
             }
             if (is_method("CANCEL")) { if (t_check_trans()) { t_relay(); } exit; }
-            if (is_method("REGISTER")) { if (!save("location")) { sl_reply_error(); } exit; }
-            if (is_method("INVITE")) { record_route(); }
+            if (is_method("REGISTER")) {
+                \(registerAuth)
+                if (!save("location")) { sl_reply_error(); }
+                exit;
+            }
+            if (is_method("INVITE")) {
+                \(inviteAuth)
+                record_route();
+            }
             if (!lookup("location")) { sl_send_reply("404", "Not Found"); exit; }
             t_relay();
         }

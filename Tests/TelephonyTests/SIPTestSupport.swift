@@ -55,7 +55,7 @@ final class AnsweringCallee: @unchecked Sendable {
     private var sessions: [Int: MediaSession] = [:]
 
     init(supported: [MediaCodec], decision: IncomingCallDecision? = nil, transport: SIPTransport = .both,
-         inbound: InboundRestrictions = InboundRestrictions()) throws {
+         inbound: InboundRestrictions = InboundRestrictions(), credentials: SIPCredentials? = nil) throws {
         let box = SessionBox()
         let policy: @Sendable (SIPCall, String?) -> IncomingCallDecision = { call, offer in
             if let decision { return decision }
@@ -73,8 +73,8 @@ final class AnsweringCallee: @unchecked Sendable {
                 return .reject(status: 488, phrase: "Not Acceptable Here")
             }
         }
-        agent = SIPUserAgent(configuration: SIPConfiguration(bindAddress: "127.0.0.1", port: 0, incomingCallPolicy: policy, transport: transport,
-                                                             inbound: inbound))
+        agent = SIPUserAgent(configuration: SIPConfiguration(bindAddress: "127.0.0.1", port: 0, incomingCallPolicy: policy, credentials: credentials,
+                                                             transport: transport, inbound: inbound))
         log = SIPEventLog(agent)
         box.owner = self
         try agent.start()

@@ -170,6 +170,8 @@ final class RingsideProcess: @unchecked Sendable {
         return hasExited
     }
 
+    func signal(_ signal: Int32) { child.signal(signal) }
+
     /// SIGTERM, then SIGKILL if it has not gone within 5 s.
     func stop() {
         guard !hasExited, stopped.withLock({ s in defer { s = true }; return !s }) else { return }
@@ -215,4 +217,11 @@ final class ServeProcess: @unchecked Sendable {
     var output: String { process.output }
     var errorOutput: String { process.errorOutput }
     func stop() { process.stop() }
+
+    /// Sends `signal` and waits (at most `seconds`) for serve to exit by itself: its exit status, nil if it did not.
+    func terminate(_ signal: Int32 = SIGTERM, within seconds: Double) async throws -> Int32? {
+        process.signal(signal)
+        guard try await process.waitForExit(seconds: seconds) else { return nil }
+        return process.exitStatus.value
+    }
 }

@@ -45,19 +45,7 @@ public struct PriceTable: Sendable, Codable, Equatable {
 
     /// Decodes a price table; unknown keys, non-numbers and negative prices are errors with a line.
     public static func parse(yaml: String, file: String) throws(LocatedError) -> PriceTable {
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: yaml) else {
-                throw LocatedError(SourceLocation(file: file, line: 1, column: 1), problem: "the price table is empty",
-                                   suggestion: "write e.g. 'stt_per_minute: 0.006'")
-            }
-            root = node
-        } catch let error as LocatedError {
-            throw error
-        } catch {
-            throw LocatedError(SourceLocation(file: file), problem: "not valid YAML: \(error)")
-        }
-        let top = ScenarioNode(node: root, file: file, path: "")
+        let top = try StrictYAMLNode.document(yaml: yaml, file: file, what: "price table", example: "stt_per_minute: 0.006")
         let keys = try top.mapping(allowed: ["currency", "stt_per_minute", "tts_per_minute", "telephony_per_minute", "llm_per_1k_tokens"])
         var table = PriceTable()
         if let n = keys["currency"] { table.currency = try n.string() }

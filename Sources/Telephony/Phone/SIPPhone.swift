@@ -87,7 +87,9 @@ public final class SIPPhone: @unchecked Sendable {
     public func transfer(_ call: PhoneCall, to uri: String) throws { try agent.refer(call.sip, to: uri) }
 
     /// Registers with a registrar (see `SIPUserAgent.register`).
-    public func register(aor: String, contactUser: String) throws { try agent.register(aor: aor, contactUser: contactUser) }
+    public func register(aor: String, contactUser: String, registrar: String? = nil, expires: Int? = nil) throws {
+        try agent.register(aor: aor, contactUser: contactUser, registrar: registrar, expires: expires)
+    }
 
     /// Hangs up every call and shuts SIP down.
     public func shutdown() async {

@@ -11,12 +11,19 @@ public struct SIPConfiguration: Sendable {
     public var incomingCallPolicy: (@Sendable (SIPCall, _ offer: String?) -> IncomingCallDecision)?
     /// Digest credentials for challenges to REGISTER or INVITE.
     public var credentials: SIPCredentials?
+    /// The From of requests this agent starts (an account's address of record); nil: its own URI.
+    public var identity: String?
+    /// Where every request this agent starts is sent first (an account's registrar); nil: straight to the URI's host.
+    public var outboundProxy: String?
     /// Who may call in (source networks, digest authentication); checked before the incoming-call policy.
     public var inbound: InboundRestrictions
 
     public init(bindAddress: String = "127.0.0.1", port: UInt16 = 5062, userAgent: String = "Ringside",
                 incomingCallPolicy: (@Sendable (SIPCall, String?) -> IncomingCallDecision)? = nil, credentials: SIPCredentials? = nil,
-                transport: SIPTransport = .both, inbound: InboundRestrictions = InboundRestrictions()) {
+                transport: SIPTransport = .both, inbound: InboundRestrictions = InboundRestrictions(),
+                identity: String? = nil, outboundProxy: String? = nil) {
+        self.identity = identity
+        self.outboundProxy = outboundProxy
         self.bindAddress = bindAddress
         self.port = port
         self.userAgent = userAgent

@@ -42,6 +42,8 @@ public final class SIPUserAgent: @unchecked Sendable {
     /// Handles of INVITEs answered by the inbound restrictions (401/403): no call, destroyed when nua is done with them.
     private var screenedOut: Set<OpaquePointer> = []
     private var registration: OpaquePointer?
+    /// The `unregister(timeout:)` waiting for the registrar's answer.
+    private var unregisterRequest: Int?
 
     private struct CallLeg {
         enum State { case early, answered, established }
@@ -249,14 +251,17 @@ public final class SIPUserAgent: @unchecked Sendable {
         return response
     }
 
-    /// Registers `aor` (e.g. `sip:alice@127.0.0.1:5070`) with the registrar its host names; answers digest challenges with `credentials`.
-    public func register(aor: String, contactUser: String) throws {
-        guard aor.hasPrefix("sip:") else { throw SIPError.badURI(aor) }
+    /// Registers `aor` (e.g. `sip:alice@127.0.0.1:5070`) with `registrar` (nil: the registrar the AOR's host names);
+    /// answers digest challenges with `credentials`. `expires` asks for a lifetime in seconds; nua refreshes
+    /// the registration before it runs out, and each answer is a `.registration` event.
+    public func register(aor: String, contactUser: String, registrar: String? = nil, expires: Int? = nil) throws {
+        guard aor.hasPrefix("sip:") || aor.hasPrefix("sips:") else { throw SIPError.badURI(aor) }
+        if let registrar, !(registrar.hasPrefix("sip:") || registrar.hasPrefix("sips:")) { throw SIPError.badURI(registrar) }
         try requireRunning()
         enqueue { [self] in
             guard let nua else { return }
             if registration == nil { registration = rs_nua_handle_to(nua, Self.nameAddress(aor), nil) }
-            if let registration { rs_nua_register(registration, contactUser) }
+            if let registration { rs_nua_register(registration, contactUser, registrar, expires.map(String.init)) }
         }
     }
 
@@ -264,6 +269,23 @@ public final class SIPUserAgent: @unchecked Sendable {
     public func unregister() throws {
         try requireRunning()
         enqueue { [self] in if let registration { rs_nua_unregister(registration) } }
+    }
+
+    /// Removes the registration and waits (at most `timeout` seconds) for the registrar's final answer;
+    /// nil when there was no registration or no answer came in time.
+    public func unregister(timeout: Double) async -> SIPResponse? {
+        guard let id = try? allocateID() else { return nil }
+        return try? await withCheckedThrowingContinuation { (c: CheckedContinuation<SIPResponse, Error>) in
+            lock.withLock { pending[id] = c }
+            enqueue { [self] in
+                guard let registration else { resolve(id, .failure(SIPError.notRunning)); return }
+                unregisterRequest = id
+                rs_nua_unregister(registration)
+            }
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [self] in
+                resolve(id, .failure(SIPError.timedOut(what: "unregistering", seconds: timeout)))
+            }
+        }
     }
 
     // MARK: Plumbing
@@ -339,6 +361,9 @@ public final class SIPUserAgent: @unchecked Sendable {
         }
         self.root = root
         self.nua = nua
+        if configuration.identity != nil || configuration.outboundProxy != nil {
+            rs_nua_set_identity(nua, configuration.identity.map(Self.nameAddress), configuration.outboundProxy)
+        }
         lock.withLock { postRoot = root }
         outcome.ok = true
         startup.signal()
@@ -462,6 +487,10 @@ public final class SIPUserAgent: @unchecked Sendable {
             if let nh { authTried.remove(nh) }
             let registered = event == nua_r_register && status < 300
             emit(.registration(registered: registered, status: status, phrase: phrase))
+            if event == nua_r_unregister, let id = unregisterRequest {
+                unregisterRequest = nil
+                resolve(id, .success(SIPResponse(status: status, phrase: phrase, server: Self.server(sip))))
+            }
         case nua_r_shutdown:
             if status >= 200, let root { su_root_break(root) }
         case nua_i_refer where callID != nil:

@@ -36,6 +36,8 @@ public final class AgentCallServer: @unchecked Sendable {
     public let phone: SIPPhone
     /// Set before `run()` when an operator watches; nil serves calls with nobody watching.
     public var operatorSetup: Operator?
+    /// Set before `run()` to hear the registrar's answers (`SIPPhone.register`): registered, status, phrase.
+    public var onRegistration: (@Sendable (Bool, Int, String) -> Void)?
     private let agentDirectory: URL
     private let recordRoot: URL?
     private let approvalMode: ApprovalMode
@@ -87,6 +89,8 @@ public final class AgentCallServer: @unchecked Sendable {
                     if calls.withLock({ $0.removeValue(forKey: ObjectIdentifier(phoneCall)) }) != nil { phoneCall.hangUp() }
                     served.call.session.send(.hangUp)
                 }
+            case let .registration(registered, status, phrase):
+                onRegistration?(registered, status, phrase)
             case .refused:
                 break  // logged and counted by the user agent
             case let .error(message):
