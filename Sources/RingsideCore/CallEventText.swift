@@ -27,6 +27,9 @@ extension CallEventPayload {
         case let .bargeIn(heard, f): return .bargeIn(heardText: transform(heard), heardFraction: f)
         case let .handback(context): return .handback(context: transform(context))
         case let .error(message): return .error(transform(message))
+        case var .finalSource(f):
+            f.fallback = f.fallback.map(transform)
+            return .finalSource(f)
         case .callStarted, .callEnded, .speechStarted, .speechStopped, .endOfTurn, .approvalDecided,
              .ttsFirstAudio, .ttsFinished, .playoutStarted, .playoutFinished, .takeover, .dtmf, .sipState, .rtpStats, .level:
             return self

@@ -35,6 +35,9 @@ public struct EmbeddedCall: Sendable {
         /// A recogniser to reuse (already adapted to this agent, readied with `startNewCall()`);
         /// nil builds a fresh one. Building and adapting costs seconds per call, reuse costs nothing.
         public var recognizer: PocketSphinxRecognizer?
+        /// Who writes the finals: Whisper over pocketsphinx's partials, or pocketsphinx alone;
+        /// nil = `RecognizerEngine.preferred()`, falling back to pocketsphinx where Whisper cannot run.
+        public var stt: RecognizerEngine?
         /// Keep the call up, the caller on hold, when the agent hands it to a human (see `SessionConfiguration`).
         public var holdOnHandoff = false
         /// What the agent's tools see as the environment (header secrets, `${NAME}` in HTTP URLs).
@@ -118,14 +121,18 @@ public struct EmbeddedCall: Sendable {
             let took = try await recognizer.adapt(to: definition.vocabulary)
             adaptation = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
         }
-        let listener = SpeechListener(recognizer: recognizer, vad: EnergyVAD(), callID: options.callID, speaker: .caller)
+        let ears = try await RecognizerEngine.ears(streaming: recognizer, engine: options.stt, realtime: options.realtime,
+                                                   vocabulary: definition.vocabulary)
+        let listener = SpeechListener(recognizer: ears, vad: EnergyVAD(), callID: options.callID, speaker: .caller)
+        listener.stampsRecognitionWait = options.realtime
         let synthesizer = try FliteSynthesizer(voice: options.voice ?? definition.voice)
 
         var operatorChannel: OperatorChannel?
         if let mic = audio.operatorMicrophone {
             var operatorListener: SpeechListener?
             if options.transcribeOperator {
-                let r = try PocketSphinxRecognizer(configuration: .standard())
+                let r = try await RecognizerEngine.ears(streaming: try PocketSphinxRecognizer(configuration: .standard()), engine: options.stt,
+                                                        realtime: options.realtime, vocabulary: definition.vocabulary)
                 operatorListener = SpeechListener(recognizer: r, vad: EnergyVAD(), callID: options.callID, speaker: .human)
             }
             operatorChannel = OperatorChannel(microphone: mic, listener: operatorListener, synthesizer: try FliteSynthesizer(voice: "rms"),

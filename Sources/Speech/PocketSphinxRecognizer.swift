@@ -10,6 +10,7 @@ import RingsideCore
 /// `adapt(to:)` adds a domain model; an expectation per utterance boosts what the dialogue expects.
 public actor PocketSphinxRecognizer: SpeechRecognizer {
     public nonisolated let configuration: PocketSphinxConfiguration
+    public nonisolated var engineName: String { "pocketsphinx" }
     private let decoder: PocketSphinxDecoder
     private let logger = Logger(label: "ringside.speech.pocketsphinx")
     private var baseSearch = PocketSphinxDecoder.genericSearch

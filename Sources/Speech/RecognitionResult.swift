@@ -13,6 +13,14 @@ public struct RecognitionResult: Sendable, Equatable, Codable {
     public var interpretation: String?
     /// End of the last audio fed, on the frames' timeline.
     public var audioEnd: MediaTime
+    /// The engine whose text this is ("pocketsphinx", "whisper").
+    public var engine: String = "pocketsphinx"
+    /// Why a better pass was not used and this is the streaming pass's text (a deadline, a guard).
+    public var fallback: String?
+    /// The final came from a decode started at a pause, before the end of the turn was decided.
+    public var speculative: Bool = false
+    /// Wall time the end of the turn waited for this final (0 when a speculative decode was ready).
+    public var waitSeconds: Double = 0
 
     public init(text: String, confidence: Double, words: [WordTiming] = [], interpretation: String? = nil, audioEnd: MediaTime = .zero) {
         self.text = text

@@ -17,6 +17,10 @@ public final class SpeechListener {
     public var preRollFrames: Int
     /// Turn number stamped on events; advances after each final transcript.
     public private(set) var turn: Int
+    /// Live calls: stamp the final when it was ready (the end of turn plus the wall time the
+    /// recogniser took), so the STT stage of the latency bar is what it really cost. Virtual-time
+    /// calls keep recognition out of call time.
+    public var stampsRecognitionWait = false
 
     private var expectation: RecognitionExpectation?
     private var recent: [AudioFrame] = []
@@ -62,6 +66,11 @@ public final class SpeechListener {
         }
         if inUtterance && !fed { out += try await feed(frame) }
         for e in events {
+            switch e {
+            case let .speechStopped(trueEnd, _) where inUtterance: await recognizer.notePause(trueEnd: trueEnd)
+            case .speechStarted where inUtterance && fed == false: await recognizer.noteResumed()
+            default: break
+            }
             out.append(e.callEvent(callID: callID, turn: turn, speaker: speaker))
             if case let .endOfTurn(trueEnd, decidedAt, _) = e {
                 out += try await finish(at: decidedAt, trueEnd: trueEnd)
@@ -90,13 +99,19 @@ public final class SpeechListener {
     private func finish(at time: MediaTime, trueEnd: MediaTime) async throws -> [CallEvent] {
         inUtterance = false
         let result = try await recognizer.endUtterance()
-        let event = CallEvent(callID: callID, turn: turn, time: time, stage: .stt,
-                              payload: .finalTranscript(speaker: speaker, text: result.text, confidence: result.confidence))
+        let at = stampsRecognitionWait ? time + .seconds(result.waitSeconds) : time
+        let source = FinalSource(speaker: speaker, engine: result.engine, speculative: result.speculative,
+                                 waitMs: (result.waitSeconds * 1000).rounded(), fallback: result.fallback)
+        let events = [
+            CallEvent(callID: callID, turn: turn, time: at, stage: .stt, payload: .finalSource(source)),
+            CallEvent(callID: callID, turn: turn, time: at, stage: .stt,
+                      payload: .finalTranscript(speaker: speaker, text: result.text, confidence: result.confidence)),
+        ]
         lastResult = result
         turn += 1
         endpoint.reset(expecting: expectation)
         lastPartial = ""
-        return [event]
+        return events
     }
 
     /// The full result (word timings, interpretation) behind the last `finalTranscript` event.

@@ -13,4 +13,16 @@ public protocol SpeechRecognizer: Sendable {
     func accept(_ frame: AudioFrame) async throws -> PartialTranscript?
     /// Ends the utterance and returns the final hypothesis.
     func endUtterance() async throws -> RecognitionResult
+    /// The caller paused: speech stopped at `trueEnd` (the turn may still go on). A recogniser with a
+    /// slower, better pass may start it now, speculatively, so its final is ready when the turn ends.
+    func notePause(trueEnd: MediaTime) async
+    /// The caller went on after a pause: work started at the pause is void.
+    func noteResumed() async
+    /// Which engine produces this recogniser's finals ("pocketsphinx", "whisper").
+    var engineName: String { get }
+}
+
+extension SpeechRecognizer {
+    public func notePause(trueEnd: MediaTime) async {}
+    public func noteResumed() async {}
 }

@@ -3,6 +3,7 @@ import Audio
 import Foundation
 import RingsideCore
 import Session
+import Speech
 
 /// Where a live call's audio comes from and goes, and how it is shown and recorded.
 struct CallAudioOptions: ParsableArguments {
@@ -35,6 +36,9 @@ struct CallAudioOptions: ParsableArguments {
 
     @Flag(help: "With --input: run in virtual time, as fast as the machine goes.")
     var virtual = false
+
+    @Option(help: RecognizerEngine.optionHelp)
+    var stt: RecognizerEngine?
 
     @Option(help: "Echo cancelling between speaker and microphone: auto (load PulseAudio's module-echo-cancel when both are real devices and it is available), on (fail without it), off.")
     var echoCancel: EchoCancelMode = .auto

@@ -116,8 +116,10 @@ struct Call: AsyncParsableCommand {
         let current = LockedValue(phoneCall)
         let session = RemoteCallSession(bus: bus, microphone: microphone, speaker: speaker,
                                         farEndIn: line.source, farEndOut: line.sink,
-                                        callerRecognizer: try PocketSphinxRecognizer(configuration: .standard()),
-                                        agentRecognizer: try PocketSphinxRecognizer(configuration: .standard()))
+                                        callerRecognizer: try await RecognizerEngine.ears(streaming: try PocketSphinxRecognizer(configuration: .standard()),
+                                                                                          engine: audio.stt, realtime: true),
+                                        agentRecognizer: try await RecognizerEngine.ears(streaming: try PocketSphinxRecognizer(configuration: .standard()),
+                                                                                         engine: audio.stt, realtime: true))
         let transport = "sip \(codec.encodingName)"
         // Hang up locally when the far end does; follow a transfer to its new call.
         let watcher = Task {
@@ -139,7 +141,7 @@ struct Call: AsyncParsableCommand {
             }
         }
         if useScreen {
-            let screen = CallScreen(sessionInfo: SessionInfo(agentName: uri, transport: transport, stt: "pocketsphinx (both sides)",
+            let screen = CallScreen(sessionInfo: SessionInfo(agentName: uri, transport: transport, stt: RecognizerEngine.headerName(audio.stt) + " (both sides)",
                                                              brain: "remote", tts: "remote", inputDevice: audio.mic ?? "default microphone",
                                                              outputDevice: audio.speaker ?? "default speaker", echoCancel: echoCanceller != nil),
                                     themes: ThemeLibrary.load(directory: ThemeLibrary.defaultDirectory() ?? "themes"),

@@ -84,6 +84,7 @@ struct LiveCall {
         }
         var options = EmbeddedCall.Options(agentDirectory: URL(fileURLWithPath: agentDirectory), callID: callID, clock: clock,
                                            realtime: !virtual, rate: rate, recordDirectory: recordDirectory, approvalMode: approval)
+        options.stt = audio.stt
         // The guard stays on with the canceller too, lower: cancellers leave a residue while they adapt.
         options.echoGuardRatio = audio.echoGuard ?? ((audio.output == nil && simulatedCaller == nil) ? (echoCanceller == nil ? 0.3 : 0.15) : 0)
         let callerSource: @Sendable (CallEventBus) throws -> any AudioSource
@@ -110,7 +111,7 @@ struct LiveCall {
 
         let session = call.session
         if useScreen {
-            let info = SessionInfo(agentName: call.definition.name, transport: transport, stt: "pocketsphinx (adapted)",
+            let info = SessionInfo(agentName: call.definition.name, transport: transport, stt: RecognizerEngine.headerName(audio.stt),
                                    brain: "intent engine", tts: "flite \(call.definition.voice)",
                                    inputDevice: simulatedCaller != nil ? "simulated caller" : inputName, outputDevice: outputName,
                                    echoCancel: echoCanceller != nil)

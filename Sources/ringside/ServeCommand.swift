@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import RingsideCore
 import Session
+import Speech
 import Telephony
 import TUI
 
@@ -63,6 +64,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The operator's voice from this WAV file instead of the microphone (played from the start of each takeover).")
     var operatorInput: String?
 
+    @Option(help: RecognizerEngine.optionHelp)
+    var stt: RecognizerEngine?
+
     @OptionGroup(title: "SIP")
     var sip: ServeSIPOptions
 
@@ -114,7 +118,7 @@ struct Serve: AsyncParsableCommand {
                 board.upsert(id: id, title: caller,
                              detail: served.phoneCall.negotiated?.codec.encodingName ?? "", badge: .live)
                 board.setSessionInfo(SessionInfo(agentName: served.call.definition.name, transport: "sip",
-                                                 stt: "pocketsphinx (adapted)", brain: "intent engine", tts: "flite \(served.call.definition.voice)",
+                                                 stt: RecognizerEngine.headerName(stt), brain: "intent engine", tts: "flite \(served.call.definition.voice)",
                                                  inputDevice: "RTP", outputDevice: "RTP"), for: id)
                 board.attach(id: id, events: served.call.bus.stream(), clock: served.call.bus.clock)
             } else {
@@ -123,6 +127,7 @@ struct Serve: AsyncParsableCommand {
                 }
             }
         }
+        server.stt = stt
         // The operator's ear and voice: a speaker switched to the call taken over, and a microphone per call.
         var monitor: MonitorSwitch?
         if board != nil {

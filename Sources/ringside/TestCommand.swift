@@ -3,6 +3,7 @@ import Evaluation
 import Foundation
 import RingsideCore
 import Session
+import Speech
 import Telephony
 
 /// `ringside test PATH...`: run sample-call scenarios against their agents, grade them, report.
@@ -41,6 +42,9 @@ struct TestCalls: AsyncParsableCommand {
 
     @Option(help: "Where calls run: embedded (virtual time), pulse (the embedded agent in real time through PulseAudio), or a SIP URI such as sip:agent@127.0.0.1:5062 (real calls, real time).")
     var target = "embedded"
+
+    @Option(help: RecognizerEngine.optionHelp)
+    var stt: RecognizerEngine?
 
     @Option(help: "With a SIP target: the agent's database file, for the scenarios' database checks.")
     var database: String?
@@ -111,6 +115,7 @@ struct TestCalls: AsyncParsableCommand {
             throw ExitCode(2)
         }
         var options = ScenarioRunner.Options(target: runTarget, recordRoot: recordings.map { URL(fileURLWithPath: $0) })
+        options.stt = stt
         if isSIP {
             // Real-time calls: one at a time unless asked, so calls do not compete for the CPU they are timed on.
             options.parallelism = 1

@@ -13,7 +13,8 @@ struct TranscribeCommand: AsyncParsableCommand {
         discussion: """
             Reads 16-bit PCM WAV at any rate, feeds it in 20 ms frames through voice activity \
             detection, the turn detector and pocketsphinx, and prints partial transcripts as they \
-            change (on a terminal) and each turn's final transcript with its confidence. \
+            change (on a terminal) and each turn's final transcript with its confidence; with \
+            --engine whisper (the default) Whisper writes each final and pocketsphinx only the partials. \
             --vocabulary adapts the recogniser to a domain (one phrase per line); --agent DIR adapts it to an agent \
             (its example phrases, slot values and the names in its database), as a call with that agent does.
             """
@@ -40,6 +41,9 @@ struct TranscribeCommand: AsyncParsableCommand {
     @Flag(help: "Treat the audio as telephone band even at 16 kHz.")
     var narrowband = false
 
+    @Option(help: "Who writes the finals: whisper or pocketsphinx (default: $RINGSIDE_STT, else whisper; falls back to pocketsphinx with a warning where Whisper cannot run unless named).")
+    var engine: RecognizerEngine?
+
     func run() async throws {
         CommandLogging.bootstrap()
         do {
@@ -47,6 +51,9 @@ struct TranscribeCommand: AsyncParsableCommand {
         } catch let error as SpeechSetupError {
             printError(error.description)
             throw ExitCode.failure
+        } catch let error as WhisperUnavailable {
+            printError(error.description)
+            throw ExitCode(2)
         } catch let error as WAVError {
             printError(error.description)
             throw ExitCode.failure
@@ -72,7 +79,11 @@ struct TranscribeCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
-        let listener = SpeechListener(recognizer: recognizer, vad: EnergyVAD(), callID: (file as NSString).lastPathComponent)
+        var vocabularyForWhisper: DomainVocabulary?
+        if let vocabulary { vocabularyForWhisper = try Self.readVocabulary(vocabulary) }
+        if let agent { vocabularyForWhisper = try? AgentLoader.load(directory: URL(fileURLWithPath: agent)).vocabulary }
+        let ears = try await RecognizerEngine.ears(streaming: recognizer, engine: engine, realtime: false, vocabulary: vocabularyForWhisper)
+        let listener = SpeechListener(recognizer: ears, vad: EnergyVAD(), callID: (file as NSString).lastPathComponent)
         listener.expect(try Self.parseExpectation(expect))
         let terminal = isatty(STDOUT_FILENO) != 0 && !json
         var turnStart: [Int: MediaTime] = [:]
@@ -104,6 +115,10 @@ struct TranscribeCommand: AsyncParsableCommand {
                                              "words": (result?.words ?? []).map { ["word": $0.word, "start": $0.start.seconds, "end": $0.end.seconds, "confidence": $0.confidence ?? 0] }]
                 if let start = turnStart[e.turn] { object["start"] = start.seconds }
                 if let i = result?.interpretation { object["interpretation"] = i }
+                if let r = result {
+                    object["engine"] = r.engine
+                    if let f = r.fallback { object["fallback"] = f }
+                }
                 printJSON(object)
             } else {
                 if terminal { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
@@ -111,6 +126,7 @@ struct TranscribeCommand: AsyncParsableCommand {
                 var line = "[\(start)–\(String(format: "%.2f", (result?.audioEnd ?? e.time).seconds)) s] \(text.isEmpty ? "(nothing recognised)" : text)"
                 line += String(format: "  (confidence %.2f)", confidence)
                 if let i = result?.interpretation { line += "  → \(i)" }
+                if let r = result, r.engine != "pocketsphinx" || r.fallback != nil { line += "  [\(r.engine)\(r.fallback.map { ": \($0)" } ?? "")]" }
                 print(line)
             }
             return 1

@@ -21,7 +21,7 @@ enum RemoteScenarioCall {
     /// The disclosure is heard through a recogniser: this share of its words must be in the agent's first line.
     static let disclosureMatch = 0.5
 
-    static func run(_ scenario: Scenario, run: Int, dialer: any RemoteAgentDialer,
+    static func run(_ scenario: Scenario, run: Int, dialer: any RemoteAgentDialer, stt: RecognizerEngine? = nil,
                     onCall: (@Sendable (String, CallEventBus) -> Void)? = nil) async throws -> ScenarioRunResult {
         let voice = try ScenarioVoice(profile: scenario.caller)
         let audio = try await voice.render(scenario.turns)
@@ -36,7 +36,10 @@ enum RemoteScenarioCall {
         agentConfiguration.domainWeight = 0.75
         agentConfiguration.narrowband = dialer.narrowband
         let agentRecognizer = try PocketSphinxRecognizer(configuration: agentConfiguration)
-        if let definition { _ = try await agentRecognizer.adapt(to: AgentSpeechVocabulary.of(definition)) }
+        let agentVocabulary = definition.map(AgentSpeechVocabulary.of)
+        if let agentVocabulary { _ = try await agentRecognizer.adapt(to: agentVocabulary) }
+        // The agent's audio arrives in real time: a live deadline for Whisper.
+        let agentEars = try await RecognizerEngine.ears(streaming: agentRecognizer, engine: stt, realtime: true, vocabulary: agentVocabulary)
 
         let clock = VirtualClock()
         let callID = "\(scenario.id)-\(run)"
@@ -46,7 +49,7 @@ enum RemoteScenarioCall {
         let caller = ScenarioCaller(turns: scenario.turns, audio: audio, rate: voice.rate, bus: bus, limits: scenario.limits,
                                     heard: TextMatch.roughlyMatches) { line.sendDigits($0) }
         let source: any AudioSource = scenario.audio.isClean ? caller : try PhoneLine(source: caller, conditions: scenario.audio, speechRMS: speechRMS)
-        let ear = RemoteAgentEar(bus: bus, callID: callID, agent: agentRecognizer)
+        let ear = RemoteAgentEar(bus: bus, callID: callID, agent: agentEars)
 
         onCall?(ScenarioRunner.key(file: scenario.file, run: run), bus)
         bus.emit(.session, .callStarted(agent: dialer.target, transport: line.transport))
@@ -157,7 +160,7 @@ final class RemoteAgentEar: @unchecked Sendable {
     private var agentUntranscribed = false
     private var agentLastSpeech = MediaTime.zero
 
-    init(bus: CallEventBus, callID: String, agent: PocketSphinxRecognizer) {
+    init(bus: CallEventBus, callID: String, agent: any SpeechRecognizer) {
         self.bus = bus
         agentListener = SpeechListener(recognizer: agent, vad: EnergyVAD(), callID: callID, speaker: .agent, firstTurn: 0)
     }

@@ -1,3 +1,4 @@
+import Speech
 import Agent
 import Audio
 import Foundation
@@ -29,6 +30,8 @@ public struct ScenarioRunner: Sendable {
         /// With the `.pulse` target: a loop already set up (one a benchmark listens to as well); nil
         /// sets one up for the run on `pulseServer`.
         public var pulseLoop: PulseCallLoop?
+        /// Who writes the finals of the caller's turns (embedded) and of the agent's (remote); nil = preferred.
+        public var stt: RecognizerEngine?
 
         public init(target: RunTarget = .embedded, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount, recordRoot: URL? = nil,
                     recognizers: RecognizerPool? = nil, remote: (any RemoteAgentDialer)? = nil, pulseServer: String? = nil,
@@ -108,7 +111,7 @@ public struct ScenarioRunner: Sendable {
         var result: ScenarioRunResult
         do {
             if let remote = options.remote {
-                result = try await RemoteScenarioCall.run(scenario, run: run, dialer: remote, onCall: options.onCall)
+                result = try await RemoteScenarioCall.run(scenario, run: run, dialer: remote, stt: options.stt, onCall: options.onCall)
             } else if options.target == .pulse {
                 let loop = try options.pulseLoop ?? PulseCallLoop(server: options.pulseServer)
                 defer { if options.pulseLoop == nil { loop.close() } }
@@ -168,6 +171,7 @@ public struct ScenarioRunner: Sendable {
         callOptions.environment = environment
         let recognizer = try await options.recognizers?.checkOut(agent: scenario.agentDirectory)
         callOptions.recognizer = recognizer
+        callOptions.stt = options.stt
         let sessionBox = LockedValue<CallSession?>(nil)
         let callerBox = LockedValue<ScenarioCaller?>(nil)
         let lineBox = LockedValue<(any AudioSource)?>(nil)

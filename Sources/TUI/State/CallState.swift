@@ -129,6 +129,8 @@ public struct CallState: Sendable, Equatable {
         case .error(let message):
             lastError = message
             appendNote("error: \(message)", turn: event.turn, time: t)
+        case .finalSource(let source):
+            if let why = source.fallback { appendNote("\(source.speaker.rawValue) final by pocketsphinx: \(why)", turn: event.turn, time: t) }
         case .brainStarted, .brainDecided, .ttsFirstAudio, .ttsFinished:
             break
         }

