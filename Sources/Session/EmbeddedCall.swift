@@ -121,8 +121,9 @@ public struct EmbeddedCall: Sendable {
             let took = try await recognizer.adapt(to: definition.vocabulary)
             adaptation = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
         }
+        let digitLengths = Set(definition.slots.values.compactMap(\.length))
         let ears = try await RecognizerEngine.ears(streaming: recognizer, engine: options.stt, realtime: options.realtime,
-                                                   vocabulary: definition.vocabulary)
+                                                   vocabulary: definition.vocabulary, digitLengths: digitLengths)
         let listener = SpeechListener(recognizer: ears, vad: EnergyVAD(), callID: options.callID, speaker: .caller)
         listener.stampsRecognitionWait = options.realtime
         let synthesizer = try FliteSynthesizer(voice: options.voice ?? definition.voice)

@@ -21,6 +21,8 @@ public struct RecognitionResult: Sendable, Equatable, Codable {
     public var speculative: Bool = false
     /// Wall time the end of the turn waited for this final (0 when a speculative decode was ready).
     public var waitSeconds: Double = 0
+    /// What the better pass wrote before it was made into spoken words (or rejected); nil without one.
+    public var rawText: String?
 
     public init(text: String, confidence: Double, words: [WordTiming] = [], interpretation: String? = nil, audioEnd: MediaTime = .zero) {
         self.text = text

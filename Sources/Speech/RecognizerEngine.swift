@@ -21,7 +21,7 @@ public enum RecognizerEngine: String, Sendable, CaseIterable, Codable {
     /// standard error (once per process) where Whisper cannot run; an engine asked for by name that
     /// cannot run is an error naming the file or the CPU and the fix.
     public static func ears(streaming: any SpeechRecognizer, engine: RecognizerEngine?, realtime: Bool,
-                            vocabulary: DomainVocabulary? = nil) async throws -> any SpeechRecognizer {
+                            vocabulary: DomainVocabulary? = nil, digitLengths: Set<Int> = []) async throws -> any SpeechRecognizer {
         let wanted = engine ?? preferred()
         guard wanted == .whisper else { return streaming }
         let model: WhisperModel
@@ -35,6 +35,7 @@ public enum RecognizerEngine: String, Sendable, CaseIterable, Codable {
         }
         let twoPass = TwoPassRecognizer(streaming: streaming, whisper: model, settings: realtime ? .init() : .virtualTime)
         if let vocabulary { await twoPass.bias(towards: vocabulary) }
+        await twoPass.expectDigitStrings(ofLength: digitLengths)
         return twoPass
     }
 }

@@ -38,6 +38,8 @@ public actor TwoPassRecognizer: SpeechRecognizer {
     public var settings: Settings
     /// Words to bias Whisper towards (the agent's names and values).
     private var vocabulary: [String] = []
+    private var domainWords: [String] = []
+    private var digitLengths: Set<Int> = []
     private let logger = Logger(label: "ringside.speech.twopass")
 
     private var expectation: RecognitionExpectation?
@@ -59,10 +61,16 @@ public actor TwoPassRecognizer: SpeechRecognizer {
     /// Names and values Whisper's prompt carries (see `WhisperText.prompt`).
     public func bias(towards vocabulary: DomainVocabulary) {
         self.vocabulary = vocabulary.slotValues
+        domainWords = WhisperText.domainWords(from: vocabulary.phrases)
     }
 
     public func bias(towards words: [String]) {
         vocabulary = words
+    }
+
+    /// The lengths of the digit strings the agent asks for (a five-digit order number).
+    public func expectDigitStrings(ofLength lengths: Set<Int>) {
+        digitLengths = lengths
     }
 
     public func beginUtterance(expecting expectation: RecognitionExpectation?) async throws {
@@ -133,19 +141,41 @@ public actor TwoPassRecognizer: SpeechRecognizer {
             result.fallback = "whisper failed (\(outcome.status))"
             return result
         }
-        let spoken = WhisperText.spoken(outcome.text)
+        result.rawText = outcome.text
+        let collapsed = WhisperText.collapsingRepeats(outcome.text)
+        let spoken = WhisperText.spoken(collapsed)
+        var checked = outcome
+        // A loop collapsed to one sentence is an answer, not a runaway decode.
+        if collapsed != outcome.text { checked.tokens = 0 }
         let maxTokens = WhisperRequest.maxTokens(seconds: Double(cut) / 16000)
-        if let why = WhisperText.rejection(of: outcome, spoken: spoken, streamingText: result.text, maxTokens: maxTokens) {
+        if let why = WhisperText.rejection(of: checked, spoken: spoken, streamingText: result.text, maxTokens: maxTokens) {
             logger.debug("whisper text rejected", metadata: ["why": "\(why)"])
             result.engine = "whisper"
             result.fallback = why
-            // A line invented from noise is not caller speech at all; a loop keeps the streaming text.
-            if outcome.tokens < maxTokens && WhisperText.repetition(in: spoken) == nil {
+            // A line invented from noise is not caller speech at all; after a runaway decode (a loop,
+            // the token cap) the streaming text stands only if the streaming pass was sure of it.
+            let runaway = checked.tokens >= maxTokens || WhisperText.repetition(in: spoken) != nil
+            let unsure = checked.meanTokenProbability < 0.4
+            if !(runaway || unsure) || result.confidence < 0.6 {
                 result.text = ""
                 result.words = []
                 result.confidence = 0
                 result.interpretation = nil
             }
+            return result
+        }
+        // A closed question (digits of a known length, yes or no, one of a list): the streaming pass
+        // decodes with a grammar built from the expected answers. When it found a complete answer and
+        // Whisper's words do not answer as completely, the grammar-guided words stand.
+        if let kind = WhisperText.closedAnswerPreference(expectation: expectation, whisper: spoken, streaming: result.text, streamingInterpretation: result.interpretation) {
+            result.engine = "pocketsphinx"
+            result.fallback = "the expected \(kind) was heard completely only by the grammar-guided pass"
+            return result
+        }
+        if expectation == nil || expectation == .open,
+           WhisperText.digitLengthPreference(whisper: spoken, streaming: result.text, lengths: digitLengths) {
+            result.engine = "pocketsphinx"
+            result.fallback = "only the streaming pass heard a digit string of a length the agent asks for"
             return result
         }
         result.engine = "whisper"
@@ -165,6 +195,6 @@ public actor TwoPassRecognizer: SpeechRecognizer {
 
     private func request(cut: Int, urgent: Bool) -> WhisperRequest {
         WhisperRequest(samples: Array(audio[0..<min(cut, audio.count)]),
-                       prompt: WhisperText.prompt(vocabulary: vocabulary, expectation: expectation), urgent: urgent)
+                       prompt: WhisperText.prompt(vocabulary: vocabulary, domainWords: domainWords, expectation: expectation), urgent: urgent)
     }
 }

@@ -26,7 +26,8 @@ public enum WhisperText {
         var dollarsPending = false
         let tokens = prepared.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map(String.init)
         for (index, raw) in tokens.enumerated() {
-            var token = clockTime(raw, previous: index > 0 ? tokens[index - 1] : nil, next: index + 1 < tokens.count ? tokens[index + 1] : nil)
+            let previous = index > 0 ? tokens[index - 1] : nil, next = index + 1 < tokens.count ? tokens[index + 1] : nil
+            var token = dayOfMonth(clockTime(raw, previous: previous, next: next), previous: previous, next: next)
             if token.hasPrefix("$") {
                 token.removeFirst()
                 dollarsPending = true
@@ -68,6 +69,123 @@ public enum WhisperText {
         return "\(h):" + (m < 10 ? "0\(m)" : "\(m)") + rest
     }
 
+    static let months: Set<String> = ["january", "february", "march", "april", "may", "june", "july", "august",
+                                      "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
+                                      "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+
+    /// "July 15" and "15 July" are read "July fifteenth": a day number beside a month name is an ordinal.
+    static func dayOfMonth(_ token: String, previous: String?, next: String?) -> String {
+        let digits = token.prefix { $0.isNumber }
+        let rest = token.dropFirst(digits.count)
+        guard !digits.isEmpty, digits.count <= 2, let day = Int(digits), (1...31).contains(day),
+              rest.allSatisfy({ $0 == "," || $0 == "." }) else { return token }
+        let word = { (t: String?) in t.map { $0.lowercased().filter(\.isLetter) } ?? "" }
+        let prevWord = word(previous), nextWord = word(next)
+        guard months.contains(prevWord) || months.contains(nextWord) || (prevWord == "the" && nextWord == "of") else { return token }
+        return "\(day)th" + rest
+    }
+
+    /// Whisper's decoder sometimes says the same sentence again and again (more so with a short
+    /// audio window): consecutive repeats of a sentence are one sentence.
+    public static func collapsingRepeats(_ text: String) -> String {
+        var sentences: [String] = []
+        var current = ""
+        for ch in text {
+            current.append(ch)
+            if ch == "." || ch == "?" || ch == "!" {
+                sentences.append(current)
+                current = ""
+            }
+        }
+        if !current.trimmingCharacters(in: .whitespaces).isEmpty { sentences.append(current) }
+        var out: [String] = []
+        func key(_ s: String) -> String { SpokenText.words(s).joined(separator: " ") }
+        for s in sentences {
+            let k = key(s)
+            if k.isEmpty { continue }
+            if let last = out.last, key(last) == k { continue }
+            // A near repeat (the same sentence decoded twice over a glitch, a word changed): the later stands.
+            if let last = out.last, k.split(separator: " ").count >= 4,
+               WordErrorRate(reference: key(last), hypothesis: k).rate <= 0.35 {
+                out[out.count - 1] = s
+                continue
+            }
+            // A cut-off repeat at the end of the cap ("Where is my order? Where is my") is the loop too.
+            if let last = out.last, s == sentences.last, !s.contains(where: { ".?!".contains($0) }), key(last).hasPrefix(k) { continue }
+            out.append(s)
+        }
+        return out.joined()
+    }
+
+    /// The agent's own longer words, from its example phrases: what makes its domain (≤ 40).
+    public static func domainWords(from phrases: [String]) -> [String] {
+        var seen = Set<String>()
+        var out: [String] = []
+        for phrase in phrases {
+            for w in SpokenText.words(phrase) where w.count >= 6 && !w.contains("'") && seen.insert(w).inserted {
+                out.append(w)
+                if out.count == 40 { return out }
+            }
+        }
+        return out
+    }
+
+    /// A spoken date names a month, a weekday, an ordinal day or a relative day.
+    static func looksLikeDate(_ text: String) -> Bool {
+        let words = TranscriptNormalizer.normalize(text)
+        let weekdays: Set<String> = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+        return words.contains { months.contains($0) || weekdays.contains($0) || ["today", "tomorrow"].contains($0)
+            || SpokenText.ordinalUnits.contains($0) || SpokenText.ordinalTens.contains($0) }
+    }
+
+    /// The longest run of spoken digits in `text`.
+    static func longestDigitRun(_ text: String) -> Int {
+        var best = 0, run = 0
+        for w in TranscriptNormalizer.normalize(text) {
+            if SpokenText.digitValue(w) != nil { run += 1; best = max(best, run) } else { run = 0 }
+        }
+        return best
+    }
+
+    /// In an open answer, both passes heard a digit string and disagree on its length: when only the
+    /// streaming pass's has a length the agent's digit slots use (a five-digit order number), it stands.
+    public static func digitLengthPreference(whisper: String, streaming: String, lengths: Set<Int>) -> Bool {
+        guard !lengths.isEmpty else { return false }
+        let (w, st) = (longestDigitRun(whisper), longestDigitRun(streaming))
+        return w >= 2 && st != w && lengths.contains(st) && !lengths.contains(w)
+    }
+
+    /// The kind of closed answer for which the streaming pass's words should stand over Whisper's, or nil.
+    public static func closedAnswerPreference(expectation: RecognitionExpectation?, whisper: String, streaming: String,
+                                              streamingInterpretation: String?) -> String? {
+        guard let expectation else { return nil }
+        let whisperAnswer = ExpectationInterpreter.interpret(whisper, as: expectation)
+        if case let .digits(count?) = expectation, whisperAnswer == nil {
+            // Neither may have the length asked for: the one nearer to it is the better reading.
+            if streamingInterpretation != nil { return "digits" }
+            func digitCount(_ text: String) -> Int { TranscriptNormalizer.normalize(text).compactMap(SpokenText.digitValue).count }
+            let (w, st) = (digitCount(whisper), digitCount(streaming))
+            return st > 0 && abs(st - count) < abs(w - count) ? "digits" : nil
+        }
+        if expectation == .date, !looksLikeDate(whisper), looksLikeDate(streaming) { return "date" }
+        guard let streamingAnswer = streamingInterpretation else { return nil }
+        switch expectation {
+        case .digits(count: .some), .yesNo:
+            return whisperAnswer == nil ? (expectation == .yesNo ? "yes or no" : "digits") : nil
+        case let .oneOf(options):
+            guard whisperAnswer != streamingAnswer else { return nil }
+            func complete(_ option: String?, in text: String) -> Bool {
+                guard let option else { return false }
+                let said = Set(TranscriptNormalizer.normalize(text))
+                return SpokenText.words(option).allSatisfy(said.contains)
+            }
+            _ = options
+            return complete(streamingAnswer, in: streaming) && !complete(whisperAnswer, in: whisper) ? "option" : nil
+        default:
+            return nil
+        }
+    }
+
     /// Lines Whisper is known to produce from silence, breath or noise (its training data's subtitles).
     static let phantomLines: Set<String> = [
         "you", "thank you", "thanks", "thank you very much", "thanks for watching", "thank you for watching",
@@ -83,6 +201,9 @@ public enum WhisperText {
         if repetition(in: spoken) != nil { return "repetition loop" }
         if outcome.noSpeechProbability > 0.6, outcome.meanTokenProbability < 0.6 {
             return "no speech (p=\(Int(outcome.noSpeechProbability * 100))%)"
+        }
+        if outcome.meanTokenProbability < 0.4 {
+            return "unsure (mean token p=\(Int(outcome.meanTokenProbability * 100))%)"
         }
         if phantomLines.contains(spoken), streamingText.isEmpty || outcome.meanTokenProbability < 0.5 {
             return "a line Whisper invents from noise"
@@ -110,10 +231,11 @@ public enum WhisperText {
         return nil
     }
 
-    /// The initial prompt that biases Whisper towards the agent's words: its names and values (as
-    /// written), the options the dialogue expects now. Bounded well below the decoder's 224-token
-    /// limit for prompts.
-    public static func prompt(vocabulary: [String], expectation: RecognitionExpectation?) -> String? {
+    /// The initial prompt that biases Whisper towards the agent's words: the options the dialogue
+    /// expects now, the words of the kind of answer expected (weekdays for a date), the agent's names
+    /// and values (as written), then the agent's own longer words (its domain: "courier", "reschedule").
+    /// Bounded well below the decoder's 224-token limit for prompts.
+    public static func prompt(vocabulary: [String], domainWords: [String] = [], expectation: RecognitionExpectation?) -> String? {
         var items: [String] = []
         var seen = Set<String>()
         func add(_ s: String) {
@@ -121,8 +243,14 @@ public enum WhisperText {
             guard !t.isEmpty, seen.insert(t.lowercased()).inserted else { return }
             items.append(t)
         }
-        if case let .oneOf(options) = expectation { options.forEach(add) }
+        switch expectation {
+        case let .oneOf(options)?: options.forEach(add)
+        case .date?: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "the 5th of March"].forEach(add)
+        case .time?: ["9 am", "half past two", "3:30 pm", "noon"].forEach(add)
+        default: break
+        }
         vocabulary.forEach(add)
+        domainWords.forEach(add)
         var out = ""
         for item in items {
             let next = out.isEmpty ? item : out + ", " + item

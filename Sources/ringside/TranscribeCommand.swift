@@ -118,6 +118,7 @@ struct TranscribeCommand: AsyncParsableCommand {
                 if let r = result {
                     object["engine"] = r.engine
                     if let f = r.fallback { object["fallback"] = f }
+                    if let raw = r.rawText { object["raw"] = raw }
                 }
                 printJSON(object)
             } else {

@@ -75,6 +75,12 @@ struct IntentClassifier: Sendable {
             || ["am", "pm", "half", "quarter", "past", "noon", "tomorrow", "today", "next", "week", "morning", "afternoon", "o'clock"].contains(w)
     }
 
+    /// Content words of `utterance` that no intent's examples use (slot values aside): what the
+    /// caller talked about that none of the intents is about ("the weather").
+    func strangerWords(_ utterance: String) -> Set<String> {
+        IntentClassifier.words(utterance).filter { weights[$0] == nil && !IntentClassifier.isSlotWord($0) }
+    }
+
     /// Intents ranked by score, best first.
     func rank(_ utterance: String) -> [Match] {
         let said = IntentClassifier.words(utterance)

@@ -107,7 +107,9 @@ public actor IntentEngine: Brain {
         if wantsHuman(words, top: top) {
             return await escalate(reason: "the caller asked for a human", say: [], confidence: top?.score ?? 1)
         }
-        if let top, top.intent == IntentClassifier.repeatThat, top.score >= 0.5, words.count <= 6 {
+        // "Say that again" is all a repeat request says: a question about something else ("what is the
+        // weather like") shares its "what" but is not one.
+        if let top, top.intent == IntentClassifier.repeatThat, top.score >= 0.5, words.count <= 6, classifier.strangerWords(text).isEmpty {
             let reply = lastReply.isEmpty ? SentenceSplitter.split(agent.greeting) : lastReply
             return finish(reply, expects: lastExpectation, intent: activeIntent, confidence: top.score, path: "intent-engine: repeat requested (\(format(top.score)))")
         }
