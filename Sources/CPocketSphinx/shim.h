@@ -17,7 +17,7 @@ static inline ngram_model_t *rs_ps_read_arpa(ps_decoder_t *ps, const char *path)
     return ngram_model_read(ps_get_config(ps), path, NGRAM_ARPA, ps_get_logmath(ps));
 }
 
-/* Interpolates `n` models (each already retained for the set, which takes ownership). */
+/* Interpolates `n` models; the set retains each model itself, the caller keeps its own references. */
 static inline ngram_model_t *rs_ps_interpolate(ps_decoder_t *ps, ngram_model_t **models,
                                                const char **names, const float *weights, int n) {
     return ngram_model_set_init(ps_get_config(ps), models, (char **)names, (const float32 *)weights, n);

@@ -10,6 +10,10 @@ struct ConditionRun {
     var configuration: PocketSphinxConfiguration
     var vocabulary: DomainVocabulary?
     var useExpectations: Bool
+    /// Whisper as the final pass (`TwoPassRecognizer`); with `prompted`, biased by the vocabulary.
+    var whisper: WhisperPass? = nil
+
+    enum WhisperPass: Sendable { case plain, prompted }
 
     private struct Endpointing {
         var detector: EndpointDetector
@@ -25,8 +29,19 @@ struct ConditionRun {
     private var verbose: Bool { ProcessInfo.processInfo.environment["RINGSIDE_BENCH_VERBOSE"] != nil }
 
     func run(_ corpus: [PreparedUtterance]) async throws -> ConditionResult {
-        let recognizer = try PocketSphinxRecognizer(configuration: configuration)
-        if let vocabulary { try await recognizer.adapt(to: vocabulary) }
+        let streaming = try PocketSphinxRecognizer(configuration: configuration)
+        if let vocabulary { try await streaming.adapt(to: vocabulary) }
+        let recognizer: any SpeechRecognizer
+        if let whisper {
+            let twoPass = TwoPassRecognizer(streaming: streaming, whisper: try WhisperModel.shared(), settings: TwoPassRecognizer.Settings())
+            if whisper == .prompted, let vocabulary { await twoPass.bias(towards: vocabulary) }
+            recognizer = twoPass
+        } else {
+            recognizer = streaming
+        }
+        // With Whisper, the silence after speech stops is fed at real speed, so that the decode
+        // started at the pause has the time a live call gives it before the end of turn is decided.
+        var pacing = false
         var total = WordErrorRate(errors: 0, referenceWords: 0)
         var byVoice: [String: WordErrorRate] = [:]
         var byCategory: [String: WordErrorRate] = [:]
@@ -58,8 +73,10 @@ struct ConditionRun {
             var partial = ""
             var speculative: String?
             var result: RecognitionResult?
+            pacing = false
             for (i, frame) in frames.enumerated() {
                 let started = clock.now
+                if pacing, whisper != nil, result == nil { try await Task.sleep(for: .milliseconds(20)) }
                 if result == nil, let part = try await recognizer.accept(frame) { partial = part.text }
                 let took = clock.now - started
                 compute += took
@@ -75,6 +92,14 @@ struct ConditionRun {
                 }
                 var closeNow = false
                 for event in adaptiveStats.detector.process(frameStart: frame.timestamp, isSpeech: speech) {
+                    if case let .speechStopped(trueEnd, _) = event {
+                        if result == nil { await recognizer.notePause(trueEnd: trueEnd) }
+                        pacing = true
+                    }
+                    if case .speechStarted = event, result == nil {
+                        await recognizer.noteResumed()
+                        pacing = false
+                    }
                     if case let .speechStopped(trueEnd, _) = event, abs((trueEnd - p.trueEnd).milliseconds) <= 100 { speculative = partial }
                     if case let .endOfTurn(te, decided, rule) = event, decided < p.trueEnd, !adaptiveStats.cut, verbose {
                         FileHandle.standardError.write(Data("[\(condition.rawValue)] cut (\(rule)) \(u.category) at \(te) of \(p.trueEnd) after '\(partial)'\n".utf8))

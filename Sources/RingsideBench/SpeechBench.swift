@@ -23,6 +23,7 @@ struct SpeechBench: AsyncParsableCommand {
     var conditions = AudioCondition.allCases.map(\.rawValue).joined(separator: ",")
     @Option(help: "Decoders run in parallel.") var jobs = 2
     @Flag(inversion: .prefixedNo, help: "Also run the domain-adapted model with per-utterance expectations (clean and telephone).") var adapted = true
+    @Flag(inversion: .prefixedNo, help: "Also run Whisper as the final pass (plain on every condition; prompted with the domain vocabulary on clean and telephone).") var whisper = true
     @Flag(help: "Use pocketsphinx's second (forward-flat) pass.") var fwdflat = false
     @Flag(help: "Suppress noise (speexdsp) before recognition.") var denoise = false
     @Option(help: "Extra pocketsphinx flags, e.g. '-beam=1e-60,-pbeam=1e-60'.") var sphinx = ""
@@ -67,7 +68,30 @@ struct SpeechBench: AsyncParsableCommand {
                 runs.append(ConditionRun(condition: c, modelName: "domain+expect", configuration: cfg, vocabulary: SpeechCorpus.vocabulary(), useExpectations: true))
             }
         }
-        let results = try await runAll(runs, corpus: prepared)
+        var whisperRuns: [ConditionRun] = []
+        if whisper {
+            for run in runs where run.modelName == "generic" {
+                var w = run
+                w.modelName = "whisper"
+                w.whisper = .plain
+                whisperRuns.append(w)
+            }
+            for run in runs where run.modelName == "domain+expect" {
+                var w = run
+                w.modelName = "whisper+prompt"
+                w.whisper = .prompted
+                whisperRuns.append(w)
+            }
+        }
+        var results = try await runAll(runs, corpus: prepared)
+        // One Whisper decode at a time per process: Whisper runs go one after another, so that each
+        // one's final delay is its own.
+        for run in whisperRuns {
+            let r = try await run.run(prepared)
+            log("done: \(r.condition) / \(r.model): WER \(String(format: "%.1f", r.wer * 100)) %")
+            results.append(r)
+        }
+        let generalisation = whisper ? try await GeneralisationSet.run() : []
         var domainBuild: Double?
         if adapted {
             let r = try PocketSphinxRecognizer(configuration: base)
@@ -78,7 +102,8 @@ struct SpeechBench: AsyncParsableCommand {
             date: ISO8601DateFormatter().string(from: Date()), corpusSize: prepared.count, voices: voiceList,
             normaliser: "lower case; punctuation dropped; numerals spelled as spoken; fillers (um uh er ah hmm mm) dropped; a.m./p.m. as am/pm; 'oh' among digits read as zero",
             decoder: base.arguments.filter { !$0.hasPrefix("/") && $0 != "pocketsphinx" },
-            conditions: results, tts: tts, domainModelBuildMs: domainBuild, seconds: (ContinuousClock.now - started).seconds)
+            conditions: results, tts: tts, domainModelBuildMs: domainBuild, seconds: (ContinuousClock.now - started).seconds,
+            generalisation: generalisation, peakResidentMB: GeneralisationSet.peakResidentMB())
         print(SpeechBenchTable.render(report))
         try write(report)
     }

@@ -9,4 +9,7 @@ struct SpeechBenchReport: Codable, Sendable {
     var tts: [VoiceResult]
     var domainModelBuildMs: Double?
     var seconds: Double
+    /// Whisper vs pocketsphinx on speech nobody tuned on (`GeneralisationSet`).
+    var generalisation: [GeneralisationSet.Result]? = nil
+    var peakResidentMB: Double? = nil
 }

@@ -38,6 +38,14 @@ enum SpeechBenchTable {
             lines.append("Expectation read-back (digits, yes/no), \(c.condition) / \(c.model): \(pct(c.interpretationAccuracy ?? 0))")
         }
         if let d = r.domainModelBuildMs { lines.append(String(format: "Domain model build (generate + install): %.0f ms", d)) }
+        if let g = r.generalisation, !g.isEmpty {
+            lines.append("")
+            lines.append("Generalisation set (\(g.first?.utterances ?? 0) sentences and voices never tuned on):")
+            for row in g {
+                lines.append("  \(pad(row.voice, 16)) \(pad(row.condition, 18)) \(pad(row.engine, 13)) WER \(pct(row.wer))")
+            }
+        }
+        if let m = r.peakResidentMB { lines.append(String(format: "Peak resident memory of the bench process: %.0f MB", m)) }
         lines.append("")
         lines.append("TTS               first chunk p50 / p95 ms   RTF")
         for v in r.tts {

@@ -27,6 +27,9 @@ public final class RemoteCallSession: @unchecked Sendable {
         self.farEndOut = farEndOut
         callerListener = SpeechListener(recognizer: callerRecognizer, vad: EnergyVAD(), callID: bus.callID, speaker: .caller)
         agentListener = SpeechListener(recognizer: agentRecognizer, vad: EnergyVAD(), callID: bus.callID, speaker: .agent, firstTurn: 0)
+        // A live call: each final is stamped when it was ready.
+        callerListener.stampsRecognitionWait = true
+        agentListener.stampsRecognitionWait = true
     }
 
     public func send(_ command: SessionCommand) { commands.withLock { $0.append(command) } }

@@ -51,7 +51,7 @@ public struct PocketSphinxConfiguration: Sendable, Equatable {
     public var arguments: [String] {
         var flags: [String: String] = [
             "-hmm": model.hmm, "-lm": model.languageModel, "-dict": model.dictionary,
-            "-samprate": "16000", "-logfn": "/dev/null",
+            "-samprate": "16000",
             "-fwdflat": forwardFlat ? "yes" : "no", "-bestpath": bestPath ? "yes" : "no",
         ]
         for (k, v) in extraArguments { flags[k.hasPrefix("-") ? k : "-" + k] = v }

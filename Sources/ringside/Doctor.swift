@@ -83,6 +83,19 @@ struct Doctor: ParsableCommand {
         } catch {
             checks.append(Check(name: "pocketsphinx model", status: .missing, detail: "\(error)", fix: "\(aptFix) pocketsphinx-en-us", required: true))
         }
+        let whisperPath = WhisperModel.defaultModelPath()
+        if let problem = WhisperModel.availability(path: whisperPath) {
+            checks.append(Check(name: "whisper", status: .warning, detail: "\(problem.reason); finals fall back to pocketsphinx",
+                                fix: problem.fix, required: false))
+        } else {
+            do {
+                _ = try WhisperModel.shared(path: whisperPath)
+                checks.append(Check(name: "whisper", status: .ok, detail: "whisper.cpp \(WhisperModel.libraryVersion), tiny.en at \(whisperPath)",
+                                    fix: nil, required: false))
+            } catch {
+                checks.append(Check(name: "whisper", status: .warning, detail: "\(error)", fix: "run `make setup`", required: false))
+            }
+        }
         let voices = FliteVoices.available()
         let missingVoices = FliteVoices.names.filter { !voices.contains($0) }
         checks.append(Check(name: "flite voices", status: missingVoices.isEmpty ? .ok : .missing,

@@ -29,7 +29,7 @@ import TestSupport
         let daemon = try PrivatePulseDaemon.start()
         let run = try runProgram(ringside, ["doctor"], environment: ["PULSE_SERVER": daemon.server])
         #expect(run.status == 0, "doctor failed:\n\(run.stdout)\n\(run.stderr)")
-        for item in ["ncursesw", "libpulse", "opus", "speexdsp", "sofia-sip", "pocketsphinx model", "flite voices", "espeak-ng", "audio server"] {
+        for item in ["ncursesw", "libpulse", "opus", "speexdsp", "sofia-sip", "pocketsphinx model", "whisper", "flite voices", "espeak-ng", "audio server"] {
             #expect(run.stdout.contains("ok       \(item)"), "\(item) not ok:\n\(run.stdout)")
         }
     }
@@ -43,6 +43,54 @@ import TestSupport
         let model = try #require(checks.first { $0["name"] as? String == "pocketsphinx model" })
         #expect(model["status"] as? String == "missing")
         #expect((model["detail"] as? String)?.contains(empty.path) == true)
+    }
+
+    @Test func doctorNamesADamagedWhisperModel() throws {
+        let dir = try TestPaths.temporaryDirectory("bad-whisper")
+        let bad = dir.appendingPathComponent("ggml-tiny.en.bin")
+        try Data("ggml-but-not-really".utf8).write(to: bad)
+        let run = try runProgram(ringside, ["doctor", "--json"], environment: ["RINGSIDE_WHISPER_MODEL": bad.path])
+        let checks = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
+        let whisper = try #require(checks.first { $0["name"] as? String == "whisper" })
+        #expect(whisper["status"] as? String == "warning")
+        #expect((whisper["detail"] as? String)?.contains(bad.path) == true)
+        #expect((whisper["fix"] as? String)?.contains("make setup") == true)
+    }
+
+    /// Whisper named on the command line but unusable: one line naming the file and the fix, exit 2;
+    /// not named: a warning line and pocketsphinx's finals.
+    @Test func transcribeWithoutWhisperModel() throws {
+        let wav = try TestPaths.temporaryDirectory("no-whisper").appendingPathComponent("hello.wav")
+        let say = try runProgram(ringside, ["say", "Hello, I would like to book an appointment.", "--output", wav.path])
+        try #require(say.status == 0, "\(say.stderr)")
+        let missing = "/nonexistent/ggml-tiny.en.bin"
+        let forced = try runProgram(ringside, ["transcribe", "--engine", "whisper", wav.path], environment: ["RINGSIDE_WHISPER_MODEL": missing])
+        #expect(forced.status == 2)
+        let lines = forced.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].contains(missing) && lines[0].contains("make setup"), "\(forced.stderr)")
+        let auto = try runProgram(ringside, ["transcribe", wav.path], environment: ["RINGSIDE_WHISPER_MODEL": missing])
+        #expect(auto.status == 0, "\(auto.stderr)")
+        #expect(auto.stderr.contains("whisper unavailable, using pocketsphinx"))
+        #expect(auto.stdout.contains("appointment") || auto.stdout.contains("book"), "\(auto.stdout)")
+        let whisper = try runProgram(ringside, ["transcribe", wav.path])
+        #expect(whisper.status == 0)
+        #expect(whisper.stdout.contains("[whisper]") && whisper.stdout.contains("book an appointment"), "\(whisper.stdout)")
+    }
+
+    /// What `make setup` installed is what the pins say: the converted model's hash, the libraries resolvable.
+    @Test func whisperInstallMatchesItsPins() throws {
+        let root = TestPaths.repository
+        let script = try String(contentsOf: root.appendingPathComponent("Tests/Support/install-whisper.sh"), encoding: .utf8)
+        let pin = try #require(script.split(separator: "\n").first { $0.hasPrefix("GGML_MODEL_SHA256=") }?.split(separator: "=").last)
+        let prefix = ProcessInfo.processInfo.environment["RINGSIDE_WHISPER_PREFIX"] ?? root.appendingPathComponent(".build/whisper").path
+        let model = "\(prefix)/share/ringside/ggml-tiny.en.bin"
+        let hash = try runProgram("/usr/bin/sha256sum", [model])
+        #expect(hash.stdout.hasPrefix(String(pin)), "\(model): \(hash.stdout) vs pin \(pin)")
+        let ldd = try runProgram("/usr/bin/ldd", ["\(prefix)/lib/libwhisper.so.1"])
+        #expect(ldd.status == 0 && !ldd.stdout.contains("not found"), "\(ldd.stdout)")
+        // A second run finds its stamp and changes nothing.
+        let again = try runProgram("/bin/bash", [root.appendingPathComponent("Tests/Support/install-whisper.sh").path, prefix])
+        #expect(again.status == 0 && again.stdout.contains("up to date"), "\(again.stdout)\(again.stderr)")
     }
 
     @Test func versionAndHelp() throws {

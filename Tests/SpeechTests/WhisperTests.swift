@@ -97,7 +97,9 @@ struct WhisperTests {
                                             + b + SpeechFixtures.silence(2500, start: .zero))
         var endpoint = EndpointDetector(policy: TurnPolicy(adaptive: false, window: .milliseconds(1200)))
         endpoint.stopGap = MediaTime.milliseconds(160)
-        let recognizer = try Self.twoPass()
+        var settings = TwoPassRecognizer.Settings.virtualTime
+        settings.speculate = true
+        let recognizer = try Self.twoPass(settings: settings)
         let events = try await Self.listen(frames, recognizer: recognizer, endpoint: endpoint)
         let finals = Self.finals(events).filter { !$0.isEmpty }
         try #require(finals.count == 1, "one turn expected: \(finals)")

@@ -190,6 +190,9 @@ public struct ScenarioRunner: Sendable {
             },
             farEnd: pulseCall?.speaker ?? DiscardingSink(rate: voice.rate)))
         sessionBox.withLock { $0 = embedded.session }
+        // The caller's keypad and the approval observer reach the session through this box, and the
+        // session reaches them: let go once the call is over, or every finished call stays in memory.
+        defer { sessionBox.withLock { $0 = nil } }
         options.onCall?(key(file: scenario.file, run: run), embedded.bus)
         phases.setup = lap()
         phases.adaptation = embedded.adaptationSeconds ?? 0

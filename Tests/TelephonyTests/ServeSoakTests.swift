@@ -1,0 +1,93 @@
+import Audio
+import Foundation
+import RingsideCore
+import Speech
+import Testing
+import TestSupport
+@testable import Telephony
+
+/// A bounded soak of `ringside serve` (the built program, headless, recording nothing): call after
+/// call over loopback — INVITE, the greeting, a second of speech, BYE — while serve's resident memory
+/// and open file descriptors are read from /proc. After a warm-up, neither may grow with the calls.
+@Suite(.serialized) struct ServeSoakTests {
+    static let warmUp = 4
+    static let calls = 24
+
+    static func residentMB(_ pid: pid_t) -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kb = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return nil }
+        return kb / 1024
+    }
+
+    static func openFiles(_ pid: pid_t) -> Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"))?.count ?? -1
+    }
+
+    @Test func memoryAndDescriptorsStayFlatAcrossCalls() async throws {
+        let ringside = TestPaths.builtProduct("ringside").path
+        try #require(FileManager.default.isExecutableFile(atPath: ringside), "ringside is not built beside the tests")
+        let port = try #require(ServeTests.freePort()), clientPort = try #require(ServeTests.freePort(excluding: port))
+        let dir = try TestPaths.temporaryDirectory("ringside-serve-soak")
+        let log = open(dir.appendingPathComponent("serve.log").path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let serve = try ChildProcess.spawn(ringside, ["serve", "--agent", TestPaths.repository.appendingPathComponent("sample-calls/clinic").path,
+                                                     "--port", String(port), "--headless", "--no-record", "--approve", "none"],
+                                           stdout: log, stderr: log)
+        close(log)
+        defer {
+            serve.signal(SIGKILL)
+            _ = serve.wait()
+        }
+        let client = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: clientPort),
+                                                                   mediaAddress: "127.0.0.1", codecs: [.pcmu], autoAnswer: false))
+        try client.start()
+        let speech = try await ServeSoakTests.speech()
+        var samples: [(call: Int, rss: Double, fds: Int)] = []
+        var connectedCalls = 0
+        for n in 1...(Self.warmUp + Self.calls) {
+            // serve may still be starting for the first call: a bounded number of tries.
+            var connected = false
+            for _ in 0..<(n == 1 ? 50 : 1) where !connected {
+                let call = try client.dial("sip:agent@127.0.0.1:\(port)")
+                for await event in client.events {
+                    if case .connected = event { connected = true; break }
+                    if case .ended = event { break }
+                }
+                if connected {
+                    // The start of the greeting, a question, a little of the answer (bounded frame reads).
+                    for _ in 0..<25 { _ = try await call.media.source.nextFrameAsync() }
+                    for f in speech {
+                        try call.media.sink.write(f)
+                        _ = try await call.media.source.nextFrameAsync()
+                    }
+                    for _ in 0..<25 { _ = try await call.media.source.nextFrameAsync() }
+                    call.hangUp()
+                    for await event in client.events { if case .ended = event { break } }
+                } else {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            try #require(connected, "call \(n) did not connect; serve said: \((try? String(contentsOf: dir.appendingPathComponent("serve.log"), encoding: .utf8)) ?? "")")
+            connectedCalls += 1
+            // Let serve finish the ended call (bounded), then read its figures.
+            try await Task.sleep(for: .milliseconds(300))
+            if let rss = Self.residentMB(serve.pid) { samples.append((n, rss, Self.openFiles(serve.pid))) }
+        }
+        await client.shutdown()
+        let afterWarmUp = try #require(samples.first { $0.call == Self.warmUp })
+        let last = try #require(samples.last)
+        let growth = last.rss - afterWarmUp.rss
+        let perCallKB = growth * 1024 / Double(Self.calls)
+        print("serve soak: \(connectedCalls) calls; RSS \(String(format: "%.1f", afterWarmUp.rss)) → \(String(format: "%.1f", last.rss)) MB "
+              + "(\(String(format: "%.0f", perCallKB)) KB per call); fds \(afterWarmUp.fds) → \(last.fds)")
+        #expect(growth <= 20, "serve grew \(growth) MB over \(Self.calls) calls after warm-up: \(samples.map { "\($0.call): \(Int($0.rss)) MB" })")
+        #expect(last.fds <= afterWarmUp.fds, "open descriptors grew: \(samples.map { "\($0.call): \($0.fds)" })")
+    }
+
+    /// One second and a half of a caller's question (flite), at 8 kHz for PCMU.
+    static func speech() async throws -> [AudioFrame] {
+        var frames: [AudioFrame] = []
+        for try await f in try FliteSynthesizer(voice: "rms").synthesize("What are your opening hours?", rate: .hz8000).frames { frames.append(f) }
+        return frames
+    }
+}
