@@ -94,12 +94,14 @@ struct EndpointTests {
             case .endOfTurn: return "turn"
             case .partialTranscript: return "partial"
             case .finalTranscript: return "final"
+            case .finalSource: return "source"
             default: return "other"
             }
         }
         #expect(kinds.first == "started")
         #expect(kinds.contains("partial"))
-        #expect(kinds.suffix(2) == ["turn", "final"])
+        // The final comes right after the end of turn, announced by which engine wrote it.
+        #expect(kinds.suffix(3) == ["turn", "source", "final"])
         #expect(zip(events, events.dropFirst()).allSatisfy { $0.time <= $1.time })
         if case let .finalTranscript(_, text, _) = events.last?.payload {
             #expect(WordErrorRate(reference: "yes that's right", hypothesis: text).rate <= 0.34, "got '\(text)'")

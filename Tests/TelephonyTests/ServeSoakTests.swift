@@ -81,7 +81,9 @@ import TestSupport
         print("serve soak: \(connectedCalls) calls; RSS \(String(format: "%.1f", afterWarmUp.rss)) → \(String(format: "%.1f", last.rss)) MB "
               + "(\(String(format: "%.0f", perCallKB)) KB per call); fds \(afterWarmUp.fds) → \(last.fds)")
         #expect(growth <= 20, "serve grew \(growth) MB over \(Self.calls) calls after warm-up: \(samples.map { "\($0.call): \(Int($0.rss)) MB" })")
-        #expect(last.fds <= afterWarmUp.fds, "open descriptors grew: \(samples.map { "\($0.call): \($0.fds)" })")
+        // A descriptor kept per call would add one per call (24); a few sockets still closing when a
+        // figure is read (RTP, SIP transactions) come and go. Growth must stay below one per four calls.
+        #expect(last.fds - afterWarmUp.fds < Self.calls / 4, "open descriptors grew: \(samples.map { "\($0.call): \($0.fds)" })")
     }
 
     /// One second and a half of a caller's question (flite), at 8 kHz for PCMU.

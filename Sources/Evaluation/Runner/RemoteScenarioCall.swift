@@ -38,8 +38,12 @@ enum RemoteScenarioCall {
         let agentRecognizer = try PocketSphinxRecognizer(configuration: agentConfiguration)
         let agentVocabulary = definition.map(AgentSpeechVocabulary.of)
         if let agentVocabulary { _ = try await agentRecognizer.adapt(to: agentVocabulary) }
+        // The agent's voice is heard by pocketsphinx, adapted hard to the agent's own lines, unless
+        // Whisper is asked for by name: over SIP, tiny.en misheard the clinic's short confirmation
+        // question ("shall I book…" as "bye be good") where the adapted model did not.
         // The agent's audio arrives in real time: a live deadline for Whisper.
-        let agentEars = try await RecognizerEngine.ears(streaming: agentRecognizer, engine: stt, realtime: true, vocabulary: agentVocabulary)
+        let agentEars = try await RecognizerEngine.ears(streaming: agentRecognizer, engine: stt ?? .pocketsphinx, realtime: true,
+                                                       vocabulary: agentVocabulary)
 
         let clock = VirtualClock()
         let callID = "\(scenario.id)-\(run)"
