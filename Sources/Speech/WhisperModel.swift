@@ -46,6 +46,17 @@ public final class WhisperModel: @unchecked Sendable {
 
     /// Whether Whisper can run with the model at `path`: the CPU, the file, its header. Cheap: reads 4 bytes.
     public static func availability(path: String = defaultModelPath()) -> WhisperUnavailable? {
+        // Walking the container reads the whole vocabulary: once per file per process (the screen
+        // header asks on every served call).
+        if let known = checked.withLock({ $0[path] }) { return known }
+        let result = uncheckedAvailability(path: path)
+        checked.withLock { $0[path] = result }
+        return result
+    }
+
+    private static let checked = LockedValue<[String: WhisperUnavailable?]>([:])
+
+    private static func uncheckedAvailability(path: String) -> WhisperUnavailable? {
         guard rs_whisper_cpu_supported() != 0 else {
             return WhisperUnavailable(reason: "this CPU lacks AVX2/FMA/F16C, which the installed whisper.cpp needs",
                                       fix: "Ringside uses pocketsphinx instead; --stt pocketsphinx silences this")
