@@ -120,6 +120,14 @@ static inline void rs_nua_respond(nua_handle_t *nh, int status, const char *phra
         nua_respond(nh, status, phrase, TAG_END());
 }
 
+/* A response with extra header lines ("Retry-After: 5", "Warning: 302 host \"text\""), CRLF-separated, no trailing CRLF. */
+static inline void rs_nua_respond_headers(nua_handle_t *nh, int status, const char *phrase, const char *headers) {
+    if (headers && *headers)
+        nua_respond(nh, status, phrase, SIPTAG_HEADER_STR(headers), TAG_END());
+    else
+        nua_respond(nh, status, phrase, TAG_END());
+}
+
 /* A final response carrying a digest challenge (401 with WWW-Authenticate). */
 static inline void rs_nua_respond_challenge(nua_handle_t *nh, const char *www_authenticate) {
     nua_respond(nh, 401, "Unauthorized", SIPTAG_WWW_AUTHENTICATE_STR(www_authenticate), TAG_END());

@@ -369,6 +369,21 @@ public final class CallSession: @unchecked Sendable {
                 }
             case .hangUp:
                 return "hung up by the user"
+            case let .endCall(farewell, reason):
+                // Nothing the agent was about to say still matters; the goodbye is the last word.
+                brainTask?.cancel()
+                brainTask = nil
+                brainResult.withLock { $0 = nil }
+                queuedReply = nil
+                awaitingHuman = false
+                if inTakeover {
+                    inTakeover = false
+                    operatorChannel?.end()
+                }
+                if player.isActive { _ = await player.stop() }
+                guard let farewell, !farewell.isEmpty else { return reason }
+                hangUpReason = reason
+                player.play(AgentReply(sentences: [farewell], endsCall: true, endReason: reason), turn: max(lastTurn, listener.turn))
             }
         }
         return nil

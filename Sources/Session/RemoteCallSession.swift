@@ -42,6 +42,7 @@ public final class RemoteCallSession: @unchecked Sendable {
             for command in commands.withLock({ c -> [SessionCommand] in defer { c = [] }; return c }) {
                 switch command {
                 case .hangUp: reason = "hung up by the user"; break loop
+                case let .endCall(_, why): reason = why; break loop
                 case let .setMuted(m): muted = m
                 case .toggleMute: muted.toggle()
                 default: break

@@ -11,4 +11,7 @@ public enum SessionCommand: Sendable, Equatable {
     /// Typed text instead of speech: the caller's words in `talk`, the operator's (spoken by TTS) during a takeover.
     case typed(String)
     case hangUp
+    /// Ends the call on the agent's side: whatever is playing stops, the agent says `farewell` (nil:
+    /// nothing) and the call ends with `reason` once it has been heard (serve shutting down).
+    case endCall(farewell: String?, reason: String)
 }

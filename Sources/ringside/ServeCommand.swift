@@ -67,6 +67,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: RecognizerEngine.optionHelp)
     var stt: RecognizerEngine?
 
+    @Option(help: "Take at most this many calls at once; more get 503 with Retry-After.")
+    var maxCalls: Int?
+
+    @Option(help: "What the agent says on each live call when serve is stopped (SIGTERM, SIGINT, q) before it hangs up; \"\" says nothing.")
+    var goodbye = "I'm sorry, this line is closing now. Please call again later. Goodbye."
+
+    @Flag(help: "Keep a recording folder (events only) for calls that ended before the agent started.")
+    var recordFailed = false
+
     @OptionGroup(title: "SIP")
     var sip: ServeSIPOptions
 
@@ -79,6 +88,7 @@ struct Serve: AsyncParsableCommand {
         CommandLogging.bootstrap(file: useScreen ? (root ?? FileManager.default.temporaryDirectory).appendingPathComponent("serve.log").path : nil)
         let approval: ApprovalMode = approve == "all" ? .approveAll : approve == "none" ? .denyAll : (useScreen ? .ask : .denyAll)
         var sipConfiguration = try sip.configuration(address: address, port: port)
+        sipConfiguration.maximumCalls = maxCalls
         let registration = try ServeRegistration(accountOptions)
         registration?.apply(to: &sipConfiguration)
         let phone = SIPPhone(configuration: SIPPhoneConfiguration(
@@ -128,6 +138,7 @@ struct Serve: AsyncParsableCommand {
             }
         }
         server.stt = stt
+        server.recordFailed = recordFailed
         // The operator's ear and voice: a speaker switched to the call taken over, and a microphone per call.
         var monitor: MonitorSwitch?
         if board != nil {
@@ -141,16 +152,18 @@ struct Serve: AsyncParsableCommand {
         }
         print("serving \(agent) at \(uri)")
         // --account: register, say how each answer went, unregister on the way out (Ctrl-C, SIGTERM, q).
-        var signalSources: [any DispatchSourceSignal] = []
         if let registration {
             server.onRegistration = { registered, status, phrase in
                 guard let line = registration.changed(registered: registered, status: status, phrase: phrase) else { return }
                 if let board { board.setSummary(registration.summary) } else { ServeRegistration.say(line) }
             }
-            if board == nil { signalSources = registration.stopOnSignals(phone) }
             board?.setSummary(registration.summary)
             try registration.start(phone)
         }
+        let stop = ServeShutdown(server: server, phone: phone, registration: registration, goodbye: goodbye)
+        // Without a screen, SIGINT and SIGTERM stop serve gracefully; a second one ends it at once.
+        // (The screen takes those signals itself and returns from `run`.)
+        let signalSources = board == nil ? stop.onSignals() : []
         defer { signalSources.forEach { $0.cancel() } }
         let serving = Task { await server.run() }
         if let board {
@@ -164,9 +177,7 @@ struct Serve: AsyncParsableCommand {
                 }
                 if let command = LiveCall.command(for: action) { session.send(command) }
             }
-            for session in sessions.value.values { session.send(.hangUp) }
-            await registration?.stop(phone)
-            await phone.shutdown()
+            await stop.run()
             try? monitor?.close()
         }
         await serving.value
@@ -200,5 +211,65 @@ struct Serve: AsyncParsableCommand {
             logger.warning("no microphone for the operator (type with Tab during a takeover): \(error)")
             return nil
         }
+    }
+}
+
+/// How `serve` stops: new calls get 503, every live call hears the goodbye and a BYE, recordings are
+/// closed with their call-ended record, the account is unregistered and SIP shuts down, all within
+/// `budget` seconds (past it, serve exits anyway, status 1). Runs once, however often it is asked.
+final class ServeShutdown: Sendable {
+    let server: AgentCallServer
+    let phone: SIPPhone
+    let registration: ServeRegistration?
+    let goodbye: String
+    let budget: Double
+    private let started = LockedValue(false)
+
+    init(server: AgentCallServer, phone: SIPPhone, registration: ServeRegistration?, goodbye: String, budget: Double = 5) {
+        self.server = server
+        self.phone = phone
+        self.registration = registration
+        self.goodbye = goodbye
+        self.budget = budget
+    }
+
+    /// SIGINT and SIGTERM start `run()`; the second one exits at once. Keep the sources until serve ends.
+    func onSignals() -> [any DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { signo in
+            signal(signo, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
+            source.setEventHandler { [self] in
+                if started.value {
+                    ServeRegistration.say("stopping at once (second signal)")
+                    _exit(128 + signo)
+                }
+                Task { await run() }
+            }
+            source.resume()
+            return source
+        }
+    }
+
+    func run() async {
+        guard started.withLock({ s in defer { s = true }; return !s }) else { return }
+        let begin = ContinuousClock.now
+        func left() -> Double {
+            let spent = ContinuousClock.now - begin
+            return budget - (Double(spent.components.seconds) + Double(spent.components.attoseconds) / 1e18)
+        }
+        // A watchdog: whatever hangs below, serve is gone within the budget.
+        let budget = self.budget
+        DispatchQueue.global().asyncAfter(deadline: .now() + budget) {
+            ServeRegistration.say("could not stop within \(Int(budget)) s; exiting")
+            _exit(1)
+        }
+        phone.agent.stopAccepting()
+        let live = server.activeCalls.count
+        ServeRegistration.say(live == 0 ? "stopping: no calls in progress" : "stopping: ending \(live) call\(live == 1 ? "" : "s") in progress")
+        // Most of the budget for the goodbyes; what is left for the BYEs, the registrar and SIP's own shutdown.
+        let ended = await server.drain(farewell: goodbye, reason: "serve is shutting down", deadline: max(0.5, left() - 1.5))
+        if !ended { ServeRegistration.say("calls still up after the goodbye: hung up") }
+        await registration?.stop(phone, timeout: max(0.2, min(1, left() - 0.5)))
+        await phone.shutdown()
     }
 }

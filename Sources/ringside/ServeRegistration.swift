@@ -59,14 +59,14 @@ final class ServeRegistration: Sendable {
         state.value.registered ? "● registered \(account.addressOfRecord)" : "○ not registered \(account.addressOfRecord)"
     }
 
-    /// Unregisters (waiting at most 5 s for the registrar) and says how that went.
-    func stop(_ phone: SIPPhone) async {
+    /// Unregisters (waiting at most `timeout` seconds for the registrar) and says how that went.
+    func stop(_ phone: SIPPhone, timeout: Double = 5) async {
         guard state.withLock({ s in defer { s.stopping = true }; return !s.stopping }) else { return }
-        if let answer = await phone.agent.unregister(timeout: 5) {
+        if let answer = await phone.agent.unregister(timeout: timeout) {
             Self.say(answer.status < 300 ? "unregistered \(account.addressOfRecord) (\(answer.status) \(answer.phrase))"
                      : "could not unregister \(account.addressOfRecord): \(answer.status) \(answer.phrase)")
         } else {
-            Self.say("could not unregister \(account.addressOfRecord): \(account.registrarURI) did not answer in 5 s")
+            Self.say("could not unregister \(account.addressOfRecord): \(account.registrarURI) did not answer in \(timeout.formatted(.number.precision(.fractionLength(0...1)))) s")
         }
     }
 
@@ -75,16 +75,5 @@ final class ServeRegistration: Sendable {
     static func say(_ line: String) {
         print(line)
         fflush(nil)  // every stream: naming stdout is not concurrency-safe in Swift 6
-    }
-
-    /// Without a screen, SIGINT and SIGTERM unregister and shut SIP down (ending serve) instead of
-    /// killing it with its registration left behind. Keep the sources until serve ends.
-    func stopOnSignals(_ phone: SIPPhone) -> [any DispatchSourceSignal] {
-        onTerminationSignals { [self] in
-            Task {
-                await stop(phone)
-                await phone.shutdown()
-            }
-        }
     }
 }

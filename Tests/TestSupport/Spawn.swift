@@ -49,6 +49,19 @@ public struct ChildProcess: Sendable {
         return 128 + (status & 0x7F)
     }
 
+    /// Waits at most `seconds` for the child to exit: its exit status (as `wait()`), or nil while it still runs.
+    public func wait(atMost seconds: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(seconds)
+        var status: Int32 = 0
+        while true {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid { return status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F) }
+            if reaped < 0 && errno != EINTR { return nil }
+            if Date() >= deadline { return nil }
+            usleep(10_000)
+        }
+    }
+
     /// True once the child has exited; reaps it, so call `wait()` only while this is false.
     public func hasExited() -> Bool {
         var status: Int32 = 0

@@ -10,6 +10,7 @@ public final class PhoneCall: @unchecked Sendable, CustomStringConvertible {
 
     private let lock = NSLock()
     private var agreed: NegotiatedMedia?
+    private var endedReason: String?
     private weak var phone: SIPPhone?
 
     init(sip: SIPCall, media: MediaSession, phone: SIPPhone) {
@@ -19,6 +20,13 @@ public final class PhoneCall: @unchecked Sendable, CustomStringConvertible {
     }
 
     func setNegotiated(_ media: NegotiatedMedia) { lock.withLock { agreed = media } }
+
+    /// Why the call ended, once it has (set before `.ended` is on the phone's event stream, so a
+    /// consumer still handling `.connected` can tell that the call is already over).
+    public var endReason: String? { lock.withLock { endedReason } }
+    public var hasEnded: Bool { endReason != nil }
+
+    func markEnded(_ reason: String) { lock.withLock { if endedReason == nil { endedReason = reason } } }
 
     /// Ends the call (BYE, CANCEL or decline as its state needs) and stops its media.
     public func hangUp() {

@@ -180,6 +180,7 @@ public final class SIPPhone: @unchecked Sendable {
             if let call, let codec = call.negotiated?.codec { continuation.yield(.connected(call, codec: codec)) }
         case let .ended(_, reason):
             guard let call else { return }
+            call.markEnded(reason)
             call.media.stop()
             lock.withLock {
                 calls.removeValue(forKey: call.sip.id)

@@ -4,6 +4,7 @@ public enum IncomingCallDecision: Sendable, Equatable {
     case answer(sdp: String)
     /// Send 180 Ringing and wait for `SIPUserAgent.answer` or `hangUp`.
     case ring
-    /// Refuse with a final status, e.g. 486 Busy Here or 488 Not Acceptable Here.
-    case reject(status: Int, phrase: String)
+    /// Refuse with a final status, e.g. 486 Busy Here or 488 Not Acceptable Here, with extra header lines
+    /// ("Warning: 304 ringside \"…\"", "Retry-After: 30").
+    case reject(status: Int, phrase: String, headers: [String] = [])
 }

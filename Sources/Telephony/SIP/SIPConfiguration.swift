@@ -17,6 +17,10 @@ public struct SIPConfiguration: Sendable {
     public var outboundProxy: String?
     /// Who may call in (source networks, digest authentication); checked before the incoming-call policy.
     public var inbound: InboundRestrictions
+    /// At most this many incoming calls at once; further INVITEs get 503 with `Retry-After`. Nil: no limit.
+    public var maximumCalls: Int?
+    /// The `Retry-After` seconds sent with a 503 (full, or shutting down).
+    public var retryAfterSeconds = 30
 
     public init(bindAddress: String = "127.0.0.1", port: UInt16 = 5062, userAgent: String = "Ringside",
                 incomingCallPolicy: (@Sendable (SIPCall, String?) -> IncomingCallDecision)? = nil, credentials: SIPCredentials? = nil,

@@ -27,6 +27,9 @@ public final class SIPUserAgent: @unchecked Sendable {
     private var running = false
     private var boundPort: UInt16 = 0
     private var refusedCount = 0
+    private var busyCount = 0
+    /// Set by `stopAccepting`: every new INVITE gets 503 (the process is shutting down).
+    private var draining = false
     private var challengeCount = 0
     private var nextID = 1
     private var pending: [Int: CheckedContinuation<SIPResponse, Error>] = [:]
@@ -67,6 +70,13 @@ public final class SIPUserAgent: @unchecked Sendable {
     public var refusals: (refused: Int, challenged: Int) {
         lock.withLock { (refusedCount, challengeCount) }
     }
+
+    /// How many INVITEs got 503 because the calls were at `maximumCalls` or the agent was draining.
+    public var busyRefusals: Int { lock.withLock { busyCount } }
+
+    /// From now on every new INVITE is answered 503 Service Unavailable with `Retry-After` (calls in
+    /// progress go on): the first step of a graceful shutdown.
+    public func stopAccepting() { lock.withLock { draining = true } }
 
     /// The port SIP listens on (after `start`).
     public var localPort: UInt16 {
@@ -548,6 +558,15 @@ public final class SIPUserAgent: @unchecked Sendable {
     private func incomingInvite(nh: OpaquePointer, sip: UnsafePointer<sip_t>?) {
         let screening = screenedOutInvite(nh: nh, sip: sip)
         if screening.handled { return }
+        let (isDraining, limit) = lock.withLock { (draining, configuration.maximumCalls) }
+        let inProgress = legs.values.count(where: { $0.call.direction == .incoming && $0.endReason == nil })
+        if isDraining || limit.map({ inProgress >= $0 }) == true {
+            lock.withLock { busyCount += 1 }
+            logger.info(isDraining ? "refusing a call: shutting down (503)" : "refusing a call: \(inProgress) calls in progress, the most allowed (503)")
+            screenedOut.insert(nh)
+            rs_nua_respond_headers(nh, 503, "Service Unavailable", "Retry-After: \(configuration.retryAfterSeconds)")
+            return
+        }
         guard let id = try? allocateIDOnSofiaThread() else {
             rs_nua_respond(nh, 503, "Service Unavailable", nil)
             return
@@ -569,9 +588,9 @@ public final class SIPUserAgent: @unchecked Sendable {
             rs_nua_respond(nh, 200, "OK", sdp)
         case .ring:
             rs_nua_respond(nh, 180, "Ringing", nil)
-        case let .reject(status, phrase):
+        case let .reject(status, phrase, headers):
             legs[id]?.endReason = "rejected with \(status) \(phrase)"
-            rs_nua_respond(nh, Int32(status), phrase, nil)
+            rs_nua_respond_headers(nh, Int32(status), phrase, headers.joined(separator: "\r\n"))
         }
     }
 

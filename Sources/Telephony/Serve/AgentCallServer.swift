@@ -40,6 +40,15 @@ public final class AgentCallServer: @unchecked Sendable {
     public var stt: RecognizerEngine?
     /// Set before `run()` to hear the registrar's answers (`SIPPhone.register`): registered, status, phrase.
     public var onRegistration: (@Sendable (Bool, Int, String) -> Void)?
+    /// Keep a recording folder (events only) for calls that ended before their agent started.
+    public var recordFailed = false
+    /// Recognisers kept for the next call (loading and adapting one costs seconds).
+    public let recognizers = RecognizerPool()
+    /// Calls that ended before the agent was started for them (no engines, no recording).
+    public var endedBeforeStart: Int { skipped.value }
+    private let skipped = LockedValue(0)
+    /// Each running call's task (the session, then the hang-up): `drain` waits for them.
+    private let running = LockedValue<[ObjectIdentifier: Task<Void, Never>]>([:])
     private let agentDirectory: URL
     private let recordRoot: URL?
     private let approvalMode: ApprovalMode
@@ -72,6 +81,13 @@ public final class AgentCallServer: @unchecked Sendable {
             switch event {
             case let .connected(phoneCall, codec):
                 if transfers.connected(phoneCall, release: { c in calls.withLock { $0.removeValue(forKey: ObjectIdentifier(c)) } != nil }) { break }
+                if let reason = phoneCall.endReason {
+                    // Over before we got to it (an INVITE and its BYE in one burst): nothing to load or record.
+                    skipped.withLock { $0 += 1 }
+                    logger.info("\(phoneCall) ended before its agent started: \(reason)")
+                    if recordFailed { recordEarlyEnd(phoneCall, codec: codec, reason: reason) }
+                    break
+                }
                 await start(phoneCall, codec: codec)
             case let .ended(phoneCall, reason):
                 if transfers.ended(phoneCall, reason: reason) { break }
@@ -105,6 +121,53 @@ public final class AgentCallServer: @unchecked Sendable {
         }
     }
 
+    /// Ends every call in progress: the agent says `farewell` (nil or empty: no goodbye), then hangs up
+    /// (BYE) and the recording is closed with its call-ended record. Returns when every call's session
+    /// has finished, or at `deadline` seconds, whichever is first (calls still up are then hung up at
+    /// once). True when every call ended in time.
+    @discardableResult
+    public func drain(farewell: String?, reason: String, deadline: Double) async -> Bool {
+        for served in calls.value.values { served.call.session.send(.endCall(farewell: farewell, reason: reason)) }
+        let tasks = running.value
+        let finished = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for task in tasks.values { await task.value }
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(nanoseconds: UInt64(max(0, deadline) * 1e9))
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        if !finished {
+            for served in calls.withLock({ c in defer { c.removeAll() }; return Array(c.values) }) {
+                served.call.session.send(.hangUp)
+                served.phoneCall.hangUp()
+            }
+        }
+        return finished
+    }
+
+    /// A recording folder holding only the events of a call that ended before its agent started (`recordFailed`).
+    private func recordEarlyEnd(_ phoneCall: PhoneCall, codec: MediaCodec, reason: String) {
+        guard let recordRoot else { return }
+        let callID = String(UUID().uuidString.prefix(8)).lowercased()
+        let folder = recordRoot.appendingPathComponent(CallRecorder.folderName(agent: agentDirectory.lastPathComponent, callID: callID))
+        do {
+            let recorder = try CallRecorder(directory: folder, rate: phone.configuration.rate,
+                                            meta: ["callID": callID, "outcome": "ended before the agent started"])
+            recorder.observe(CallEvent(callID: callID, turn: 0, time: .zero, stage: .sip, payload: .sipState("connected \(codec.encodingName) \(phoneCall)")))
+            recorder.observe(CallEvent(callID: callID, turn: 0, time: .zero, stage: .sip, payload: .sipState("ended: \(reason)")))
+            recorder.observe(CallEvent(callID: callID, turn: 0, time: .zero, stage: .session, payload: .callEnded(reason: reason)))
+            recorder.close()
+        } catch {
+            logger.warning("cannot record the failed call \(phoneCall) in \(folder.path): \(error)")
+        }
+    }
+
     private func start(_ phoneCall: PhoneCall, codec: MediaCodec) async {
         let callID = String(UUID().uuidString.prefix(8)).lowercased()
         let record = recordRoot.map { $0.appendingPathComponent(CallRecorder.folderName(agent: agentDirectory.lastPathComponent, callID: callID)) }
@@ -112,11 +175,10 @@ public final class AgentCallServer: @unchecked Sendable {
                                            rate: phone.configuration.rate, databaseURL: databaseURL, recordDirectory: record,
                                            approvalMode: approvalMode)
         let media = phoneCall.media
-        if codec != .opus, var narrowband = try? PocketSphinxConfiguration.standard() {
-            // G.711 is telephone band: the recogniser restores the missing top octave before decoding.
-            narrowband.narrowband = true
-            options.recognizer = try? PocketSphinxRecognizer(configuration: narrowband)
-        }
+        // G.711 is telephone band: the recogniser restores the missing top octave before decoding.
+        let narrowband = codec != .opus
+        let recognizer = try? await recognizers.checkOut(agent: agentDirectory, narrowband: narrowband)
+        options.recognizer = recognizer
         options.stt = stt
         options.holdOnHandoff = (operatorSetup?.holdOnHandoff ?? false) || CallTransfers.holdsOnHandoff(agentDirectory: agentDirectory)
         do {
@@ -129,7 +191,10 @@ public final class AgentCallServer: @unchecked Sendable {
             call.bus.emit(.sip, .sipState("connected \(codec.encodingName) \(phoneCall)"))
             transfers.watch(served, line: line)
             onCall(served)
-            Task {
+            let key = ObjectIdentifier(phoneCall)
+            let pool = recognizers, agentDirectory = self.agentDirectory, running = self.running
+            // Stored under the lock it is created in, so its own removal at the end cannot come first.
+            running.withLock { $0[key] = Task {
                 // Call quality every two seconds while the call lasts.
                 let stats = Task {
                     while !Task.isCancelled {
@@ -142,9 +207,12 @@ public final class AgentCallServer: @unchecked Sendable {
                 if calls.withLock({ $0.removeValue(forKey: ObjectIdentifier(phoneCall)) }) != nil { phoneCall.hangUp() }
                 // A caller gone silent is a problem worth seeing at the default log level (BYE has been sent).
                 logger.log(level: media.peerTimedOut ? .warning : .info, "call \(callID) ended: \(reason)")
-            }
+                if let recognizer { await pool.checkIn(recognizer, agent: agentDirectory, narrowband: narrowband) }
+                running.withLock { _ = $0.removeValue(forKey: key) }
+            } }
         } catch {
             logger.error("cannot start the agent for \(phoneCall): \(error)")
+            if let recognizer { await recognizers.checkIn(recognizer, agent: agentDirectory, narrowband: narrowband) }
             phoneCall.hangUp()
         }
     }
