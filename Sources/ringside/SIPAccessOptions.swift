@@ -22,6 +22,12 @@ struct ServeSIPOptions: ParsableArguments {
     @Option(help: "The realm named in digest challenges.")
     var authRealm = "ringside"
 
+    @Option(help: "After --auth-backoff-after wrong passwords from one address, refuse it (403, Retry-After) without checking for this many seconds, doubling with each further failure up to 5 minutes; 0 turns this off.")
+    var authBackoff: Double = 1
+
+    @Option(help: "Wrong passwords one address may send before --auth-backoff starts.")
+    var authBackoffAfter = 5
+
     @Option(help: "End a call (BYE) when the caller has sent no RTP for this many seconds (not while on hold).")
     var rtpTimeout: Double = 20
 
@@ -29,11 +35,14 @@ struct ServeSIPOptions: ParsableArguments {
         if let allow { _ = try parseNetworks(allow) }
         guard rtpTimeout > 0 else { throw ValidationError("--rtp-timeout must be more than 0 seconds") }
         if authPasswordFile != nil, authUser == nil { throw ValidationError("--auth-password-file needs --auth-user") }
+        guard authBackoff >= 0, authBackoff <= 300 else { throw ValidationError("--auth-backoff must be from 0 to 300 seconds") }
+        guard authBackoffAfter >= 1 else { throw ValidationError("--auth-backoff-after must be at least 1") }
     }
 
     /// Who may call in; prints why and exits 2 when the password cannot be had.
     func inbound() throws -> InboundRestrictions {
-        var restrictions = InboundRestrictions(allowedNetworks: try allow.map(parseNetworks))
+        let guessing = authBackoff > 0 ? GuessingGuard(policy: .init(freeFailures: authBackoffAfter, initialBackoff: .seconds(authBackoff))) : nil
+        var restrictions = InboundRestrictions(allowedNetworks: try allow.map(parseNetworks), guessing: guessing)
         if let authUser {
             let password = try SIPPassword.resolve(file: authPasswordFile, environment: "RINGSIDE_SERVE_PASSWORD", forWhat: "--auth-user")
             restrictions.authenticator = DigestAuthenticator(username: authUser, password: password, realm: authRealm)

@@ -547,9 +547,9 @@ public final class SIPUserAgent: @unchecked Sendable {
             rs_nua_respond_challenge(nh, header)
         case let .refuse(refusal):
             lock.withLock { refusedCount += 1 }
-            logger.warning("\(refusal)")
+            if let notice = refusal.notice { logger.warning("\(notice)") } else { logger.debug("\(refusal)") }
             screenedOut.insert(nh)
-            rs_nua_respond(nh, Int32(refusal.status), "Forbidden", nil)
+            rs_nua_respond_headers(nh, Int32(refusal.status), "Forbidden", refusal.retryAfter.map { "Retry-After: \($0)" } ?? "")
             emit(.refused(refusal))
         }
         return (true, nil)

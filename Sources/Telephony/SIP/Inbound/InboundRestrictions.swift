@@ -5,16 +5,23 @@ public struct InboundRestrictions: Sendable, CustomStringConvertible {
     public var allowedNetworks: [IPNetwork]?
     /// When set, INVITEs are challenged (401) and need valid credentials (else 403).
     public var authenticator: DigestAuthenticator?
+    /// Slows guessing: per-source back-off after wrong credentials (used with `authenticator`; nil: none).
+    public var guessing: GuessingGuard?
 
-    public init(allowedNetworks: [IPNetwork]? = nil, authenticator: DigestAuthenticator? = nil) {
+    public init(allowedNetworks: [IPNetwork]? = nil, authenticator: DigestAuthenticator? = nil,
+                guessing: GuessingGuard? = GuessingGuard()) {
         self.allowedNetworks = allowedNetworks
         self.authenticator = authenticator
+        self.guessing = guessing
     }
 
     public var description: String {
         var parts: [String] = []
         if let allowedNetworks { parts.append("calls from \(allowedNetworks.map(\.description).joined(separator: ", ")) only") }
-        if let authenticator { parts.append(authenticator.description) }
+        if let authenticator {
+            parts.append(authenticator.description)
+            if let guessing { parts.append(guessing.description) }
+        }
         return parts.isEmpty ? "no restrictions" : parts.joined(separator: "; ")
     }
 
@@ -26,10 +33,21 @@ public struct InboundRestrictions: Sendable, CustomStringConvertible {
             }
         }
         guard let authenticator else { return .admit(username: nil) }
+        let from = source ?? "an unknown address"
+        if let guessing, let wait = guessing.backoffRemaining(for: from) {
+            // Backing off: refused without looking at the credentials, and without a log line each.
+            return .refuse(InboundRefusal(source: from, status: 403, reason: "backing off after wrong passwords", retryAfter: wait, quiet: true))
+        }
         switch authenticator.verify(method: method, requestURI: requestURI, authorization: authorization) {
-        case let .accepted(username): return .admit(username: username)
+        case let .accepted(username):
+            guessing?.succeeded(source: from)
+            return .admit(username: username)
         case let .challenge(stale): return .challenge(authenticator.challenge(stale: stale))
-        case let .refused(reason): return .refuse(InboundRefusal(source: source ?? "an unknown address", status: 403, reason: reason))
+        case let .refused(reason):
+            guard let guessing else { return .refuse(InboundRefusal(source: from, status: 403, reason: reason)) }
+            let notice = guessing.failed(source: from)
+            // Each of the first few is logged; then one line when a back-off starts.
+            return .refuse(InboundRefusal(source: from, status: 403, reason: reason, notice: notice.map { "\($0) (last: \(reason))" }))
         }
     }
 }
@@ -48,6 +66,20 @@ public struct InboundRefusal: Sendable, Equatable, CustomStringConvertible {
     public var source: String
     public var status: Int
     public var reason: String
+    /// Sent as `Retry-After` (a source backing off after wrong passwords).
+    public var retryAfter: Int?
+    /// The line worth a warning in the log; nil for refusals that are part of a burst already logged
+    /// (guessing), which are logged at debug level only.
+    public var notice: String?
+
+    /// `quiet`: part of a burst logged once (`notice` nil), else `notice` or, by default, the refusal itself.
+    public init(source: String, status: Int, reason: String, retryAfter: Int? = nil, notice: String? = nil, quiet: Bool = false) {
+        self.source = source
+        self.status = status
+        self.reason = reason
+        self.retryAfter = retryAfter
+        self.notice = quiet ? notice : (notice ?? "refused INVITE from \(source) with \(status): \(reason)")
+    }
 
     public var description: String { "refused INVITE from \(source) with \(status): \(reason)" }
 }
