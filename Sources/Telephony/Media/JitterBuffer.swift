@@ -30,12 +30,27 @@ public struct JitterBuffer: Sendable {
     public private(set) var droppedForDrift = 0
     /// Ticks with nothing to play (before start or while re-buffering).
     public private(set) var underruns = 0
+    /// Packets whose sequence number jumped too far from the stream's to be believed (RFC 3550 A.1).
+    public private(set) var discardedJumps = 0
+    /// Times the buffer followed a stream whose numbering really jumped (two packets in a row agreeing).
+    public private(set) var resyncs = 0
+
+    /// How far ahead (packets) a sequence number may jump and still be taken at once: as much as the
+    /// buffer may hold (`maximumDepth`). RFC 3550 allows 3,000 for its statistics; a playout buffer
+    /// gains nothing from trusting a bigger leap at once, and a forged one would push the real
+    /// stream's packets out as "late". A real loss burst longer than that costs one more packet.
+    public let maximumDropout: Int64
+    /// How far behind the newest packet one may arrive and still count as reordered, not a jump.
+    public static let maximumMisorder: Int64 = 100
+    /// The sequence number that would confirm a jump: the one after the last packet that jumped.
+    private var jumpCandidate: UInt16?
 
     public init(frameDuration: MediaTime = .milliseconds(20), minimumDepth: MediaTime = .milliseconds(20),
                 maximumDepth: MediaTime = .milliseconds(200)) {
         self.frameDuration = frameDuration
         self.minimumDepth = minimumDepth
         self.maximumDepth = maximumDepth
+        maximumDropout = max(2, maximumDepth.nanoseconds / frameDuration.nanoseconds)
         target = minimumDepth
     }
 
@@ -52,6 +67,25 @@ public struct JitterBuffer: Sendable {
 
     /// Adds one packet that arrived at `arrival` (any monotonic timeline).
     public mutating func insert(sequence: UInt16, payload: [UInt8], arrival: MediaTime) {
+        if let h = highest {
+            let delta = Int64(Int16(bitPattern: sequence &- UInt16(truncatingIfNeeded: h)))
+            if delta > maximumDropout || delta < -Self.maximumMisorder {
+                // A leap: believed only when the next packet follows it (the sender restarted its
+                // numbering); a lone one (forged, or corrupt) is dropped and the stream plays on.
+                guard jumpCandidate == sequence else {
+                    jumpCandidate = sequence &+ 1
+                    discardedJumps += 1
+                    return
+                }
+                resyncs += 1
+                jumpCandidate = nil
+                let keepTarget = target
+                reset()
+                target = keepTarget
+            } else {
+                jumpCandidate = nil
+            }
+        }
         let ext = extend(sequence)
         // Transit relative to the nominal send time; only its spread matters. Late packets count most.
         let transit = arrival.nanoseconds - ext * frameDuration.nanoseconds
@@ -119,6 +153,7 @@ public struct JitterBuffer: Sendable {
 
     /// Forgets everything (new stream, new SSRC).
     public mutating func reset() {
+        jumpCandidate = nil
         packets.removeAll()
         highest = nil
         nextToPlay = nil

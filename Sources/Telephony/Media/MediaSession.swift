@@ -42,6 +42,14 @@ public final class MediaSession: @unchecked Sendable {
     private var jitter = JitterBuffer()
     private var receiveStats = RTPReceiverStatistics()
     private var remoteSSRC: UInt32?
+    /// A re-INVITE may bring a new stream: the next new SSRC is taken at once (once).
+    private var acceptNewSSRC = false
+    /// A new SSRC seen while the current one is quiet: taken when its next packet follows (probation).
+    private var ssrcCandidate: (ssrc: UInt32, next: UInt16)?
+    /// Packets from elsewhere than the peer, or from another stream while the peer's is live: dropped.
+    private var strayPackets = 0
+    /// Where the peer's SDP said its media is (a re-INVITE naming another place re-latches).
+    private var sdpEndpoint: UDPEndpoint?
     private var sendQueue: [AudioFrame] = []
     private var dtmfQueue: [Character] = []
     /// The digit being sent: its remaining packets, one per tick, all stamped with its start.
@@ -95,7 +103,12 @@ public final class MediaSession: @unchecked Sendable {
         guard !stopped else { return }
         let restarting = self.media != nil
         self.media = media
-        if !latched {
+        let named = UDPEndpoint(address: media.remoteAddress, port: media.remotePort)
+        if restarting, named != sdpEndpoint, media.remoteAddress != "0.0.0.0" {
+            latched = false  // the peer moved its media: follow it
+        }
+        if media.remoteAddress != "0.0.0.0" { sdpEndpoint = named }
+        if !latched, media.remoteAddress != "0.0.0.0" {
             remote = UDPEndpoint(address: media.remoteAddress, port: media.remotePort)
             remoteRTCP = UDPEndpoint(address: media.remoteAddress, port: media.remotePort &+ 1)
         }
@@ -105,6 +118,7 @@ public final class MediaSession: @unchecked Sendable {
             // re-INVITE (new codec or direction, e.g. off hold): same thread; the RTP timeout starts afresh.
             startedAt = clock.now()
             lastReceived = nil
+            acceptNewSSRC = true
             return
         }
         running = true
@@ -167,6 +181,15 @@ public final class MediaSession: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return (rtpErrors, rtcpErrors)
+    }
+
+    /// Packets not played for where they came from: `stray` from another address or an unconfirmed
+    /// other stream (SSRC), `jumped` with a sequence number too far from the stream's; and how often
+    /// the playout followed a stream whose numbering really jumped.
+    public var discardedPackets: (stray: Int, jumped: Int, resyncs: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (strayPackets, jitter.discardedJumps, jitter.resyncs)
     }
 
     /// True once the far end has been silent past the RTP timeout (the call is being ended for it).
@@ -242,8 +265,8 @@ public final class MediaSession: @unchecked Sendable {
         defer { lock.unlock() }
         playoutNext = due + AudioFrame.duration
         let reference = lastReceived ?? startedAt
-        // On hold (sendonly/inactive) the peer rightly sends nothing: no timeout then.
-        if let media, media.direction.receives, clock.now() - reference > configuration.rtpTimeout {
+        // On hold (the peer sendonly, recvonly or inactive; c=0.0.0.0) it may rightly send nothing: no timeout then.
+        if let media, media.direction == .sendrecv, media.remoteAddress != "0.0.0.0", clock.now() - reference > configuration.rtpTimeout {
             timedOut = true
             throw MediaSessionError.peerStoppedSending(timeout: configuration.rtpTimeout.seconds, peer: configuration.peerName,
                                                        address: remote?.description ?? "no address yet")
@@ -307,8 +330,26 @@ public final class MediaSession: @unchecked Sendable {
             remote = from
             remoteRTCP = UDPEndpoint(address: from.address, port: from.port &+ 1)
             event = .peerLatched(from)
+        } else if from != remote {
+            // Only the peer's packets are played: anything else is someone else's (or an attack).
+            strayPackets += 1
+            lock.unlock()
+            return
         }
         if let known = remoteSSRC, known != packet.ssrc {
+            // Another stream from the peer's address: taken once after a re-INVITE, or when the current
+            // stream has gone quiet and the new one's next packet follows on (RFC 3550 probation);
+            // otherwise dropped, so injected packets cannot take the call's audio over.
+            let quiet = lastReceived.map { now - $0 >= .milliseconds(500) } ?? true
+            let confirmed = quiet && ssrcCandidate.map { $0.ssrc == packet.ssrc && $0.next == packet.sequenceNumber } == true
+            guard acceptNewSSRC || confirmed else {
+                if quiet { ssrcCandidate = (packet.ssrc, packet.sequenceNumber &+ 1) }
+                strayPackets += 1
+                lock.unlock()
+                return
+            }
+            acceptNewSSRC = false
+            ssrcCandidate = nil
             jitter.reset()
             receiveStats = RTPReceiverStatistics()
         }

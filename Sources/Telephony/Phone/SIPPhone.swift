@@ -166,7 +166,7 @@ public final class SIPPhone: @unchecked Sendable {
             guard let call, var negotiated = call.negotiated, let sdp,
                   let remote = try? SessionDescription(parsing: sdp, source: "re-INVITE from \(call.sip.remoteURI)"),
                   let audio = remote.audio, let endpoint = remote.audioEndpoint else { return }
-            negotiated.direction = audio.direction.answering
+            negotiated.direction = (remote.audioDirection ?? audio.direction).answering
             negotiated.remoteAddress = endpoint.address
             negotiated.remotePort = endpoint.port
             do {

@@ -26,6 +26,13 @@ public struct SessionDescription: Sendable, Equatable {
     /// The first audio stream.
     public var audio: MediaDescription? { media.first { $0.media == "audio" } }
 
+    /// The first audio stream's direction, reading the old way of holding (a null connection address,
+    /// `c=IN IP4 0.0.0.0`, RFC 2543; RFC 3264 §8.4) as `inactive`.
+    public var audioDirection: MediaDirection? {
+        guard let a = audio else { return nil }
+        return audioEndpoint?.address == "0.0.0.0" ? .inactive : a.direction
+    }
+
     /// Where the first audio stream's RTP goes (its own `c=` or the session's).
     public var audioEndpoint: (address: String, port: UInt16)? {
         guard let a = audio else { return nil }
