@@ -80,8 +80,8 @@ final class RawSIP: @unchecked Sendable {
 
     /// Ends a call a 200 answered: ACK, then BYE (with the To tag the answer gave).
     func acknowledgeAndHangUp(invite: String, answer: Response) {
-        func header(_ name: String, in text: String) -> String? { Response(text: "SIP/2.0 0 x\r\n" + text).header(name) }
-        guard let to = answer.header("To"), let from = header("From", in: String(invite.drop { $0 != "\n" }.dropFirst())),
+        // (The request's own headers read as a response's would: its first line is skipped either way.)
+        guard let to = answer.header("To"), let from = Response(text: invite).header("From"),
               let callID = answer.header("Call-ID") else { return }
         let target = answer.header("Contact").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "<>")) } ?? "sip:agent@127.0.0.1:\(server.port)"
         for (method, cseq) in [("ACK", 1), ("BYE", 2)] {

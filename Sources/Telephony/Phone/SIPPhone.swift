@@ -116,8 +116,16 @@ public final class SIPPhone: @unchecked Sendable {
 
     /// Runs on the SIP thread for each new INVITE.
     private func decide(_ sip: SIPCall, offer text: String?) -> IncomingCallDecision {
-        guard let text, let offer = try? SessionDescription(parsing: text, source: "INVITE from \(sip.remoteURI)") else {
-            return .reject(status: 488, phrase: "Not Acceptable Here")
+        guard let text else {
+            // No offer in the INVITE (a late offer): not supported, so say what is missing.
+            return .reject(status: 488, phrase: "Not Acceptable Here", headers: [Self.warning(399, "an SDP offer is needed in the INVITE")])
+        }
+        let offer: SessionDescription
+        do {
+            offer = try SessionDescription(parsing: text, source: "SDP")
+        } catch {
+            logger.warning("declining \(sip): its SDP: \(error)")
+            return .reject(status: 488, phrase: "Not Acceptable Here", headers: [Self.warning(399, "\(error)")])
         }
         do {
             let box = CallBox()
@@ -137,11 +145,18 @@ public final class SIPPhone: @unchecked Sendable {
             return .answer(sdp: answer.text)
         } catch let error as SDPNegotiationError {
             logger.warning("declining \(sip): \(error)")
-            return .reject(status: 488, phrase: "Not Acceptable Here")
+            return .reject(status: 488, phrase: "Not Acceptable Here", headers: [Self.warning(error.warningCode, error.description)])
         } catch {
             logger.error("cannot take \(sip): \(error)")
             return .reject(status: 500, phrase: "Server Internal Error")
         }
+    }
+
+    /// A `Warning` header line (RFC 3261 §20.43): code, agent, quoted text (one line, quotes escaped).
+    static func warning(_ code: Int, _ text: String) -> String {
+        let clean = text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+            .replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return "Warning: \(code) ringside \"\(clean.prefix(200))\""
     }
 
     private func handle(_ event: SIPEvent) {

@@ -59,6 +59,11 @@ public struct SessionDescription: Sendable, Equatable {
             "t=0 0",
         ]
         for m in media {
+            if m.port == 0 && m.formats.isEmpty {
+                // A declined stream: its m= line alone (RFC 3264 §6).
+                lines.append("m=\(m.media) 0 \(m.transport) " + m.formatTokens.joined(separator: " "))
+                continue
+            }
             lines.append("m=\(m.media) \(m.port) \(m.transport) " + m.formats.map { String($0.payloadType) }.joined(separator: " "))
             if let c = m.connectionAddress { lines.append("c=IN \(Self.addressType(c)) \(c)") }
             for f in m.formats {
@@ -108,6 +113,10 @@ public struct SessionDescription: Sendable, Equatable {
                 continue
             }
             let inMedia = !streams.isEmpty
+            // What Ringside cannot read in a stream it will not use (video, non-RTP, port 0) is skipped, not an error.
+            let ignorable = inMedia && (streams[streams.count - 1].media != "audio" || !streams[streams.count - 1].isPlainRTP
+                                        || streams[streams.count - 1].port == 0)
+            do {
             switch type {
             case "o":
                 let f = value.split(separator: " ")
@@ -133,13 +142,15 @@ public struct SessionDescription: Sendable, Equatable {
                 var formats: [PayloadFormat] = []
                 for fmt in f[3...] {
                     guard let pt = UInt8(fmt), pt < 128 else {
-                        if f[2].hasPrefix("RTP/") { throw fail(lineNo, "m=", "payload type \"\(fmt)\" is not 0–127") }
+                        if f[2].hasPrefix("RTP/") && f[0] == "audio" { throw fail(lineNo, "m=", "payload type \"\(fmt)\" is not 0–127") }
                         continue
                     }
                     formats.append(PayloadFormat.staticFormat(pt) ?? PayloadFormat(payloadType: pt, encodingName: "", clockRate: 0))
                 }
-                streams.append(MediaDescription(media: String(f[0]), port: port, transport: String(f[2]), formats: formats,
-                                                ptime: nil, direction: sessionDirection))
+                var stream = MediaDescription(media: String(f[0]), port: port, transport: String(f[2]), formats: formats,
+                                              ptime: nil, direction: sessionDirection)
+                stream.formatTokens = f[3...].map(String.init)
+                streams.append(stream)
                 rtpmaps.append([:])
                 fmtps.append([:])
                 directionSet.append(false)
@@ -183,6 +194,9 @@ public struct SessionDescription: Sendable, Equatable {
             default:
                 continue  // t=, b=, i=, u=, e=, p=, k=, r=, z=: not needed for a call
             }
+            } catch where ignorable && type != "m" {
+                continue
+            }
         }
         guard sawVersion else { throw fail(1, "v=", "the SDP body is empty") }
         guard let origin else { throw fail(rawLines.count, "o=", "no origin line") }
@@ -193,7 +207,7 @@ public struct SessionDescription: Sendable, Equatable {
                 out.parameters = fmtps[i][f.payloadType]
                 return out
             }
-            if streams[i].connectionAddress == nil && sessionAddress == nil {
+            if streams[i].connectionAddress == nil && sessionAddress == nil && streams[i].media == "audio" && streams[i].port != 0 {
                 throw fail(rawLines.count, "c=", "media stream \(i + 1) has no connection address")
             }
         }
