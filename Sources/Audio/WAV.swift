@@ -46,6 +46,8 @@ public struct PCMAudio: Sendable, Equatable {
 /// Why a WAV file could not be read. Each case names the file and the problem.
 public enum WAVError: Error, Equatable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
+    case notFound(path: String)
+    case isDirectory(path: String)
     case tooShort(path: String, bytes: Int)
     case notRIFF(path: String)
     case notWAVE(path: String)
@@ -55,10 +57,14 @@ public enum WAVError: Error, Equatable, CustomStringConvertible {
     case unsupportedBitsPerSample(path: String, bits: Int)
     case absurdHeader(path: String, field: String, value: Int)
     case truncated(path: String, declaredBytes: Int, availableBytes: Int)
+    /// The file ends inside a header chunk.
+    case headerCutShort(path: String, chunk: String, bytes: Int)
 
     public var description: String {
         switch self {
         case let .unreadable(p, r): return "\(p): cannot read the file: \(r)"
+        case let .notFound(p): return "\(p): no such file"
+        case let .isDirectory(p): return "\(p): is a directory, not a WAV file"
         case let .tooShort(p, n): return "\(p): only \(n) bytes, too short for a WAV header (44 bytes at least)"
         case let .notRIFF(p): return "\(p): not a WAV file (no RIFF signature at the start)"
         case let .notWAVE(p): return "\(p): RIFF file that is not WAVE audio"
@@ -68,6 +74,7 @@ public enum WAVError: Error, Equatable, CustomStringConvertible {
         case let .unsupportedBitsPerSample(p, b): return "\(p): \(b)-bit samples are not supported; Ringside reads 16-bit PCM"
         case let .absurdHeader(p, f, v): return "\(p): header field \(f) = \(v) is impossible"
         case let .truncated(p, d, a): return "\(p): data chunk declares \(d) bytes but only \(a) are present (repair it with: ringside repair-wav \(p))"
+        case let .headerCutShort(p, c, n): return "\(p): the header is cut short: the file ends inside its '\(c)' chunk, after \(n) bytes"
         }
     }
 }
@@ -77,9 +84,14 @@ public enum WAVFile {
     /// Reads a whole file. With `lenient`, a data chunk shorter than declared (a recording whose
     /// writer was killed) yields the samples present instead of `.truncated`.
     public static func read(path: String, lenient: Bool = false) throws -> PCMAudio {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw WAVError.notFound(path: path) }
+        if isDirectory.boolValue { throw WAVError.isDirectory(path: path) }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw WAVError.unreadable(path: path, reason: error.localizedDescription)
+            // Foundation's message here is a bare error domain and number; the system's says why.
+            let reason = access(path, R_OK) != 0 ? String(cString: strerror(errno)) : "the read failed"
+            throw WAVError.unreadable(path: path, reason: reason)
         }
         return try decode(data, path: path, lenient: lenient)
     }
@@ -98,9 +110,8 @@ public enum WAVFile {
             let body = offset + 8
             switch id {
             case "fmt ":
-                guard size >= 16, body + 16 <= bytes.count else {
-                    throw WAVError.absurdHeader(path: path, field: "fmt chunk size", value: size)
-                }
+                guard size >= 16 else { throw WAVError.absurdHeader(path: path, field: "fmt chunk size", value: size) }
+                guard body + 16 <= bytes.count else { throw WAVError.headerCutShort(path: path, chunk: "fmt ", bytes: bytes.count) }
                 var tag = Int(le16(bytes, body))
                 let channels = Int(le16(bytes, body + 2))
                 let rate = Int(le32(bytes, body + 4))

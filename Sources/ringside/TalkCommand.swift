@@ -100,8 +100,9 @@ struct Talk: AsyncParsableCommand {
                 prompt: { p in try? FileHandle.standardOutput.write(contentsOf: Data(p.utf8)) }
             )
         } catch {
+            // An agent or database that does not load: a bad input, as in a live call.
             printError(error.description)
-            throw ExitCode(1)
+            throw ExitCode(2)
         }
     }
 }

@@ -114,6 +114,8 @@ struct TestCalls: AsyncParsableCommand {
             printError("no scenarios found under \(paths.joined(separator: " ")) (scenario files live in AGENT/calls/*.yaml)")
             throw ExitCode(2)
         }
+        // Also in the results table, but a load error must not scroll by on stdout: one line each on stderr.
+        for error in ScenarioEntry.loadErrors(entries, checkingAgents: !isSIP) { printError(error.description) }
         var options = ScenarioRunner.Options(target: runTarget, recordRoot: recordings.map { URL(fileURLWithPath: $0) })
         options.stt = stt
         if isSIP {

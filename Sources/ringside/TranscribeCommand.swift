@@ -55,11 +55,12 @@ struct TranscribeCommand: AsyncParsableCommand {
             printError(error.description)
             throw ExitCode(2)
         } catch let error as WAVError {
+            // A bad input file, like a bad agent folder: exit 2.
             printError(error.description)
-            throw ExitCode.failure
+            throw ExitCode(2)
         } catch let error as LocatedError {
             printError(error.description)
-            throw ExitCode.failure
+            throw ExitCode(2)
         }
     }
 

@@ -139,4 +139,71 @@ import Testing
         let error = try #require(load(yaml))
         #expect(error.problem.contains("does not pass 'day'"))
     }
+
+    @Test func duplicateKeyPointsAtTheRepeat() throws {
+        let top = try #require(load(Self.valid.replacingOccurrences(of: "greeting: \"How can I help?\"", with: "greeting: \"How can I help?\"\ngreeting: \"Hi\"")))
+        #expect(top.description == "agent.yaml:4:1: duplicate key \"greeting\" (first at line 3)")
+        let flow = try #require(load(Self.valid.replacingOccurrences(of: "with: {day: \"{day}\"}", with: "with: {day: \"{day}\", \"day\": \"{day}\"}")))
+        #expect(flow.description == "agent.yaml:15:28: duplicate key \"day\" (first at line 15)")
+        // Another key repeated three times in the same mapping does not hide the repeat.
+        let mixed = try #require(load(Self.valid.replacingOccurrences(of: "    type: date\n", with: "    prompt: \"x\"\n    type: date\n    type: date\n    type: time\n")))
+        #expect(mixed.description == "agent.yaml:10:5: duplicate key \"prompt\" (first at line 6)")
+    }
+
+    @Test func unclosedTemplateBraceIsLocatedAtTheBrace() throws {
+        let error = try #require(load(Self.valid.replacingOccurrences(of: "prompt: \"Which day?\"", with: "prompt: \"Which {day?\"")))
+        #expect(error.description == "agent.yaml:7:20: slots.day.prompt: unclosed \"{\" in template \"Which {day?\" (write a placeholder as {name} or {result.field})")
+        let stray = try #require(load(Self.valid.replacingOccurrences(of: "with: {day: \"{day}\"}", with: "with: {day: \"day}\"}")))
+        #expect(stray.location == SourceLocation(file: "agent.yaml", line: 15, column: 23))
+        #expect(stray.problem == "\"}\" without a \"{\" in template \"day}\"")
+    }
+
+    @Test func unknownPlaceholderIsLocatedWithSuggestion() throws {
+        let error = try #require(load(Self.valid.replacingOccurrences(of: "with: {day: \"{day}\"}", with: "with: {day: \"{dya}\"}")))
+        #expect(error.location == SourceLocation(file: "agent.yaml", line: 15, column: 20))
+        #expect(error.field == "flow.book.1.with.day")
+        #expect(error.problem == "unknown placeholder \"{dya}\"")
+        #expect(error.suggestion?.hasPrefix("did you mean 'day'?") == true)
+        let filter = try #require(load(Self.valid.replacingOccurrences(of: "      as: free", with: "      as: free\n      say: \"At {free.*time|tme}.\"")))
+        #expect(filter.location == SourceLocation(file: "agent.yaml", line: 17, column: 16))
+        #expect(filter.problem == "unknown filter \"|tme\" in \"{free.*time|tme}\"")
+        // Bound results, slots and built-in names all pass.
+        #expect(load(Self.valid.replacingOccurrences(of: "      as: free", with: "      as: free\n      say: \"On {day} ({today}, {agent}) I have {free.*time|time}.\"")) == nil)
+    }
+
+    @Test func missingSeedNamesTheAgentLine() throws {
+        let folder = Fixtures.temporaryFolder()
+        try (Self.valid + "\ndatabase:\n  seed: nothere.sql\n").write(to: folder.appendingPathComponent("agent.yaml"), atomically: true, encoding: .utf8)
+        #expect(throws: LocatedError(SourceLocation(file: folder.appendingPathComponent("agent.yaml").path, line: 23, column: 9), field: "database.seed",
+                                     problem: "no seed file 'nothere.sql' in \(folder.path)",
+                                     suggestion: "give the SQL file that creates the agent's database, relative to the agent folder")) {
+            try AgentLoader.load(directory: folder)
+        }
+    }
+
+    @Test func brokenSeedNamesItsLineAndColumn() throws {
+        let folder = Fixtures.temporaryFolder()
+        try (Self.valid + "\ndatabase:\n  seed: seed.sql\n").write(to: folder.appendingPathComponent("agent.yaml"), atomically: true, encoding: .utf8)
+        let seed = folder.appendingPathComponent("seed.sql")
+        func failure(_ sql: String) throws -> LocatedError {
+            try sql.write(to: seed, atomically: true, encoding: .utf8)
+            let agent = try AgentLoader.load(directory: folder)
+            do {
+                _ = try AgentDatabase.create(at: folder.appendingPathComponent("agent.sqlite"), definition: agent)
+            } catch {
+                return error
+            }
+            throw LocatedError(SourceLocation(file: seed.path), problem: "the broken seed was accepted")
+        }
+        let syntax = try failure("CREATE TABLE slots (date TEXT, time TEXT);\n-- two rows\nINSERT INTO slots VALUES ('2026-03-03', '09:00');\n  INSERT INTO slots VALUES ('2026-03-04', '10:00') ,;\n")
+        #expect(syntax.description == "\(seed.path):4:53: the seed SQL failed: near \";\": syntax error (fix this statement; the agent's database is built from this file)")
+        let typo = try failure("CREATE TABLE slots (date TEXT, time TEXT);\nINSRT INTO slots VALUES ('2026-03-03', '09:00');\n")
+        #expect(typo.location == SourceLocation(file: seed.path, line: 2, column: 1))
+        #expect(typo.problem == "the seed SQL failed: near \"INSRT\": syntax error")
+        let table = try failure("CREATE TABLE slots (date TEXT, time TEXT);\nINSERT INTO slots VALUES ('x', 'y');\nINSERT INTO slot VALUES ('x', 'y');\n")
+        #expect(table.location == SourceLocation(file: seed.path, line: 3, column: 13))
+        let constraint = try failure("CREATE TABLE t (id INTEGER PRIMARY KEY);\nINSERT INTO t VALUES (1);\n\n    /* again */ INSERT INTO t VALUES (1);\n")
+        #expect(constraint.location == SourceLocation(file: seed.path, line: 4, column: 17))
+        #expect(constraint.problem == "the seed SQL failed: UNIQUE constraint failed: t.id")
+    }
 }

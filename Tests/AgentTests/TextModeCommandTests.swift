@@ -61,9 +61,44 @@ import Testing
             .replacingOccurrences(of: "    - call: find_patient", with: "    - call: find_patients")
         try yaml.write(to: folder.appendingPathComponent("agent.yaml"), atomically: true, encoding: .utf8)
         let result = try Fixtures.run(binary(), ["talk", "--text", "--agent", folder.path], input: "")
-        #expect(result.status == 1)
+        #expect(result.status == 2)
         #expect(result.stderr.contains("agent.yaml:"))
         #expect(result.stderr.contains("unknown tool 'find_patients'"))
         #expect(result.stderr.contains("did you mean 'find_patient'?"))
+    }
+
+    /// A copy of the clinic agent with `edit` applied to one of its files; returns the folder.
+    func clinic(editing name: String, _ edit: (String) -> String) throws -> URL {
+        let folder = Fixtures.temporaryFolder()
+        for file in ["agent.yaml", "seed.sql"] {
+            let text = try String(contentsOf: Fixtures.agentDirectory("clinic").appendingPathComponent(file), encoding: .utf8)
+            try (file == name ? edit(text) : text).write(to: folder.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        }
+        return folder
+    }
+
+    /// Runs `talk --text` on a broken agent: exit 2, nothing on stdout, exactly `line` on stderr.
+    func expectOneLine(_ folder: URL, _ line: String) throws {
+        let result = try Fixtures.run(binary(), ["talk", "--text", "--agent", folder.path], input: "")
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == "ringside: " + line + "\n")
+    }
+
+    @Test func duplicateKeyIsOneLineAtTheRepeat() throws {
+        let folder = try clinic(editing: "agent.yaml") { $0.replacingOccurrences(of: "greeting: ", with: "name: Riverside Again\ngreeting: ") }
+        try expectOneLine(folder, "\(folder.path)/agent.yaml:4:1: duplicate key \"name\" (first at line 2)")
+    }
+
+    @Test func unclosedTemplateBraceFailsTheLoad() throws {
+        let folder = try clinic(editing: "agent.yaml") { $0.replacingOccurrences(of: "\"Thanks, {patient.first_name}.\"", with: "\"Thanks, {patient.first_name.\"") }
+        try expectOneLine(folder, "\(folder.path)/agent.yaml:76:21: flow.identify.2.say: unclosed \"{\" in template \"Thanks, {patient.first_name.\" (write a placeholder as {name} or {result.field})")
+    }
+
+    @Test func missingAndBrokenSeedsNameTheirLine() throws {
+        let missing = try clinic(editing: "agent.yaml") { $0.replacingOccurrences(of: "seed: seed.sql", with: "seed: seeds.sql") }
+        try expectOneLine(missing, "\(missing.path)/agent.yaml:9:9: database.seed: no seed file 'seeds.sql' in \(missing.path) (give the SQL file that creates the agent's database, relative to the agent folder)")
+        let broken = try clinic(editing: "seed.sql") { $0.replacingOccurrences(of: "(3, 'Wei', 'Chen', '1990-07-15')", with: "(3, 'Wei', 'Chen' '1990-07-15')") }
+        try expectOneLine(broken, "\(broken.path)/seed.sql:23:23: the seed SQL failed: near \"'1990-07-15'\": syntax error (fix this statement; the agent's database is built from this file)")
     }
 }

@@ -81,4 +81,14 @@ import TestSupport
         #expect(try WAVFile.repair(path: path) == 1600)
         #expect(try WAVFile.read(path: path).samples.count == 800)
     }
+
+    @Test func pathsThatAreNotWAVFilesAreNamed() throws {
+        let dir = try TestPaths.temporaryDirectory("wav-paths")
+        #expect(throws: WAVError.isDirectory(path: dir.path)) { try WAVFile.read(path: dir.path) }
+        let absent = dir.appendingPathComponent("absent.wav").path
+        #expect(throws: WAVError.notFound(path: absent)) { try WAVFile.read(path: absent) }
+        #expect(WAVError.isDirectory(path: "/x/y").description == "/x/y: is a directory, not a WAV file")
+        let cut = WAVFile.header(sampleRate: 16000, channels: 1, dataBytes: 0).prefix(30)
+        #expect(throws: WAVError.headerCutShort(path: "m", chunk: "fmt ", bytes: 30)) { try WAVFile.decode(cut, path: "m") }
+    }
 }

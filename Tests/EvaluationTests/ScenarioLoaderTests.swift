@@ -127,4 +127,11 @@ struct ScenarioLoaderTests {
             }
         }
     }
+
+    @Test func duplicateKeyPointsAtTheRepeat() throws {
+        let yaml = "id: a\ndescription: x\nturns:\n  - say: hello\n    say: again\n"
+        #expect(throws: LocatedError(SourceLocation(file: "x.yaml", line: 5, column: 5), problem: "duplicate key \"say\"", suggestion: "first at line 4")) {
+            try ScenarioLoader.parse(yaml: yaml, file: "x.yaml", agentDirectory: agent)
+        }
+    }
 }

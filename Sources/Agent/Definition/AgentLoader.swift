@@ -16,50 +16,41 @@ public enum AgentLoader {
         } catch {
             throw LocatedError(SourceLocation(file: file.path), problem: "cannot read the agent file", suggestion: "check that \(directory.path) is an agent folder with an agent.yaml")
         }
-        var definition = try parse(yaml: text, file: file.path)
+        let decoded = try decode(yaml: text, file: file.path)
+        var definition = decoded.definition
         definition.directory = directory
+        if let database = definition.database, !FileManager.default.fileExists(atPath: directory.appendingPathComponent(database.seed).path) {
+            throw locate(DefinitionIssue(path: ["database", "seed"], field: "seed", problem: "no seed file '\(database.seed)' in \(directory.path)",
+                                         suggestion: "give the SQL file that creates the agent's database, relative to the agent folder"),
+                         in: decoded.node, text: text, file: file.path)
+        }
         definition.knownValues = try loadKnownValues(definition, file: file.path)
         return definition
     }
 
     /// Decodes and checks agent YAML text; `file` is only used in error messages.
     public static func parse(yaml: String, file: String) throws(LocatedError) -> AgentDefinition {
-        let node: Node
-        do {
-            guard let composed = try Yams.compose(yaml: yaml) else {
-                throw LocatedError(SourceLocation(file: file, line: 1, column: 1), problem: "the agent file is empty", suggestion: "start from sample-calls/clinic/agent.yaml")
-            }
-            node = composed
-        } catch let error as LocatedError {
-            throw error
-        } catch let error as YamlError {
-            throw yamlSyntaxError(error, file: file)
-        } catch {
-            throw LocatedError(SourceLocation(file: file), problem: "not valid YAML: \(error)")
+        try decode(yaml: yaml, file: file).definition
+    }
+
+    private static func decode(yaml: String, file: String) throws(LocatedError) -> (definition: AgentDefinition, node: Node) {
+        guard let node = try YAMLSource.compose(yaml, file: file) else {
+            throw LocatedError(SourceLocation(file: file, line: 1, column: 1), problem: "the agent file is empty", suggestion: "start from sample-calls/clinic/agent.yaml")
         }
         let definition: AgentDefinition
         do {
             definition = try YAMLDecoder().decode(AgentDefinition.self, from: node)
         } catch let issue as DefinitionIssue {
-            throw locate(issue, in: node, file: file)
+            throw locate(issue, in: node, text: yaml, file: file)
         } catch let error as DecodingError {
-            throw locate(decodingIssue(error), in: node, file: file)
+            throw locate(decodingIssue(error), in: node, text: yaml, file: file)
         } catch {
             throw LocatedError(SourceLocation(file: file), problem: "cannot decode the agent file: \(error)")
         }
-        if let issue = AgentValidator.firstIssue(in: definition) {
-            throw locate(issue, in: node, file: file)
+        if let issue = AgentValidator.firstIssue(in: definition) ?? TemplateChecker.firstIssue(in: definition) {
+            throw locate(issue, in: node, text: yaml, file: file)
         }
-        return definition
-    }
-
-    private static func yamlSyntaxError(_ error: YamlError, file: String) -> LocatedError {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return LocatedError(SourceLocation(file: file, line: mark.line, column: mark.column), field: nil, problem: "YAML syntax error: \(problem)", suggestion: "check indentation, colons and quotes around this point")
-        default:
-            return LocatedError(SourceLocation(file: file), problem: "YAML error: \(error)")
-        }
+        return (definition, node)
     }
 
     /// Values a slot's enum-like fields accept, for suggestions.
@@ -109,11 +100,15 @@ public enum AgentLoader {
         }
     }
 
-    private static func locate(_ issue: DefinitionIssue, in root: Node, file: String) -> LocatedError {
+    private static func locate(_ issue: DefinitionIssue, in root: Node, text: String, file: String) -> LocatedError {
         let mark = YAMLLocator.mark(for: issue.path, in: root, atKey: issue.atKey)
+        var position = mark.map { (line: $0.line, column: $0.column) }
+        if let mark, let inside = issue.inValue, let found = YAMLSource.position(of: inside.character, occurrence: inside.occurrence, after: mark, in: text) {
+            position = found
+        }
         let field = issue.path.isEmpty ? issue.field : (issue.path + (issue.path.last == issue.field ? [] : [issue.field])).joined(separator: ".")
         return LocatedError(
-            SourceLocation(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0),
+            SourceLocation(file: file, line: position?.line ?? 0, column: position?.column ?? 0),
             field: field, problem: issue.problem, suggestion: issue.suggestion
         )
     }
@@ -129,8 +124,10 @@ public enum AgentLoader {
                 known[slot] = try queue.read { db in try String.fetchAll(db, sql: spec.query) }
             }
             return known
+        } catch let error as LocatedError {
+            throw error
         } catch {
-            throw LocatedError(SourceLocation(file: file), field: "database", problem: "cannot read names from the database: \(error)", suggestion: "check database.file and database.seed")
+            throw LocatedError(SourceLocation(file: file), field: "database", problem: "cannot read names from the database: \(error)", suggestion: "check database.seed and the values_from tools")
         }
     }
 }

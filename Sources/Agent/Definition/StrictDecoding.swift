@@ -19,6 +19,8 @@ struct DefinitionIssue: Error {
     var suggestion: String?
     /// Point at the key itself rather than its value (unknown keys).
     var atKey: Bool = false
+    /// Point inside the value, at the `occurrence`-th (0-based) `character` of its text (a template's brace).
+    var inValue: (character: Unicode.Scalar, occurrence: Int)?
 }
 
 extension Decoder {

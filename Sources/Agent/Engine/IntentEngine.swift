@@ -468,6 +468,7 @@ public actor IntentEngine: Brain {
         return .string(text)
     }
 
+    /// The names of these are `Template.builtinNames`, which the loader accepts in templates.
     private func extras() -> [String: String] {
         ["caller_id": callerID ?? "", "agent": agent.name, "today": today.iso]
     }

@@ -32,6 +32,64 @@ struct Template {
         return refs
     }
 
+    /// One `{…}` of a template: its expression and which `{` of the text opens it (0-based).
+    struct Placeholder: Equatable {
+        var expression: String
+        var brace: Int
+        /// The slot or result name the expression starts with.
+        var root: String { expression.split(separator: "|").first?.split(separator: ".").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" }
+        /// The name after `|`, if any.
+        var filter: String? {
+            let parts = expression.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
+            return parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : nil
+        }
+    }
+
+    /// A brace that does not pair up: what is wrong, and which `{` or `}` of the text (0-based).
+    struct SyntaxProblem: Error, Equatable {
+        var problem: String
+        var brace: Unicode.Scalar
+        var occurrence: Int
+    }
+
+    /// The placeholders of `text` in order; an unclosed `{`, a stray `}` or an empty `{}` is a problem
+    /// (rendering would speak the braces or say nothing).
+    static func placeholders(_ text: String) -> Result<[Placeholder], SyntaxProblem> {
+        var found: [Placeholder] = []
+        var opens = 0, closes = 0
+        var open: (brace: Int, start: String.UnicodeScalarView.Index)?
+        let scalars = text.unicodeScalars
+        for i in scalars.indices {
+            switch scalars[i] {
+            case "{":
+                if let open { return .failure(SyntaxProblem(problem: "unclosed \"{\" in template \"\(text)\"", brace: "{", occurrence: open.brace)) }
+                open = (opens, scalars.index(after: i))
+                opens += 1
+            case "}":
+                guard let current = open else {
+                    return .failure(SyntaxProblem(problem: "\"}\" without a \"{\" in template \"\(text)\"", brace: "}", occurrence: closes))
+                }
+                let expression = String(scalars[current.start..<i])
+                if expression.trimmingCharacters(in: .whitespaces).isEmpty {
+                    return .failure(SyntaxProblem(problem: "empty placeholder \"{}\" in template \"\(text)\"", brace: "{", occurrence: current.brace))
+                }
+                found.append(Placeholder(expression: expression, brace: current.brace))
+                open = nil
+                closes += 1
+            default:
+                break
+            }
+        }
+        if let open { return .failure(SyntaxProblem(problem: "unclosed \"{\" in template \"\(text)\"", brace: "{", occurrence: open.brace)) }
+        return .success(found)
+    }
+
+    /// The names after `|` that rendering understands.
+    static let filters = ["time", "date", "digits"]
+
+    /// Names every template may use besides slots and bound results (see `IntentEngine`).
+    static let builtinNames = ["caller_id", "agent", "today"]
+
     private func value(_ expression: String, spoken: Bool) -> String {
         let parts = expression.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
         let path = parts.first ?? ""

@@ -19,8 +19,10 @@ public enum AgentDatabase {
         do {
             try? FileManager.default.removeItem(at: url)
             let queue = try DatabaseQueue(path: url.path)
-            try queue.write { db in try db.execute(sql: sql) }
+            try queue.write { db in try SeedScript.run(sql, file: seedURL.path, in: db) }
             return queue
+        } catch let error as LocatedError {
+            throw error
         } catch {
             throw LocatedError(SourceLocation(file: seedURL.path), field: "database.seed", problem: "the seed SQL failed: \(error)", suggestion: "run it with sqlite3 to find the broken statement")
         }
@@ -40,9 +42,10 @@ public enum AgentDatabase {
 
     /// An in-memory database seeded like the real one, for reading names at load time.
     static func openReadOnly(definition: AgentDefinition, database: DatabaseSettings) throws -> DatabaseQueue {
-        let sql = try String(contentsOf: definition.directory.appendingPathComponent(database.seed), encoding: .utf8)
+        let seedURL = definition.directory.appendingPathComponent(database.seed)
+        let sql = try String(contentsOf: seedURL, encoding: .utf8)
         let queue = try DatabaseQueue()
-        try queue.write { db in try db.execute(sql: sql) }
+        try queue.write { db in try SeedScript.run(sql, file: seedURL.path, in: db) }
         return queue
     }
 }

@@ -1,3 +1,4 @@
+import Agent
 import Foundation
 import RingsideCore
 
@@ -11,6 +12,24 @@ public enum ScenarioEntry: Sendable {
         ScenarioLoader.scenarioFiles(in: paths).map { url -> ScenarioEntry in
             do throws(LocatedError) { return .loaded(try ScenarioLoader.load(url)) } catch { return .invalid(file: url.path, error: error) }
         }
+    }
+
+    /// What will not load: each invalid file, then (with `checkingAgents`) each agent folder, once,
+    /// whose agent does not load. Their runs become errors; this says why up front.
+    public static func loadErrors(_ entries: [ScenarioEntry], checkingAgents: Bool) -> [LocatedError] {
+        var errors: [LocatedError] = []
+        var agents: [URL] = []
+        for entry in entries {
+            switch entry {
+            case let .invalid(_, error): errors.append(error)
+            case let .loaded(scenario): if !agents.contains(scenario.agentDirectory) { agents.append(scenario.agentDirectory) }
+            }
+        }
+        guard checkingAgents else { return errors }
+        for directory in agents {
+            do throws(LocatedError) { _ = try AgentLoader.load(directory: directory) } catch { errors.append(error) }
+        }
+        return errors
     }
 
     /// Keeps loaded scenarios carrying any of `tags` (all when empty); invalid files always stay.

@@ -1,3 +1,4 @@
+import Agent
 import Foundation
 import RingsideCore
 import Yams
@@ -46,25 +47,9 @@ public enum ScenarioLoader {
 
     /// Decodes scenario YAML; `file` names it in errors.
     public static func parse(yaml: String, file: String, agentDirectory: URL) throws(LocatedError) -> Scenario {
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: yaml) else {
-                throw LocatedError(SourceLocation(file: file, line: 1, column: 1), problem: "the scenario file is empty",
-                                   suggestion: "start from one in sample-calls/clinic/calls")
-            }
-            root = node
-        } catch let error as LocatedError {
-            throw error
-        } catch let error as YamlError {
-            switch error {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-                throw LocatedError(SourceLocation(file: file, line: mark.line, column: mark.column), problem: "YAML syntax error: \(problem)",
-                                   suggestion: "check indentation, colons and quotes around this point")
-            default:
-                throw LocatedError(SourceLocation(file: file), problem: "YAML error: \(error)")
-            }
-        } catch {
-            throw LocatedError(SourceLocation(file: file), problem: "not valid YAML: \(error)")
+        guard let root = try YAMLSource.compose(yaml, file: file) else {
+            throw LocatedError(SourceLocation(file: file, line: 1, column: 1), problem: "the scenario file is empty",
+                               suggestion: "start from one in sample-calls/clinic/calls")
         }
         let top = ScenarioNode(node: root, file: file, path: "")
         let keys = try top.mapping(allowed: ["id", "tags", "description", "caller", "audio", "approval", "services", "turns", "expect", "assert", "limits", "runs"])

@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `ringside test` with files that do not load: each problem is one line on stderr (not only a row of
+/// the table on stdout), and the exit status is 2.
+@Suite struct TestCommandErrorTests {
+    var ringside: String { TestPaths.builtProduct("ringside").path }
+
+    @Test func malformedScenariosAreReportedOnStderr() throws {
+        let calls = try TestPaths.temporaryDirectory("broken-scenarios").appendingPathComponent("calls")
+        try FileManager.default.createDirectory(at: calls, withIntermediateDirectories: true)
+        try "id: broken\ndescription: x\nturns:\n  - say: [unclosed\n".write(to: calls.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
+        try "id: twice\ndescription: x\nid: again\nturns:\n  - say: hello\n".write(to: calls.appendingPathComponent("twice.yaml"), atomically: true, encoding: .utf8)
+        let run = try runProgram(ringside, ["test", "--quiet", calls.path])
+        #expect(run.status == 2)
+        #expect(run.stderr.split(separator: "\n").map(String.init) == [
+            "ringside: \(calls.path)/broken.yaml:5:1: YAML syntax error: did not find expected ',' or ']' (check indentation, colons and quotes around this point)",
+            "ringside: \(calls.path)/twice.yaml:3:1: duplicate key \"id\" (first at line 1)",
+        ])
+        #expect(run.stdout.contains("0 passed, 0 failed, 2 errors of 2 runs"))
+    }
+
+    @Test func anAgentThatDoesNotLoadIsReportedOnceOnStderr() throws {
+        let agent = try TestPaths.temporaryDirectory("broken-agent")
+        let clinic = TestPaths.repository.appendingPathComponent("sample-calls/clinic")
+        let yaml = try String(contentsOf: clinic.appendingPathComponent("agent.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "\"Thanks, {patient.first_name}.\"", with: "\"Thanks, {patient.first_name.\"")
+        try yaml.write(to: agent.appendingPathComponent("agent.yaml"), atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(at: clinic.appendingPathComponent("seed.sql"), to: agent.appendingPathComponent("seed.sql"))
+        let calls = agent.appendingPathComponent("calls")
+        try FileManager.default.createDirectory(at: calls, withIntermediateDirectories: true)
+        for name in ["hours.yaml", "front-desk.yaml"] {
+            try FileManager.default.copyItem(at: clinic.appendingPathComponent("calls/\(name)"), to: calls.appendingPathComponent(name))
+        }
+        let run = try runProgram(ringside, ["test", "--quiet", "--stt", "pocketsphinx", agent.path])
+        #expect(run.status == 2)
+        #expect(run.stderr.split(separator: "\n").map(String.init) == [
+            "ringside: \(agent.path)/agent.yaml:76:21: flow.identify.2.say: unclosed \"{\" in template \"Thanks, {patient.first_name.\" (write a placeholder as {name} or {result.field})",
+        ])
+    }
+}
