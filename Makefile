@@ -52,6 +52,7 @@ test: setup-test
 ## bench: latency and throughput figures, printed and written as JSON under .bench/.
 bench: setup-test
 	$(SWIFT) build -c release --product ringside-bench $(BUILD_FLAGS)
+	$(SWIFT) build -c release --product ringside $(BUILD_FLAGS)
 	@mkdir -p .bench
 	eval "$$(bash Tests/Support/pulse-session.sh)" && .build/release/ringside-bench all --output .bench
 

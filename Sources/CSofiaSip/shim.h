@@ -113,7 +113,15 @@ static inline void rs_nua_refer(nua_handle_t *nh, const char *refer_to) {
     nua_refer(nh, SIPTAG_REFER_TO_STR(refer_to), TAG_END());
 }
 
+/* nua keeps the reason phrase by reference until the response goes out, after the caller's string is
+   gone: a standard status takes sofia's own static phrase. */
+static inline const char *rs_lasting_phrase(int status, const char *phrase) {
+    const char *standard = sip_status_phrase(status);
+    return standard ? standard : phrase;
+}
+
 static inline void rs_nua_respond(nua_handle_t *nh, int status, const char *phrase, const char *sdp) {
+    phrase = rs_lasting_phrase(status, phrase);
     if (sdp && *sdp)
         nua_respond(nh, status, phrase, SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(sdp), TAG_END());
     else
@@ -122,6 +130,7 @@ static inline void rs_nua_respond(nua_handle_t *nh, int status, const char *phra
 
 /* A response with extra header lines ("Retry-After: 5", "Warning: 302 host \"text\""), CRLF-separated, no trailing CRLF. */
 static inline void rs_nua_respond_headers(nua_handle_t *nh, int status, const char *phrase, const char *headers) {
+    phrase = rs_lasting_phrase(status, phrase);
     if (headers && *headers)
         nua_respond(nh, status, phrase, SIPTAG_HEADER_STR(headers), TAG_END());
     else
@@ -218,6 +227,21 @@ static inline int rs_nua_request_source(nua_t *nua, char *buf, int size) {
     if (!ai || !ai->ai_addr) return -1;
     if (getnameinfo(ai->ai_addr, (socklen_t)ai->ai_addrlen, buf, (socklen_t)size, NULL, 0, NI_NUMERICHOST) != 0) return -1;
     return (int)strlen(buf);
+}
+
+/* The body's Content-Type ("application/sdp"), or NULL when there is none. */
+static inline const char *rs_sip_content_type(sip_t const *sip) {
+    return (sip && sip->sip_content_type) ? sip->sip_content_type->c_type : NULL;
+}
+
+/* Whether the request's Accept allows an SDP answer: -1 no Accept header, 1 yes, 0 no. */
+static inline int rs_sip_accepts_sdp(sip_t const *sip) {
+    if (!sip || !sip->sip_accept) return -1;
+    for (sip_accept_t const *a = sip->sip_accept; a; a = a->ac_next) {
+        if (!a->ac_type) continue;
+        if (su_casematch(a->ac_type, "application/sdp") || su_casematch(a->ac_type, "application/*") || su_casematch(a->ac_type, "*/*")) return 1;
+    }
+    return 0;
 }
 
 /* The transport of the topmost Via ("UDP", "TCP"), or NULL. */

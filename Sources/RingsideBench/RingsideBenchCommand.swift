@@ -9,7 +9,7 @@ struct BenchOptions: ParsableArguments {
     var server: String?
 }
 
-/// `ringside-bench all`: every benchmark in turn (audio, speech, the sample-call suite, session, tui).
+/// `ringside-bench all`: every benchmark in turn (audio, speech, the sample-call suite, session, tui, sip, serve).
 struct BenchAll: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "all", abstract: "Run every benchmark.")
     @OptionGroup var options: BenchOptions
@@ -26,6 +26,8 @@ struct BenchAll: AsyncParsableCommand {
         try await tui.run()
         let sip = try SIPBenchCommand.parse(["--output", options.output])
         try await sip.run()
+        let serve = try ServeBenchCommand.parse(["--output", options.output])
+        try await serve.run()
     }
 }
 

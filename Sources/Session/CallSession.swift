@@ -398,6 +398,7 @@ public final class CallSession: @unchecked Sendable {
         recorder?.close()
         try? farEnd.close()
         try? monitor?.close()
+        operatorChannel?.close()
     }
 
     static func mix(_ a: AudioFrame, _ b: AudioFrame?, rate: SampleRate, at time: MediaTime) -> AudioFrame {

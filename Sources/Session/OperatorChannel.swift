@@ -34,10 +34,17 @@ public final class OperatorChannel: @unchecked Sendable {
 
     func end() {
         active = false
+        // The microphone is the operator's again (a lazily opened one is closed until the next takeover).
+        microphone?.close()
         for j in pendingJobs { j.cancel() }
         pendingJobs = []
         typed = []
         typedIndex = 0
+    }
+
+    /// The call is over: the microphone is released.
+    func close() {
+        end()
     }
 
     /// Speaks typed text to the caller with the operator's TTS voice.

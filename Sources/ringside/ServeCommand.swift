@@ -123,6 +123,10 @@ struct Serve: AsyncParsableCommand {
             let id = served.call.bus.callID
             if let board {
                 sessions.withLock { $0[id] = served.call.session }
+                // An ended call takes no more commands: forget its session (the board keeps its row).
+                served.call.bus.observe { event in
+                    if case .callEnded = event.payload { sessions.withLock { _ = $0.removeValue(forKey: id) } }
+                }
                 // The caller's contact without its parameters (";transport=udp").
                 let caller = served.phoneCall.sip.remoteURI.split(separator: ";").first.map(String.init) ?? served.phoneCall.sip.remoteURI
                 board.upsert(id: id, title: caller,
@@ -146,8 +150,11 @@ struct Serve: AsyncParsableCommand {
             monitor = ear
             if let note { Self.logger.warning("\(note)") }
             let operatorInput = self.operatorInput, pulseServer = self.server, mic = self.mic
+            // The microphone opens when a takeover starts and closes when it ends (not one capture per call).
             server.operatorSetup = AgentCallServer.Operator(holdOnHandoff: true, microphone: { _ in
-                Self.openOperatorMicrophone(wav: operatorInput, server: pulseServer, device: mic)
+                LazyAudioSource(rate: .hz16000, isLive: operatorInput == nil) {
+                    Self.openOperatorMicrophone(wav: operatorInput, server: pulseServer, device: mic)
+                }
             }, monitor: { id in ear?.tap(for: id) })
         }
         print("serving \(agent) at \(uri)")

@@ -1,3 +1,4 @@
+import Audio
 import Foundation
 import RingsideCore
 import Testing
@@ -114,6 +115,50 @@ import TestSupport
         #expect(status == 128 + SIGINT, "after a second signal serve exited with \(status.map(String.init) ?? "nothing")")
         #expect(Date().timeIntervalSince(second) < 1, "the second signal took \(Date().timeIntervalSince(second)) s")
         await running.client.shutdown()
+    }
+
+    /// Thirty calls that end as soon as they are answered (INVITE, 200, ACK and BYE at once): serve
+    /// loads nothing and records nothing for those it had not started yet, and the next real caller
+    /// hears the agent promptly (12.6 s after a burst of 50 before the agent's start checked for it).
+    @Test func aBurstOfCallsEndedAtOnceCostsNothingAndDelaysNoOne() async throws {
+        let running = try await Self.startServeWithACall([])
+        defer { if running.serve.wait(atMost: 0) == nil { running.serve.signal(SIGKILL); _ = running.serve.wait() } }
+        running.call.hangUp()
+        for await event in running.client.events { if case .ended = event { break } }
+        let raw = try RawSIP(serverPort: running.port)
+        var ended = 0
+        for n in 0..<30 {
+            let callID = "burst-\(n)-\(UUID().uuidString)@test"
+            let invite = raw.invite(callID: callID, sdp: Self.offer(port: 40020))
+            raw.send(invite)
+            guard let answer = raw.finalResponse(callID: callID, timeout: 5), answer.status == 200 else { continue }
+            raw.acknowledgeAndHangUp(invite: invite, answer: answer)
+            ended += 1
+        }
+        #expect(ended == 30, "only \(ended) of the burst's calls were answered")
+        // The next real call: the greeting starts promptly.
+        let dialled = Date()
+        let call = try running.client.dial("sip:agent@127.0.0.1:\(running.port)")
+        var connected = false
+        for await event in running.client.events {
+            if case .connected = event { connected = true; break }
+            if case .ended = event { break }
+        }
+        try #require(connected, "the call after the burst did not connect: \(running.log)")
+        var firstAudio: Double?
+        for _ in 0..<500 where firstAudio == nil {
+            guard let frame = try await call.media.source.nextFrameAsync() else { break }
+            if AudioLevel(frame: frame).rms > 0.01 { firstAudio = Date().timeIntervalSince(dialled) }
+        }
+        let heard = try #require(firstAudio, "no greeting after the burst")
+        #expect(heard < 3, "the greeting after the burst came \(heard) s after dialling")
+        call.hangUp()
+        for await event in running.client.events { if case .ended = event { break } }
+        await running.client.shutdown()
+        // Recordings: the two real calls, and at most the burst's first few (started before their BYE came).
+        let folders = try FileManager.default.contentsOfDirectory(atPath: running.dir.appendingPathComponent("calls").path)
+        print("burst: greeting after \(String(format: "%.2f", heard)) s; \(folders.count - 2) of 30 ended calls recorded")
+        #expect(folders.count <= 2 + 3, "\(folders.count - 2) of the 30 calls that ended at once got a recording folder")
     }
 
     static func offer(port: UInt16) -> String {

@@ -558,6 +558,19 @@ public final class SIPUserAgent: @unchecked Sendable {
     private func incomingInvite(nh: OpaquePointer, sip: UnsafePointer<sip_t>?) {
         let screening = screenedOutInvite(nh: nh, sip: sip)
         if screening.handled { return }
+        // A body that is not SDP, or an Accept that rules SDP out: nothing to negotiate with (RFC 3261 §21.4.13, §21.4.7).
+        if let type = rs_sip_content_type(sip).map({ String(cString: $0) }), Self.payload(sip) != nil, type.lowercased() != "application/sdp" {
+            logger.info("refusing an INVITE with a \(type) body (415)")
+            screenedOut.insert(nh)
+            rs_nua_respond_headers(nh, 415, "Unsupported Media Type", "Accept: application/sdp")
+            return
+        }
+        if rs_sip_accepts_sdp(sip) == 0 {
+            logger.info("refusing an INVITE whose Accept leaves out application/sdp (406)")
+            screenedOut.insert(nh)
+            rs_nua_respond_headers(nh, 406, "Not Acceptable", "Warning: 399 ringside \"answers are application/sdp, which the Accept header leaves out\"")
+            return
+        }
         let (isDraining, limit) = lock.withLock { (draining, configuration.maximumCalls) }
         let inProgress = legs.values.count(where: { $0.call.direction == .incoming && $0.endReason == nil })
         if isDraining || limit.map({ inProgress >= $0 }) == true {
