@@ -73,6 +73,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "What the agent says on each live call when serve is stopped (SIGTERM, SIGINT, q) before it hangs up; \"\" says nothing.")
     var goodbye = "I'm sorry, this line is closing now. Please call again later. Goodbye."
 
+    @Option(help: "When stopped, first wait up to this many seconds for live calls to end by themselves (new calls get 503 meanwhile), then say --goodbye to those still up.")
+    var drain: Double = 0
+
     @Flag(help: "Keep a recording folder (events only) for calls that ended before the agent started.")
     var recordFailed = false
 
@@ -167,7 +170,7 @@ struct Serve: AsyncParsableCommand {
             board?.setSummary(registration.summary)
             try registration.start(phone)
         }
-        let stop = ServeShutdown(server: server, phone: phone, registration: registration, goodbye: goodbye)
+        let stop = ServeShutdown(server: server, phone: phone, registration: registration, goodbye: goodbye, drain: max(0, drain))
         // Without a screen, SIGINT and SIGTERM stop serve gracefully; a second one ends it at once.
         // (The screen takes those signals itself and returns from `run`.)
         let signalSources = board == nil ? stop.onSignals() : []
@@ -221,22 +224,25 @@ struct Serve: AsyncParsableCommand {
     }
 }
 
-/// How `serve` stops: new calls get 503, every live call hears the goodbye and a BYE, recordings are
-/// closed with their call-ended record, the account is unregistered and SIP shuts down, all within
-/// `budget` seconds (past it, serve exits anyway, status 1). Runs once, however often it is asked.
+/// How `serve` stops: new calls get 503; with `drain`, live calls get that long to end by themselves;
+/// then every call still up hears the goodbye and a BYE, recordings are closed with their call-ended
+/// record, the account is unregistered and SIP shuts down, all within `budget` seconds more (past it,
+/// serve exits anyway, status 1). Runs once, however often it is asked.
 final class ServeShutdown: Sendable {
     let server: AgentCallServer
     let phone: SIPPhone
     let registration: ServeRegistration?
     let goodbye: String
+    let drain: Double
     let budget: Double
     private let started = LockedValue(false)
 
-    init(server: AgentCallServer, phone: SIPPhone, registration: ServeRegistration?, goodbye: String, budget: Double = 5) {
+    init(server: AgentCallServer, phone: SIPPhone, registration: ServeRegistration?, goodbye: String, drain: Double = 0, budget: Double = 5) {
         self.server = server
         self.phone = phone
         self.registration = registration
         self.goodbye = goodbye
+        self.drain = drain
         self.budget = budget
     }
 
@@ -259,19 +265,24 @@ final class ServeShutdown: Sendable {
 
     func run() async {
         guard started.withLock({ s in defer { s = true }; return !s }) else { return }
+        // A watchdog: whatever hangs below, serve is gone within the drain and the budget.
+        let limit = drain + budget
+        DispatchQueue.global().asyncAfter(deadline: .now() + limit) {
+            ServeRegistration.say("could not stop within \(Int(limit)) s; exiting")
+            _exit(1)
+        }
+        phone.agent.stopAccepting()
+        var live = server.activeCalls.count
+        if drain > 0 && live > 0 {
+            ServeRegistration.say("draining: new calls get 503; waiting up to \(Int(drain)) s for \(live) call\(live == 1 ? "" : "s") to end")
+            _ = await server.waitForCalls(deadline: drain)
+            live = server.activeCalls.count
+        }
         let begin = ContinuousClock.now
         func left() -> Double {
             let spent = ContinuousClock.now - begin
             return budget - (Double(spent.components.seconds) + Double(spent.components.attoseconds) / 1e18)
         }
-        // A watchdog: whatever hangs below, serve is gone within the budget.
-        let budget = self.budget
-        DispatchQueue.global().asyncAfter(deadline: .now() + budget) {
-            ServeRegistration.say("could not stop within \(Int(budget)) s; exiting")
-            _exit(1)
-        }
-        phone.agent.stopAccepting()
-        let live = server.activeCalls.count
         ServeRegistration.say(live == 0 ? "stopping: no calls in progress" : "stopping: ending \(live) call\(live == 1 ? "" : "s") in progress")
         // Most of the budget for the goodbyes; what is left for the BYEs, the registrar and SIP's own shutdown.
         let ended = await server.drain(farewell: goodbye, reason: "serve is shutting down", deadline: max(0.5, left() - 1.5))

@@ -74,6 +74,19 @@ final class KamailioProxy: @unchecked Sendable {
                                          stdout: log, stderr: log)
     }
 
+    /// kamailio running a config file as it is (the shipped farm config), listening on 127.0.0.1:`port`, with
+    /// preprocessor defines (`-A NAME=VALUE`).
+    init(executable: String, configFile: URL, defines: [String]) throws {
+        directory = try TestPaths.temporaryDirectory("ringside-kamailio")
+        port = try UDPSocket(address: "127.0.0.1", port: 0).local.port
+        let log = open(directory.appendingPathComponent("kamailio.log").path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        defer { close(log) }
+        process = try ChildProcess.spawn(executable, ["-DD", "-E", "-m", "32", "-M", "8", "-P", directory.appendingPathComponent("kamailio.pid").path,
+                                                      "-Y", directory.path, "-f", configFile.path, "-l", "udp:127.0.0.1:\(port)"]
+                                                     + defines.flatMap { ["-A", $0] },
+                                         stdout: log, stderr: log)
+    }
+
     var log: String { (try? String(contentsOf: directory.appendingPathComponent("kamailio.log"), encoding: .utf8)) ?? "" }
 
     /// Waits (bounded) until kamailio itself answers OPTIONS (any status, from a `Server: kamailio`;

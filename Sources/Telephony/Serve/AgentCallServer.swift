@@ -128,8 +128,20 @@ public final class AgentCallServer: @unchecked Sendable {
     @discardableResult
     public func drain(farewell: String?, reason: String, deadline: Double) async -> Bool {
         for served in calls.value.values { served.call.session.send(.endCall(farewell: farewell, reason: reason)) }
+        let finished = await waitForCalls(deadline: deadline)
+        if !finished {
+            for served in calls.withLock({ c in defer { c.removeAll() }; return Array(c.values) }) {
+                served.call.session.send(.hangUp)
+                served.phoneCall.hangUp()
+            }
+        }
+        return finished
+    }
+
+    /// Waits until every call in progress has ended (by itself), at most `deadline` seconds; true when they all did.
+    public func waitForCalls(deadline: Double) async -> Bool {
         let tasks = running.value
-        let finished = await withTaskGroup(of: Bool.self) { group in
+        return await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 for task in tasks.values { await task.value }
                 return true
@@ -142,13 +154,6 @@ public final class AgentCallServer: @unchecked Sendable {
             group.cancelAll()
             return first
         }
-        if !finished {
-            for served in calls.withLock({ c in defer { c.removeAll() }; return Array(c.values) }) {
-                served.call.session.send(.hangUp)
-                served.phoneCall.hangUp()
-            }
-        }
-        return finished
     }
 
     /// A recording folder holding only the events of a call that ended before its agent started (`recordFailed`).
