@@ -26,6 +26,12 @@ struct TestCalls: AsyncParsableCommand {
             and so are the grading, the reports and the recordings. No sound card is involved; a server that \
             cannot be reached makes every run an error (exit 2).
 
+            With --shard I/N only a share of the selected scenarios runs (after --tags), for splitting a suite \
+            across CI jobs: scenarios are known by their path from the agent folder (AGENT/calls/FILE.yaml), so \
+            a scenario lands in the same shard on every machine. Without --shard-timings the sorted scenarios \
+            are dealt round-robin; with it, the longest first into the least-loaded shard (one not in the \
+            timings counts as their mean). `ringside report merge` joins the shards' --json reports into one.
+
             With --target sip:URI each scenario is a real call to that agent instead, in real time, one at a \
             time: the simulated caller speaks into the call and the agent's audio is transcribed locally. \
             What only the agent knows (tool calls, approvals, escalation, its recording) is reported as not \
@@ -39,6 +45,12 @@ struct TestCalls: AsyncParsableCommand {
 
     @Option(help: "Only scenarios with one of these tags (comma-separated), e.g. smoke.")
     var tags: String?
+
+    @Option(help: "Run only shard I of N (e.g. 2/3) of the selected scenarios: the same share on every machine, for one CI job each; `ringside report merge` joins their JSON reports.")
+    var shard: String?
+
+    @Option(help: "With --shard: a JSON report of an earlier run (--json); shards are balanced by each scenario's wall time there instead of by count.")
+    var shardTimings: String?
 
     @Option(help: "Where calls run: embedded (virtual time), pulse (the embedded agent in real time through PulseAudio), or a SIP URI such as sip:agent@127.0.0.1:5062 (real calls, real time).")
     var target = "embedded"
@@ -61,14 +73,8 @@ struct TestCalls: AsyncParsableCommand {
     @Option(help: "Record each run under this folder (default: a temporary folder).")
     var recordings: String?
 
-    @Option(help: "Write a JUnit XML report here.")
-    var junit: String?
-
-    @Option(help: "Write the full results as JSON here (usable later as --baseline).")
-    var json: String?
-
-    @Option(help: "Write a self-contained HTML report here.")
-    var html: String?
+    @OptionGroup(title: "Reports")
+    var reports: ReportFileOptions
 
     @Option(help: "A JSON report from an earlier run: newly failing scenarios and slower p95 are regressions.")
     var baseline: String?
@@ -107,12 +113,19 @@ struct TestCalls: AsyncParsableCommand {
             }
         }
         guard let offered = MediaCodec.list(codecs) else { throw ValidationError("--codecs takes opus, pcmu and/or pcma") }
+        let (share, timings) = try shardOptions()
         let urls = paths.map { URL(fileURLWithPath: $0) }
         let tagList = tags?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } ?? []
-        let entries = ScenarioEntry.filter(ScenarioEntry.load(paths: urls), tags: tagList)
+        var entries = ScenarioEntry.filter(ScenarioEntry.load(paths: urls), tags: tagList)
         guard !entries.isEmpty else {
             printError("no scenarios found under \(paths.joined(separator: " ")) (scenario files live in AGENT/calls/*.yaml)")
             throw ExitCode(2)
+        }
+        if let share {
+            let selected = entries.count
+            entries = share.select(entries, timings: timings)
+            // Not an error: a CI matrix may have more shards than a tag selects; its empty report still merges.
+            if entries.isEmpty { printError("shard \(share) has no scenarios (\(selected) selected, fewer than the shards); writing an empty report") }
         }
         // Also in the results table, but a load error must not scroll by on stdout: one line each on stderr.
         for error in ScenarioEntry.loadErrors(entries, checkingAgents: !isSIP) { printError(error.description) }
@@ -129,7 +142,7 @@ struct TestCalls: AsyncParsableCommand {
         if reuseRecognizers { options.recognizers = RecognizerPool() }
         let total = entries.reduce(0) { n, e in if case let .loaded(s) = e { return n + s.runs } else { return n + 1 } }
         let board = tui && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1 ? TestBoard(
-            entries: entries, title: "TEST " + paths.joined(separator: " "), transport: isSIP ? target : (runTarget == .pulse ? "real time (PulseAudio)" : "virtual time"), theme: theme) : nil
+            entries: entries, title: "TEST " + paths.joined(separator: " ") + (share.map { " shard \($0)" } ?? ""), transport: isSIP ? target : (runTarget == .pulse ? "real time (PulseAudio)" : "virtual time"), theme: theme) : nil
         if let board { options.onCall = board.callStarted }
         let runner = ScenarioRunner(options: options)
         let quiet = self.quiet
@@ -153,25 +166,41 @@ struct TestCalls: AsyncParsableCommand {
         let wall = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
         var regressions: [String] = []
         if let baseline {
-            do {
+            do throws(ReportFileError) {
                 let old = try TestReport.read(URL(fileURLWithPath: baseline))
                 regressions = BaselineComparison.regressions(current: results, baseline: old.results, marginMs: marginMs)
             } catch {
-                printError("cannot read the baseline \(baseline): \(error)")
+                printError("cannot read the baseline \(error)")
                 throw ExitCode(2)
             }
         }
         let report = TestReport(ringside: RingsideVersion.string, target: runTarget.rawValue, results: results, wallSeconds: wall, regressions: regressions,
                                 prices: priceTable)
         print("\n" + TerminalTable.render(report), terminator: "")
-        do {
-            if let junit { try JUnitReport.xml(report).write(toFile: junit, atomically: true, encoding: .utf8) }
-            if let json { try report.json().write(to: URL(fileURLWithPath: json)) }
-            if let html { try HTMLReport.html(report).write(toFile: html, atomically: true, encoding: .utf8) }
-        } catch {
-            printError("cannot write a report: \(error)")
+        try reports.write(report)
+        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+
+    /// `--shard` and `--shard-timings`, read before any call runs; a bad value is one line and exit 2.
+    private func shardOptions() throws -> (ScenarioShard?, ShardTimings?) {
+        guard let shard else {
+            if shardTimings != nil {
+                printError("--shard-timings balances shards: use it with --shard I/N")
+                throw ExitCode(2)
+            }
+            return (nil, nil)
+        }
+        let share: ScenarioShard
+        do throws(ShardSpecError) { share = try ScenarioShard(parsing: shard) } catch {
+            printError("--shard \(shard): \(error)")
             throw ExitCode(2)
         }
-        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+        guard let shardTimings else { return (share, nil) }
+        do throws(ReportFileError) {
+            return (share, try ShardTimings.load(URL(fileURLWithPath: shardTimings)))
+        } catch {
+            printError("cannot read the shard timings \(error)")
+            throw ExitCode(2)
+        }
     }
 }

@@ -27,8 +27,26 @@ public struct TestReport: Sendable, Codable, Equatable {
         return try encoder.encode(self)
     }
 
-    public static func read(_ url: URL) throws -> TestReport {
-        try JSONDecoder().decode(TestReport.self, from: Data(contentsOf: url))
+    /// Reads a report; errors name the file and say what is wrong with it in a sentence.
+    public static func read(_ url: URL) throws(ReportFileError) -> TestReport {
+        let file = url.relativePath
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw ReportFileError(file: file, problem: "no such file")
+        }
+        guard !isDirectory.boolValue else { throw ReportFileError(file: file, problem: "a folder, not a JSON report") }
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw ReportFileError(file: file, problem: "unreadable (\(error.localizedDescription))")
+        }
+        guard (try? JSONSerialization.jsonObject(with: data)) != nil else {
+            throw ReportFileError(file: file, problem: data.isEmpty ? "empty, not a JSON report" : "not valid JSON")
+        }
+        do { return try JSONDecoder().decode(TestReport.self, from: data) } catch let error as DecodingError {
+            throw ReportFileError(file: file, problem: ReportFileError.problem(error))
+        } catch {
+            throw ReportFileError(file: file, problem: "not a Ringside test report (\(error))")
+        }
     }
 
     /// 0 all passed, 1 failures or regressions, 2 harness errors.

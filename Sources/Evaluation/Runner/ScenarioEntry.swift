@@ -7,6 +7,14 @@ public enum ScenarioEntry: Sendable {
     case loaded(Scenario)
     case invalid(file: String, error: LocatedError)
 
+    /// The scenario file, loaded or not.
+    public var file: String {
+        switch self {
+        case let .loaded(scenario): scenario.file
+        case let .invalid(file, _): file
+        }
+    }
+
     /// Loads every scenario file under `paths` (files, or folders searched for `calls/*.yaml`).
     public static func load(paths: [URL]) -> [ScenarioEntry] {
         ScenarioLoader.scenarioFiles(in: paths).map { url -> ScenarioEntry in
