@@ -18,7 +18,7 @@ TEST_DEBS := $(RUN_DEBS) sox tmux sip-tester baresip kamailio python3
 WHISPER_PREFIX ?= $(CURDIR)/.build/whisper
 export RINGSIDE_WHISPER_PREFIX := $(WHISPER_PREFIX)
 
-.PHONY: run test bench setup setup-test build build-debug install clean print-debs
+.PHONY: run test bench farm setup setup-test build build-debug install clean print-debs
 
 ## setup: install missing Debian packages (as root or with sudo), else say which are missing; then Whisper.
 setup:
@@ -55,6 +55,11 @@ bench: setup-test
 	$(SWIFT) build -c release --product ringside $(BUILD_FLAGS)
 	@mkdir -p .bench
 	eval "$$(bash Tests/Support/pulse-session.sh)" && .build/release/ringside-bench all --output .bench
+
+## farm: kamailio on 127.0.0.1:5070 in front of three serve instances (deploy/kamailio/farm.sh); Ctrl-C stops it.
+farm: build
+	@DEBS="kamailio" bash Tests/Support/install-debs.sh
+	RINGSIDE=.build/release/ringside deploy/kamailio/farm.sh
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ringside

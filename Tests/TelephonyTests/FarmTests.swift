@@ -131,7 +131,19 @@ import TestSupport
         }
         let spread = farm.recordings()
         #expect(spread.reduce(0, +) == 30 && spread.allSatisfy { $0 >= 8 }, "calls per instance: \(spread)")
-        // Every instance heard its calls end by the caller's BYE (not an RTP timeout).
+        // Every instance heard its calls end by the caller's BYE (not an RTP timeout); the last call's
+        // recording may still be closing: wait (bounded) for every recording's call-ended record.
+        for _ in 0..<100 {
+            let closed = (1...3).allSatisfy { k in
+                let folder = farm.directory.appendingPathComponent("instance-\(k)")
+                return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).allSatisfy { call in
+                    ((try? String(contentsOf: folder.appendingPathComponent(call).appendingPathComponent("events.jsonl"), encoding: .utf8)) ?? "")
+                        .contains("callEnded")
+                }
+            }
+            if closed { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
         for k in 1...3 {
             let folder = farm.directory.appendingPathComponent("instance-\(k)")
             for call in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
@@ -152,9 +164,8 @@ import TestSupport
             slowest = max(slowest, Date().timeIntervalSince(started))
             _ = await farm.hangUp(connected)
         }
-        let after = farm.recordings()
-        #expect(after[0] + after[2] == spread[0] + spread[2] + 9, "after the kill: \(after), before: \(spread)")
-        print("farm: calls per instance \(spread); after killing instance 2, 9 calls connected, the slowest in \(String(format: "%.2f", slowest)) s")
+        #expect(farm.proxy.log.contains("marked down"), "kamailio never marked the killed instance down")
+        print("farm: calls per instance \(spread); after killing instance 2, 9 calls connected, the slowest (to the greeting) in \(String(format: "%.2f", slowest)) s")
     }
 
     @Test func aDrainingInstanceLosesNoCallAndAFullOnePassesCallsOn() async throws {

@@ -61,7 +61,9 @@ for k in $(seq 1 "$instances"); do
 done
 "$kamailio" -DD -E -m 32 -M 8 -P "$run_dir/kamailio.pid" -Y "$run_dir" -f "$here/kamailio.cfg" -l "udp:127.0.0.1:$proxy_port" \
     -A "DISPATCHER_LIST=\"$list\"" > "$run_dir/kamailio.log" 2>&1 &
-pids+=($!)
+proxy=$!
+pids+=($proxy)
 echo "kamailio: sip:agent@127.0.0.1:$proxy_port (log $run_dir/kamailio.log); Ctrl-C stops the farm"
-wait -n "${pids[@]}" || true
-echo "a farm process ended; see the logs in $run_dir" >&2
+# Instances may be stopped and started again (kamailio marks them down and up); the farm lives as long as kamailio.
+wait "$proxy" || true
+echo "kamailio ended; see $run_dir/kamailio.log" >&2
