@@ -9,7 +9,7 @@ struct BenchOptions: ParsableArguments {
     var server: String?
 }
 
-/// `ringside-bench all`: every benchmark in turn (audio, speech, the sample-call suite, session, tui, sip, serve).
+/// `ringside-bench all`: every benchmark in turn (audio, speech, the sample-call suite, session, tui, sip, serve, farm).
 struct BenchAll: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "all", abstract: "Run every benchmark.")
     @OptionGroup var options: BenchOptions
@@ -28,6 +28,8 @@ struct BenchAll: AsyncParsableCommand {
         try await sip.run()
         let serve = try ServeBenchCommand.parse(["--output", options.output])
         try await serve.run()
+        let farm = try FarmBenchCommand.parse(["--output", options.output])
+        try await farm.run()
     }
 }
 

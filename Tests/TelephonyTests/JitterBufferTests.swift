@@ -123,7 +123,7 @@ import Testing
 }
 
 /// A tiny deterministic generator so jitter tests repeat exactly.
-struct SplitMix {
+struct SplitMix: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

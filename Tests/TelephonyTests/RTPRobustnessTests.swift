@@ -11,22 +11,10 @@ import TestSupport
 @Suite(.serialized) struct RTPRobustnessTests {
     // MARK: The jitter buffer alone
 
-    /// SplitMix64: the same "random" numbers on every run.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: Array(1...40) as [UInt64])
     func forgedSequenceNumbersDoNotMuteTheStream(seed: UInt64) {
         var jb = JitterBuffer()
-        var generator = SeededGenerator(state: seed)
+        var generator = SplitMix(seed: seed)  // the same "random" numbers on every run
         var played = 0, ticks = 0
         // 3 s of a real stream; from 0.5 s to 2 s, twenty forged packets with random numbers per real one.
         for n in 0..<150 {

@@ -32,17 +32,23 @@ import TestSupport
         }
     }
 
-    static func startServeWithACall(_ extra: [String]) async throws -> Running {
+    /// The built `ringside serve --headless` for the clinic agent on a free port, its output in `dir`/serve.log.
+    static func spawnServe(in dir: URL, _ arguments: [String]) throws -> (serve: ChildProcess, port: UInt16) {
         let ringside = TestPaths.builtProduct("ringside").path
         try #require(FileManager.default.isExecutableFile(atPath: ringside), "ringside is not built beside the tests")
-        let port = try #require(ServeTests.freePort()), clientPort = try #require(ServeTests.freePort(excluding: port))
-        let dir = try TestPaths.temporaryDirectory("ringside-serve-shutdown")
+        let port = try #require(ServeTests.freePort())
         let log = open(dir.appendingPathComponent("serve.log").path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        defer { close(log) }
         let serve = try ChildProcess.spawn(ringside, ["serve", "--agent", TestPaths.repository.appendingPathComponent("sample-calls/clinic").path,
-                                                     "--port", String(port), "--headless", "--approve", "none",
-                                                     "--record", dir.appendingPathComponent("calls").path, "--goodbye", goodbye] + extra,
+                                                     "--port", String(port), "--headless", "--approve", "none"] + arguments,
                                            stdout: log, stderr: log)
-        close(log)
+        return (serve, port)
+    }
+
+    static func startServeWithACall(_ extra: [String]) async throws -> Running {
+        let dir = try TestPaths.temporaryDirectory("ringside-serve-shutdown")
+        let (serve, port) = try spawnServe(in: dir, ["--record", dir.appendingPathComponent("calls").path, "--goodbye", goodbye] + extra)
+        let clientPort = try #require(ServeTests.freePort(excluding: port))
         let client = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: clientPort),
                                                                    mediaAddress: "127.0.0.1", codecs: [.pcmu], autoAnswer: false))
         try client.start()

@@ -25,15 +25,9 @@ import TestSupport
     }
 
     @Test func memoryAndDescriptorsStayFlatAcrossCalls() async throws {
-        let ringside = TestPaths.builtProduct("ringside").path
-        try #require(FileManager.default.isExecutableFile(atPath: ringside), "ringside is not built beside the tests")
-        let port = try #require(ServeTests.freePort()), clientPort = try #require(ServeTests.freePort(excluding: port))
         let dir = try TestPaths.temporaryDirectory("ringside-serve-soak")
-        let log = open(dir.appendingPathComponent("serve.log").path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let serve = try ChildProcess.spawn(ringside, ["serve", "--agent", TestPaths.repository.appendingPathComponent("sample-calls/clinic").path,
-                                                     "--port", String(port), "--headless", "--no-record", "--approve", "none"],
-                                           stdout: log, stderr: log)
-        close(log)
+        let (serve, port) = try ServeShutdownTests.spawnServe(in: dir, ["--no-record"])
+        let clientPort = try #require(ServeTests.freePort(excluding: port))
         defer {
             serve.signal(SIGKILL)
             _ = serve.wait()
