@@ -49,6 +49,14 @@ import TestSupport
             client = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: clientPort),
                                                                    mediaAddress: "127.0.0.1", codecs: [.pcmu], autoAnswer: false))
             events = PhoneEventLog(client)
+            do { try await ready() } catch {
+                killProcesses()
+                throw error
+            }
+        }
+
+        /// Starts the phone and waits until kamailio and every instance answer (bounded).
+        private func ready() async throws {
             try client.start()
             // Ready when kamailio answers and every instance answers OPTIONS itself (bounded).
             let ready = await proxy.waitUntilListening(client.agent)
@@ -65,11 +73,13 @@ import TestSupport
             try await Task.sleep(for: .milliseconds(1500))
         }
 
-        func stop() async {
-            await client.shutdown()
-            for instance in instances.compactMap({ $0 }) {
+        /// Ends the instances and kamailio at once (synchronous, so a `defer` can rely on it; idempotent).
+        func killProcesses() {
+            for (k, instance) in instances.enumerated() {
+                guard let instance else { continue }
                 instance.signal(SIGKILL)
                 _ = instance.wait()
+                instances[k] = nil
             }
             proxy.stop()
         }
@@ -121,7 +131,7 @@ import TestSupport
 
     @Test func callsSpreadBYEFindsItsInstanceAndAKilledInstanceIsSkipped() async throws {
         let farm = try await Farm()
-        defer { Task { await farm.stop() } }
+        defer { farm.killProcesses() }
         for n in 1...30 {
             let (call, why) = try await farm.dial()
             let connected = try #require(call, "call \(n) failed: \(why)\n\(farm.logs())")
@@ -165,12 +175,13 @@ import TestSupport
             _ = await farm.hangUp(connected)
         }
         #expect(farm.proxy.log.contains("marked down"), "kamailio never marked the killed instance down")
+        await farm.client.shutdown()
         print("farm: calls per instance \(spread); after killing instance 2, 9 calls connected, the slowest (to the greeting) in \(String(format: "%.2f", slowest)) s")
     }
 
     @Test func aDrainingInstanceLosesNoCallAndAFullOnePassesCallsOn() async throws {
         let farm = try await Farm(maxCalls: [nil, nil, 1], drain: 20)
-        defer { Task { await farm.stop() } }
+        defer { farm.killProcesses() }
         // Six calls held at once: round robin gives instance 3 two of them, and it takes one (--max-calls 1).
         var held: [PhoneCall] = []
         for n in 1...6 {
@@ -198,5 +209,6 @@ import TestSupport
         let status = farm.instances[0]?.wait(atMost: 8)
         #expect(status == 0, "the drained instance exited with \(status.map(String.init) ?? "nothing yet")")
         farm.instances[0] = nil
+        await farm.client.shutdown()
     }
 }
