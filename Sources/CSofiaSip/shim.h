@@ -117,7 +117,8 @@ static inline void rs_nua_refer(nua_handle_t *nh, const char *refer_to) {
    gone: a standard status takes sofia's own static phrase. */
 static inline const char *rs_lasting_phrase(int status, const char *phrase) {
     const char *standard = sip_status_phrase(status);
-    return standard ? standard : phrase;
+    (void)phrase;
+    return standard ? standard : (status < 200 ? "Progress" : status < 300 ? "OK" : "Rejected");
 }
 
 static inline void rs_nua_respond(nua_handle_t *nh, int status, const char *phrase, const char *sdp) {

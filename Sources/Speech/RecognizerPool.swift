@@ -34,9 +34,12 @@ public actor RecognizerPool {
         return try PocketSphinxRecognizer(configuration: configuration)
     }
 
-    /// Returns a recogniser after its call ended.
-    public func checkIn(_ recognizer: PocketSphinxRecognizer, agent: URL, narrowband: Bool = false) {
-        idle[Self.key(agent, narrowband), default: []].append(recognizer)
+    /// Returns a recogniser after its call ended; with `keepAtMost`, one beyond that many idle is dropped
+    /// (a burst of simultaneous calls does not keep its decoders for ever).
+    public func checkIn(_ recognizer: PocketSphinxRecognizer, agent: URL, narrowband: Bool = false, keepAtMost: Int? = nil) {
+        let key = Self.key(agent, narrowband)
+        if let keepAtMost, idle[key, default: []].count >= keepAtMost { return }
+        idle[key, default: []].append(recognizer)
     }
 
     private static func key(_ agent: URL, _ narrowband: Bool) -> String { agent.standardizedFileURL.path + (narrowband ? "#narrowband" : "") }

@@ -71,7 +71,7 @@ struct Serve: AsyncParsableCommand {
     var maxCalls: Int?
 
     @Option(help: "What the agent says on each live call when serve is stopped (SIGTERM, SIGINT, q) before it hangs up; \"\" says nothing.")
-    var goodbye = "I'm sorry, this line is closing now. Please call again later. Goodbye."
+    var goodbye = "Sorry, we have to close this line now. Goodbye."
 
     @Option(help: "When stopped, first wait up to this many seconds for live calls to end by themselves (new calls get 503 meanwhile), then say --goodbye to those still up.")
     var drain: Double = 0
@@ -272,11 +272,11 @@ final class ServeShutdown: Sendable {
             _exit(1)
         }
         phone.agent.stopAccepting()
-        var live = server.activeCalls.count
+        var live = server.callsInProgress
         if drain > 0 && live > 0 {
             ServeRegistration.say("draining: new calls get 503; waiting up to \(Int(drain)) s for \(live) call\(live == 1 ? "" : "s") to end")
             _ = await server.waitForCalls(deadline: drain)
-            live = server.activeCalls.count
+            live = server.callsInProgress
         }
         let begin = ContinuousClock.now
         func left() -> Double {

@@ -156,6 +156,23 @@ import TestSupport
         #expect(target.discardedPackets.stray >= 150)
     }
 
+    @Test func aPeerThatMovesIsFollowedAfterItsOldAddressGoesQuiet() throws {
+        let placeholder = try UDPSocket(address: "127.0.0.1", port: 0)
+        let target = try Self.session(peer: placeholder.local.port)
+        defer { target.stop() }
+        let peer = try Peer(to: target.localEndpoint)
+        let tone = Self.tone(1000, frames: 150)
+        // One second from the peer's socket, 0.6 s of nothing (a NAT rebinding), then the same stream
+        // from another port: after the first packet or two it is played again.
+        let done = Self.paced(150) { n in
+            if n < 50 { try peer.send(tone[n]) } else if n >= 80 { try peer.send(tone[n], fromIntruder: true) }
+        }
+        let heard = try toneFrames(from: target.source, count: 150, frequency: 1000)
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        let afterMove = heard.suffix(40).filter { $0 }.count
+        #expect(afterMove >= 30, "after the move the tone played in \(afterMove) of the last 40 frames")
+    }
+
     @Test(arguments: [MediaDirection.recvonly, .inactive])
     func holdNeverTimesOut(_ ours: MediaDirection) throws {
         // The caller holds (a=sendonly → we are recvonly; a=inactive) and sends nothing.

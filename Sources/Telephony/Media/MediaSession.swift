@@ -50,6 +50,8 @@ public final class MediaSession: @unchecked Sendable {
     private var strayPackets = 0
     /// Where the peer's SDP said its media is (a re-INVITE naming another place re-latches).
     private var sdpEndpoint: UDPEndpoint?
+    /// Another source seen while the latched one is quiet: followed when its next packet follows on.
+    private var sourceCandidate: (source: UDPEndpoint, next: UInt16)?
     private var sendQueue: [AudioFrame] = []
     private var dtmfQueue: [Character] = []
     /// The digit being sent: its remaining packets, one per tick, all stamped with its start.
@@ -331,12 +333,24 @@ public final class MediaSession: @unchecked Sendable {
             remoteRTCP = UDPEndpoint(address: from.address, port: from.port &+ 1)
             event = .peerLatched(from)
         } else if from != remote {
-            // Only the peer's packets are played: anything else is someone else's (or an attack).
-            strayPackets += 1
-            lock.unlock()
-            return
+            // Only the peer's packets are played: anything else is someone else's (or an attack). The peer
+            // may move, though (a NAT rebinding, Wi-Fi to mobile): packets from the address its SDP named
+            // are always the peer's, and another source is followed once the latched one has gone quiet
+            // for 0.5 s and the newcomer's next packet follows on (probation, as for a new SSRC).
+            let quiet = lastReceived.map { now - $0 >= .milliseconds(500) } ?? true
+            let confirmed = quiet && sourceCandidate.map { $0.source == from && $0.next == packet.sequenceNumber } == true
+            guard from == sdpEndpoint || confirmed else {
+                if quiet { sourceCandidate = (from, packet.sequenceNumber &+ 1) }
+                strayPackets += 1
+                lock.unlock()
+                return
+            }
+            sourceCandidate = nil
+            remote = from
+            remoteRTCP = UDPEndpoint(address: from.address, port: from.port &+ 1)
+            event = .peerLatched(from)
         }
-        if let known = remoteSSRC, known != packet.ssrc {
+        if let known = remoteSSRC, known != packet.ssrc, packet.payloadType == media.payloadType {
             // Another stream from the peer's address: taken once after a re-INVITE, or when the current
             // stream has gone quiet and the new one's next packet follows on (RFC 3550 probation);
             // otherwise dropped, so injected packets cannot take the call's audio over.
@@ -353,7 +367,7 @@ public final class MediaSession: @unchecked Sendable {
             jitter.reset()
             receiveStats = RTPReceiverStatistics()
         }
-        remoteSSRC = packet.ssrc
+        if packet.payloadType == media.payloadType { remoteSSRC = packet.ssrc }
         lastReceived = now
         if packet.payloadType == media.payloadType {
             let arrival = UInt32(truncatingIfNeeded: Int64(now.seconds * Double(media.codec.clockRate)))

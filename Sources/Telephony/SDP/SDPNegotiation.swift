@@ -38,8 +38,8 @@ public enum SDPNegotiation {
         var formats = [chosen.format]
         if codec == .opus { formats[0].parameters = "useinbandfec=1" }
         if let events { formats.append(events) }
-        let ours = MediaDescription(port: port, transport: audio.transport.uppercased() == "RTP/AVPF" ? "RTP/AVP" : audio.transport,
-                                    formats: formats, direction: direction)
+        // The offer's profile back (RTP/AVPF works as RTP/AVP for us; answering another profile would refuse it).
+        let ours = MediaDescription(port: port, transport: audio.transport, formats: formats, direction: direction)
         let streams = offer.media.enumerated().map { $0.offset == chosen.index ? ours : MediaDescription.declined($0.element) }
         let answer = SessionDescription(address: address, media: streams)
         let media = NegotiatedMedia(codec: codec, payloadType: chosen.format.payloadType, telephoneEventPayloadType: events?.payloadType,

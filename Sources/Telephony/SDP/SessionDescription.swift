@@ -23,8 +23,9 @@ public struct SessionDescription: Sendable, Equatable {
         self.sessionName = sessionName
     }
 
-    /// The first audio stream.
-    public var audio: MediaDescription? { media.first { $0.media == "audio" } }
+    /// The audio stream in use: the first with a port other than 0 (declined streams keep theirs at 0),
+    /// else the first.
+    public var audio: MediaDescription? { media.first { $0.media == "audio" && $0.port != 0 } ?? media.first { $0.media == "audio" } }
 
     /// The first audio stream's direction, reading the old way of holding (a null connection address,
     /// `c=IN IP4 0.0.0.0`, RFC 2543; RFC 3264 §8.4) as `inactive`.
@@ -59,7 +60,7 @@ public struct SessionDescription: Sendable, Equatable {
             "t=0 0",
         ]
         for m in media {
-            if m.port == 0 && m.formats.isEmpty {
+            if m.port == 0 {
                 // A declined stream: its m= line alone (RFC 3264 §6).
                 lines.append("m=\(m.media) 0 \(m.transport) " + m.formatTokens.joined(separator: " "))
                 continue

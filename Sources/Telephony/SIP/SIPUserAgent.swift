@@ -617,8 +617,9 @@ public final class SIPUserAgent: @unchecked Sendable {
     /// Our previous SDP turned to answer a re-offer: direction per RFC 3264, version bumped.
     private static func reanswer(offer: String?, local: String?) -> String? {
         guard let offer, let local, let remote = try? SessionDescription(parsing: offer), let direction = remote.audioDirection,
-              var ours = try? SessionDescription(parsing: local), !ours.media.isEmpty else { return nil }
-        ours.media[0].direction = direction.answering
+              var ours = try? SessionDescription(parsing: local),
+              let index = ours.media.firstIndex(where: { $0.media == "audio" && $0.port != 0 }) else { return nil }
+        ours.media[index].direction = direction.answering
         ours.sessionVersion += 1
         return ours.text
     }

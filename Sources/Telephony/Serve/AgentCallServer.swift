@@ -44,11 +44,18 @@ public final class AgentCallServer: @unchecked Sendable {
     public var recordFailed = false
     /// Recognisers kept for the next call (loading and adapting one costs seconds).
     public let recognizers = RecognizerPool()
+    /// At most this many idle recognisers are kept per agent and band (after a burst, the rest go).
+    public var maximumIdleRecognizers = 4
     /// Calls that ended before the agent was started for them (no engines, no recording).
     public var endedBeforeStart: Int { skipped.value }
     private let skipped = LockedValue(0)
     /// Each running call's task (the session, then the hang-up): `drain` waits for them.
     private let running = LockedValue<[ObjectIdentifier: Task<Void, Never>]>([:])
+    /// Calls between `.connected` and their task being on record (loading a recogniser can take seconds).
+    private let starting = LockedValue(0)
+    private let stopping = LockedValue(false)
+    /// What calls hear when they are ended by `drain` (also those that finish starting afterwards).
+    private let farewellOnStop = LockedValue<(farewell: String?, reason: String)>((nil, "serve is shutting down"))
     private let agentDirectory: URL
     private let recordRoot: URL?
     private let approvalMode: ApprovalMode
@@ -72,6 +79,9 @@ public final class AgentCallServer: @unchecked Sendable {
         transfers = CallTransfers(phone: phone, logger: logger)
     }
 
+    /// Calls running or still starting (their agent loading).
+    public var callsInProgress: Int { running.value.count + starting.value }
+
     /// Calls in progress.
     public var activeCalls: [ServedCall] { calls.value.values.sorted { $0.call.bus.callID < $1.call.bus.callID } }
 
@@ -88,7 +98,14 @@ public final class AgentCallServer: @unchecked Sendable {
                     if recordFailed { recordEarlyEnd(phoneCall, codec: codec, reason: reason) }
                     break
                 }
+                if stopping.value {
+                    logger.info("\(phoneCall) connected while serve is stopping: hung up")
+                    phoneCall.hangUp()
+                    break
+                }
+                starting.withLock { $0 += 1 }
                 await start(phoneCall, codec: codec)
+                starting.withLock { $0 -= 1 }
             case let .ended(phoneCall, reason):
                 if transfers.ended(phoneCall, reason: reason) { break }
                 if let served = calls.withLock({ $0.removeValue(forKey: ObjectIdentifier(phoneCall)) }) {
@@ -121,12 +138,15 @@ public final class AgentCallServer: @unchecked Sendable {
         }
     }
 
-    /// Ends every call in progress: the agent says `farewell` (nil or empty: no goodbye), then hangs up
+    /// Ends every call in progress, and from now on hangs up calls that connect and ends calls still
+    /// starting as soon as they have started: the agent says `farewell` (nil or empty: no goodbye), then hangs up
     /// (BYE) and the recording is closed with its call-ended record. Returns when every call's session
     /// has finished, or at `deadline` seconds, whichever is first (calls still up are then hung up at
     /// once). True when every call ended in time.
     @discardableResult
     public func drain(farewell: String?, reason: String, deadline: Double) async -> Bool {
+        farewellOnStop.withLock { $0 = (farewell, reason) }
+        stopping.withLock { $0 = true }
         for served in calls.value.values { served.call.session.send(.endCall(farewell: farewell, reason: reason)) }
         let finished = await waitForCalls(deadline: deadline)
         if !finished {
@@ -138,22 +158,15 @@ public final class AgentCallServer: @unchecked Sendable {
         return finished
     }
 
-    /// Waits until every call in progress has ended (by itself), at most `deadline` seconds; true when they all did.
+    /// Waits until every call in progress (and every call still starting) has ended, at most `deadline`
+    /// seconds; true when they all did. Polls: a call's task cannot be cancelled into ending sooner.
     public func waitForCalls(deadline: Double) async -> Bool {
-        let tasks = running.value
-        return await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                for task in tasks.values { await task.value }
-                return true
-            }
-            group.addTask {
-                try? await Task.sleep(nanoseconds: UInt64(max(0, deadline) * 1e9))
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
+        let end = ContinuousClock.now + .milliseconds(Int(max(0, deadline) * 1000))
+        while ContinuousClock.now < end {
+            if running.value.isEmpty && starting.value == 0 { return true }
+            try? await Task.sleep(nanoseconds: 20_000_000)
         }
+        return running.value.isEmpty && starting.value == 0
     }
 
     /// A recording folder holding only the events of a call that ended before its agent started (`recordFailed`).
@@ -196,8 +209,13 @@ public final class AgentCallServer: @unchecked Sendable {
             call.bus.emit(.sip, .sipState("connected \(codec.encodingName) \(phoneCall)"))
             transfers.watch(served, line: line)
             onCall(served)
+            // Started while serve began to stop: it ends at once, with the goodbye the others hear.
+            if stopping.value {
+                let (farewell, reason) = farewellOnStop.value
+                call.session.send(.endCall(farewell: farewell, reason: reason))
+            }
             let key = ObjectIdentifier(phoneCall)
-            let pool = recognizers, agentDirectory = self.agentDirectory, running = self.running
+            let pool = recognizers, agentDirectory = self.agentDirectory, running = self.running, keep = maximumIdleRecognizers
             // Stored under the lock it is created in, so its own removal at the end cannot come first.
             running.withLock { $0[key] = Task {
                 // Call quality every two seconds while the call lasts.
@@ -212,12 +230,12 @@ public final class AgentCallServer: @unchecked Sendable {
                 if calls.withLock({ $0.removeValue(forKey: ObjectIdentifier(phoneCall)) }) != nil { phoneCall.hangUp() }
                 // A caller gone silent is a problem worth seeing at the default log level (BYE has been sent).
                 logger.log(level: media.peerTimedOut ? .warning : .info, "call \(callID) ended: \(reason)")
-                if let recognizer { await pool.checkIn(recognizer, agent: agentDirectory, narrowband: narrowband) }
+                if let recognizer { await pool.checkIn(recognizer, agent: agentDirectory, narrowband: narrowband, keepAtMost: keep) }
                 running.withLock { _ = $0.removeValue(forKey: key) }
             } }
         } catch {
             logger.error("cannot start the agent for \(phoneCall): \(error)")
-            if let recognizer { await recognizers.checkIn(recognizer, agent: agentDirectory, narrowband: narrowband) }
+            if let recognizer { await recognizers.checkIn(recognizer, agent: agentDirectory, narrowband: narrowband, keepAtMost: maximumIdleRecognizers) }
             phoneCall.hangUp()
         }
     }

@@ -34,18 +34,21 @@ public struct InboundRestrictions: Sendable, CustomStringConvertible {
         }
         guard let authenticator else { return .admit(username: nil) }
         let from = source ?? "an unknown address"
-        if let guessing, let wait = guessing.backoffRemaining(for: from) {
+        // Guessing is counted per address and user name: behind a proxy or a shared NAT every caller has
+        // the same address, and one caller's typos must not lock the others out.
+        let guesser = authorization.map { "\(from) as \"\($0.username)\"" } ?? from
+        if let guessing, let wait = guessing.backoffRemaining(for: guesser) {
             // Backing off: refused without looking at the credentials, and without a log line each.
             return .refuse(InboundRefusal(source: from, status: 403, reason: "backing off after wrong passwords", retryAfter: wait, quiet: true))
         }
         switch authenticator.verify(method: method, requestURI: requestURI, authorization: authorization) {
         case let .accepted(username):
-            guessing?.succeeded(source: from)
+            guessing?.succeeded(source: guesser)
             return .admit(username: username)
         case let .challenge(stale): return .challenge(authenticator.challenge(stale: stale))
         case let .refused(reason):
             guard let guessing else { return .refuse(InboundRefusal(source: from, status: 403, reason: reason)) }
-            let notice = guessing.failed(source: from)
+            let notice = guessing.failed(source: guesser)
             // Each of the first few is logged; then one line when a back-off starts.
             return .refuse(InboundRefusal(source: from, status: 403, reason: reason, notice: notice.map { "\($0) (last: \(reason))" }))
         }
