@@ -56,7 +56,8 @@ import TestSupport
         }
         try mouth.close()
 
-        let answered = try TmuxHarness.waitFor("opening_hours", in: session, seconds: 90)
+        // The tool's finished line (a started one shows "… opening_hours" for a moment first).
+        let answered = try TmuxHarness.waitFor("✓ opening_hours", in: session, seconds: 90)
         #expect(partialSeen, "no partial transcript appeared while the caller spoke")
         #expect(answered.range(of: #"caller what .*hours"#, options: .regularExpression) != nil, "final transcript missing:\n\(answered)")
         #expect(answered.contains("✓ opening_hours"), "tool call line missing:\n\(answered)")
