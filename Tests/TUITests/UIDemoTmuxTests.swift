@@ -9,7 +9,9 @@ func uiDemoRunsInTmux() throws {
     try TmuxHarness.run(["new-session", "-d", "-s", session, "-x", "100", "-y", "30", command])
     defer { _ = try? TmuxHarness.run(["kill-session", "-t", session]) }
 
-    let screen = try TmuxHarness.waitFor("APPROVE?", in: session)
+    // Wait for the demo's last scripted event (the caller's final partial); the approval prompt
+    // appears earlier, so a screen caught at "APPROVE?" could still show the previous partial.
+    let screen = try TmuxHarness.waitFor("parking at the clinic", in: session)
     #expect(screen.contains("RINGSIDE  ● IN CALL 00:17  AGENT  clinic-receptionist"))
     #expect(screen.contains("p50 460ms · p95 1.00s"))
     #expect(screen.contains("worst T1 1.00s · tools 390ms"))
