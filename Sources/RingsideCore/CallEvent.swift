@@ -100,6 +100,10 @@ public enum CallEventPayload: Sendable, Codable, Equatable {
     case ttsFinished
     case playoutStarted
     case playoutFinished(heardFraction: Double)
+    /// The caller went on talking soon after the end of their turn was decided: `fragment` (what they
+    /// had said until the pause) joins what they said next as one turn, and any reply to the fragment
+    /// is withdrawn (`replyStarted`: some of it had already played). A premature cut-off.
+    case fragmentJoined(fragment: String, replyStarted: Bool)
     /// The caller spoke over the agent; only `heardText` stays in the brain's context.
     case bargeIn(heardText: String, heardFraction: Double)
     case takeover(by: String)

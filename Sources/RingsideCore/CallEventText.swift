@@ -23,6 +23,7 @@ extension CallEventPayload {
         case let .toolFailed(t, e): return .toolFailed(t.mappingText(transform), error: transform(e))
         case let .approvalRequested(id, tool, args): return .approvalRequested(id: id, tool: tool, arguments: transform(args))
         case let .escalated(summary, target): return .escalated(summary: transform(summary), target: target)
+        case let .fragmentJoined(fragment, started): return .fragmentJoined(fragment: transform(fragment), replyStarted: started)
         case let .ttsRequested(text): return .ttsRequested(text: transform(text))
         case let .bargeIn(heard, f): return .bargeIn(heardText: transform(heard), heardFraction: f)
         case let .handback(context): return .handback(context: transform(context))

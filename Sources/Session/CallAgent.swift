@@ -33,6 +33,9 @@ public protocol CallAgent: Sendable {
     func greet(callerID: String?) async -> AgentReply
     /// The caller said `text` (a final transcript).
     func answer(_ text: String, confidence: Double) async -> AgentReply
+    /// The caller went on talking after `fragment` (the last turn answered): answer the whole turn,
+    /// withdrawing the fragment's reply where the agent can (`heardFragmentReply`: some of it played).
+    func answer(continuing fragment: String, with rest: String, confidence: Double, heardFragmentReply: Bool) async -> AgentReply
     /// The caller barged in: only `heardText` of `reply` was heard.
     func bargedIn(reply: String, heardText: String, fraction: Double) async
     /// A human operator takes the call over; the agent stops answering.

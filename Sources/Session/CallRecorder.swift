@@ -123,6 +123,8 @@ public final class CallRecorder: @unchecked Sendable {
             return "\(stamp) agent: \(text)"
         case let .bargeIn(heard, fraction):
             return "\(stamp) agent (cut off by caller at \(Int(fraction * 100))%, heard): \(heard)"
+        case let .fragmentJoined(fragment, started):
+            return "\(stamp) (the caller went on after \"\(fragment)\"; \(started ? "the reply to it was cut short" : "no reply to it was played"))"
         case let .toolFinished(trace):
             return "\(stamp) tool \(trace.tool) \(trace.arguments) -> \(trace.result ?? "")"
         case let .toolFailed(trace, error):

@@ -36,9 +36,16 @@ public final class CallSession: @unchecked Sendable {
     private var muted = false
     private var inTakeover = false
     private var takeoverLines: [String] = []
-    private var brainTask: Task<Void, Never>?
-    private let brainResult = LockedValue<AgentReply?>(nil)
-    private var brainTurn = 0
+    /// The caller turn the brain is working on (its reply not yet collected), and the last turn whose
+    /// reply was collected: either may turn out to be a fragment the caller goes on from.
+    private var thinking: TurnWork?
+    private var lastAnswered: TurnWork?
+    /// When the caller's current (or last) stretch of speech started.
+    private var callerResumedAt: MediaTime?
+    /// When the end of the caller's last turn was decided.
+    private var turnEndedAt: MediaTime?
+    /// The turn whose reply ends the call once heard.
+    private var endingTurn: Int?
     private var queuedReply: (AgentReply, Int)?
     private var announcedTurn = -1
     private var bargeInSuspected = false
@@ -114,7 +121,7 @@ public final class CallSession: @unchecked Sendable {
                 }
             }
             if sourceEnded {
-                let idle = brainTask == nil && !player.isActive && queuedReply == nil
+                let idle = thinking == nil && !player.isActive && queuedReply == nil
                 if idle { reason = hangUpReason ?? sourceFailure ?? "caller audio ended"; break }
                 if now >= drainDeadline { reason = sourceFailure ?? "caller audio ended (agent still busy)"; break }
             }
@@ -132,7 +139,7 @@ public final class CallSession: @unchecked Sendable {
                 try? await clock.sleep(for: AudioFrame.duration)
             }
             await tick(caller: caller, frameStart: frameStart)
-            if let r = hangUpReason, brainTask == nil, !player.isActive, queuedReply == nil { reason = r; break loop }
+            if let r = hangUpReason, thinking == nil, !player.isActive, queuedReply == nil { reason = r; break loop }
         }
         await finish(reason: reason)
         return reason
@@ -201,6 +208,7 @@ public final class CallSession: @unchecked Sendable {
     private func handleCallerSpeech(_ event: CallEvent) async {
         switch event.payload {
         case .speechStarted(.caller):
+            callerResumedAt = event.time
             if player.isSpeaking {
                 let agentRecent = recentAgentRMS.max() ?? 0
                 if configuration.echoGuardRatio > 0, callerLevel.rms < configuration.echoGuardRatio * agentRecent {
@@ -218,6 +226,10 @@ public final class CallSession: @unchecked Sendable {
                 return
             }
             let spoken = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !spoken.isEmpty, !inTakeover, let fragment = fragmentContinued() {
+                await join(fragment, rest: spoken, confidence: confidence, turn: event.turn)
+                return
+            }
             if bargeInSuspected {
                 bargeInSuspected = false
                 if spoken.isEmpty {
@@ -225,13 +237,22 @@ public final class CallSession: @unchecked Sendable {
                     return
                 }
                 let replyText = player.reply.text
+                let cutTurn = player.turn
                 let heard = await player.stop()
-                bus.emit(.session, .bargeIn(heardText: heard.heardText, heardFraction: heard.fraction), turn: player.turn)
+                bus.emit(.session, .bargeIn(heardText: heard.heardText, heardFraction: heard.fraction), turn: cutTurn)
+                // A goodbye the caller talks over is not the last word: the call goes on.
+                if endingTurn == cutTurn, !awaitingHuman {
+                    hangUpReason = nil
+                    endingTurn = nil
+                }
                 await agent.bargedIn(reply: replyText, heardText: heard.heardText, fraction: heard.fraction)
             }
             guard !spoken.isEmpty else { return }
             if inTakeover { takeoverLines.append("caller: \(spoken)") }
-            startBrain(spoken, confidence: confidence, turn: event.turn)
+            startBrain(spoken, confidence: confidence, turn: event.turn, decidedAt: turnEndedAt)
+        case .endOfTurn:
+            turnEndedAt = event.time
+            bus.emit(event.stage, event.payload, at: event.time, turn: event.turn)
         default:
             bus.emit(event.stage, event.payload, at: event.time, turn: event.turn)
         }
@@ -247,39 +268,116 @@ public final class CallSession: @unchecked Sendable {
 
     // MARK: - The brain
 
-    private func startBrain(_ text: String, confidence: Double, turn: Int) {
-        brainTurn = turn
+    /// One caller turn being answered. The brain's work for it (tools, the reply) runs in its own task
+    /// with its own result, so a reply is only ever played for the turn it was computed for.
+    private final class TurnWork: @unchecked Sendable {
+        let turn: Int
+        /// The caller's words this turn answers (joined, when the caller went on after a pause).
+        let text: String
+        /// When the end of the caller's turn was decided.
+        let decidedAt: MediaTime
+        let result = LockedValue<AgentReply?>(nil)
+        private(set) var task: Task<Void, Never>?
+
+        init(turn: Int, text: String, decidedAt: MediaTime, answer: @escaping @Sendable () async -> AgentReply) {
+            self.turn = turn
+            self.text = text
+            self.decidedAt = decidedAt
+            let result = self.result
+            task = Task {
+                let reply = await answer()
+                // A cancelled turn's reply is never played: drop it here already.
+                if !Task.isCancelled { result.withLock { $0 = reply } }
+            }
+        }
+
+        var isReady: Bool { result.withLock { $0 != nil } }
+        func cancel() { task?.cancel() }
+        /// Waits for the brain to be done with this turn (cancelled or not).
+        func settle() async { await task?.value }
+    }
+
+    private func startBrain(_ text: String, confidence: Double, turn: Int, decidedAt: MediaTime? = nil) {
+        // A new turn supersedes one still being worked on; its reply will never be played.
+        thinking?.cancel()
         lastTurn = max(lastTurn, turn)
         bus.setTurn(turn)
         let agent = self.agent
-        let box = brainResult
-        brainTask = Task {
-            let reply = await agent.answer(text, confidence: confidence)
-            box.withLock { $0 = reply }
+        thinking = TurnWork(turn: turn, text: text, decidedAt: decidedAt ?? clock.now()) {
+            await agent.answer(text, confidence: confidence)
         }
+    }
+
+    /// The turn the caller's new words continue, if they do: one the brain is still answering, or one
+    /// whose reply began no more than `fragmentJoinWindow` before the caller started talking again.
+    private func fragmentContinued() -> TurnWork? {
+        if let thinking { return thinking }
+        guard let last = lastAnswered, let resumed = callerResumedAt, resumed >= last.decidedAt,
+              resumed - last.decidedAt <= configuration.fragmentJoinWindow else { return nil }
+        return last
+    }
+
+    /// The caller went on after `fragment`: withdraw whatever the agent was saying or about to say to
+    /// it and answer both pieces as one turn.
+    private func join(_ fragment: TurnWork, rest: String, confidence: Double, turn: Int) async {
+        fragment.cancel()
+        thinking = nil
+        if let (_, t) = queuedReply, t == fragment.turn { queuedReply = nil }
+        var replyStarted = false
+        if player.isActive, player.turn == fragment.turn {
+            replyStarted = player.heardSoFar().fraction > 0
+            _ = await player.stop()
+        }
+        bargeInSuspected = false
+        if endingTurn == fragment.turn {
+            hangUpReason = nil
+            endingTurn = nil
+            awaitingHuman = false
+        }
+        bus.emit(.session, .fragmentJoined(fragment: fragment.text, replyStarted: replyStarted), turn: fragment.turn)
+        if inTakeover { takeoverLines.append("caller: \(rest)") }
+        lastTurn = max(lastTurn, turn)
+        bus.setTurn(turn)
+        let agent = self.agent
+        let whole = fragment.text + " " + rest
+        let heardReply = replyStarted
+        thinking = TurnWork(turn: turn, text: whole, decidedAt: turnEndedAt ?? clock.now()) {
+            // The brain finishes (or abandons) the fragment before it is taken back.
+            await fragment.settle()
+            return await agent.answer(continuing: fragment.text, with: rest, confidence: confidence, heardFragmentReply: heardReply)
+        }
+    }
+
+    /// While the caller is talking again soon after a turn's end was decided, its reply waits: the
+    /// caller may be going on, and then the reply is withdrawn unheard.
+    private func holdsForCaller(_ work: TurnWork) -> Bool {
+        guard listener.endpoint.inTurn, let resumed = callerResumedAt, resumed >= work.decidedAt else { return false }
+        return resumed - work.decidedAt <= configuration.fragmentJoinWindow
     }
 
     /// Picks up the brain's reply. In virtual time, waits for it unless it is itself waiting on the
     /// clock (an approval timeout, a slow tool), which only advancing time can release.
     private func collectBrain() async {
-        guard let task = brainTask else { return }
+        guard let work = thinking else { return }
         await settleBrain()
-        guard let reply = brainResult.withLock({ r -> AgentReply? in defer { r = nil }; return r }) else { return }
-        _ = task
-        brainTask = nil
-        noteEnding(reply)
-        if player.isActive && announcedTurn == brainTurn {
-            queuedReply = (reply, brainTurn)  // let the filler finish first
+        guard work.isReady, !holdsForCaller(work) else { return }
+        guard let reply = work.result.withLock({ r -> AgentReply? in defer { r = nil }; return r }) else { return }
+        thinking = nil
+        lastAnswered = work
+        noteEnding(reply, turn: work.turn)
+        if player.isActive && announcedTurn == work.turn {
+            queuedReply = (reply, work.turn)  // let the filler finish first
         } else {
             listener.expect(reply.expects)
-            player.play(reply, turn: brainTurn)
+            player.play(reply, turn: work.turn)
         }
     }
 
     /// A reply that ends the call ends it once heard, unless it hands the caller to a human while the
     /// session holds for one: then the caller waits on hold for the operator's takeover.
-    private func noteEnding(_ reply: AgentReply) {
+    private func noteEnding(_ reply: AgentReply, turn: Int) {
         guard reply.endsCall else { return }
+        endingTurn = turn
         if reply.isHandoff && configuration.holdOnHandoff {
             awaitingHuman = true
             return
@@ -291,9 +389,9 @@ public final class CallSession: @unchecked Sendable {
     /// answered or waits on the clock. What it does meanwhile is then stamped at this instant, the same
     /// on every run, rather than whenever the thread pool happened to run it.
     private func settleBrain() async {
-        guard brainTask != nil, !configuration.realtime else { return }
+        guard let work = thinking, !configuration.realtime else { return }
         let virtual = clock as? VirtualClock
-        while brainResult.withLock({ $0 == nil }) {
+        while !work.isReady {
             if let virtual, virtual.sleeperCount > 0 {
                 // Time must move on for the brain to finish; let other work (a decision, a timer) run meanwhile.
                 await Task.yield()
@@ -304,10 +402,10 @@ public final class CallSession: @unchecked Sendable {
     }
 
     private func announceSlowTool(now: MediaTime) {
-        guard brainTask != nil, !player.isActive, announcedTurn != brainTurn, !inTakeover else { return }
+        guard let work = thinking, !player.isActive, announcedTurn != work.turn, !inTakeover else { return }
         guard let oldest = pendingTools.withLock({ $0.values.min() }), now - oldest >= configuration.toolAnnouncementAfter else { return }
-        announcedTurn = brainTurn
-        player.play(AgentReply(sentences: [configuration.toolAnnouncement]), turn: brainTurn)
+        announcedTurn = work.turn
+        player.play(AgentReply(sentences: [configuration.toolAnnouncement]), turn: work.turn)
     }
 
     // MARK: - Commands
@@ -341,7 +439,7 @@ public final class CallSession: @unchecked Sendable {
                 let turn = max(lastTurn, listener.turn)
                 bus.setTurn(turn)
                 if let reply = await agent.handBack(context: context) {
-                    noteEnding(reply)
+                    noteEnding(reply, turn: turn)
                     listener.expect(reply.expects)
                     player.play(reply, turn: turn)
                 }
@@ -371,9 +469,8 @@ public final class CallSession: @unchecked Sendable {
                 return "hung up by the user"
             case let .endCall(farewell, reason):
                 // Nothing the agent was about to say still matters; the goodbye is the last word.
-                brainTask?.cancel()
-                brainTask = nil
-                brainResult.withLock { $0 = nil }
+                thinking?.cancel()
+                thinking = nil
                 queuedReply = nil
                 awaitingHuman = false
                 if inTakeover {
@@ -391,7 +488,7 @@ public final class CallSession: @unchecked Sendable {
 
     private func finish(reason: String) async {
         if player.isActive { _ = await player.stop() }
-        brainTask?.cancel()
+        thinking?.cancel()
         await agent.end(reason: reason)
         bus.emit(.session, .callEnded(reason: reason))
         bus.finish()

@@ -22,6 +22,9 @@ public final class ConversationAgent: CallAgent {
 
     public func greet(callerID: String?) async -> AgentReply { Self.reply(await conversation.start(callerID: callerID)) }
     public func answer(_ text: String, confidence: Double) async -> AgentReply { Self.reply(await conversation.hear(text, confidence: confidence)) }
+    public func answer(continuing fragment: String, with rest: String, confidence: Double, heardFragmentReply: Bool) async -> AgentReply {
+        Self.reply(await conversation.hear(continuing: fragment, with: rest, confidence: confidence, heardFragmentReply: heardFragmentReply))
+    }
     public func bargedIn(reply: String, heardText: String, fraction: Double) async {
         await conversation.heard(partialReply: reply, heardText: heardText, fraction: fraction)
     }

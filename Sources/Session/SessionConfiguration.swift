@@ -24,11 +24,15 @@ public struct SessionConfiguration: Sendable {
     /// When the agent hands the caller to a human, keep the call up (the caller on hold) for an
     /// operator to take over or a transfer to happen, instead of ending it (`serve` with an operator).
     public var holdOnHandoff: Bool
+    /// A caller who starts talking again within this long of the end of their turn being decided was
+    /// not done: what they said before the pause and after it are answered as one turn.
+    public var fragmentJoinWindow: MediaTime
 
     public init(rate: SampleRate = .hz16000, realtime: Bool = true, agentName: String = "agent",
                 toolAnnouncementAfter: MediaTime = .milliseconds(900), toolAnnouncement: String = "One moment while I check that.",
                 echoGuardRatio: Double = 0.0, maximumDuration: MediaTime = .seconds(1800), drainTimeout: MediaTime = .seconds(30),
-                levelEveryTicks: Int = 5, holdOnHandoff: Bool = false) {
+                levelEveryTicks: Int = 5, holdOnHandoff: Bool = false,
+                fragmentJoinWindow: MediaTime = .milliseconds(1000)) {
         self.rate = rate
         self.realtime = realtime
         self.agentName = agentName
@@ -39,5 +43,6 @@ public struct SessionConfiguration: Sendable {
         self.drainTimeout = drainTimeout
         self.levelEveryTicks = levelEveryTicks
         self.holdOnHandoff = holdOnHandoff
+        self.fragmentJoinWindow = fragmentJoinWindow
     }
 }

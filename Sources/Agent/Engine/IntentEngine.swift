@@ -52,6 +52,53 @@ public actor IntentEngine: Brain {
         extractor = SlotExtractor(today: today)
     }
 
+    /// Everything the engine remembers of the call (not its tools' effects: a turn that wrote
+    /// something is never rolled back, see `Conversation.revise`).
+    struct State {
+        var callerID: String?
+        var activeIntent: String?
+        var steps: [PlannedStep]
+        var slots: [String: SlotValue]
+        var fillOrder: [String]
+        var bindings: [String: JSONValue]
+        var done: Set<Int>
+        var confirmed: Set<Int>
+        var pending: Pending
+        var misunderstandings: Int
+        var lastReply: [String]
+        var lastExpectation: RecognitionExpectation
+        var actions: [String]
+        var escalated: Handoff?
+        var operatorLines: [String]
+    }
+
+    public func checkpoint() async -> BrainCheckpoint? {
+        BrainCheckpoint(State(callerID: callerID, activeIntent: activeIntent, steps: steps, slots: slots, fillOrder: fillOrder,
+                              bindings: bindings, done: done, confirmed: confirmed, pending: pending, misunderstandings: misunderstandings,
+                              lastReply: lastReply, lastExpectation: lastExpectation, actions: actions, escalated: escalated,
+                              operatorLines: operatorLines))
+    }
+
+    public func restore(_ checkpoint: BrainCheckpoint) async {
+        guard let s = checkpoint.state as? State else { return }
+        callerID = s.callerID
+        activeIntent = s.activeIntent
+        steps = s.steps
+        slots = s.slots
+        fillOrder = s.fillOrder
+        bindings = s.bindings
+        done = s.done
+        confirmed = s.confirmed
+        pending = s.pending
+        misunderstandings = s.misunderstandings
+        lastReply = s.lastReply
+        lastExpectation = s.lastExpectation
+        actions = s.actions
+        escalated = s.escalated
+        operatorLines = s.operatorLines
+        toolCallsThisTurn = []
+    }
+
     /// What the engine has done so far ("find_patient", "book_slot …"), for memory and handoffs.
     public var completedActions: [String] { actions }
 

@@ -16,6 +16,17 @@ public actor HybridBrain: Brain {
 
     public func resume() async -> BrainTurn? { await engine.resume() }
 
+    public func checkpoint() async -> BrainCheckpoint? {
+        guard let e = await engine.checkpoint(), let l = await llm.checkpoint() else { return nil }
+        return BrainCheckpoint((e, l))
+    }
+
+    public func restore(_ checkpoint: BrainCheckpoint) async {
+        guard let (e, l) = checkpoint.state as? (BrainCheckpoint, BrainCheckpoint) else { return }
+        await engine.restore(e)
+        await llm.restore(l)
+    }
+
     public func note(_ note: ContextNote) async {
         await engine.note(note)
         await llm.note(note)

@@ -25,6 +25,12 @@ public actor LLMBrain: Brain {
         messages = [["role": "system", "content": .string(LLMBrain.systemPrompt(agent))]]
     }
 
+    public func checkpoint() async -> BrainCheckpoint? { BrainCheckpoint(messages) }
+
+    public func restore(_ checkpoint: BrainCheckpoint) async {
+        if let m = checkpoint.state as? [JSONValue] { messages = m }
+    }
+
     static func systemPrompt(_ agent: AgentDefinition) -> String {
         var lines = [
             "You are the phone agent for \(agent.name). Keep replies short and speakable: one or two sentences, no lists or markup.",

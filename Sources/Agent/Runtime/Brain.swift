@@ -9,10 +9,26 @@ public protocol Brain: Sendable {
     func note(_ note: ContextNote) async
     /// The agent's turn when a human hands the call back; nil to wait for the caller.
     func resume() async -> BrainTurn?
+    /// Everything the brain remembers of the call so far, to go back to with `restore(_:)`: the
+    /// session answers a caller's first pause at once, and when the caller turns out to have gone on
+    /// talking the brain is put back to before that fragment and answers the whole turn instead.
+    /// Nil when the brain cannot go back (then the fragment stays a turn of its own).
+    func checkpoint() async -> BrainCheckpoint?
+    /// Returns to a state taken by `checkpoint()` of this same brain.
+    func restore(_ checkpoint: BrainCheckpoint) async
 }
 
 extension Brain {
     public func resume() async -> BrainTurn? { nil }
+    public func checkpoint() async -> BrainCheckpoint? { nil }
+    public func restore(_ checkpoint: BrainCheckpoint) async {}
+}
+
+/// A brain's state at one moment, opaque to everyone but the brain that took it.
+public struct BrainCheckpoint: @unchecked Sendable {
+    /// The brain's own value type; only immutable values are stored here.
+    let state: Any
+    init(_ state: Any) { self.state = state }
 }
 
 /// What the caller did that the brain must answer.

@@ -50,6 +50,7 @@ public final class CallTracer: Sendable {
         case .escalated(let summary, let target): return .escalated(summary: r(summary), target: target)
         case .ttsRequested(let text): return .ttsRequested(text: r(text))
         case .bargeIn(let heard, let fraction): return .bargeIn(heardText: r(heard), heardFraction: fraction)
+        case .fragmentJoined(let fragment, let started): return .fragmentJoined(fragment: r(fragment), replyStarted: started)
         case .handback(let context): return .handback(context: r(context))
         case .error(let message): return .error(r(message))
         case .callEnded(let reason): return .callEnded(reason: r(reason))

@@ -20,6 +20,9 @@ public actor Conversation {
     private var callerID: String?
     private var inTakeover = false
     private var ended = false
+    /// The brain before the last caller turn, and that turn's reply, for `hear(continuing:with:)`.
+    private var beforeLastTurn: BrainCheckpoint?
+    private var lastTurn: BrainTurn?
     private let memoryDate: Date
 
     public init(agent: AgentDefinition, database: DatabaseQueue?, options: ConversationOptions) throws(LocatedError) {
@@ -64,16 +67,39 @@ public actor Conversation {
     public func hear(_ text: String, confidence: Double = 1) async -> BrainTurn {
         tracer.nextTurn()
         if inTakeover {
+            beforeLastTurn = nil
+            lastTurn = nil
             await brain.note(.callerSaidToOperator(text))
             return BrainTurn(sentences: [], path: "takeover: the human is answering")
         }
         tracer.emit(.brainStarted(input: text), stage: .brain)
+        beforeLastTurn = await brain.checkpoint()
         let turn = await brain.respond(to: .utterance(text, confidence: confidence))
+        lastTurn = turn
         publish(turn)
         if let handoff = turn.handoff {
             await audit?.append(call: tracer.callID, kind: "escalation", time: tracer.clock.now(), detail: ["summary": .string(handoff.summary), "target": .string(handoff.target)])
         }
         return turn
+    }
+
+    /// The caller went on talking after `fragment`, the last turn heard: answers the whole turn
+    /// (`fragment` then `rest`) as if the caller had never paused. The brain goes back to before the
+    /// fragment, so a fragment's misunderstanding, its goodbye or its question back never counts.
+    /// A fragment whose turn changed something (a tool that writes) cannot be taken back: then the
+    /// fragment's reply stands, said first unless the caller already `heardFragmentReply`.
+    public func hear(continuing fragment: String, with rest: String, confidence: Double = 1,
+                     heardFragmentReply: Bool) async -> BrainTurn {
+        let wrote = lastTurn?.toolCalls.contains { agent.tools[$0.tool]?.writes ?? true } ?? false
+        guard !inTakeover, !wrote, let checkpoint = beforeLastTurn else {
+            let standing = heardFragmentReply || inTakeover ? [] : (lastTurn?.sentences ?? [])
+            var turn = await hear(rest, confidence: confidence)
+            turn.sentences = standing + turn.sentences
+            return turn
+        }
+        await brain.restore(checkpoint)
+        let whole = [fragment, rest].map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+        return await hear(whole, confidence: confidence)
     }
 
     /// The caller barged in; only `heardText` of `reply` reached them and stays in context.

@@ -15,6 +15,8 @@ enum TranscriptBuilder {
             case let .approvalDecided(_, approved, by): return TranscriptLine(time: t, who: "policy", text: approved ? "approved by \(by)" : "denied by \(by)")
             case let .escalated(summary, target): return TranscriptLine(time: t, who: "policy", text: "escalated to \(target ?? "a human"): \(summary)")
             case let .bargeIn(heard, fraction): return TranscriptLine(time: t, who: "session", text: "barge-in: caller heard \(Int(fraction * 100))% (\"\(heard)\")")
+            case let .fragmentJoined(fragment, started):
+                return TranscriptLine(time: t, who: "session", text: "premature end of turn: the caller went on after \"\(fragment)\"\(started ? " (the reply was cut short)" : "")")
             case let .dtmf(digit): return TranscriptLine(time: t, who: "caller", text: "[keypad \(digit)]")
             case let .callEnded(reason): return TranscriptLine(time: t, who: "session", text: "call ended: \(reason)")
             case let .error(message): return TranscriptLine(time: t, who: "session", text: "error: \(message)")

@@ -93,6 +93,8 @@ public struct CallState: Sendable, Equatable {
             timeline.startSpeech(.agent, at: t)
         case .playoutFinished:
             timeline.stopSpeech(.agent, at: t)
+        case .fragmentJoined:
+            appendNote("the caller went on: one turn with the next", turn: event.turn, time: t)
         case .bargeIn(let heardText, let heardFraction):
             markBargeIn(heardText: heardText, heardFraction: heardFraction)
             timeline.stopSpeech(.agent, at: t)
