@@ -22,6 +22,8 @@ struct BenchAll: AsyncParsableCommand {
         try await suite.run()
         let session = try SessionBench.parse(["--output", options.output] + (options.server.map { ["--server", $0] } ?? []))
         try await session.run()
+        let turns = try TurnBench.parse(["--output", options.output])
+        try await turns.run()
         let tui = try TUIBench.parse(["--output", options.output])
         try await tui.run()
         let sip = try SIPBenchCommand.parse(["--output", options.output])

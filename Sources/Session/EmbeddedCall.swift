@@ -40,6 +40,10 @@ public struct EmbeddedCall: Sendable {
         public var stt: RecognizerEngine?
         /// Keep the call up, the caller on hold, when the agent hands it to a human (see `SessionConfiguration`).
         public var holdOnHandoff = false
+        /// Decides the end of the caller's turn in pauses with a learned model (Smart Turn), the
+        /// transcript rules as a second opinion; nil: the rules alone. Injected, so tests and
+        /// benchmarks choose the engine.
+        public var endOfTurnModel: (any EndOfTurnModel)?
         /// What the agent's tools see as the environment (header secrets, `${NAME}` in HTTP URLs).
         public var environment: [String: String] = ProcessInfo.processInfo.environment
 
@@ -126,6 +130,10 @@ public struct EmbeddedCall: Sendable {
                                                    vocabulary: definition.vocabulary, digitLengths: digitLengths)
         let listener = SpeechListener(recognizer: ears, vad: EnergyVAD(), callID: options.callID, speaker: .caller)
         listener.stampsRecognitionWait = options.realtime
+        if let model = options.endOfTurnModel {
+            listener.learnedTurn = LearnedTurnDetection(model: model, rules: true)
+            listener.awaitsModel = !options.realtime
+        }
         let synthesizer = try FliteSynthesizer(voice: options.voice ?? definition.voice)
 
         var operatorChannel: OperatorChannel?

@@ -36,6 +36,25 @@ public struct EndpointDetector: Sendable {
     /// True between speech start and end of turn.
     public var inTurn: Bool { phase != .idle }
 
+    /// How long the caller has been silent within their turn at `now` (nil while speaking or idle).
+    public func silence(at now: MediaTime) -> MediaTime? {
+        guard case let .pausing(trueEnd, _) = phase else { return nil }
+        return now - trueEnd
+    }
+
+    /// The latest partial transcript.
+    public var currentPartial: String { partial }
+
+    /// Ends the turn now, during a pause, on a decision made elsewhere (a learned end-of-turn model).
+    public mutating func endTurn(at now: MediaTime, rule: String) -> [EndpointEvent] {
+        guard case let .pausing(trueEnd, stopReported) = phase else { return [] }
+        var events: [EndpointEvent] = stopReported ? [] : [.speechStopped(trueEnd: trueEnd, decidedAt: now)]
+        events.append(.endOfTurn(trueEnd: trueEnd, decidedAt: now, rule: rule))
+        phase = .idle
+        run = 0
+        return events
+    }
+
     /// Latest partial transcript the window is chosen by.
     public mutating func update(partial text: String) { partial = text }
 

@@ -22,6 +22,21 @@ public final class SpeechListener {
     /// calls keep recognition out of call time.
     public var stampsRecognitionWait = false
 
+    /// A learned end-of-turn model deciding in pauses (nil: the transcript rules of `endpoint` alone).
+    public var learnedTurn: LearnedTurnDetection? {
+        didSet { endpoint.policy = learnedTurn?.policy ?? rulesPolicy }
+    }
+    /// Virtual time: wait for the model's answer on the frame that asked (its compute takes no call
+    /// time). Live calls set this false: the frame goes on and the answer applies on the frame it arrives.
+    public var awaitsModel = true
+    /// The last probability the model gave, for the screen and reports.
+    public private(set) var lastTurnProbability: Double?
+
+    private let rulesPolicy: TurnPolicy
+    private var history: [Int16] = []
+    private var nextAsk: MediaTime?
+    private var pendingAsk: Task<Void, Never>?
+    private let askResult = LockedValue<Result<Double, any Error>?>(nil)
     private var expectation: RecognitionExpectation?
     private var recent: [AudioFrame] = []
     private var inUtterance = false
@@ -37,6 +52,7 @@ public final class SpeechListener {
         self.speaker = speaker
         self.turn = firstTurn
         self.preRollFrames = preRollFrames
+        rulesPolicy = endpoint.policy
     }
 
     /// What the dialogue expects next; applies from the next utterance.
@@ -53,7 +69,16 @@ public final class SpeechListener {
         let speech = vad.isSpeech(frame)
         recent.append(frame)
         if recent.count > preRollFrames + endpoint.onsetFrames { recent.removeFirst(recent.count - preRollFrames - endpoint.onsetFrames) }
-        let events = endpoint.process(frameStart: frame.timestamp, isSpeech: speech)
+        var events = endpoint.process(frameStart: frame.timestamp, isSpeech: speech)
+        if learnedTurn != nil, frame.rate == .hz16000 {
+            history += frame.samples
+            if history.count > 2 * LearnedTurnDetection.windowSamples { history.removeFirst(history.count - LearnedTurnDetection.windowSamples) }
+            if !events.contains(where: { if case .endOfTurn = $0 { true } else { false } }) {
+                events += await askModel(at: frame.timestamp + AudioFrame.duration, failures: &out)
+            } else {
+                resetAsking()
+            }
+        }
         var fed = false
         for e in events {
             if case .speechStarted = e, !inUtterance {
@@ -77,6 +102,52 @@ public final class SpeechListener {
             }
         }
         return out
+    }
+
+    /// In a pause, asks the learned model whether the turn is over; returns the end of turn if it is.
+    private func askModel(at now: MediaTime, failures: inout [CallEvent]) async -> [EndpointEvent] {
+        guard let learned = learnedTurn else { return [] }
+        guard let silence = endpoint.silence(at: now) else {
+            resetAsking()
+            return []
+        }
+        if pendingAsk == nil, silence >= (nextAsk ?? learned.askAfter) {
+            let audio = Array(history.suffix(LearnedTurnDetection.windowSamples))
+            let model = learned.model
+            let box = askResult
+            box.withLock { $0 = nil }
+            pendingAsk = Task {
+                let result: Result<Double, any Error>
+                do { result = .success(try await model.probabilityComplete(samples16k: audio)) } catch { result = .failure(error) }
+                box.withLock { $0 = result }
+            }
+            if awaitsModel { await pendingAsk?.value }
+        }
+        guard pendingAsk != nil, let answer = askResult.withLock({ r -> Result<Double, any Error>? in defer { r = nil }; return r }) else { return [] }
+        pendingAsk = nil
+        switch answer {
+        case let .failure(error):
+            // The rules carry on alone for the rest of the call.
+            failures.append(CallEvent(callID: callID, turn: turn, time: now, stage: .endpoint,
+                                      payload: .error("end-of-turn model failed (\(error)); deciding by the transcript rules from now on")))
+            learnedTurn = nil
+            return []
+        case let .success(p):
+            lastTurnProbability = p
+            if p >= learned.threshold, !learned.vetoes(endpoint.currentPartial, expecting: expectation) {
+                resetAsking()
+                return endpoint.endTurn(at: now, rule: String(format: "smart turn %.2f", p))
+            }
+            nextAsk = silence + learned.askAgainEvery
+            return []
+        }
+    }
+
+    private func resetAsking() {
+        pendingAsk?.cancel()
+        pendingAsk = nil
+        nextAsk = nil
+        askResult.withLock { $0 = nil }
     }
 
     /// Ends input: closes an open turn as if the window had expired at the last frame.

@@ -46,6 +46,9 @@ struct CallAudioOptions: ParsableArguments {
     @Option(help: "Caller audio quieter than this fraction of the agent's own recent level counts as echo, not barge-in (0 disables; speakers without echo cancelling want about 0.5).")
     var echoGuard: Double?
 
+    @Option(help: "How the end of the caller's turn is decided: smart (the Smart Turn model hears the pause, the transcript rules as a second opinion; the rules alone when the model is not installed) or rules.")
+    var turn: TurnDetectorChoice = .smart
+
     /// The recording folder for this call, or nil when recording is off.
     func recordingDirectory(agent: String, callID: String) -> URL? {
         if noRecord { return nil }
@@ -54,7 +57,28 @@ struct CallAudioOptions: ParsableArguments {
     }
 }
 
+/// `--turn`: how the end of a caller's turn is decided.
+enum TurnDetectorChoice: String, ExpressibleByArgument, CaseIterable {
+    case smart, rules
+}
+
 extension CallAudioOptions {
+    /// The end-of-turn model `--turn` asks for, started; nil for the rules (said on stderr when the
+    /// model was wanted but cannot run).
+    func endOfTurnModel() async -> (any EndOfTurnModel)? { await Self.endOfTurnModel(turn) }
+
+    static func endOfTurnModel(_ turn: TurnDetectorChoice) async -> (any EndOfTurnModel)? {
+        guard turn == .smart else { return nil }
+        do {
+            let model = try SmartTurnModel()
+            try await model.start()
+            return model
+        } catch {
+            FileHandle.standardError.write(Data("ringside: Smart Turn unavailable (\(error)); the end of turn is decided by the transcript rules\n".utf8))
+            return nil
+        }
+    }
+
     /// The caller's audio: `--input FILE.wav`, else the (chosen) microphone, started. Returns it and its name.
     func openMicrophone(rate: SampleRate, clock: any CallClock, streamName: String, device: String? = nil) throws -> (source: any AudioSource, name: String) {
         if let input {

@@ -67,6 +67,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: RecognizerEngine.optionHelp)
     var stt: RecognizerEngine?
 
+    @Option(help: "How the end of a caller's turn is decided: smart (the Smart Turn model, shared by all calls, the transcript rules as a second opinion; the rules alone when it is not installed) or rules.")
+    var turn: TurnDetectorChoice = .smart
+
     @Option(help: "Take at most this many calls at once; more get 503 with Retry-After.")
     var maxCalls: Int?
 
@@ -145,6 +148,7 @@ struct Serve: AsyncParsableCommand {
             }
         }
         server.stt = stt
+        server.endOfTurnModel = await CallAudioOptions.endOfTurnModel(turn)
         server.recordFailed = recordFailed
         // The operator's ear and voice: a speaker switched to the call taken over, and a microphone per call.
         var monitor: MonitorSwitch?

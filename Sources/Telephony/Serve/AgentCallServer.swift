@@ -38,6 +38,8 @@ public final class AgentCallServer: @unchecked Sendable {
     public var operatorSetup: Operator?
     /// Who writes the caller's finals; nil = `RecognizerEngine.preferred()`.
     public var stt: RecognizerEngine?
+    /// Decides the end of callers' turns with a learned model (shared by every call); nil: the rules.
+    public var endOfTurnModel: (any EndOfTurnModel)?
     /// Set before `run()` to hear the registrar's answers (`SIPPhone.register`): registered, status, phrase.
     public var onRegistration: (@Sendable (Bool, Int, String) -> Void)?
     /// Keep a recording folder (events only) for calls that ended before their agent started.
@@ -198,6 +200,7 @@ public final class AgentCallServer: @unchecked Sendable {
         let recognizer = try? await recognizers.checkOut(agent: agentDirectory, narrowband: narrowband)
         options.recognizer = recognizer
         options.stt = stt
+        options.endOfTurnModel = endOfTurnModel
         options.holdOnHandoff = (operatorSetup?.holdOnHandoff ?? false) || CallTransfers.holdsOnHandoff(agentDirectory: agentDirectory)
         do {
             let line = CallAudioLine(media: media)
