@@ -188,6 +188,9 @@ public final class SmartTurnModel: EndOfTurnModel {
     /// The server's process id while one runs (for tests and diagnostics).
     public var serverProcessID: pid_t? { slot.withLock { $0.server?.pid } }
 
+    /// The running server's private directory (for tests).
+    var serverDirectory: String? { slot.withLock { $0.server?.directory } }
+
     /// How many times a dead or hung server was replaced.
     public var restartCount: Int { slot.withLock { $0.restarts } }
 
@@ -247,7 +250,8 @@ final class SmartTurnServer {
     /// The server's standard input: closing it tells the server to exit.
     private var control: Int32
     private var connection: Int32 = -1
-    private let directory: String
+    /// Holds the socket and the server's stderr; the server removes it when it exits on its own.
+    let directory: String
     private var status: Int32?
 
     private init(pid: pid_t, control: Int32, directory: String) {
@@ -277,7 +281,8 @@ final class SmartTurnServer {
             try? FileManager.default.removeItem(atPath: directory)
             throw SmartTurnError.serverFailed("cannot create a socket pair: \(reason)")
         }
-        let arguments = [python, "-S", "-B", installation.serverPath, "--model", installation.modelPath, "--socket", socketPath]
+        let arguments = [python, "-S", "-B", installation.serverPath, "--model", installation.modelPath, "--socket", socketPath,
+                         "--private-directory", directory]
         var environment = ProcessInfo.processInfo.environment
         environment["PYTHONPATH"] = installation.pythonPath
         environment.removeValue(forKey: "PYTHONHOME")

@@ -217,9 +217,11 @@ struct SmartTurnTests {
         #expect(second != pid)
         #expect(model.restartCount == 1)
 
+        let directory = try #require(model.serverDirectory)
         model.close()
         #expect(model.serverProcessID == nil)
         #expect(!Self.isAlive(second), "close() waits for the server and reaps it")
+        #expect(!FileManager.default.fileExists(atPath: directory))
         await #expect(throws: SmartTurnError.closed) { try await model.probabilityComplete(samples16k: turn) }
 
         // Released without close(): deinit stops it.
@@ -229,5 +231,16 @@ struct SmartTurnTests {
         #expect(Self.isAlive(third))
         released = nil
         #expect(await Self.vanishes(third), "the server outlived its model")
+    }
+
+    @Test("the server leaves by itself when its standard input closes, removing its directory")
+    func exitsOnEndOfInput() throws {
+        let installation = try SmartTurnInstallation.locate()
+        let server = try SmartTurnServer.start(python: try SmartTurnInstallation.python(), installation: installation,
+                                               startTimeout: 30, answerTimeout: 20)
+        #expect(FileManager.default.fileExists(atPath: server.directory + "/socket"))
+        server.stop()  // closes its standard input, then waits up to 1 s before it would kill it
+        #expect(server.exitDescription == "exited with status 0")
+        #expect(!FileManager.default.fileExists(atPath: server.directory))
     }
 }

@@ -4,13 +4,13 @@ classifier head) behind a Unix domain socket.
 
 Started by `SmartTurnModel` (Sources/Speech/SmartTurnModel.swift) as
 
-    python3 -S smart_turn_server.py --model MODEL.onnx --socket PATH
+    python3 -S smart_turn_server.py --model MODEL.onnx --socket DIR/socket --private-directory DIR
 
 with PYTHONPATH pointing at the numpy and onnxruntime wheels that
 Tests/Support/install-smart-turn.sh unpacks. It loads the model once, listens on PATH, prints
 one line "ready" on stdout, and then serves connections one after another. It exits when its
 standard input reaches end of file (so it dies with the process that started it) or on SIGTERM,
-removing the socket file.
+removing the socket file and the private directory, if one was given.
 
 Protocol, all little endian, any number of requests per connection:
     request: u32 sample count N, then N int16 samples of 16 kHz mono audio (only the last
@@ -23,6 +23,7 @@ A request larger than MAX_SAMPLES closes the connection.
 import argparse
 import math
 import os
+import shutil
 import signal
 import socket
 import struct
@@ -166,6 +167,8 @@ def main():
     parser.add_argument("--model", required=True, help="the Smart Turn v3 ONNX file")
     parser.add_argument("--socket", required=True, help="path of the Unix socket to listen on")
     parser.add_argument("--threads", type=int, default=1, help="onnxruntime intra-op threads")
+    parser.add_argument("--private-directory",
+                        help="a directory of this server's alone (the client's, holding the socket): removed on exit")
     args = parser.parse_args()
 
     try:
@@ -180,6 +183,8 @@ def main():
             os.unlink(args.socket)
         except OSError:
             pass
+        if args.private_directory:
+            shutil.rmtree(args.private_directory, ignore_errors=True)
         os._exit(0)
 
     def wait_for_stdin_eof():
