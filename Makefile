@@ -18,16 +18,23 @@ TEST_DEBS := $(RUN_DEBS) sox tmux sip-tester baresip kamailio python3
 WHISPER_PREFIX ?= $(CURDIR)/.build/whisper
 export RINGSIDE_WHISPER_PREFIX := $(WHISPER_PREFIX)
 
+# Smart Turn v3.2 (the learned end-of-turn model) with onnxruntime and numpy, from PyPI wheels pinned by
+# version and sha256 (Tests/Support/install-smart-turn.sh); SmartTurnModel runs it from here.
+SMART_TURN_PREFIX ?= $(CURDIR)/.build/smart-turn
+export RINGSIDE_SMART_TURN_PREFIX := $(SMART_TURN_PREFIX)
+
 .PHONY: run test bench farm setup setup-test build build-debug install clean print-debs
 
-## setup: install missing Debian packages (as root or with sudo), else say which are missing; then Whisper.
+## setup: install missing Debian packages (as root or with sudo), else say which are missing; then Whisper and Smart Turn.
 setup:
 	@DEBS="$(RUN_DEBS)" bash Tests/Support/install-debs.sh
 	@bash Tests/Support/install-whisper.sh "$(WHISPER_PREFIX)"
+	@bash Tests/Support/install-smart-turn.sh "$(SMART_TURN_PREFIX)"
 
 setup-test:
 	@DEBS="$(TEST_DEBS)" bash Tests/Support/install-debs.sh
 	@bash Tests/Support/install-whisper.sh "$(WHISPER_PREFIX)"
+	@bash Tests/Support/install-smart-turn.sh "$(SMART_TURN_PREFIX)"
 
 print-debs:
 	@echo $(TEST_DEBS)
@@ -68,6 +75,10 @@ install: build
 	cp -P $(WHISPER_PREFIX)/lib/libwhisper.so* $(DESTDIR)$(PREFIX)/lib/ringside/
 	install -m 755 $(WHISPER_PREFIX)/lib/pywhispercpp.libs/* $(DESTDIR)$(PREFIX)/lib/ringside/pywhispercpp.libs/
 	install -m 644 $(WHISPER_PREFIX)/share/ringside/ggml-tiny.en.bin $(DESTDIR)$(PREFIX)/share/ringside/
+	rm -rf $(DESTDIR)$(PREFIX)/lib/ringside/smart-turn
+	install -d $(DESTDIR)$(PREFIX)/lib/ringside/smart-turn
+	cp -R --preserve=timestamps $(SMART_TURN_PREFIX)/VERSION $(SMART_TURN_PREFIX)/share $(SMART_TURN_PREFIX)/libexec \
+	  $(SMART_TURN_PREFIX)/python $(DESTDIR)$(PREFIX)/lib/ringside/smart-turn/
 	cp -R themes sample-calls $(DESTDIR)$(PREFIX)/share/ringside/
 
 clean:

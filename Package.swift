@@ -64,7 +64,9 @@ let package = Package(
             dependencies: [
                 "RingsideCore", "Audio", "CPocketSphinx", "CFlite", "CEspeakNG", "CSpeexDSP", "CWhisper",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // Smart Turn's model server: run by python3, installed beside the model by `make setup`.
+            exclude: ["SmartTurn/smart_turn_server.py"]
         ),
         .target(
             name: "Session",
