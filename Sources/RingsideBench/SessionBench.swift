@@ -5,6 +5,7 @@ import Evaluation
 import Foundation
 import RingsideCore
 import Session
+import Speech
 import Synchronization
 
 /// `ringside-bench session`: voice-to-voice latency of whole calls through the real PulseAudio loop.
@@ -40,44 +41,61 @@ struct SessionBench: AsyncParsableCommand {
         let loop = try PulseCallLoop(server: server, name: "ringside_bench")
         defer { loop.close() }
 
-        var acoustic: [Double] = [], sessionV2V: [Double] = []
-        var stages: [LatencyStage: [Double]] = [:]
-        var lines = 0, premature = 0, failedCalls: [String] = []
-        for scenario in scenarios {
-            print("real time: \(scenario.id) …")
-            do {
-                let call = try await Self.realTimeCall(scenario, loop: loop)
-                acoustic += call.acousticMs
-                sessionV2V += call.turns.compactMap(\.voiceToVoiceMs)
-                for turn in call.turns where turn.voiceToVoiceMs != nil {
-                    for (stage, ms) in turn.stageBreakdown { stages[stage, default: []].append(ms) }
-                }
-                lines += call.linesSpoken
-                premature += call.prematureTurns
-            } catch {
-                failedCalls.append("\(scenario.id): \(error)")
-            }
+        // The same calls with each end-of-turn detector, in one run: the transcript rules (the old
+        // path) and Smart Turn with the rules as a second opinion (the new one), when installed.
+        var detectors: [(name: String, model: (any EndOfTurnModel)?)] = [("rules", nil)]
+        var notes: [String] = []
+        do {
+            let model = try SmartTurnModel()
+            try await model.start()
+            detectors.append(("smart turn + rules", model))
+        } catch {
+            notes.append("Smart Turn not measured: \(error)")
         }
+        var report = BenchReport(name: "session")
+        var lines = 0, failedCalls: [String] = []
+        for detector in detectors {
+            var acoustic: [Double] = [], sessionV2V: [Double] = []
+            var stages: [LatencyStage: [Double]] = [:]
+            var premature = 0
+            lines = 0
+            for scenario in scenarios {
+                print("real time (\(detector.name)): \(scenario.id) …")
+                do {
+                    let call = try await Self.realTimeCall(scenario, loop: loop, endOfTurnModel: detector.model)
+                    acoustic += call.acousticMs
+                    sessionV2V += call.turns.compactMap(\.voiceToVoiceMs)
+                    for turn in call.turns where turn.voiceToVoiceMs != nil {
+                        for (stage, ms) in turn.stageBreakdown { stages[stage, default: []].append(ms) }
+                    }
+                    lines += call.linesSpoken
+                    premature += call.prematureTurns
+                } catch {
+                    failedCalls.append("\(scenario.id) (\(detector.name)): \(error)")
+                }
+            }
+            let prefix = detector.model == nil ? "" : "\(detector.name): "
+            report.add(prefix + "calls (real time)", Double(scenarios.count - failedCalls.filter { $0.contains("(\(detector.name))") }.count), "calls")
+            report.addDistribution(prefix + "v2v at the sound (PulseAudio loop)", acoustic, unit: "ms")
+            let p = Percentiles(acoustic)
+            if !acoustic.isEmpty {
+                report.add(prefix + "v2v p50 target", p.p50, "ms", target: "≤ 300 ms", met: p.p50 <= 300)
+                report.add(prefix + "v2v p95 target", p.p95, "ms", target: "≤ 450 ms", met: p.p95 <= 450)
+            }
+            report.addDistribution(prefix + "v2v from events (session clock)", sessionV2V, unit: "ms")
+            for stage in LatencyStage.allCases {
+                if let values = stages[stage], !values.isEmpty { report.add(prefix + "median \(stage.rawValue)", Percentiles(values).p50, "ms") }
+            }
+            let prematureRate = lines > 0 ? Double(premature) * 100 / Double(lines) : 0
+            report.add(prefix + "premature cut-offs", prematureRate, "%", target: "≤ 3 %", met: prematureRate <= 3)
+        }
+        report.notes += notes
 
         print("virtual time: \(scenarios.count) calls …")
         let virtualResults = await ScenarioRunner(options: .init(parallelism: ProcessInfo.processInfo.activeProcessorCount))
             .run(scenarios.map { .loaded($0) })
         let virtual = virtualResults.flatMap(\.metrics.voiceToVoiceMs)
 
-        var report = BenchReport(name: "session")
-        report.add("calls (real time)", Double(scenarios.count - failedCalls.count), "calls")
-        report.addDistribution("v2v at the sound (PulseAudio loop)", acoustic, unit: "ms")
-        let p = Percentiles(acoustic)
-        if !acoustic.isEmpty {
-            report.add("v2v p50 target", p.p50, "ms", target: "≤ 300 ms", met: p.p50 <= 300)
-            report.add("v2v p95 target", p.p95, "ms", target: "≤ 450 ms", met: p.p95 <= 450)
-        }
-        report.addDistribution("v2v from events (session clock)", sessionV2V, unit: "ms")
-        for stage in LatencyStage.allCases {
-            if let values = stages[stage], !values.isEmpty { report.add("median \(stage.rawValue)", Percentiles(values).p50, "ms") }
-        }
-        let prematureRate = lines > 0 ? Double(premature) * 100 / Double(lines) : 0
-        report.add("premature cut-offs", prematureRate, "%", target: "≤ 3 %", met: prematureRate <= 3)
         report.add("caller lines", Double(lines), "lines")
         report.addDistribution("v2v virtual time (same calls)", virtual, unit: "ms")
         report.notes.append("scenarios: " + scenarios.map(\.id).joined(separator: ", "))
@@ -97,14 +115,16 @@ struct SessionBench: AsyncParsableCommand {
 
     /// One scenario through the runner's PulseAudio loop, with two more ears on the loop's sinks
     /// (on one clock of their own) to time voice-to-voice where the sound is.
-    static func realTimeCall(_ scenario: Scenario, loop: PulseCallLoop) async throws -> RealTimeCall {
+    static func realTimeCall(_ scenario: Scenario, loop: PulseCallLoop, endOfTurnModel: (any EndOfTurnModel)? = nil) async throws -> RealTimeCall {
         let clock = MonotonicClock()
         let room = Mutex<[(MediaTime, Bool)]>([]), agent = Mutex<[(MediaTime, Bool)]>([])
         let roomEar = try SinkMonitor(loop: loop, sink: loop.roomSink, clock: clock) { f in room.withLock { $0.append((f.timestamp, SinkMonitor.isVoiced(f))) } }
         let agentEar = try SinkMonitor(loop: loop, sink: loop.agentSink, clock: clock) { f in agent.withLock { $0.append((f.timestamp, SinkMonitor.isVoiced(f))) } }
         let recordings = FileManager.default.temporaryDirectory.appendingPathComponent("ringside-bench-session-\(getpid())")
         defer { try? FileManager.default.removeItem(at: recordings) }
-        let result = await ScenarioRunner.runOnce(scenario, run: 1, options: .init(target: .pulse, parallelism: 1, recordRoot: recordings, pulseLoop: loop))
+        var options = ScenarioRunner.Options(target: .pulse, parallelism: 1, recordRoot: recordings, pulseLoop: loop)
+        options.endOfTurnModel = endOfTurnModel
+        let result = await ScenarioRunner.runOnce(scenario, run: 1, options: options)
         roomEar.stop()
         agentEar.stop()
         guard result.verdict != .error, let directory = result.recording else { throw HarnessError(result.firstReason) }

@@ -33,7 +33,7 @@ public struct LearnedTurnDetection: Sendable {
     /// The endpoint policy that runs beside the model: the fallback window alone, or the rules with the
     /// fallback as the window for turns they cannot call.
     public var policy: TurnPolicy {
-        rules ? TurnPolicy(adaptive: true, window: fallback, incompleteWindow: max(fallback, .milliseconds(1100)))
+        rules ? TurnPolicy(adaptive: true, window: fallback)
               : TurnPolicy(adaptive: false, window: fallback)
     }
 

@@ -67,8 +67,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: RecognizerEngine.optionHelp)
     var stt: RecognizerEngine?
 
-    @Option(help: "How the end of a caller's turn is decided: smart (the Smart Turn model, shared by all calls, the transcript rules as a second opinion; the rules alone when it is not installed) or rules.")
-    var turn: TurnDetectorChoice = .smart
+    @Option(help: "How the end of a caller's turn is decided: rules (the transcript rules), or smart (the Smart Turn model, one process shared by all calls, the rules as a second opinion; the rules alone when it is not installed).")
+    var turn: TurnDetectorChoice = .rules
 
     @Option(help: "Take at most this many calls at once; more get 503 with Retry-After.")
     var maxCalls: Int?

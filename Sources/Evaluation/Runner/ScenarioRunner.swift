@@ -32,6 +32,8 @@ public struct ScenarioRunner: Sendable {
         public var pulseLoop: PulseCallLoop?
         /// Who writes the finals of the caller's turns (embedded) and of the agent's (remote); nil = preferred.
         public var stt: RecognizerEngine?
+        /// Decides the end of the caller's turns with a learned model (embedded agents); nil: the rules.
+        public var endOfTurnModel: (any EndOfTurnModel)?
 
         public init(target: RunTarget = .embedded, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount, recordRoot: URL? = nil,
                     recognizers: RecognizerPool? = nil, remote: (any RemoteAgentDialer)? = nil, pulseServer: String? = nil,
@@ -172,6 +174,7 @@ public struct ScenarioRunner: Sendable {
         let recognizer = try await options.recognizers?.checkOut(agent: scenario.agentDirectory)
         callOptions.recognizer = recognizer
         callOptions.stt = options.stt
+        callOptions.endOfTurnModel = options.endOfTurnModel
         let sessionBox = LockedValue<CallSession?>(nil)
         let callerBox = LockedValue<ScenarioCaller?>(nil)
         let lineBox = LockedValue<(any AudioSource)?>(nil)
