@@ -47,6 +47,7 @@ public final class CallEventBus: Sendable {
         self.init(callID: callID, clock: clock, redact: redact, warn: { logger.warning("\($0)") })
     }
 
+    /// As the public initialiser, with overflow warnings going to `warn` instead of the log (tests).
     init(callID: String, clock: any CallClock, redact: @escaping @Sendable (String) -> String = { $0 }, warn: @escaping @Sendable (String) -> Void) {
         self.callID = callID
         self.clock = clock
@@ -159,7 +160,7 @@ public final class CallEventBus: Sendable {
 
     /// Waits until every observer added with `observe` has been handed every event emitted so far
     /// (including events its observers emit meanwhile) and its last call has returned. Streams are not
-    /// waited for: their consumers may have stopped reading.
+    /// waited for: their consumers may have stopped reading. Never call it from an observer.
     public func drain() async {
         while true {
             let busy = state.withLock { $0.queued.filter { !$0.isIdle } }
