@@ -72,9 +72,11 @@ public final class CallSession: @unchecked Sendable {
         self.recorder = recorder
         self.operatorChannel = operatorChannel
         player = ReplyPlayer(synthesizer: synthesizer, rate: configuration.rate, bus: bus)
-        if let recorder { bus.observe(recorder.observe) }
+        // The recorder writes files: off the audio tick, on its own queue (drained before it is closed).
+        if let recorder { bus.observe(name: "recorder", recorder.observe) }
+        // The slow-tool announcement reads this on the next tick: kept in step with the call.
         let pendingTools = self.pendingTools
-        bus.observe { event in
+        bus.observeInline { event in
             switch event.payload {
             case let .toolStarted(t): pendingTools.withLock { $0[t.invocation] = event.time }
             case let .toolFinished(t), let .toolFailed(t, _): pendingTools.withLock { _ = $0.removeValue(forKey: t.invocation) }
@@ -492,6 +494,8 @@ public final class CallSession: @unchecked Sendable {
         await agent.end(reason: reason)
         bus.emit(.session, .callEnded(reason: reason))
         bus.finish()
+        // Every observer has had every event (the recording holds them all) before `run` returns.
+        await bus.drain()
         recorder?.close()
         try? farEnd.close()
         try? monitor?.close()

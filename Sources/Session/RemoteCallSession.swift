@@ -82,6 +82,7 @@ public final class RemoteCallSession: @unchecked Sendable {
         }
         bus.emit(.session, .callEnded(reason: reason))
         bus.finish()
+        await bus.drain()
         return reason
     }
 }

@@ -44,7 +44,8 @@ public final class SimulatedCaller: AudioSource, @unchecked Sendable {
         self.pause = pause
         self.tail = tail
         state = LockedValue(State(lines: lines))
-        bus.observe { [state] event in
+        // In step with the call: the next frame asked for already knows the agent stopped.
+        bus.observeInline { [state] event in
             state.withLock { s in
                 switch event.payload {
                 case .playoutStarted:

@@ -147,7 +147,7 @@ struct Call: AsyncParsableCommand {
                                     themes: ThemeLibrary.load(directory: ThemeLibrary.defaultDirectory() ?? "themes"),
                                     initialTheme: audio.theme, stopWhenEventsEnd: true, softphone: true)
             // Subscribe before the session starts, so the screen sees the call start.
-            let events = bus.stream()
+            let events = bus.stream(name: "screen")
             let running = Task { await session.run(transport: transport) }
             _ = try? await screen.run(events: events, clock: clock) { action in
                 switch action {
@@ -168,7 +168,7 @@ struct Call: AsyncParsableCommand {
             print("call ended: \(await running.value)")
         } else {
             print("echo cancelling: \(echoCancelNote)")
-            bus.observe { event in if let line = LiveCall.line(for: event) { print(line) } }
+            bus.observe(name: "console") { event in if let line = LiveCall.line(for: event) { print(line) } }
             // Ctrl-C (or a kill) hangs up properly: BYE, not a peer left waiting for RTP that never comes.
             hangUp.withLock { $0 = { session.send(.hangUp) } }
             print("call ended: \(await session.run(transport: transport))")

@@ -118,7 +118,7 @@ struct LiveCall {
                                    echoCancel: echoCanceller != nil)
             let themes = ThemeLibrary.load(directory: ThemeLibrary.defaultDirectory() ?? "themes")
             let screen = CallScreen(sessionInfo: info, themes: themes, initialTheme: audio.theme, stopWhenEventsEnd: false)
-            let events = call.bus.stream()
+            let events = call.bus.stream(name: "screen")
             let running = Task { await session.run(transport: transport) }
             do {
                 _ = try await screen.run(events: events, clock: clock) { action in
@@ -136,7 +136,7 @@ struct LiveCall {
             print("call ended: \(reason)")
         } else {
             print("echo cancelling: \(echoCancelNote)")
-            call.bus.observe { event in
+            call.bus.observe(name: "console") { event in
                 if let line = Self.line(for: event) { print(line) }
             }
             let reason = await session.run(transport: transport)

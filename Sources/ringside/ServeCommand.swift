@@ -130,7 +130,7 @@ struct Serve: AsyncParsableCommand {
             if let board {
                 sessions.withLock { $0[id] = served.call.session }
                 // An ended call takes no more commands: forget its session (the board keeps its row).
-                served.call.bus.observe { event in
+                served.call.bus.observe(name: "board") { event in
                     if case .callEnded = event.payload { sessions.withLock { _ = $0.removeValue(forKey: id) } }
                 }
                 // The caller's contact without its parameters (";transport=udp").
@@ -140,9 +140,9 @@ struct Serve: AsyncParsableCommand {
                 board.setSessionInfo(SessionInfo(agentName: served.call.definition.name, transport: "sip",
                                                  stt: RecognizerEngine.headerName(stt), brain: "intent engine", tts: "flite \(served.call.definition.voice)",
                                                  inputDevice: "RTP", outputDevice: "RTP"), for: id)
-                board.attach(id: id, events: served.call.bus.stream(), clock: served.call.bus.clock)
+                board.attach(id: id, events: served.call.bus.stream(name: "board"), clock: served.call.bus.clock)
             } else {
-                served.call.bus.observe { event in
+                served.call.bus.observe(name: "console") { event in
                     if let line = LiveCall.line(for: event) { print("[\(id)] \(line)") }
                 }
             }

@@ -64,7 +64,7 @@ final class TestBoard: Sendable {
         { [screen, titles, info] key, bus in
             screen.upsert(id: key, title: titles[key] ?? key, badge: .live)
             screen.setSessionInfo(info, for: key)
-            bus.observe { screen.push($0, to: key) }
+            bus.observe(name: "board") { screen.push($0, to: key) }
         }
     }
 

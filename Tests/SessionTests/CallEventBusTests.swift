@@ -10,6 +10,8 @@ import Testing
         let bus = CallEventBus(callID: "c1", clock: clock) { $0.replacingOccurrences(of: "4111", with: "####") }
         let seen = Mutex<[CallEvent]>([])
         bus.observe { e in seen.withLock { $0.append(e) } }
+        let seenInline = Mutex<[CallEvent]>([])
+        bus.observeInline { e in seenInline.withLock { $0.append(e) } }
         let stream = bus.stream()
 
         bus.emit(.session, .callStarted(agent: "clinic", transport: "embedded"))
@@ -19,8 +21,10 @@ import Testing
         bus.emit(.vad, .speechStopped(speaker: .caller, trueEnd: .milliseconds(80)), at: .milliseconds(100))
         bus.emit(.tool, .toolStarted(ToolCallTrace(invocation: "1", tool: "pay", arguments: "{\"card\":\"4111\"}")))
         bus.finish()
+        await bus.drain()
 
         let events = seen.withLock { $0 }
+        #expect(seenInline.withLock { $0 } == events)
         #expect(events.map(\.turn) == [0, 1, 1, 1])
         #expect(events.map(\.time) == [.zero, .milliseconds(120), .milliseconds(100), .milliseconds(120)])
         #expect(events[1].payload == .finalTranscript(speaker: .caller, text: "my card is ####", confidence: 0.9))

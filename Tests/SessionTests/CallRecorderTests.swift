@@ -6,13 +6,14 @@ import TestSupport
 @testable import Session
 
 @Suite struct CallRecorderTests {
-    @Test func halfHeardPartialsStayOutOfTheRecordAndTheRedactedFinalStays() throws {
+    @Test func halfHeardPartialsStayOutOfTheRecordAndTheRedactedFinalStays() async throws {
         let dir = try TestPaths.temporaryDirectory().appendingPathComponent("call")
         let recorder = try CallRecorder(directory: dir, rate: .hz16000)
         let bus = CallEventBus(callID: "c1", clock: VirtualClock())
         bus.observe(recorder.observe)
         bus.emit(.stt, .partialTranscript(speaker: .caller, text: "the ninth of septem"))
         bus.emit(.stt, .finalTranscript(speaker: .caller, text: "[dob]", confidence: 0.8))
+        await bus.drain()
         recorder.close()
         let text = try String(contentsOf: dir.appendingPathComponent("events.jsonl"), encoding: .utf8)
         #expect(!text.contains("septem"), "a partial fragment reached the log: \(text)")
@@ -20,7 +21,7 @@ import TestSupport
         #expect(bus.events.count == 2, "the live stream (the screen) still has the partial")
     }
 
-    @Test func writesAlignedStereoEventsAndTranscript() throws {
+    @Test func writesAlignedStereoEventsAndTranscript() async throws {
         let dir = try TestPaths.temporaryDirectory().appendingPathComponent("call")
         let recorder = try CallRecorder(directory: dir, rate: .hz16000, meta: ["agent": "clinic"])
         let bus = CallEventBus(callID: "c1", clock: VirtualClock())
@@ -32,6 +33,7 @@ import TestSupport
         }
         bus.emit(.stt, .finalTranscript(speaker: .caller, text: "I need an appointment", confidence: 0.8))
         bus.emit(.tts, .ttsRequested(text: "Sure, which day?"))
+        await bus.drain()
         recorder.close()
 
         let audio = try WAVFile.read(path: dir.appendingPathComponent("call.wav").path)
@@ -54,7 +56,7 @@ import TestSupport
     }
 
     /// What a crash leaves: files read from disk while the recorder is still open, never closed.
-    @Test func unclosedRecordingIsReadableUpToTheLastFlush() throws {
+    @Test func unclosedRecordingIsReadableUpToTheLastFlush() async throws {
         let dir = try TestPaths.temporaryDirectory().appendingPathComponent("crash")
         let recorder = try CallRecorder(directory: dir, rate: .hz8000)
         let bus = CallEventBus(callID: "c2", clock: VirtualClock())
@@ -63,6 +65,8 @@ import TestSupport
             recorder.record(caller: AudioFrame(rate: .hz8000, samples: [Int16](repeating: Int16(i), count: 160), timestamp: .zero), agent: nil)
             if i % 10 == 0 { bus.emit(.vad, .speechStarted(speaker: .caller)) }
         }
+        // Events are written as each reaches the recorder's queue, not flushed with the audio.
+        await bus.drain()
         // 130 ticks: two flushes happened (at 50 and 100); the last 30 ticks are still in memory.
         let audio = try WAVFile.read(path: dir.appendingPathComponent("call.wav").path, lenient: true)
         #expect(audio.frameCount == 100 * 160)

@@ -47,7 +47,7 @@ final class RecordingSink: AudioSink, @unchecked Sendable {
         let takeoverAt = LockedValue<MediaTime?>(nil)
         let handbackAt = LockedValue<MediaTime?>(nil)
         let heardName = LockedValue(false), heardOperator = LockedValue(false)
-        call.bus.observe { event in
+        call.bus.observeInline { event in
             switch event.payload {
             case .brainDecided where event.turn == 1 && takeoverAt.value == nil:
                 takeoverAt.withLock { $0 = event.time }
@@ -116,7 +116,7 @@ final class RecordingSink: AudioSink, @unchecked Sendable {
         let session = call.session
         // The operator presses the key a second after the alert.
         let escalatedAt = LockedValue<MediaTime?>(nil)
-        call.bus.observe { event in
+        call.bus.observeInline { event in
             if case .escalated = event.payload { escalatedAt.withLock { $0 = event.time } }
             if hold, case .level = event.payload, let at = escalatedAt.value, event.time >= at + .seconds(1) {
                 escalatedAt.withLock { $0 = .seconds(100_000) }

@@ -65,7 +65,8 @@ public final class ScenarioCaller: AudioSource, @unchecked Sendable {
         self.pause = pause
         self.tail = tail
         self.keypad = keypad
-        bus.observe { [state] event in
+        // In step with the call (the same turns at the same times on every virtual-time run).
+        bus.observeInline { [state] event in
             state.withLock { s in
                 switch event.payload {
                 case let .ttsRequested(text):

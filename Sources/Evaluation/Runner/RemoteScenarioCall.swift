@@ -88,6 +88,7 @@ enum RemoteScenarioCall {
         await ear.finish()
         bus.emit(.session, .callEnded(reason: endReason))
         bus.finish()
+        await bus.drain()
 
         var graded = scenario
         var notObservable: [String] = []

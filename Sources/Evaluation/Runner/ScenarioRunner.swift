@@ -200,9 +200,10 @@ public struct ScenarioRunner: Sendable {
         phases.setup = lap()
         phases.adaptation = embedded.adaptationSeconds ?? 0
         // The operator's part: answer approval requests as the scenario says.
+        // Inline: the decision is queued before the next tick, the same on every virtual-time run.
         if scenario.approval != .none {
             let approve = scenario.approval == .approve
-            embedded.bus.observe { event in
+            embedded.bus.observeInline { event in
                 if case let .approvalRequested(id, _, _) = event.payload {
                     sessionBox.withLock { $0 }?.send(approve ? .approve(id: id) : .deny(id: id))
                 }

@@ -44,7 +44,7 @@ final class CallTransfers: @unchecked Sendable {
         let bus = served.call.bus
         // The turn the agent escalated in, once it has; whether the caller has been handed on.
         let state = LockedValue((turn: Int?.none, handed: false))
-        bus.observe { [self] event in
+        bus.observe(name: "transfers") { [self] event in
             switch event.payload {
             case let .escalated(summary, _):
                 state.withLock { $0.turn = event.turn }
@@ -56,7 +56,7 @@ final class CallTransfers: @unchecked Sendable {
                     s.handed = true
                     return true
                 }
-                // Observers run inside the bus's lock: emit and signal from outside it.
+                // The transfer signals and waits on SIP: not on this observer's queue, which the call drains at its end.
                 if due { Task { self.handOn(served, line: line, escalation: escalation) } }
             default:
                 break
