@@ -71,9 +71,10 @@ PREFIX=${PREFIX%/}
 [ -n "$PREFIX" ] || die "PREFIX must not be /"
 
 command -v sha256sum >/dev/null 2>&1 || die "sha256sum is not installed"
-sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=pinned-install.sh
+. "$HERE/pinned-install.sh"
 SERVER="$HERE/../../Sources/Speech/SmartTurn/smart_turn_server.py"
 [ -f "$SERVER" ] || die "server not found: $SERVER"
 SERVER_SHA256=$(sha256_of "$SERVER")
@@ -102,82 +103,15 @@ PY_TAG=$("$PYTHON" -c 'import sys; print(f"{sys.implementation.name}-{sys.versio
 "$PYTHON" -m pip --version >/dev/null 2>&1 \
   || die "pip for $PYTHON is not installed; on Debian run: apt-get install -y python3-pip"
 
-# An existing PREFIX is replaced only if it is empty or one of our installs.
-replaceable_prefix() {
-  [ -d "$PREFIX" ] && [ ! -L "$PREFIX" ] \
-    && { [ -z "$(ls -A "$PREFIX")" ] || grep -qs "^smart-turn " "$PREFIX/VERSION"; }
-}
-if { [ -e "$PREFIX" ] || [ -L "$PREFIX" ]; } && ! replaceable_prefix; then
-  die "$PREFIX exists and is not an install made by this script; remove it or pick another PREFIX"
-fi
-
-CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/ringside/downloads"
-mkdir -p "$CACHE"
-mkdir -p "$(dirname "$PREFIX")"
-
-# One install at a time per PREFIX (concurrent test runs); re-check the stamp once we hold it.
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$PREFIX.lock"
-  flock 9
-  if [ -f "$STAMP" ]; then
-    say "up to date in $PREFIX ($VERSION_KEY)"
-    exit 0
-  fi
-fi
-
-# Leftovers of interrupted runs (safe: we hold the lock).
-rm -rf "$PREFIX".tmp-* "$PREFIX".old-*
-
-STAGE="$PREFIX.tmp-$$"
-WORK="$PREFIX.tmp-$$-work"   # scratch space; also matched by the clean-up above
-mkdir -p "$WORK"
-cleanup() { rm -rf "$STAGE" "$WORK"; }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# fetch FILE SHA256 PIP-ARGS... : make sure $CACHE/FILE exists with that sha256.
-fetch() {
-  local file=$1 want=$2
-  shift 2
-  local cached="$CACHE/$file" got
-  if [ -f "$cached" ]; then
-    got=$(sha256_of "$cached")
-    if [ "$got" = "$want" ]; then
-      say "cached $file"
-      return 0
-    fi
-    say "cached $file has sha256 $got, not $want; downloading it again"
-    rm -f "$cached"
-  fi
-  say "downloading $file"
-  local dir="$WORK/pip-$file"
-  mkdir -p "$dir"
-  if ! "$PYTHON" -m pip download --disable-pip-version-check --no-input --progress-bar off \
-      --no-deps --only-binary=:all: -d "$dir" "$@" >"$WORK/pip.log" 2>&1; then
-    tail -n 20 "$WORK/pip.log" >&2
-    die "pip download failed for $file (pip ${*: -1})"
-  fi
-  [ -f "$dir/$file" ] || die "pip download did not produce $file (got: $(cd "$dir" && echo *))"
-  got=$(sha256_of "$dir/$file")
-  [ "$got" = "$want" ] || die "sha256 mismatch for $file: expected $want, got $got"
-  mv -f "$dir/$file" "$cached.part-$$"
-  mv -f "$cached.part-$$" "$cached"
-}
-
-# check FILE SHA256 : verify a cached file again right before it is used.
-check() {
-  local got
-  got=$(sha256_of "$CACHE/$1")
-  [ "$got" = "$2" ] || die "sha256 mismatch for $1: expected $2, got $got"
-}
+INSTALL_MARKER=smart-turn
+begin_install
 
 T0=$(date +%s)
 
 CP311=(--python-version 3.11 --implementation cp --abi cp311 --platform manylinux_2_28_x86_64)
-fetch "$PIPECAT_FILE" "$PIPECAT_SHA256" "pipecat-ai==$PIPECAT_VERSION"
-fetch "$ONNXRUNTIME_FILE" "$ONNXRUNTIME_SHA256" "${CP311[@]}" "onnxruntime==$ONNXRUNTIME_VERSION"
-fetch "$NUMPY_FILE" "$NUMPY_SHA256" "${CP311[@]}" "numpy==$NUMPY_VERSION"
+fetch "$PIPECAT_FILE" "$PIPECAT_SHA256" --only-binary=:all: "pipecat-ai==$PIPECAT_VERSION"
+fetch "$ONNXRUNTIME_FILE" "$ONNXRUNTIME_SHA256" --only-binary=:all: "${CP311[@]}" "onnxruntime==$ONNXRUNTIME_VERSION"
+fetch "$NUMPY_FILE" "$NUMPY_SHA256" --only-binary=:all: "${CP311[@]}" "numpy==$NUMPY_VERSION"
 check "$PIPECAT_FILE" "$PIPECAT_SHA256"
 check "$ONNXRUNTIME_FILE" "$ONNXRUNTIME_SHA256"
 check "$NUMPY_FILE" "$NUMPY_SHA256"
