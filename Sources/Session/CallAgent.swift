@@ -13,9 +13,12 @@ public struct AgentReply: Sendable, Equatable {
     /// The agent hands the caller to a human: with `SessionConfiguration.holdOnHandoff` the call stays
     /// up, the caller on hold, until an operator takes it (or the call is transferred) instead of ending.
     public var isHandoff: Bool
+    /// The reply asks for personal data: what the caller says next is redacted wherever it is written.
+    public var asksForSensitive: Bool
 
     public init(sentences: [String], expects: RecognitionExpectation = .open, endsCall: Bool = false, endReason: String? = nil,
-                isHandoff: Bool = false) {
+                isHandoff: Bool = false, asksForSensitive: Bool = false) {
+        self.asksForSensitive = asksForSensitive
         self.sentences = sentences
         self.expects = expects
         self.endsCall = endsCall

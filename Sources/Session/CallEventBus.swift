@@ -22,6 +22,9 @@ public final class CallEventBus: Sendable {
     public let callID: String
     public let clock: any CallClock
     private let redact: @Sendable (String) -> String
+    private let learnSecret: @Sendable (String) -> Void
+    /// The caller is answering a question for personal data: their words are written as "[redacted]".
+    private let callerSpeechSensitive = Mutex(false)
     private struct Subscriber {
         let name: String
         let capacity: Int
@@ -42,16 +45,20 @@ public final class CallEventBus: Sendable {
     private let warn: @Sendable (String) -> Void
 
     /// `redact` is applied to every text field before anyone sees the event.
-    public convenience init(callID: String, clock: any CallClock, redact: @escaping @Sendable (String) -> String = { $0 }) {
+    /// `learnSecret` is told a literal that `redact` must hide from then on (see `noteSecret`).
+    public convenience init(callID: String, clock: any CallClock, redact: @escaping @Sendable (String) -> String = { $0 },
+                            learnSecret: @escaping @Sendable (String) -> Void = { _ in }) {
         let logger = Logger(label: "ringside.events")
-        self.init(callID: callID, clock: clock, redact: redact, warn: { logger.warning("\($0)") })
+        self.init(callID: callID, clock: clock, redact: redact, learnSecret: learnSecret, warn: { logger.warning("\($0)") })
     }
 
     /// As the public initialiser, with overflow warnings going to `warn` instead of the log (tests).
-    init(callID: String, clock: any CallClock, redact: @escaping @Sendable (String) -> String = { $0 }, warn: @escaping @Sendable (String) -> Void) {
+    init(callID: String, clock: any CallClock, redact: @escaping @Sendable (String) -> String = { $0 },
+         learnSecret: @escaping @Sendable (String) -> Void = { _ in }, warn: @escaping @Sendable (String) -> Void) {
         self.callID = callID
         self.clock = clock
         self.redact = redact
+        self.learnSecret = learnSecret
         self.warn = warn
     }
 
@@ -98,10 +105,24 @@ public final class CallEventBus: Sendable {
         return stream
     }
 
+    /// While on, the caller's partial and final transcripts are published as "[redacted]": the agent
+    /// asked for personal data (a date of birth), and the answer is hidden whether or not it was understood.
+    public func redactCallerSpeech(_ on: Bool) { callerSpeechSensitive.withLock { $0 = on } }
+
+    /// `text` is personal data: hidden from every later event (and wherever else the call's redactor writes).
+    public func noteSecret(_ text: String) { learnSecret(text) }
+
     /// Stamps and publishes an event now; `at` overrides the time (for facts measured at the audio).
     @discardableResult
     public func emit(_ stage: Stage, _ payload: CallEventPayload, at time: MediaTime? = nil, turn: Int? = nil) -> CallEvent {
-        let clean = payload.mappingText(redact)
+        var clean = payload.mappingText(redact)
+        if callerSpeechSensitive.withLock({ $0 }) {
+            switch clean {
+            case .partialTranscript(.caller, _): clean = .partialTranscript(speaker: .caller, text: "[redacted]")
+            case let .finalTranscript(.caller, text, c) where !text.isEmpty: clean = .finalTranscript(speaker: .caller, text: "[redacted]", confidence: c)
+            default: break
+            }
+        }
         // Stamp, append and enqueue under one lock so every observer sees one order; deliver outside it.
         let (event, wake, overflowing) = state.withLock { s -> (CallEvent, [ObserverQueue], [(String, Int)]) in
             let event = CallEvent(callID: callID, turn: turn ?? s.turn, time: time ?? clock.now(), stage: stage, payload: clean)

@@ -47,6 +47,8 @@ public final class CallSession: @unchecked Sendable {
     /// The turn whose reply ends the call once heard.
     private var endingTurn: Int?
     private var queuedReply: (AgentReply, Int)?
+    /// The agent's last reply asked for personal data.
+    private var sensitiveAnswerAwaited = false
     private var announcedTurn = -1
     private var bargeInSuspected = false
     private var utteranceIsEcho = false
@@ -95,6 +97,7 @@ public final class CallSession: @unchecked Sendable {
     public func run(callerID: String? = nil, transport: String = "embedded") async -> String {
         bus.emit(.session, .callStarted(agent: configuration.agentName, transport: transport))
         let greeting = await agent.greet(callerID: callerID)
+        awaitSensitiveAnswer(greeting.asksForSensitive)
         listener.expect(greeting.expects)
         player.play(greeting, turn: 0)
 
@@ -222,6 +225,8 @@ public final class CallSession: @unchecked Sendable {
             }
             bus.emit(event.stage, event.payload, at: event.time, turn: event.turn)
         case let .finalTranscript(.caller, text, confidence):
+            // An answer to a question for personal data is secret in every form it is written, understood or not.
+            if sensitiveAnswerAwaited, !text.isEmpty { bus.noteSecret(text) }
             bus.emit(event.stage, event.payload, at: event.time, turn: event.turn)
             if utteranceIsEcho {
                 utteranceIsEcho = false
@@ -366,6 +371,7 @@ public final class CallSession: @unchecked Sendable {
         guard let reply = work.result.withLock({ r -> AgentReply? in defer { r = nil }; return r }) else { return }
         thinking = nil
         lastAnswered = work
+        awaitSensitiveAnswer(reply.asksForSensitive)
         noteEnding(reply, turn: work.turn)
         if player.isActive && announcedTurn == work.turn {
             queuedReply = (reply, work.turn)  // let the filler finish first
@@ -373,6 +379,12 @@ public final class CallSession: @unchecked Sendable {
             listener.expect(reply.expects)
             player.play(reply, turn: work.turn)
         }
+    }
+
+    /// The caller's next words answer a question for personal data (or no longer do).
+    private func awaitSensitiveAnswer(_ on: Bool) {
+        sensitiveAnswerAwaited = on
+        bus.redactCallerSpeech(on)
     }
 
     /// A reply that ends the call ends it once heard, unless it hands the caller to a human while the
@@ -441,6 +453,7 @@ public final class CallSession: @unchecked Sendable {
                 let turn = max(lastTurn, listener.turn)
                 bus.setTurn(turn)
                 if let reply = await agent.handBack(context: context) {
+                    awaitSensitiveAnswer(reply.asksForSensitive)
                     noteEnding(reply, turn: turn)
                     listener.expect(reply.expects)
                     player.play(reply, turn: turn)

@@ -17,7 +17,7 @@ public final class ConversationAgent: CallAgent {
             reason = "the agent ended the call"
         }
         return AgentReply(sentences: turn.sentences, expects: turn.expects, endsCall: turn.handoff != nil || turn.hangUp, endReason: reason,
-                          isHandoff: turn.handoff != nil)
+                          isHandoff: turn.handoff != nil, asksForSensitive: turn.asksForSensitive)
     }
 
     public func greet(callerID: String?) async -> AgentReply { Self.reply(await conversation.start(callerID: callerID)) }

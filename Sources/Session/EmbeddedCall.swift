@@ -97,7 +97,8 @@ public struct EmbeddedCall: Sendable {
     public static func make(_ options: Options, audio: Audio) async throws -> EmbeddedCall {
         let definition = try AgentLoader.load(directory: options.agentDirectory)
         let redactor = Redactor(kinds: definition.policies.redact)
-        let bus = CallEventBus(callID: options.callID, clock: options.clock) { redactor.redact($0) }
+        let bus = CallEventBus(callID: options.callID, clock: options.clock, redact: { redactor.redact($0) },
+                               learnSecret: { redactor.addSecret($0) })
 
         let recorder = try options.recordDirectory.map {
             try CallRecorder(directory: $0, rate: options.rate, meta: ["agent": definition.name, "callID": options.callID])
@@ -116,6 +117,7 @@ public struct EmbeddedCall: Sendable {
                                                       approvalMode: options.approvalMode, approvalTimeout: options.approvalTimeout)
         conversationOptions.auditURL = recorder.map { URL(fileURLWithPath: $0.auditLogPath) }
         conversationOptions.useLLM = options.useLLM
+        conversationOptions.redactor = redactor
         conversationOptions.environment = options.environment
         let conversation = try Conversation(agent: definition, database: database, options: conversationOptions)
 

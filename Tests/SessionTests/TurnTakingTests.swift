@@ -164,3 +164,38 @@ final class ScriptedAgent: CallAgent, @unchecked Sendable {
         #expect(events.contains { if case .fragmentJoined = $0.payload { true } else { false } }, "caller said \(finals)")
     }
 }
+
+/// What a caller says in answer to a question for personal data is redacted everywhere, whether or
+/// not the agent understood it (a misheard date of birth is still a date of birth).
+@Suite(.serialized) struct SensitiveAnswerTests {
+    @Test func anAnswerToTheDateOfBirthQuestionIsRedactedEvenWhenItIsNotUnderstood() async throws {
+        let (call, _, dir) = try await ClinicCallTests.runCall(lines: [
+            .say("I'd like to book an appointment on Tuesday at nine am"),
+            .say("John Smith"),
+            .say("the fifteenth of smarch ninety ninety"),
+        ])
+        let events = call.bus.events
+        // The caller's turn that answered "date of birth".
+        let asked = try #require(events.firstIndex { e in
+            if case let .ttsRequested(text) = e.payload { return text.lowercased().contains("date of birth") } else { return false }
+        }, "the agent never asked for the date of birth")
+        let answer = try #require(events[asked...].first { e in
+            if case .finalTranscript(.caller, _, _) = e.payload { return true } else { return false }
+        })
+        guard case let .finalTranscript(_, text, _) = answer.payload else { return }
+        #expect(text == "[redacted]")
+        let partials = events[asked...].prefix { $0.time <= answer.time }.compactMap { e -> String? in
+            if case let .partialTranscript(.caller, t) = e.payload { return t } else { return nil }
+        }
+        #expect(!partials.isEmpty && partials.allSatisfy { $0 == "[redacted]" }, "partials: \(partials)")
+        // Nothing the caller said there reaches any file of the recording.
+        let recording = dir.appendingPathComponent("rec")
+        let files = try FileManager.default.contentsOfDirectory(atPath: recording.path)
+        for name in files where !name.hasSuffix(".wav") && !name.hasSuffix(".sqlite") {
+            let content = (try? String(contentsOf: recording.appendingPathComponent(name), encoding: .utf8)) ?? ""
+            for word in ["fifteenth", "ninety"] {
+                #expect(!content.lowercased().contains(word), "\(name) holds \"\(word)\"")
+            }
+        }
+    }
+}

@@ -111,6 +111,13 @@ public actor IntentEngine: Brain {
     /// True while a flow is mid-way (a slot asked, a confirmation pending): the engine should answer.
     public var isInFlow: Bool { activeIntent != nil && pending != .nothing }
 
+    /// The engine is waiting for a slot the agent file marks `sensitive` (a date of birth): whatever
+    /// the caller says next is personal data, understood or not.
+    public var awaitsSensitiveAnswer: Bool {
+        if case let .slot(name) = pending { return agent.slots[name]?.sensitive == true }
+        return false
+    }
+
     public func note(_ note: ContextNote) async {
         switch note {
         case .partiallyHeard(let reply, let heard):

@@ -67,6 +67,9 @@ public struct BrainTurn: Sendable, Equatable {
     public var handoff: Handoff?
     /// The agent said goodbye; the session may hang up after playing the reply.
     public var hangUp: Bool
+    /// The reply asks for personal data (a `sensitive` slot): the caller's answer is redacted
+    /// everywhere, whether or not it is understood. Set by the conversation.
+    public var asksForSensitive = false
 
     public init(sentences: [String], toolCalls: [ToolCallTrace] = [], expects: RecognitionExpectation = .open, intent: String? = nil, confidence: Double = 0, path: String, handoff: Handoff? = nil, hangUp: Bool = false) {
         self.sentences = sentences

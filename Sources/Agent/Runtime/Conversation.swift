@@ -27,7 +27,7 @@ public actor Conversation {
 
     public init(agent: AgentDefinition, database: DatabaseQueue?, options: ConversationOptions) throws(LocatedError) {
         self.agent = agent
-        let redactor = Redactor(kinds: agent.policies.redact)
+        let redactor = options.redactor ?? Redactor(kinds: agent.policies.redact)
         tracer = CallTracer(callID: options.callID, clock: options.clock, redactor: redactor, sink: options.sink)
         approvals = ApprovalDesk(mode: options.approvalMode, timeoutSeconds: options.approvalTimeout ?? agent.policies.approvalTimeout, clock: options.clock, asker: options.asker, presets: options.approvalPresets)
         audit = try options.auditURL.map { url throws(LocatedError) in try AuditLog(url: url, redactor: redactor) }
@@ -55,6 +55,7 @@ public actor Conversation {
         await audit?.append(call: tracer.callID, kind: "call_started", time: tracer.clock.now(), detail: ["agent": .string(agent.name), "caller": .string(callerID ?? "unknown")])
         tracer.emit(.brainStarted(input: ""), stage: .brain)
         var turn = await brain.respond(to: .callStarted(callerID: callerID))
+        turn.asksForSensitive = await asksForSensitive(turn)
         if let memory, let callerID, let prior = try? memory.recall(caller: callerID, now: memoryDate).first {
             let disclosureCount = SentenceSplitter.split(agent.disclosure).count
             turn.sentences.insert("Welcome back. Last time, \(prior).", at: min(disclosureCount, turn.sentences.count))
@@ -74,7 +75,8 @@ public actor Conversation {
         }
         tracer.emit(.brainStarted(input: text), stage: .brain)
         beforeLastTurn = await brain.checkpoint()
-        let turn = await brain.respond(to: .utterance(text, confidence: confidence))
+        var turn = await brain.respond(to: .utterance(text, confidence: confidence))
+        turn.asksForSensitive = await asksForSensitive(turn)
         lastTurn = turn
         publish(turn)
         if let handoff = turn.handoff {
@@ -127,7 +129,8 @@ public actor Conversation {
         tracer.emit(.handback(context: context), stage: .session)
         await brain.note(.handedBack)
         await audit?.append(call: tracer.callID, kind: "handback", time: tracer.clock.now(), detail: ["context": .string(context)])
-        guard let turn = await brain.resume() else { return nil }
+        guard var turn = await brain.resume() else { return nil }
+        turn.asksForSensitive = await asksForSensitive(turn)
         tracer.emit(.brainStarted(input: ""), stage: .brain)
         publish(turn)
         return turn
@@ -152,6 +155,17 @@ public actor Conversation {
             }
         }
         await audit?.append(call: tracer.callID, kind: "call_ended", time: tracer.clock.now(), detail: ["reason": .string(reason), "done": .array(done.map { .string($0) })])
+    }
+
+    /// Whether `turn` asks the caller for personal data: the intent engine waits for a sensitive
+    /// slot, or (an LLM's own words) the reply repeats a sensitive slot's prompt or names one.
+    private func asksForSensitive(_ turn: BrainTurn) async -> Bool {
+        if await engine.awaitsSensitiveAnswer { return true }
+        let text = turn.text.lowercased()
+        for (name, slot) in agent.slots where slot.sensitive {
+            if text.contains(slot.prompt.lowercased()) || text.contains(name.replacingOccurrences(of: "_", with: " ").lowercased()) { return true }
+        }
+        return false
     }
 
     private func publish(_ turn: BrainTurn) {

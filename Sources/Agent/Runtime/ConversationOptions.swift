@@ -28,6 +28,9 @@ public struct ConversationOptions: Sendable {
     /// Called with each sentence as soon as it is complete (streaming LLM replies), for early TTS.
     public var onSentence: (@Sendable (String) -> Void)?
     public var logger: Logger
+    /// The call's redactor, shared with whoever else writes the call's text (the session's event bus),
+    /// so values learned to be sensitive are hidden everywhere; nil makes one from the agent's policies.
+    public var redactor: Redactor?
 
     public init(callID: String = "call-1", clock: any CallClock = MonotonicClock(), sink: any EventSink = EventCollector(), approvalMode: ApprovalMode = .ask, approvalTimeout: Double? = nil, asker: ApprovalDesk.Asker? = nil, auditURL: URL? = nil, memoryURL: URL? = nil, today: CalendarDay? = nil, wallClockNow: Date = Date(), useLLM: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment, tools: [String: any Tool]? = nil, onSentence: (@Sendable (String) -> Void)? = nil, logger: Logger = Logger(label: "ringside.agent")) {
         self.callID = callID
