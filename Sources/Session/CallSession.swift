@@ -30,6 +30,7 @@ public final class CallSession: @unchecked Sendable {
     private let logger = Logger(label: "ringside.session")
 
     private let commands = LockedValue<[SessionCommand]>([])
+    private let cleanups = LockedValue<[@Sendable () -> Void]>([])
     private let pendingTools = LockedValue<[String: MediaTime]>([:])
 
     // Loop state: touched only by the task running `run()`.
@@ -513,6 +514,12 @@ public final class CallSession: @unchecked Sendable {
         try? farEnd.close()
         try? monitor?.close()
         operatorChannel?.close()
+        for cleanup in cleanups.withLock({ c -> [@Sendable () -> Void] in defer { c = [] }; return c }) { cleanup() }
+    }
+
+    /// Runs `body` once the call has ended and everything is closed (a call's temporary files).
+    public func whenFinished(_ body: @escaping @Sendable () -> Void) {
+        cleanups.withLock { $0.append(body) }
     }
 
     static func mix(_ a: AudioFrame, _ b: AudioFrame?, rate: SampleRate, at time: MediaTime) -> AudioFrame {

@@ -16,9 +16,12 @@ public struct EmbeddedCall: Sendable {
         public var clock: any CallClock
         public var realtime: Bool
         public var rate: SampleRate
-        /// The database the agent's tools use; nil makes a fresh copy of the seed (in the recording
-        /// folder when there is one).
+        /// The database the agent's tools use; nil makes a fresh copy of the seed in a private
+        /// temporary folder, removed when the call ends.
         public var databaseURL: URL?
+        /// Keep the fresh copy in the recording folder instead. It holds every record of the seed,
+        /// personal data included (all patients' dates of birth), so this is opt-in.
+        public var keepDatabase = false
         /// Where to record the call; nil records nothing.
         public var recordDirectory: URL?
         public var approvalMode: ApprovalMode
@@ -104,13 +107,16 @@ public struct EmbeddedCall: Sendable {
             try CallRecorder(directory: $0, rate: options.rate, meta: ["agent": definition.name, "callID": options.callID])
         }
         var database: DatabaseQueue?
+        var temporaryDatabase: URL?
         if definition.database != nil {
             if let url = options.databaseURL {
                 database = try AgentDatabase.open(at: url)
             } else {
-                let dir = options.recordDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("ringside-db-\(options.callID)")
+                let kept = options.keepDatabase ? options.recordDirectory : nil
+                let dir = kept ?? FileManager.default.temporaryDirectory.appendingPathComponent("ringside-db-\(options.callID)-\(UUID().uuidString.prefix(8))")
                 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
                 database = try AgentDatabase.create(at: dir.appendingPathComponent("agent.sqlite"), definition: definition)
+                if kept == nil { temporaryDatabase = dir }
             }
         }
         var conversationOptions = ConversationOptions(callID: options.callID, clock: options.clock, sink: BusEventSink(bus: bus),
@@ -157,6 +163,10 @@ public struct EmbeddedCall: Sendable {
         let session = CallSession(configuration: configuration, bus: bus, source: try audio.caller(bus), farEnd: audio.farEnd,
                                   monitor: audio.monitor, listener: listener, synthesizer: synthesizer,
                                   agent: ConversationAgent(conversation), recorder: recorder, operatorChannel: operatorChannel)
+        if let temporaryDatabase {
+            // Open handles stay valid after the unlink (tests read the database after the call).
+            session.whenFinished { try? FileManager.default.removeItem(at: temporaryDatabase) }
+        }
         return EmbeddedCall(session: session, bus: bus, definition: definition, conversation: conversation, database: database,
                             recorder: recorder, adaptationSeconds: adaptation)
     }

@@ -28,6 +28,9 @@ struct CallAudioOptions: ParsableArguments {
     @Flag(help: "Do not record the call.")
     var noRecord = false
 
+    @Flag(help: "Keep the call's copy of the agent database in the recording folder (it holds every record of the seed, personal data included).")
+    var keepDatabase = false
+
     @Option(help: "Theme for the screen: default, light, mono, or a file.")
     var theme: String?
 

@@ -191,6 +191,8 @@ final class ScriptedAgent: CallAgent, @unchecked Sendable {
         // Nothing the caller said there reaches any file of the recording.
         let recording = dir.appendingPathComponent("rec")
         let files = try FileManager.default.contentsOfDirectory(atPath: recording.path)
+        // Nor does the call's copy of the agent database, which holds every patient's date of birth.
+        #expect(!files.contains { $0.hasSuffix(".sqlite") }, "recording holds \(files)")
         for name in files where !name.hasSuffix(".wav") && !name.hasSuffix(".sqlite") {
             let content = (try? String(contentsOf: recording.appendingPathComponent(name), encoding: .utf8)) ?? ""
             for word in ["fifteenth", "ninety"] {
