@@ -161,6 +161,9 @@ public actor Conversation {
     /// slot, or (an LLM's own words) the reply repeats a sensitive slot's prompt or names one.
     private func asksForSensitive(_ turn: BrainTurn) async -> Bool {
         if await engine.awaitsSensitiveAnswer { return true }
+        // The intent engine's own replies may name a sensitive slot without asking for it ("I couldn't
+        // find a patient with that name and date of birth"); only the LLM's words are read for it.
+        guard turn.path.contains("llm") else { return false }
         let text = turn.text.lowercased()
         for (name, slot) in agent.slots where slot.sensitive {
             if text.contains(slot.prompt.lowercased()) || text.contains(name.replacingOccurrences(of: "_", with: " ").lowercased()) { return true }
