@@ -7,6 +7,10 @@ import Testing
     static let johnsSlots = "SELECT group_concat(id) FROM (SELECT id FROM slots WHERE patient_id = 1 ORDER BY id)"
 
     static let cases: [ConversationCase] = [
+        ConversationCase("book: a greeting first, and a day corrected in one breath",
+                         ["Hello", "I'd like to book an appointment", "John Smith", "March 4th 1980", "Tuesday, no, Wednesday", "two pm", "yes"],
+                         says: ["Hello! How can I help you today?", "You're booked for Wednesday the 4th of March at 2 pm"],
+                         neverSays: ["didn't understand", "Sorry"], checks: [(slot + "7", "1"), (slot + "3", nil)]),
         ConversationCase("book: happy path", ["I'd like to book an appointment", "John Smith", "March 4th 1980", "next Tuesday", "two pm", "yes"],
                          says: ["I'm an AI", "On Tuesday the 3rd of March I have 9 am, 2 pm and 3:30 pm", "You're booked for Tuesday the 3rd of March at 2 pm"],
                          checks: [(slot + "3", "1"), (johnsSlots, "3,10")], called: ["find_patient", "free_slots", "book_slot"]),

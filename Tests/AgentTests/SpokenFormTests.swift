@@ -94,4 +94,21 @@ import Testing
         #expect(splitter.finish() == ["Dr. Lee is in"])
         #expect(SentenceSplitter.split("It costs 3.50 dollars. Okay?") == ["It costs 3.50 dollars.", "Okay?"])
     }
+
+    /// A correction in one breath keeps what was said last, for every kind of slot that takes values.
+    @Test(arguments: [
+        ("Tuesday, no, Wednesday", SlotType.date, "2026-03-04"),
+        ("on the fifth, sorry, I mean the sixth", SlotType.date, "2026-03-06"),
+        ("no not Tuesday, I said Thursday", SlotType.date, "2026-03-05"),
+        ("10428, no sorry, 10427", SlotType.digits, "10427"),
+        ("at three, actually make that four pm", SlotType.time, "16:00"),
+        ("Tuesday is fine", SlotType.date, "2026-03-03"),
+        ("no, Friday please", SlotType.date, "2026-03-06"),
+        ("on Thursday, actually in the morning", SlotType.date, "2026-03-05"),
+    ] as [(String, SlotType, String)])
+    func selfCorrectionsKeepTheLastValue(_ said: String, _ type: SlotType, _ expected: String) {
+        let slot = SlotDefinition(type: type, prompt: "?", length: type == .digits ? 5 : nil)
+        let value = SlotExtractor(today: today).extract(slot, known: [], from: said, expected: true)
+        #expect(value?.value == expected, "\(said) → \(value?.value ?? "nothing")")
+    }
 }

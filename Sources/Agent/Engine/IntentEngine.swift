@@ -177,6 +177,12 @@ public actor IntentEngine: Brain {
             if let top, top.intent == IntentClassifier.goodbye, top.score >= agent.policies.confidenceThreshold {
                 return goodbye(confidence: top.score)
             }
+            // "Hello", "hi there", "good morning": a greeting back and the question, not a misunderstanding.
+            if SmallTalk.isGreeting(words) {
+                misunderstandings = 0
+                let ask = SentenceSplitter.split(agent.greeting).last ?? "How can I help?"
+                return finish(["Hello!", ask], expects: .open, intent: nil, confidence: 1, path: "intent-engine: greeting answered")
+            }
             guard let top, !top.intent.hasPrefix("_"), top.score >= agent.policies.confidenceThreshold else {
                 return await notUnderstood(reason: top.map { "best intent \($0.intent) at \(format($0.score)) < \(format(agent.policies.confidenceThreshold))" } ?? "no intent matched", retry: menuSentence())
             }

@@ -5,6 +5,16 @@ struct SlotExtractor: Sendable {
     /// `expected` is true when the agent just asked for this slot, which lets looser forms count
     /// (a bare "three" as a time, a whole reply as a name or an address).
     func extract(_ slot: SlotDefinition, known: [String], from text: String, expected: Bool) -> SlotValue? {
+        // A caller who corrects themselves means what they said last ("Tuesday, no, Wednesday";
+        // "10428, sorry, 10427"): the words after the last correction first, then the whole sentence.
+        if slot.type != .yesNo, let tail = SelfCorrection.lastPart(of: text),
+           let value = extractPlain(slot, known: known, from: tail, expected: expected) {
+            return value
+        }
+        return extractPlain(slot, known: known, from: text, expected: expected)
+    }
+
+    private func extractPlain(_ slot: SlotDefinition, known: [String], from text: String, expected: Bool) -> SlotValue? {
         switch slot.type {
         case .date:
             guard let day = SpokenDate.parse(text, today: today) else { return nil }
@@ -56,5 +66,43 @@ enum YesNo {
         if isYes, !isNo { return true }
         if isYes, isNo { return t.first.map { ["no", "nope", "nah"].contains($0) ? false : nil } ?? nil }
         return nil
+    }
+}
+
+/// Where a caller corrects what they just said, in one breath.
+enum SelfCorrection {
+    /// Words that take back what came before them.
+    static let markers: [[String]] = [
+        ["no"], ["nope"], ["sorry"], ["i", "mean"], ["i", "meant"], ["actually"], ["make", "that"], ["rather"],
+        ["wait"], ["scratch", "that"], ["i", "said"], ["correction"], ["not", "that"], ["oops"],
+    ]
+
+    /// The words after the last correction marker that has words after it, or nil when there is none.
+    static func lastPart(of text: String) -> String? {
+        let t = SpokenText.tokens(text)
+        var cut: Int?
+        var i = 0
+        while i < t.count {
+            if let m = markers.first(where: { i + $0.count <= t.count && Array(t[i..<(i + $0.count)]) == $0 }) {
+                if i + m.count < t.count { cut = i + m.count }
+                i += m.count
+            } else {
+                i += 1
+            }
+        }
+        guard let cut, cut > 0 else { return nil }
+        return t[cut...].joined(separator: " ")
+    }
+}
+
+/// Words callers say that are not a request.
+enum SmallTalk {
+    static let greetingWords: Set<String> = ["hello", "hi", "hey", "hiya", "howdy", "morning", "afternoon", "evening",
+                                             "good", "there", "yes", "yeah", "oh", "um", "uh", "er", "ah", "so", "ok", "okay"]
+    static let greetingCores: Set<String> = ["hello", "hi", "hey", "hiya", "howdy", "morning", "afternoon", "evening"]
+
+    /// Only a greeting ("hello", "hi there", "good morning", "oh hello yes"), nothing asked.
+    static func isGreeting(_ words: [String]) -> Bool {
+        !words.isEmpty && words.count <= 5 && words.allSatisfy { greetingWords.contains($0) } && words.contains { greetingCores.contains($0) }
     }
 }
