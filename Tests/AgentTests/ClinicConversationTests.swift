@@ -7,6 +7,9 @@ import Testing
     static let johnsSlots = "SELECT group_concat(id) FROM (SELECT id FROM slots WHERE patient_id = 1 ORDER BY id)"
 
     static let cases: [ConversationCase] = [
+        ConversationCase("book: a caller who is not a patient hears so plainly",
+                         ["I'd like to book an appointment", "my name is Suzanne Clark", "June 5th 1970"],
+                         says: ["I couldn't find a patient with that name and date of birth"], neverSays: ["didn't catch the name"]),
         ConversationCase("book: a greeting first, and a day corrected in one breath",
                          ["Hello", "I'd like to book an appointment", "John Smith", "March 4th 1980", "Tuesday, no, Wednesday", "two pm", "yes"],
                          says: ["Hello! How can I help you today?", "You're booked for Wednesday the 4th of March at 2 pm"],

@@ -40,7 +40,10 @@ struct SlotExtractor: Sendable {
             return SlotValue(value: answer ? "yes" : "no", spoken: answer ? "yes" : "no")
         case .name:
             if let match = NameMatcher.best(in: text, among: known + slot.values) { return SlotValue(value: match, spoken: match) }
-            guard known.isEmpty, slot.values.isEmpty, let free = NameMatcher.freeName(text, expected: expected) else { return nil }
+            guard slot.values.isEmpty, let free = NameMatcher.freeName(text, expected: expected) else { return nil }
+            // A name nobody on the list has ("my name is Suzanne Clark") is still the caller's name: the
+            // lookup then says plainly it found no one, instead of "didn't catch the name" forever.
+            guard known.isEmpty || (expected && NameMatcher.looksLikeFullName(free)) else { return nil }
             return SlotValue(value: free, spoken: free)
         case .choice:
             guard let match = NameMatcher.best(in: text, among: slot.values) else { return nil }
