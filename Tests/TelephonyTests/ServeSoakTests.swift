@@ -6,7 +6,7 @@ import Testing
 import TestSupport
 @testable import Telephony
 
-/// A bounded soak of `ringside serve` (the built program, headless, recording nothing): call after
+/// A bounded soak of `ringside serve` (the built program, headless, recording each call): call after
 /// call over loopback — INVITE, the greeting, a second of speech, BYE — while serve's resident memory
 /// and open file descriptors are read from /proc. After a warm-up, neither may grow with the calls.
 @Suite(.serialized) struct ServeSoakTests {
@@ -26,7 +26,8 @@ import TestSupport
 
     @Test func memoryAndDescriptorsStayFlatAcrossCalls() async throws {
         let dir = try TestPaths.temporaryDirectory("ringside-serve-soak")
-        let (serve, port) = try ServeShutdownTests.spawnServe(in: dir, ["--no-record"])
+        let calls = dir.appendingPathComponent("calls")
+        let (serve, port) = try ServeShutdownTests.spawnServe(in: dir, ["--record", calls.path])
         let clientPort = try #require(ServeTests.freePort(excluding: port))
         defer {
             serve.signal(SIGKILL)
@@ -63,7 +64,14 @@ import TestSupport
             }
             try #require(connected, "call \(n) did not connect; serve said: \((try? String(contentsOf: dir.appendingPathComponent("serve.log"), encoding: .utf8)) ?? "")")
             connectedCalls += 1
-            // Let serve finish the ended call (bounded), then read its figures.
+            // Let serve finish the ended call — its recording ends with the call-ended record once the
+            // session has closed everything, just before the recogniser goes back to the pool — (bounded),
+            // then read its figures. Without this, a call still closing under load makes the next one
+            // build a second recogniser: a one-time step (bounded by the pool) that looks like growth.
+            for _ in 0..<100 {
+                if Self.finishedRecordings(in: calls) >= connectedCalls { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
             try await Task.sleep(for: .milliseconds(300))
             if let rss = Self.residentMB(serve.pid) { samples.append((n, rss, Self.openFiles(serve.pid))) }
         }
@@ -87,6 +95,15 @@ import TestSupport
         // A descriptor kept per call would add one per call (24); a few sockets still closing when a
         // figure is read (RTP, SIP transactions) come and go. Growth must stay below one per four calls.
         #expect(last.fds - afterWarmUp.fds < Self.calls / 4, "open descriptors grew: \(samples.map { "\($0.call): \($0.fds)" })")
+    }
+
+    /// Recordings under `folder` whose events end with the call-ended record.
+    static func finishedRecordings(in folder: URL) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { name in
+            let events = (try? String(contentsOf: folder.appendingPathComponent(name).appendingPathComponent("events.jsonl"), encoding: .utf8)) ?? ""
+            return events.contains("\"callEnded\"")
+        }.count
     }
 
     /// One second and a half of a caller's question (flite), at 8 kHz for PCMU.
