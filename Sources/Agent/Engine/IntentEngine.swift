@@ -127,9 +127,9 @@ public actor IntentEngine: Brain {
             if !unheard.isEmpty { lastReply = unheard }
         case .operatorSaid(let line):
             operatorLines.append(line)
-            absorbTakeoverLine(line)
+            absorbTakeoverLine(line, fromCaller: false)
         case .callerSaidToOperator(let line):
-            absorbTakeoverLine(line)
+            absorbTakeoverLine(line, fromCaller: true)
         case .handedBack:
             escalated = nil
             misunderstandings = 0
@@ -271,10 +271,12 @@ public actor IntentEngine: Brain {
 
     /// What was said during a takeover still counts: the slot the flow was asking for, and any
     /// other empty slot it needs, are filled from it, so after handback the agent need not ask again.
-    private func absorbTakeoverLine(_ line: String) {
+    /// The operator's own words are not an answer to the agent's question ("this is the front desk"):
+    /// only a known value is taken from them.
+    private func absorbTakeoverLine(_ line: String, fromCaller: Bool) {
         var expected: String?
         if case .slot(let name) = pending, let definition = agent.slots[name],
-           let value = extractor.extract(definition, known: agent.knownValues[name] ?? [], from: line, expected: true) {
+           let value = extractor.extract(definition, known: agent.knownValues[name] ?? [], from: line, expected: fromCaller) {
             fill(name, value)
             expected = name
         }
