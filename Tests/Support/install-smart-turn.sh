@@ -59,22 +59,13 @@ LAYOUT_REVISION=1
 say() { echo "smart-turn: $*"; }
 die() { echo "smart-turn: error: $*" >&2; exit 2; }
 
-if [ $# -ne 1 ] || [ -z "$1" ]; then
-  echo "usage: $(basename "$0") PREFIX" >&2
-  exit 2
-fi
-case "$1" in
-  /*) PREFIX=$1 ;;
-  *) PREFIX=$PWD/$1 ;;
-esac
-PREFIX=${PREFIX%/}
-[ -n "$PREFIX" ] || die "PREFIX must not be /"
-
-command -v sha256sum >/dev/null 2>&1 || die "sha256sum is not installed"
-
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=pinned-install.sh
 . "$HERE/pinned-install.sh"
+parse_prefix "$@"
+
+command -v sha256sum >/dev/null 2>&1 || die "sha256sum is not installed"
+
 SERVER="$HERE/../../Sources/Speech/SmartTurn/smart_turn_server.py"
 [ -f "$SERVER" ] || die "server not found: $SERVER"
 SERVER_SHA256=$(sha256_of "$SERVER")

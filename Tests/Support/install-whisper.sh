@@ -51,16 +51,10 @@ VERSION_KEY="pywhispercpp-${PYWHISPERCPP_VERSION}_models-${MODELS_VERSION}_${GGM
 say() { echo "whisper: $*"; }
 die() { echo "whisper: error: $*" >&2; exit 2; }
 
-if [ $# -ne 1 ] || [ -z "$1" ]; then
-  echo "usage: $(basename "$0") PREFIX" >&2
-  exit 2
-fi
-case "$1" in
-  /*) PREFIX=$1 ;;
-  *) PREFIX=$PWD/$1 ;;
-esac
-PREFIX=${PREFIX%/}
-[ -n "$PREFIX" ] || die "PREFIX must not be /"
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=pinned-install.sh
+. "$HERE/pinned-install.sh"
+parse_prefix "$@"
 STAMP="$PREFIX/.installed-$VERSION_KEY"
 
 # Fast path: a complete install with the same key is there.
@@ -69,9 +63,6 @@ if [ -f "$STAMP" ]; then
   exit 0
 fi
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=pinned-install.sh
-. "$HERE/pinned-install.sh"
 CONVERTER="$HERE/ct2-to-ggml.py"
 [ -f "$CONVERTER" ] || die "converter not found: $CONVERTER"
 

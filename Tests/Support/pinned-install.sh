@@ -4,9 +4,23 @@
 #   INSTALL_MARKER                the first word of PREFIX/VERSION in an install this script made
 #   PYTHON                        the interpreter whose pip downloads (default python3)
 #   say, die                      its message functions
-# and then calls `begin_install`, `fetch` and `check`; the staged tree is "$STAGE", scratch "$WORK".
+# and then calls `parse_prefix "$@"`, `begin_install`, `fetch` and `check`; the staged tree is "$STAGE", scratch "$WORK".
 
 sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
+
+# parse_prefix ARGS... : the one argument, PREFIX, made absolute (usage and exit 2 otherwise).
+parse_prefix() {
+  if [ $# -ne 1 ] || [ -z "$1" ]; then
+    echo "usage: $(basename "$0") PREFIX" >&2
+    exit 2
+  fi
+  case "$1" in
+    /*) PREFIX=$1 ;;
+    *) PREFIX=$PWD/$1 ;;
+  esac
+  PREFIX=${PREFIX%/}
+  [ -n "$PREFIX" ] || die "PREFIX must not be /"
+}
 
 # Checks PREFIX may be replaced, takes the per-PREFIX lock (returning early through exit 0 when
 # another run finished the same install meanwhile) and sets up STAGE, WORK and their clean-up.
