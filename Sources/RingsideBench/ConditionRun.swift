@@ -56,7 +56,7 @@ struct ConditionRun {
         var interpreted = (right: 0, total: 0)
         let clock = ContinuousClock()
         // One speexdsp state per condition: it prints a notice on every creation, and adapts anyway.
-        let speex = try SpeexPreprocessor(rate: condition == .telephone ? .hz8000 : .hz16000)
+        let speex = try SpeexPreprocessor(rate: condition.isNarrowband ? .hz8000 : .hz16000)
 
         for (index, p) in corpus.enumerated() {
             let u = p.utterance

@@ -22,10 +22,21 @@ struct ServeBenchCommand: AsyncParsableCommand {
     @Option(help: "Calls in the soak.") var calls = 100
     @Option(help: "Calls before the slope is measured (models and caches load on the first ones).") var warmUp = 10
     @Option(help: "INVITE+BYE pairs in the burst.") var burst = 50
+    @Option(help: "Callers at once in the capacity rounds (comma-separated; empty: no capacity rounds).") var capacity = "1,2,4"
+    @Option(help: "Recognisers writing the finals in the capacity rounds (comma-separated).") var capacityStt = "whisper,pocketsphinx"
 
     func run() async throws {
         BenchLogging.bootstrap()
-        let report = await ServeBench.run(agent: URL(fileURLWithPath: agent), calls: calls, warmUp: warmUp, burst: burst)
+        var report = await ServeBench.run(agent: URL(fileURLWithPath: agent), calls: calls, warmUp: warmUp, burst: burst)
+        let levels = capacity.split(separator: ",").compactMap { Int($0) }
+        if !levels.isEmpty {
+            do {
+                try await ServeCapacity.run(agent: URL(fileURLWithPath: agent), engines: capacityStt.split(separator: ",").map(String.init),
+                                            levels: levels, into: &report)
+            } catch {
+                report.notes.append("capacity not measured: \(error)")
+            }
+        }
         report.printTable()
         try report.write(to: options.output)
     }

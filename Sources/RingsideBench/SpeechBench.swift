@@ -19,7 +19,7 @@ struct SpeechBench: AsyncParsableCommand {
 
     @Option(help: "Utterances in the corpus (at least 100 for reported figures).") var count = 100
     @Option(help: "Comma-separated flite voices speaking the corpus (kal is an 8 kHz voice: telephone band by construction).") var voices = "slt,rms,awb"
-    @Option(help: "Comma-separated conditions (clean, brown-15dB, white-20dB, telephone-8k-ulaw).")
+    @Option(help: "Comma-separated conditions (clean, brown-15dB, pink-15dB, white-20dB, reverb-500ms, telephone-8k-ulaw, telephone-8k-gsm).")
     var conditions = AudioCondition.allCases.map(\.rawValue).joined(separator: ",")
     @Option(help: "Decoders run in parallel.") var jobs = 2
     @Flag(inversion: .prefixedNo, help: "Also run the domain-adapted model with per-utterance expectations (clean and telephone).") var adapted = true
@@ -62,9 +62,9 @@ struct SpeechBench: AsyncParsableCommand {
         for name in conditions.split(separator: ",") {
             guard let c = AudioCondition(rawValue: String(name)) else { throw ValidationError("unknown condition \(name)") }
             var cfg = base
-            cfg.narrowband = c == .telephone
+            cfg.narrowband = c.isNarrowband
             runs.append(ConditionRun(condition: c, modelName: "generic", configuration: cfg, vocabulary: nil, useExpectations: false))
-            if adapted, c == .clean || c == .telephone {
+            if adapted, c == .clean || c.isNarrowband {
                 runs.append(ConditionRun(condition: c, modelName: "domain+expect", configuration: cfg, vocabulary: SpeechCorpus.vocabulary(), useExpectations: true))
             }
         }

@@ -40,7 +40,30 @@ public enum WhisperText {
                 dollarsPending = false
             }
         }
-        return words.joined(separator: " ")
+        return digitHomophones(in: words).joined(separator: " ")
+    }
+
+    static let digitWords: Set<String> = ["zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    /// Words Whisper writes for a digit said in a run of digits ("nine to zero" for "nine two zero").
+    static let digitHomophones: [String: String] = ["to": "two", "too": "two", "for": "four", "fore": "four", "won": "one", "ate": "eight"]
+
+    /// Inside a spoken digit string the homophone is the digit: a run of four or more words, each a
+    /// digit or a homophone of one, at least two of them real digits, the run starting on a digit.
+    /// "nine to zero to" reads 9 2 0 2; "from nine to five", "one to one" (three words) keep their "to".
+    static func digitHomophones(in words: [String]) -> [String] {
+        var out = words
+        var i = 0
+        while i < out.count {
+            guard digitWords.contains(out[i]) else { i += 1; continue }
+            var end = i
+            while end + 1 < out.count, digitWords.contains(out[end + 1]) || digitHomophones[out[end + 1]] != nil { end += 1 }
+            let run = i...end
+            if run.count >= 4, run.filter({ digitWords.contains(out[$0]) }).count >= 2 {
+                for j in run { if let digit = digitHomophones[out[j]] { out[j] = digit } }
+            }
+            i = end + 1
+        }
+        return out
     }
 
     static let timeWords: Set<String> = ["at", "by", "around", "from", "until", "till", "til", "after", "before", "about", "to"]

@@ -130,6 +130,17 @@ struct WhisperTests {
         #expect(WhisperText.spoken("Born in 1990") == "born in nineteen ninety")
     }
 
+    @Test("a homophone inside a run of spoken digits is the digit; outside one it stays a word")
+    func digitHomophones() {
+        #expect(WhisperText.spoken("my code is eight to one to five") == "my code is eight two one two five")
+        #expect(WhisperText.spoken("three six for seven") == "three six four seven")
+        #expect(WhisperText.spoken("it's one one five ate") == "it's one one five eight")
+        #expect(WhisperText.spoken("we're open from nine to five") == "we're open from nine to five")
+        #expect(WhisperText.spoken("a one to one session") == "a one to one session")
+        #expect(WhisperText.spoken("I'd like to come in for two") == "i'd like to come in for two")
+        #expect(WhisperText.spoken("two tickets for one person to see") == "two tickets for one person to see")
+    }
+
     @Test("a missing or corrupt model is one clear line naming the file and the fix")
     func missingModel() throws {
         let missing = "/nonexistent/ggml-tiny.en.bin"
