@@ -129,3 +129,47 @@ extension CallAudioOptions {
         }
     }
 }
+
+/// A live call's speaker and (when it has one) microphone, opened through the echo canceller when
+/// one was loaded. Whoever opened them unloads `echoCanceller` when the call is over.
+struct CallAudioDevices {
+    var speaker: (sink: any AudioSink, name: String)
+    var microphone: (source: any AudioSource, name: String)?
+    var echoCanceller: EchoCanceller?
+    /// Whether echo cancelling is on, and why (for the headless transcript).
+    var echoCancelNote: String
+}
+
+extension CallAudioOptions {
+    /// Loads the echo canceller when the call uses a real microphone and speaker (and the mode allows),
+    /// then opens the speaker and, with a `microphoneStream`, the microphone through it. Prints why and
+    /// exits 3 when the audio server fails (or echo cancelling is required but unavailable), 2 for a bad WAV file.
+    func openDevices(rate: SampleRate, clock: any CallClock, speakerStream: String, microphoneStream: String?) throws -> CallAudioDevices {
+        let echoCanceller: EchoCanceller?
+        let echoCancelNote: String
+        do {
+            // Speaker and microphone in one room: the agent's own voice must not come back as the caller's.
+            (echoCanceller, echoCancelNote) = try loadEchoCanceller(usesMicrophone: microphoneStream != nil, usesSpeaker: true)
+        } catch {
+            printError("echo cancelling is required (--echo-cancel on) but unavailable: \(error)")
+            throw ExitCode(3)
+        }
+        do {
+            let speaker = try openSpeaker(rate: rate, clock: clock, streamName: speakerStream, device: echoCanceller?.sink)
+            let microphone = try microphoneStream.map { try openMicrophone(rate: rate, clock: clock, streamName: $0, device: echoCanceller?.source) }
+            return CallAudioDevices(speaker: speaker, microphone: microphone, echoCanceller: echoCanceller, echoCancelNote: echoCancelNote)
+        } catch {
+            echoCanceller?.unload()
+            switch error {
+            case let error as AudioServerError:
+                printError(error.description)
+                throw ExitCode(3)
+            case let error as WAVError:
+                printError(error.description)
+                throw ExitCode(2)
+            default:
+                throw error
+            }
+        }
+    }
+}
