@@ -45,8 +45,8 @@ import Testing
             get { metadata[key] }
             set { metadata[key] = newValue }
         }
-        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-            let text = "\(level) \(message) \(metadata ?? [:])\n"
+        func log(event: LogEvent) {
+            let text = "\(event.level) \(event.message) \(event.metadata ?? [:])\n"
             if let handle = try? FileHandle(forWritingTo: url) {
                 handle.seekToEndOfFile()
                 handle.write(Data(text.utf8))

@@ -1,4 +1,4 @@
-import CSofiaSip
+internal import CSofiaSip
 import Foundation
 import Logging
 #if canImport(Glibc)

@@ -1,4 +1,4 @@
-import CSofiaSip
+internal import CSofiaSip
 
 /// The fields of a SIP `Authorization: Digest …` header (RFC 2617 / RFC 3261 §22.4), as a caller sent them.
 public struct DigestAuthorization: Sendable, Equatable {
