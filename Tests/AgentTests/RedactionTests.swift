@@ -62,8 +62,8 @@ import Testing
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let eventsURL = logs.appendingPathComponent("events.jsonl")
         let logURL = logs.appendingPathComponent("agent.log")
-        FileManager.default.createFile(atPath: eventsURL.path, contents: nil)
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: eventsURL.path, contents: nil))
+        #expect(FileManager.default.createFile(atPath: logURL.path, contents: nil))
         let encoder = JSONEncoder()
         let eventLines = Mutex<[String]>([])
         let sink = EventCollector { event in
