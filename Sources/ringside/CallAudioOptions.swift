@@ -88,9 +88,7 @@ extension CallAudioOptions {
             return (try WAVFileSource(path: input, rate: rate), input)
         }
         let mic = device ?? self.mic
-        var options = PulseStreamOptions(server: server, device: mic, rate: rate, bufferMilliseconds: 40, streamName: streamName)
-        options.applicationName = "Ringside"
-        let capture = try PulseCapture(options: options, clock: clock)
+        let capture = try PulseCapture(options: streamOptions(device: mic, rate: rate, streamName: streamName), clock: clock)
         capture.start()
         return (capture, mic ?? "default microphone")
     }
@@ -101,11 +99,16 @@ extension CallAudioOptions {
             return (try WAVFileSink(path: output, rate: rate), output)
         }
         let speaker = device ?? self.speaker
-        var options = PulseStreamOptions(server: server, device: speaker, rate: rate, bufferMilliseconds: 40, streamName: streamName)
-        options.applicationName = "Ringside"
-        let playback = try PulsePlayback(options: options, clock: clock)
+        let playback = try PulsePlayback(options: streamOptions(device: speaker, rate: rate, streamName: streamName), clock: clock)
         playback.start()
         return (playback, speaker ?? "default speaker")
+    }
+
+    /// A call's PulseAudio stream on `device` (nil: the server's default), 40 ms buffered.
+    private func streamOptions(device: String?, rate: SampleRate, streamName: String) -> PulseStreamOptions {
+        var options = PulseStreamOptions(server: server, device: device, rate: rate, bufferMilliseconds: 40, streamName: streamName)
+        options.applicationName = "Ringside"
+        return options
     }
 }
 
