@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // Agent's HTTP tool and chat client use NIOCore/NIOHTTP1 types directly (already pulled in by async-http-client).
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
     ],
     targets: [
         // C libraries: module maps and shims only.
@@ -62,7 +64,7 @@ let package = Package(
         .target(
             name: "Speech",
             dependencies: [
-                "RingsideCore", "Audio", "CPocketSphinx", "CFlite", "CEspeakNG", "CSpeexDSP", "CWhisper",
+                "RingsideCore", "Audio", "CPocketSphinx", "CFlite", "CEspeakNG", "CWhisper",
                 .product(name: "Logging", package: "swift-log"),
             ],
             // Smart Turn's model server: run by python3, installed beside the model by `make setup`.
@@ -95,6 +97,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -118,16 +122,22 @@ let package = Package(
         .executableTarget(
             name: "RingsideBench",
             dependencies: [
-                "RingsideCore", "Audio", "Speech", "Evaluation", "Telephony", "Session", "Agent", "TestSupport",
+                "RingsideCore", "Audio", "Speech", "Evaluation", "Telephony", "Session", "Agent", "ProcessHarness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Child processes, baresip in a network namespace, program lookup: used by the bench and by tests.
+        .target(name: "ProcessHarness"),
+        // Test-only helpers (private PulseAudio, tmux); never linked into a shipped product.
+        .target(name: "TestSupport", dependencies: ["ProcessHarness"], path: "Tests/TestSupport"),
         .testTarget(name: "RingsideCoreTests", dependencies: ["RingsideCore"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "RingsideCore", "TestSupport"]),
-        .testTarget(name: "SessionTests", dependencies: ["Session", "Audio", "RingsideCore", "TestSupport"]),
+        .testTarget(
+            name: "SessionTests",
+            dependencies: ["Session", "Agent", "Speech", "Audio", "RingsideCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "CommandTests", dependencies: ["RingsideCore", "Audio", "TestSupport"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "RingsideCore", "TestSupport"]),
         .testTarget(

@@ -1,4 +1,4 @@
-import CPulse
+internal import CPulse
 import Foundation
 
 /// The audio server's echo canceller (`module-echo-cancel`, WebRTC method) loaded for one call: a

@@ -1,4 +1,4 @@
-import COpus
+internal import COpus
 import RingsideCore
 
 /// Opus for 20 ms mono voice frames: encode, decode, loss concealment and in-band FEC recovery.

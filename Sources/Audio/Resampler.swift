@@ -1,4 +1,4 @@
-import CSpeexDSP
+internal import CSpeexDSP
 import RingsideCore
 
 /// Errors from the audio codecs and converters.
@@ -8,6 +8,7 @@ public enum AudioCodecError: Error, Equatable, CustomStringConvertible {
     case opusEncode(code: Int32)
     case opusDecode(code: Int32)
     case unsupportedRate(Int)
+    case preprocessorInit(rate: Int)
 
     public var description: String {
         switch self {
@@ -15,6 +16,7 @@ public enum AudioCodecError: Error, Equatable, CustomStringConvertible {
         case let .opusInit(r, c): return "cannot start the Opus codec at \(r) Hz (opus error \(c))"
         case let .opusEncode(c): return "Opus could not encode a frame (opus error \(c))"
         case let .opusDecode(c): return "Opus could not decode a packet (opus error \(c)): the packet is corrupt"
+        case let .preprocessorInit(r): return "cannot start speexdsp's preprocessor at \(r) Hz"
         case let .unsupportedRate(r): return "\(r) Hz is not a rate Ringside moves frames at (8000, 16000 or 48000)"
         }
     }

@@ -1,3 +1,5 @@
+import RingsideCore
+
 /// The figures for one condition of the speech benchmark, as written to `.bench/speech.json`.
 struct ConditionResult: Codable, Sendable {
     var condition: String

@@ -1,3 +1,5 @@
+import RingsideCore
+
 /// Endpointing figures for one turn-detection policy.
 struct EndpointFigures: Codable, Sendable {
     /// Delay from the true end of speech to the end-of-turn decision, ms.

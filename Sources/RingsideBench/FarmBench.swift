@@ -4,7 +4,7 @@ import Foundation
 import RingsideCore
 import Speech
 import Telephony
-import TestSupport
+import ProcessHarness
 
 /// `ringside-bench farm`: `ringside serve` instances behind kamailio (deploy/kamailio/kamailio.cfg) on
 /// loopback. For 1, 2 and 3 instances, the largest number of simultaneous scenario callers at which
@@ -46,12 +46,12 @@ enum FarmBench {
         let directory: URL
 
         init(agent: URL, count: Int) throws {
-            guard let kamailio = TestPaths.executable("kamailio") else { throw BenchError("kamailio is not installed") }
-            let ringside = TestPaths.builtProduct("ringside").path
+            guard let kamailio = ProgramPaths.executable("kamailio") else { throw BenchError("kamailio is not installed") }
+            let ringside = ProgramPaths.builtProduct("ringside").path
             guard FileManager.default.isExecutableFile(atPath: ringside) else { throw BenchError("ringside is not built beside ringside-bench") }
             let config = URL(fileURLWithPath: "deploy/kamailio/kamailio.cfg")
             guard FileManager.default.fileExists(atPath: config.path) else { throw BenchError("run from the repository (deploy/kamailio/kamailio.cfg)") }
-            directory = try TestPaths.temporaryDirectory("ringside-bench-farm")
+            directory = try ProgramPaths.temporaryDirectory("ringside-bench-farm")
             var list = ""
             var ports: [UInt16] = []
             instances = []

@@ -5,7 +5,7 @@ import Foundation
 import RingsideCore
 import Speech
 import Telephony
-import TestSupport
+import ProcessHarness
 
 /// `ringside-bench sip`: SIP figures into `.bench/sip.json` — mouth-to-ear delay Ringside adds on
 /// loopback, CPU per active Opus call against baresip, voice-to-voice of clinic scenarios over
@@ -112,7 +112,7 @@ enum SIPBench {
     /// CPU time per second of one Opus call, for Ringside (this process) and for baresip on the
     /// other end of the same call, inside a network namespace made for the measurement.
     static func cpuPerOpusCall(seconds: Double = 15) async throws -> (ringside: Double, baresip: Double) {
-        guard let baresip = TestPaths.executable("baresip") else { throw BenchError("baresip is not installed") }
+        guard let baresip = ProgramPaths.executable("baresip") else { throw BenchError("baresip is not installed") }
         guard getuid() == 0 else { throw BenchError("needs root for a network namespace") }
         let namespace = try TestNetworkNamespace()
         defer { namespace.remove() }

@@ -4,7 +4,7 @@ import Foundation
 import RingsideCore
 import Speech
 import Telephony
-import TestSupport
+import ProcessHarness
 
 /// `ringside-bench serve`: `ringside serve` (the built program beside this one) over loopback, as a
 /// long-running service: memory and descriptors over many calls (the slope in KB per call), how a
@@ -65,10 +65,10 @@ enum ServeBench {
         let log: URL
 
         static func start(agent: URL, extra: [String] = [], environment: [String: String] = [:]) throws -> Served {
-            let ringside = TestPaths.builtProduct("ringside").path
+            let ringside = ProgramPaths.builtProduct("ringside").path
             guard FileManager.default.isExecutableFile(atPath: ringside) else { throw BenchError("ringside is not built beside ringside-bench (\(ringside))") }
             let port = try freePort()
-            let dir = try TestPaths.temporaryDirectory("ringside-bench-serve")
+            let dir = try ProgramPaths.temporaryDirectory("ringside-bench-serve")
             let log = dir.appendingPathComponent("serve.log")
             let fd = open(log.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             defer { close(fd) }

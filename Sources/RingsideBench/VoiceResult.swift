@@ -1,3 +1,5 @@
+import RingsideCore
+
 /// First-chunk latency for one TTS voice.
 struct VoiceResult: Codable, Sendable {
     var engine: String

@@ -1,4 +1,5 @@
-/// Summary statistics of a set of measurements (latencies, durations), as reports print them.
+/// Summary statistics of a set of measurements (latencies, durations), as reports, the call screen
+/// and `ringside-bench` print them: the one percentile definition in Ringside (nearest rank).
 public struct Percentiles: Sendable, Codable, Equatable {
     public var count: Int
     public var mean: Double
@@ -17,7 +18,8 @@ public struct Percentiles: Sendable, Codable, Equatable {
         max = sorted[sorted.count - 1]
     }
 
-    /// The value at quantile `q` (0…1) of already sorted values, by nearest rank.
+    /// The value at quantile `q` (0…1) of already sorted values, by nearest rank: the smallest value
+    /// with at least `q` of the values at or below it (never an interpolated or rounded-index value).
     public static func rank(_ sorted: [Double], _ q: Double) -> Double {
         guard !sorted.isEmpty else { return 0 }
         let index = Int((q * Double(sorted.count)).rounded(.up)) - 1

@@ -1,4 +1,4 @@
-import CEspeakNG
+internal import CEspeakNG
 import Synchronization
 
 /// espeak-ng's process-wide state. espeak-ng 1.51 deadlocks if initialised again after

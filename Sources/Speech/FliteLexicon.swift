@@ -1,4 +1,4 @@
-import CFlite
+internal import CFlite
 
 /// Pronunciations for words the recogniser's dictionary lacks, from flite's CMU lexicon and its
 /// letter-to-sound rules, written in pocketsphinx's phone set.

@@ -1,4 +1,4 @@
-import CFlite
+internal import CFlite
 import Foundation
 import RingsideCore
 

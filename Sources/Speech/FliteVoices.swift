@@ -1,4 +1,4 @@
-import CFlite
+internal import CFlite
 import Synchronization
 
 /// flite's built-in English voices. Registration is process-wide and happens once; every use of

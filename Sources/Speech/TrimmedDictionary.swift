@@ -1,4 +1,4 @@
-import CPocketSphinx
+internal import CPocketSphinx
 import Foundation
 import Logging
 

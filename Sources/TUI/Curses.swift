@@ -1,4 +1,4 @@
-import CNcursesw
+internal import CNcursesw
 
 /// The ncursesw library as the TUI backend sees it.
 public enum Curses {

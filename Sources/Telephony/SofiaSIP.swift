@@ -1,4 +1,4 @@
-import CSofiaSip
+internal import CSofiaSip
 
 /// The sofia-sip library that carries Ringside's SIP signalling.
 public enum SofiaSIP {

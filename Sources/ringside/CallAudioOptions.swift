@@ -88,9 +88,7 @@ extension CallAudioOptions {
             return (try WAVFileSource(path: input, rate: rate), input)
         }
         let mic = device ?? self.mic
-        var options = PulseStreamOptions(server: server, device: mic, rate: rate, bufferMilliseconds: 40, streamName: streamName)
-        options.applicationName = "Ringside"
-        let capture = try PulseCapture(options: options, clock: clock)
+        let capture = try PulseCapture(options: streamOptions(device: mic, rate: rate, streamName: streamName), clock: clock)
         capture.start()
         return (capture, mic ?? "default microphone")
     }
@@ -101,11 +99,16 @@ extension CallAudioOptions {
             return (try WAVFileSink(path: output, rate: rate), output)
         }
         let speaker = device ?? self.speaker
-        var options = PulseStreamOptions(server: server, device: speaker, rate: rate, bufferMilliseconds: 40, streamName: streamName)
-        options.applicationName = "Ringside"
-        let playback = try PulsePlayback(options: options, clock: clock)
+        let playback = try PulsePlayback(options: streamOptions(device: speaker, rate: rate, streamName: streamName), clock: clock)
         playback.start()
         return (playback, speaker ?? "default speaker")
+    }
+
+    /// A call's PulseAudio stream on `device` (nil: the server's default), 40 ms buffered.
+    private func streamOptions(device: String?, rate: SampleRate, streamName: String) -> PulseStreamOptions {
+        var options = PulseStreamOptions(server: server, device: device, rate: rate, bufferMilliseconds: 40, streamName: streamName)
+        options.applicationName = "Ringside"
+        return options
     }
 }
 
@@ -126,6 +129,50 @@ extension CallAudioOptions {
         } catch {
             if echoCancel == .on { throw error }
             return (nil, "off (\(error))")
+        }
+    }
+}
+
+/// A live call's speaker and (when it has one) microphone, opened through the echo canceller when
+/// one was loaded. Whoever opened them unloads `echoCanceller` when the call is over.
+struct CallAudioDevices {
+    var speaker: (sink: any AudioSink, name: String)
+    var microphone: (source: any AudioSource, name: String)?
+    var echoCanceller: EchoCanceller?
+    /// Whether echo cancelling is on, and why (for the headless transcript).
+    var echoCancelNote: String
+}
+
+extension CallAudioOptions {
+    /// Loads the echo canceller when the call uses a real microphone and speaker (and the mode allows),
+    /// then opens the speaker and, with a `microphoneStream`, the microphone through it. Prints why and
+    /// exits 3 when the audio server fails (or echo cancelling is required but unavailable), 2 for a bad WAV file.
+    func openDevices(rate: SampleRate, clock: any CallClock, speakerStream: String, microphoneStream: String?) throws -> CallAudioDevices {
+        let echoCanceller: EchoCanceller?
+        let echoCancelNote: String
+        do {
+            // Speaker and microphone in one room: the agent's own voice must not come back as the caller's.
+            (echoCanceller, echoCancelNote) = try loadEchoCanceller(usesMicrophone: microphoneStream != nil, usesSpeaker: true)
+        } catch {
+            printError("echo cancelling is required (--echo-cancel on) but unavailable: \(error)")
+            throw ExitCode(3)
+        }
+        do {
+            let speaker = try openSpeaker(rate: rate, clock: clock, streamName: speakerStream, device: echoCanceller?.sink)
+            let microphone = try microphoneStream.map { try openMicrophone(rate: rate, clock: clock, streamName: $0, device: echoCanceller?.source) }
+            return CallAudioDevices(speaker: speaker, microphone: microphone, echoCanceller: echoCanceller, echoCancelNote: echoCancelNote)
+        } catch {
+            echoCanceller?.unload()
+            switch error {
+            case let error as AudioServerError:
+                printError(error.description)
+                throw ExitCode(3)
+            case let error as WAVError:
+                printError(error.description)
+                throw ExitCode(2)
+            default:
+                throw error
+            }
         }
     }
 }

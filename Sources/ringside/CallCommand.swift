@@ -26,11 +26,8 @@ struct Call: AsyncParsableCommand {
     @Option(help: "Codecs to offer, in order: opus, pcmu, pcma.")
     var codecs = "opus,pcmu,pcma"
 
-    @Option(help: "Answer digest challenges (401/407) as this user; the password comes from $RINGSIDE_CALL_PASSWORD or --auth-password-file.")
-    var authUser: String?
-
-    @Option(help: "A file holding the password on its first line, readable only by you (chmod 600).")
-    var authPasswordFile: String?
+    @OptionGroup
+    var auth: SIPAuthOptions
 
     @OptionGroup(title: "Audio")
     var audio: CallAudioOptions
@@ -39,7 +36,7 @@ struct Call: AsyncParsableCommand {
     var accountOptions: AccountOptions
 
     func validate() throws {
-        if accountOptions.account != nil, authUser != nil { throw ValidationError("--account brings its own credentials; leave out --auth-user") }
+        if accountOptions.account != nil, auth.authUser != nil { throw ValidationError("--account brings its own credentials; leave out --auth-user") }
     }
 
     func run() async throws {
@@ -55,34 +52,16 @@ struct Call: AsyncParsableCommand {
         }
         let rate = SampleRate.hz16000
         let clock = MonotonicClock()
-        let microphone: any AudioSource
-        let speaker: any AudioSink
-        let echoCanceller: EchoCanceller?
-        let echoCancelNote: String
-        do {
-            // The agent's voice from the speaker must not reach it back through the microphone (it would barge in on itself).
-            (echoCanceller, echoCancelNote) = try audio.loadEchoCanceller(usesMicrophone: true, usesSpeaker: true)
-        } catch {
-            printError("echo cancelling is required (--echo-cancel on) but unavailable: \(error)")
-            throw ExitCode(3)
-        }
+        // The agent's voice from the speaker must not reach it back through the microphone (it would barge in on itself).
+        let devices = try audio.openDevices(rate: rate, clock: clock, speakerStream: "remote agent", microphoneStream: "caller")
+        let echoCanceller = devices.echoCanceller
         defer { echoCanceller?.unload() }
-        do {
-            microphone = try audio.openMicrophone(rate: rate, clock: clock, streamName: "caller", device: echoCanceller?.source).source
-            speaker = try audio.openSpeaker(rate: rate, clock: clock, streamName: "remote agent", device: echoCanceller?.sink).sink
-        } catch let error as AudioServerError {
-            printError(error.description)
-            throw ExitCode(3)
-        } catch let error as WAVError {
-            printError(error.description)
-            throw ExitCode(2)
-        }
+        let speaker = devices.speaker.sink
+        guard let microphone = devices.microphone?.source else { throw ExitCode(3) }
 
         // UDP and TCP are both bound, so a `;transport=tcp` URI is called over TCP.
-        let credentials = try authUser.map {
-            SIPCredentials(username: $0, password: try SIPPassword.resolve(file: authPasswordFile, environment: "RINGSIDE_CALL_PASSWORD", forWhat: "--auth-user"))
-        }
-        var sipConfiguration = SIPConfiguration(bindAddress: address, port: localPort, credentials: credentials)
+        var sipConfiguration = SIPConfiguration(bindAddress: address, port: localPort,
+                                                credentials: try auth.credentials(environment: "RINGSIDE_CALL_PASSWORD"))
         if let (account, accountCredentials) = try accountOptions.load() {
             // Call as the account: its address as From, through its registrar, answering challenges with its password.
             sipConfiguration.identity = account.addressOfRecord
@@ -167,7 +146,7 @@ struct Call: AsyncParsableCommand {
             session.send(.hangUp)
             print("call ended: \(await running.value)")
         } else {
-            print("echo cancelling: \(echoCancelNote)")
+            print("echo cancelling: \(devices.echoCancelNote)")
             bus.observe(name: "console") { event in if let line = LiveCall.line(for: event) { print(line) } }
             // Ctrl-C (or a kill) hangs up properly: BYE, not a peer left waiting for RTP that never comes.
             hangUp.withLock { $0 = { session.send(.hangUp) } }

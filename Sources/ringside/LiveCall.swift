@@ -33,44 +33,22 @@ struct LiveCall {
         let virtual = audio.virtual && (audio.input != nil || simulatedCaller != nil)
         let clock: any CallClock = virtual ? VirtualClock() : MonotonicClock()
         let rate = SampleRate.hz16000
-        var inputName = "microphone", outputName = "speaker"
+        let usesMicrophone = simulatedCaller == nil || operatorUsesMicrophone
+        let devices = try audio.openDevices(rate: rate, clock: clock, speakerStream: simulatedCaller == nil ? "agent" : "call monitor",
+                                            microphoneStream: usesMicrophone ? (simulatedCaller == nil ? "caller" : "operator") : nil)
+        let echoCanceller = devices.echoCanceller
+        let echoCancelNote = devices.echoCancelNote
+        defer { echoCanceller?.unload() }
+        let outputName = devices.speaker.name, inputName = devices.microphone?.name ?? "microphone"
+        let microphone = devices.microphone?.source
         let farEnd: any AudioSink
         var monitor: (any AudioSink)?
-        var microphone: (any AudioSource)?
-        let echoCanceller: EchoCanceller?
-        let echoCancelNote: String
-        do {
-            // Speaker and microphone in one room: let the audio server cancel the agent's own voice.
-            (echoCanceller, echoCancelNote) = try audio.loadEchoCanceller(usesMicrophone: simulatedCaller == nil || operatorUsesMicrophone,
-                                                                          usesSpeaker: true)
-        } catch {
-            printError("echo cancelling is required (--echo-cancel on) but unavailable: \(error)")
-            throw ExitCode(3)
-        }
-        defer { echoCanceller?.unload() }
-        do {
-            let opened = try audio.openSpeaker(rate: rate, clock: clock, streamName: simulatedCaller == nil ? "agent" : "call monitor",
-                                               device: echoCanceller?.sink)
-            outputName = opened.name
-            if simulatedCaller == nil || audio.output != nil {
-                farEnd = opened.sink
-            } else {
-                // Watching: the simulated caller hears the agent through the bus; the operator hears both.
-                farEnd = NullSink(rate: rate)
-                monitor = opened.sink
-            }
-            if simulatedCaller == nil || operatorUsesMicrophone {
-                let mic = try audio.openMicrophone(rate: rate, clock: clock, streamName: simulatedCaller == nil ? "caller" : "operator",
-                                                   device: echoCanceller?.source)
-                microphone = mic.source
-                inputName = mic.name
-            }
-        } catch let error as AudioServerError {
-            printError(error.description)
-            throw ExitCode(3)
-        } catch let error as WAVError {
-            printError(error.description)
-            throw ExitCode(2)
+        if simulatedCaller == nil || audio.output != nil {
+            farEnd = devices.speaker.sink
+        } else {
+            // Watching: the simulated caller hears the agent through the bus; the operator hears both.
+            farEnd = NullSink(rate: rate)
+            monitor = devices.speaker.sink
         }
 
         let approval: ApprovalMode

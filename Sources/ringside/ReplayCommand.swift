@@ -88,7 +88,7 @@ struct Replay: AsyncParsableCommand {
         let player = TurnAudioPlayer(recording: recording, open: openSink)
         if useScreen {
             let themes = ThemeLibrary.load(directory: ThemeLibrary.defaultDirectory() ?? "themes")
-            let model = ReplayModel(events: recording.events, turns: recording.turns.map(Self.modelTurn), sessionInfo: Self.info(recording),
+            let model = ReplayModel(events: recording.events, turns: recording.turns, sessionInfo: Self.info(recording),
                                     folder: folder.lastPathComponent, notes: recording.problems, startAt: startIndex)
             let screen = ReplayScreen(model: model, themes: themes, initialTheme: theme)
             do {
@@ -126,10 +126,6 @@ struct Replay: AsyncParsableCommand {
         let playback = try PulsePlayback(options: options, clock: MonotonicClock())
         playback.start()
         return playback
-    }
-
-    static func modelTurn(_ t: RecordedTurn) -> ReplayModel.Turn {
-        ReplayModel.Turn(number: t.number, lastEventIndex: t.lastEventIndex, start: t.start, end: t.end)
     }
 
     static func info(_ recording: Recording) -> SessionInfo {

@@ -13,11 +13,8 @@ struct ServeSIPOptions: ParsableArguments {
     @Option(help: "Take calls only from these networks, comma-separated (e.g. 127.0.0.0/8,::1/128); INVITEs from elsewhere get 403.")
     var allow: String?
 
-    @Option(help: "Ask callers for digest credentials (401, MD5, qop=auth) with this user name; the password comes from $RINGSIDE_SERVE_PASSWORD or --auth-password-file. Wrong credentials get 403.")
-    var authUser: String?
-
-    @Option(help: "A file holding the password on its first line, readable only by you (chmod 600).")
-    var authPasswordFile: String?
+    @OptionGroup
+    var auth: SIPAuthOptions
 
     @Option(help: "The realm named in digest challenges.")
     var authRealm = "ringside"
@@ -34,7 +31,6 @@ struct ServeSIPOptions: ParsableArguments {
     func validate() throws {
         if let allow { _ = try parseNetworks(allow) }
         guard rtpTimeout > 0 else { throw ValidationError("--rtp-timeout must be more than 0 seconds") }
-        if authPasswordFile != nil, authUser == nil { throw ValidationError("--auth-password-file needs --auth-user") }
         guard authBackoff >= 0, authBackoff <= 300 else { throw ValidationError("--auth-backoff must be from 0 to 300 seconds") }
         guard authBackoffAfter >= 1 else { throw ValidationError("--auth-backoff-after must be at least 1") }
     }
@@ -43,9 +39,8 @@ struct ServeSIPOptions: ParsableArguments {
     func inbound() throws -> InboundRestrictions {
         let guessing = authBackoff > 0 ? GuessingGuard(policy: .init(freeFailures: authBackoffAfter, initialBackoff: .seconds(authBackoff))) : nil
         var restrictions = InboundRestrictions(allowedNetworks: try allow.map(parseNetworks), guessing: guessing)
-        if let authUser {
-            let password = try SIPPassword.resolve(file: authPasswordFile, environment: "RINGSIDE_SERVE_PASSWORD", forWhat: "--auth-user")
-            restrictions.authenticator = DigestAuthenticator(username: authUser, password: password, realm: authRealm)
+        if let credentials = try auth.credentials(environment: "RINGSIDE_SERVE_PASSWORD") {
+            restrictions.authenticator = DigestAuthenticator(username: credentials.username, password: credentials.password, realm: authRealm)
         }
         return restrictions
     }

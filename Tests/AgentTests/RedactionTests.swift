@@ -45,8 +45,8 @@ import Testing
             get { metadata[key] }
             set { metadata[key] = newValue }
         }
-        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-            let text = "\(level) \(message) \(metadata ?? [:])\n"
+        func log(event: LogEvent) {
+            let text = "\(event.level) \(event.message) \(event.metadata ?? [:])\n"
             if let handle = try? FileHandle(forWritingTo: url) {
                 handle.seekToEndOfFile()
                 handle.write(Data(text.utf8))
@@ -62,8 +62,8 @@ import Testing
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let eventsURL = logs.appendingPathComponent("events.jsonl")
         let logURL = logs.appendingPathComponent("agent.log")
-        FileManager.default.createFile(atPath: eventsURL.path, contents: nil)
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: eventsURL.path, contents: nil))
+        #expect(FileManager.default.createFile(atPath: logURL.path, contents: nil))
         let encoder = JSONEncoder()
         let eventLines = Mutex<[String]>([])
         let sink = EventCollector { event in

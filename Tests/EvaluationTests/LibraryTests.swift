@@ -84,8 +84,8 @@ import TestSupport
         #expect(results.count == 3)
         for r in results {
             #expect(r.verdict == .pass, "\(r.name): \(r.reasons)")
-            let asked = try #require(r.transcript.first { $0.who == "policy" && $0.text.hasPrefix("approval requested") }, "\(r.name)")
-            let decided = try #require(r.transcript.first { $0.who == "policy" && $0.text.hasSuffix("by operator") }, "\(r.name): \(r.transcript)")
+            let asked = try #require(r.transcript.first { $0.who == .policy && $0.text.hasPrefix("approval requested") }, "\(r.name)")
+            let decided = try #require(r.transcript.first { $0.who == .policy && $0.text.hasSuffix("by operator") }, "\(r.name): \(r.transcript)")
             #expect(decided.time - asked.time < 0.5, "\(r.name): decided \(decided.time - asked.time) s of call time after the request")
         }
     }

@@ -30,7 +30,7 @@ import TestSupport
         let yaml = try RecordingToScenario.writeScenario(recording: recording, agentDirectory: agent, to: file)
         #expect(yaml.contains("# Review these"))
         let scenario = try ScenarioLoader.load(file)
-        let callerLines = recorded.transcript.filter { $0.who == "caller" }.map(\.text)
+        let callerLines = recorded.transcript.filter { $0.who == .caller }.map(\.text)
         #expect(scenario.turns.compactMap(\.spokenText) == callerLines)
         #expect(scenario.turns.allSatisfy { $0.audioFile != nil }, "every line replays the caller's recorded audio")
         #expect(scenario.approval == .approve)

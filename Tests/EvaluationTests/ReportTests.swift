@@ -14,7 +14,7 @@ struct ReportTests {
         pass.metrics.voiceToVoiceMs = [300, 500]
         pass.metrics.stageMs = ["endpointing": [220, 320], "stt": [0, 0], "brain": [4, 6], "tools": [0, 90], "tts": [40, 50], "playout": [36, 34]]
         pass.metrics.taskSuccess = true
-        pass.transcript = [TranscriptLine(time: 1, who: "caller", text: "book & go")]
+        pass.transcript = [RunTranscriptLine(time: 1, who: .caller, text: "book & go")]
         var fail = ScenarioRunResult(scenarioID: "book-bad", file: "/x/clinic/calls/b.yaml", run: 1, verdict: .fail, reasons: ["tool book_slot was called with time = \"09:00\" <x>", "second"])
         fail.metrics.voiceToVoiceMs = [900]
         let error = ScenarioRunResult(scenarioID: "broken", file: "/x/orders/calls/c.yaml", run: 1, verdict: .error, reasons: ["c.yaml:3:5: unknown key"])

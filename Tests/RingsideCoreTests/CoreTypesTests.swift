@@ -53,4 +53,19 @@ import Testing
         #expect(Percentiles([]).count == 0)
         #expect(Percentiles([7]).p95 == 7)
     }
+
+    /// The definition, for every size and quantile: the smallest value with at least `q` of the values
+    /// at or below it. A rounded or interpolated index (the bench's old maths) fails this, e.g. p50 of
+    /// 1…4 is 2 by nearest rank, 3 by rounding 1.5.
+    @Test func rankIsTheSmallestValueCoveringTheQuantile() {
+        #expect(Percentiles([1, 2, 3, 4]).p50 == 2)
+        for n in 1...60 {
+            let sorted = (1...n).map { Double($0) * 1.5 }
+            for q in [0.01, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1.0] {
+                let expected = sorted.first { v in Double(sorted.filter { $0 <= v }.count) >= q * Double(n) }
+                #expect(Percentiles.rank(sorted, q) == expected, "n \(n), q \(q)")
+            }
+        }
+        #expect(LatencySummary.percentile([1, 2, 3, 4], 0.5) == Percentiles.rank([1, 2, 3, 4], 0.5))
+    }
 }

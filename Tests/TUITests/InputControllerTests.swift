@@ -96,11 +96,19 @@ import Testing
     let help = render(HelpOverlay(), s, width: 100, height: 24).text
     #expect(help.contains("send a DTMF digit"), "\(help)")
     _ = InputController.handle(.escape, state: &s)
-    let hangUp = InputController.handle(.character("h"), state: &s)
-    #expect(hangUp.quit && hangUp.actions == [.quit], "h hangs up at once")
-    // Off the softphone, digits mean nothing and h is help.
+    // h (help on other screens once) and a lower-case x do nothing: only Shift-X hangs up.
+    for slip in ["h", "x"] {
+        let outcome = InputController.handle(.character(Character(slip)), state: &s)
+        #expect(!outcome.quit && outcome.actions.isEmpty && !s.view.showHelp, "\(slip) must not hang up or open help")
+    }
+    let hangUp = InputController.handle(.character("X"), state: &s)
+    #expect(hangUp.quit && hangUp.actions == [.quit], "X hangs up at once")
+    // Off the softphone, digits and X mean nothing, and help is `?` only.
     var plain = state([event(0, turn: 0, .callStarted(agent: "a", transport: "embedded"))])
     #expect(InputController.handle(.character("1"), state: &plain).actions.isEmpty)
+    #expect(InputController.handle(.character("X"), state: &plain) == InputController.Outcome())
     _ = InputController.handle(.character("h"), state: &plain)
+    #expect(!plain.view.showHelp, "h is not help")
+    _ = InputController.handle(.character("?"), state: &plain)
     #expect(plain.view.showHelp)
 }

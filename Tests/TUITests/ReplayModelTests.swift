@@ -19,9 +19,9 @@ import Testing
         event(7_500, turn: 2, .ttsRequested(text: "Thanks John.")),
     ]
     static let turns = [
-        ReplayModel.Turn(number: 0, lastEventIndex: 1, start: .zero, end: .milliseconds(2_000)),
-        ReplayModel.Turn(number: 1, lastEventIndex: 7, start: .milliseconds(2_000), end: .milliseconds(6_000)),
-        ReplayModel.Turn(number: 2, lastEventIndex: 10, start: .milliseconds(6_000), end: .milliseconds(9_000)),
+        RecordedTurn(number: 0, lastEventIndex: 1, start: .zero, end: .milliseconds(2_000)),
+        RecordedTurn(number: 1, lastEventIndex: 7, start: .milliseconds(2_000), end: .milliseconds(6_000)),
+        RecordedTurn(number: 2, lastEventIndex: 10, start: .milliseconds(6_000), end: .milliseconds(9_000)),
     ]
 
     func texts(_ s: CallState) -> [String] { s.transcript.map(\.text) }

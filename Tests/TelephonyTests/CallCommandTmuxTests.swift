@@ -6,7 +6,7 @@ import TestSupport
 @testable import Telephony
 
 /// `ringside call` as a person uses it, in a real terminal against an agent server on 127.0.0.1: digit
-/// keys reach the agent as RFC 4733 DTMF, `H` holds and resumes with re-INVITEs, `h` hangs up with a BYE.
+/// keys reach the agent as RFC 4733 DTMF, `H` holds and resumes with re-INVITEs, `X` (Shift-x) hangs up with a BYE.
 @Suite(.serialized) struct CallCommandTmuxTests {
     /// The clinic agent answering SIP calls on a free loopback port, in this process.
     struct AgentServer {
@@ -49,7 +49,7 @@ import TestSupport
         try TmuxHarness.run(["new-session", "-d", "-s", session, "-x", "120", "-y", "36", command])
         defer { _ = try? TmuxHarness.run(["kill-session", "-t", session]) }
         let screen = try await TmuxHarness.waitForInBackground("0-9*# DTMF", in: session, seconds: 60)
-        #expect(screen.contains("h hang up"), "the softphone's keys are in the footer:\n\(screen)")
+        #expect(screen.contains("X hang up"), "the softphone's keys are in the footer:\n\(screen)")
         let call = try #require(await wait(60) { served.value }, "the agent server never got the call")
 
         func events() -> [CallEventPayload] { call.call.bus.events.map(\.payload) }
@@ -69,8 +69,8 @@ import TestSupport
         let resumed = await wait(20) { events().contains { $0 == .sipState("resumed") } ? true : nil }
         #expect(resumed == true, "and the one resuming")
 
-        try TmuxHarness.run(["send-keys", "-t", session, "h"])
-        #expect(try TmuxHarness.waitForExit(session, seconds: 20), "h hung up and ended ringside call")
+        try TmuxHarness.run(["send-keys", "-t", session, "X"])
+        #expect(try TmuxHarness.waitForExit(session, seconds: 20), "X hung up and ended ringside call")
         let ended = await wait(20) { events().contains { if case .callEnded = $0 { return true } else { return false } } ? true : nil }
         #expect(ended == true, "the agent's call ended with the BYE")
     }

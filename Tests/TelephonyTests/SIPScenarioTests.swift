@@ -66,7 +66,7 @@ extension SIPScenarioTests {
         let ran = await server.run("hours", codec: .pcmu)
         await server.stop()
         let result = try #require(ran)
-        let agentSaid = result.transcript.filter { $0.who == "agent" }.map(\.text).joined(separator: " ")
+        let agentSaid = result.transcript.filter { $0.who == .agent }.map(\.text).joined(separator: " ")
         #expect(server.toolsCalled.contains("opening_hours"), "the agent over PCMU: \(result.reasons)")
         #expect(agentSaid.contains("friday"), "the caller heard: \(agentSaid)")
         #expect(result.endReason.contains("caller hung up"), "the caller finished the call: \(result.endReason)")

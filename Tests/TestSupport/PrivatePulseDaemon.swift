@@ -1,4 +1,5 @@
 import Foundation
+import ProcessHarness
 import Synchronization
 
 /// A real PulseAudio daemon private to this test process: its own runtime folder, a null sink

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessHarness
 
 /// Where tests find the repository, the shared conformance corpora and built executables.
 public enum TestPaths {
@@ -15,22 +16,13 @@ public enum TestPaths {
     }
 
     /// A product built beside the test bundle (e.g. `ringside`).
-    public static func builtProduct(_ name: String) -> URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
-    }
+    public static func builtProduct(_ name: String) -> URL { ProgramPaths.builtProduct(name) }
 
     /// Full path of a program on PATH (or a standard system folder), if installed.
-    public static func executable(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        let dirs = path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/sbin", "/bin", "/sbin"]
-        return dirs.map { $0 + "/" + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    public static func executable(_ name: String) -> String? { ProgramPaths.executable(name) }
 
     /// A fresh temporary folder.
     public static func temporaryDirectory(_ prefix: String = "ringside-test") throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try ProgramPaths.temporaryDirectory(prefix)
     }
 }
-

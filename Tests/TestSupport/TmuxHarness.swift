@@ -1,4 +1,5 @@
 import Foundation
+import ProcessHarness
 
 /// Runs the real `ringside` binary in a detached tmux session and reads the screen back with
 /// capture-pane: the real ncurses backend, real keys, as a person would use it.

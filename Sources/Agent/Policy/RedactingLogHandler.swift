@@ -26,8 +26,16 @@ public struct RedactingLogHandler: LogHandler {
         set { inner[metadataKey: key] = newValue }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-        let cleaned = metadata?.mapValues { Logger.MetadataValue.string(redactor.redact($0.description)) }
-        inner.log(level: level, message: "\(redactor.redact(message.description))", metadata: cleaned, source: source, file: file, function: function, line: line)
+    public func log(event: LogEvent) {
+        var cleaned = event
+        cleaned.message = "\(redactor.redact(event.message.description))"
+        var metadata = event.metadata?.mapValues { Logger.MetadataValue.string(redactor.redact($0.description)) }
+        // An attached error's text can carry what the caller said: it goes on as redacted metadata.
+        if let error = event.error {
+            metadata = (metadata ?? [:]).merging(["error": .string(redactor.redact("\(error)"))]) { $1 }
+            cleaned.error = nil
+        }
+        cleaned.metadata = metadata
+        inner.log(event: cleaned)
     }
 }

@@ -32,8 +32,9 @@ public struct SQLTool: Tool {
             || query.trimmingCharacters(in: .whitespacesAndNewlines).lowercased().hasPrefix("with")
         do {
             if isRead {
-                let rows = try await database.read { db in try Row.fetchAll(db, sql: query, arguments: statementArguments) }
-                return .array(rows.map(SQLTool.json))
+                // Rows become JSON inside the read: `Row` is not Sendable, so returning rows would pick
+                // GRDB's blocking overload (and hold a cooperative thread while SQLite works).
+                return try await database.read { db in .array(try Row.fetchAll(db, sql: query, arguments: statementArguments).map(SQLTool.json)) }
             }
             let changes = try await database.write { db -> Int in
                 try db.execute(sql: query, arguments: statementArguments)

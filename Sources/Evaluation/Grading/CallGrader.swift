@@ -1,3 +1,4 @@
+import Agent
 import Foundation
 import RingsideCore
 import Speech
@@ -18,7 +19,7 @@ public enum CallGrader {
         // The disclosure comes first.
         if scenario.assertions.disclosureFirst {
             let said = TranscriptNormalizer.normalize(agentLines.first?.1 ?? "")
-            let disclosure = TranscriptNormalizer.normalize(SentenceSplitterLite.firstSentence(record.disclosure))
+            let disclosure = TranscriptNormalizer.normalize(firstSentence(of: record.disclosure))
             let opening = Array(said.prefix(disclosure.count + 2))
             let heard = Double(disclosure.filter { opening.contains($0) }.count) / Double(max(1, disclosure.count))
             let matches = Array(said.prefix(disclosure.count)) == disclosure || (record.disclosureMatch < 1 && heard >= record.disclosureMatch)
@@ -138,14 +139,9 @@ public enum CallGrader {
         metrics.taskSuccess = sqlOK && (tools.recall ?? 1) == 1 && tools.forbiddenCalled == 0 && record.missedTurns.isEmpty
         return (reasons, metrics)
     }
-}
 
-/// The first sentence of a text, for disclosure checks.
-enum SentenceSplitterLite {
-    static func firstSentence(_ text: String) -> String {
-        guard let end = text.firstIndex(where: { ".!?".contains($0) }) else { return text }
-        return String(text[...end])
-    }
+    /// The disclosure's first sentence, cut where the agent's own `SentenceSplitter` cuts it for speech.
+    static func firstSentence(of text: String) -> String { SentenceSplitter.split(text).first ?? text }
 }
 
 /// Compares database rows as text, numbers numerically.

@@ -63,7 +63,7 @@ public enum HTMLReport {
             }
             h += "<table>\n"
             for line in r.transcript {
-                h += "<tr\(line.who == "tool" ? " class=tool" : "")><td class=t>\(fmt(line.time))</td><td class=who>\(XMLText.escape(line.who))</td><td>\(XMLText.escape(line.text))</td></tr>\n"
+                h += "<tr\(line.who == .tool ? " class=tool" : "")><td class=t>\(fmt(line.time))</td><td class=who>\(XMLText.escape(line.who.rawValue))</td><td>\(XMLText.escape(line.text))</td></tr>\n"
             }
             h += "</table></details>\n"
         }

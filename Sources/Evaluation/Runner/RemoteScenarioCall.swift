@@ -138,8 +138,7 @@ enum RemoteScenarioCall {
         var answers: [Result<[[String]], QueryFailure>] = []
         for check in checks {
             do {
-                let rows = try await database.read { db in try Row.fetchAll(db, sql: check.query) }
-                answers.append(.success(rows.map { row in row.databaseValues.map { v in v.isNull ? "NULL" : (String.fromDatabaseValue(v) ?? "\(v)") } }))
+                answers.append(.success(try await database.read { db in ScenarioRunner.text(try Row.fetchAll(db, sql: check.query)) }))
             } catch {
                 answers.append(.failure(QueryFailure("\(error)")))
             }

@@ -25,7 +25,7 @@ public struct ScenarioRunResult: Sendable, Codable, Equatable {
     public var verdict: RunVerdict
     public var reasons: [String]
     public var metrics: RunMetrics
-    public var transcript: [TranscriptLine]
+    public var transcript: [RunTranscriptLine]
     public var endReason: String
     /// Where the recording went, if anywhere.
     public var recording: String?
@@ -41,7 +41,7 @@ public struct ScenarioRunResult: Sendable, Codable, Equatable {
     public var callerTurns: Int?
 
     public init(scenarioID: String, file: String, tags: [String] = [], description: String = "", run: Int, verdict: RunVerdict, reasons: [String],
-                metrics: RunMetrics = RunMetrics(), transcript: [TranscriptLine] = [], endReason: String = "", recording: String? = nil, wallSeconds: Double = 0) {
+                metrics: RunMetrics = RunMetrics(), transcript: [RunTranscriptLine] = [], endReason: String = "", recording: String? = nil, wallSeconds: Double = 0) {
         self.scenarioID = scenarioID
         self.file = file
         self.tags = tags

@@ -244,11 +244,16 @@ public struct ScenarioRunner: Sendable {
     private static func query(_ sql: String, in database: DatabaseQueue?) async -> Result<[[String]], QueryFailure> {
         guard let database else { return .failure(QueryFailure("the agent has no database")) }
         do {
-            let rows = try await database.read { db in try Row.fetchAll(db, sql: sql) }
-            return .success(rows.map { row in row.databaseValues.map { v in v.isNull ? "NULL" : (String.fromDatabaseValue(v) ?? "\(v)") } })
+            // Rows become text inside the read: `Row` is not Sendable, so returning rows would pick GRDB's blocking read.
+            return .success(try await database.read { db in Self.text(try Row.fetchAll(db, sql: sql)) })
         } catch {
             return .failure(QueryFailure("\(error)"))
         }
+    }
+
+    /// Database rows as text, NULL spelled out, for comparing with a scenario's expected rows.
+    static func text(_ rows: [Row]) -> [[String]] {
+        rows.map { row in row.databaseValues.map { v in v.isNull ? "NULL" : (String.fromDatabaseValue(v) ?? "\(v)") } }
     }
 
     /// The text files of a recording (events, transcript, audit log, meta), by name.

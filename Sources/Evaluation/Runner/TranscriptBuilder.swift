@@ -2,24 +2,24 @@ import RingsideCore
 
 /// Turns a call's events into the transcript lines reports show: speech, tool traces, policy events.
 enum TranscriptBuilder {
-    static func lines(from events: [CallEvent]) -> [TranscriptLine] {
-        events.compactMap { e -> TranscriptLine? in
+    static func lines(from events: [CallEvent]) -> [RunTranscriptLine] {
+        events.compactMap { e -> RunTranscriptLine? in
             let t = e.time.seconds
             switch e.payload {
-            case let .finalTranscript(speaker, text, _) where !text.isEmpty: return TranscriptLine(time: t, who: speaker.rawValue, text: text)
-            case let .ttsRequested(text): return TranscriptLine(time: t, who: "agent", text: text)
-            case let .toolStarted(trace): return TranscriptLine(time: t, who: "tool", text: "→ \(trace.tool)(\(trace.arguments))")
-            case let .toolFinished(trace): return TranscriptLine(time: t, who: "tool", text: "← \(trace.tool): \(trace.result ?? "")")
-            case let .toolFailed(trace, error): return TranscriptLine(time: t, who: "tool", text: "✗ \(trace.tool): \(error)")
-            case let .approvalRequested(id, tool, _): return TranscriptLine(time: t, who: "policy", text: "approval requested for \(tool) (\(id))")
-            case let .approvalDecided(_, approved, by): return TranscriptLine(time: t, who: "policy", text: approved ? "approved by \(by)" : "denied by \(by)")
-            case let .escalated(summary, target): return TranscriptLine(time: t, who: "policy", text: "escalated to \(target ?? "a human"): \(summary)")
-            case let .bargeIn(heard, fraction): return TranscriptLine(time: t, who: "session", text: "barge-in: caller heard \(Int(fraction * 100))% (\"\(heard)\")")
+            case let .finalTranscript(speaker, text, _) where !text.isEmpty: return RunTranscriptLine(time: t, who: .init(speaker), text: text)
+            case let .ttsRequested(text): return RunTranscriptLine(time: t, who: .agent, text: text)
+            case let .toolStarted(trace): return RunTranscriptLine(time: t, who: .tool, text: "→ \(trace.tool)(\(trace.arguments))")
+            case let .toolFinished(trace): return RunTranscriptLine(time: t, who: .tool, text: "← \(trace.tool): \(trace.result ?? "")")
+            case let .toolFailed(trace, error): return RunTranscriptLine(time: t, who: .tool, text: "✗ \(trace.tool): \(error)")
+            case let .approvalRequested(id, tool, _): return RunTranscriptLine(time: t, who: .policy, text: "approval requested for \(tool) (\(id))")
+            case let .approvalDecided(_, approved, by): return RunTranscriptLine(time: t, who: .policy, text: approved ? "approved by \(by)" : "denied by \(by)")
+            case let .escalated(summary, target): return RunTranscriptLine(time: t, who: .policy, text: "escalated to \(target ?? "a human"): \(summary)")
+            case let .bargeIn(heard, fraction): return RunTranscriptLine(time: t, who: .session, text: "barge-in: caller heard \(Int(fraction * 100))% (\"\(heard)\")")
             case let .fragmentJoined(fragment, started):
-                return TranscriptLine(time: t, who: "session", text: "premature end of turn: the caller went on after \"\(fragment)\"\(started ? " (the reply was cut short)" : "")")
-            case let .dtmf(digit): return TranscriptLine(time: t, who: "caller", text: "[keypad \(digit)]")
-            case let .callEnded(reason): return TranscriptLine(time: t, who: "session", text: "call ended: \(reason)")
-            case let .error(message): return TranscriptLine(time: t, who: "session", text: "error: \(message)")
+                return RunTranscriptLine(time: t, who: .session, text: "premature end of turn: the caller went on after \"\(fragment)\"\(started ? " (the reply was cut short)" : "")")
+            case let .dtmf(digit): return RunTranscriptLine(time: t, who: .caller, text: "[keypad \(digit)]")
+            case let .callEnded(reason): return RunTranscriptLine(time: t, who: .session, text: "call ended: \(reason)")
+            case let .error(message): return RunTranscriptLine(time: t, who: .session, text: "error: \(message)")
             default: return nil
             }
         }

@@ -17,11 +17,8 @@ public struct LatencySummary: Sendable, Equatable {
         worst = measured.max { ($0.voiceToVoiceMs ?? 0) < ($1.voiceToVoiceMs ?? 0) }
     }
 
-    /// Nearest-rank percentile of already sorted values: the smallest value with at least
-    /// `q` of the values at or below it.
+    /// `Percentiles.rank` (nearest rank) of already sorted values; nil for none.
     public static func percentile(_ sorted: [Double], _ q: Double) -> Double? {
-        guard !sorted.isEmpty else { return nil }
-        let rank = Int((q * Double(sorted.count)).rounded(.up))
-        return sorted[min(max(rank, 1), sorted.count) - 1]
+        sorted.isEmpty ? nil : Percentiles.rank(sorted, q)
     }
 }

@@ -5,24 +5,8 @@ import RingsideCore
 ///
 /// Pure and value-typed, so stepping and the screen it produces are tested without a terminal.
 public struct ReplayModel: Sendable {
-    /// One turn as the model needs it: its number, the last event that belongs to it, and the
-    /// stretch of audio it covers.
-    public struct Turn: Sendable, Equatable {
-        public var number: Int
-        public var lastEventIndex: Int
-        public var start: MediaTime
-        public var end: MediaTime
-
-        public init(number: Int, lastEventIndex: Int, start: MediaTime, end: MediaTime) {
-            self.number = number
-            self.lastEventIndex = lastEventIndex
-            self.start = start
-            self.end = end
-        }
-    }
-
     public let events: [CallEvent]
-    public let turns: [Turn]
+    public let turns: [RecordedTurn]
     public let sessionInfo: SessionInfo
     public let folder: String
     /// Notes shown at the top of the transcript (problems found reading the recording).
@@ -30,7 +14,7 @@ public struct ReplayModel: Sendable {
     public private(set) var index: Int
     public var playing = false
 
-    public init(events: [CallEvent], turns: [Turn], sessionInfo: SessionInfo = SessionInfo(), folder: String = "",
+    public init(events: [CallEvent], turns: [RecordedTurn], sessionInfo: SessionInfo = SessionInfo(), folder: String = "",
                 notes: [String] = [], startAt index: Int = 0) {
         self.events = events
         self.turns = turns
@@ -40,7 +24,7 @@ public struct ReplayModel: Sendable {
         self.index = turns.isEmpty ? 0 : max(0, min(turns.count - 1, index))
     }
 
-    public var currentTurn: Turn? { turns.isEmpty ? nil : turns[index] }
+    public var currentTurn: RecordedTurn? { turns.isEmpty ? nil : turns[index] }
 
     /// Moves to another turn (clamped); returns whether it moved. Moving stops playback.
     @discardableResult
@@ -107,7 +91,7 @@ public struct ReplayModel: Sendable {
         case .pageDown:
             view.scrollOffset = max(0, view.scrollOffset - InputController.page)
             return .view
-        case .character("?"), .character("h"):
+        case .character("?"):
             view.showHelp.toggle()
             return .view
         case .character("T"): return .cycleTheme

@@ -49,7 +49,7 @@ public enum BoardInput {
         if board.isOpen { return handleOpen(key, board: &board) }
         if board.showHelp {
             board.showHelp = false
-            if key == .character("?") || key == .character("h") || key == .escape { return Outcome() }
+            if key == .character("?") || key == .escape { return Outcome() }
         }
         switch key {
         case .up, .character("k"):
@@ -69,7 +69,7 @@ public enum BoardInput {
             board.follows.toggle()
         case .character("T"):
             return Outcome(cycleTheme: true)
-        case .character("?"), .character("h"):
+        case .character("?"):
             board.showHelp = true
         case .character("q"):
             // Quitting hangs up served calls: ask first. A test run's screen just closes (the run goes on).

@@ -36,12 +36,14 @@ public enum InputController {
     }
 
     /// The softphone's own keys: DTMF digits, hang up, hold. Nil for keys it shares with the call screen.
+    /// Hanging up is Shift-X: no other key is next to it or means anything as lower-case `x`, so a slip
+    /// of the finger (or a key meant for another screen, where `h` used to be help) cannot end a call.
     static func softphoneKey(_ key: KeyPress, state: inout CallState) -> Outcome? {
         guard case let .character(c) = key else { return nil }
         switch c {
         case "0"..."9", "*", "#":
             return state.status.isActive ? Outcome(actions: [.dtmf(c)]) : Outcome()
-        case "h":
+        case "X":
             // A phone's hang-up key does not ask.
             return Outcome(actions: [.quit], quit: true)
         case "H":

@@ -22,7 +22,7 @@ public enum KeyCommand: Sendable, Equatable, CaseIterable {
         case .pageUp, .up: self = .scrollUp
         case .pageDown, .down: self = .scrollDown
         case .character("T"): self = .cycleTheme
-        case .character("?"), .character("h"): self = .toggleHelp
+        case .character("?"): self = .toggleHelp
         case .character("q"): self = .quit
         default: return nil
         }

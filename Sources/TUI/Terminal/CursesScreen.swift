@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CNcursesw
+internal import CNcursesw
 
 /// The only code that touches the terminal: sets ncursesw up, puts `Grid`s on screen by writing
 /// only the cells that changed since the last frame, reads keys, and restores the terminal.

@@ -44,7 +44,7 @@ public struct FooterWidget: Widget {
                     ("q", "quit"), ("PgUp/PgDn", "scroll"), ("T", "theme")]
         }
         if state.view.softphone {
-            return [("0-9*#", "DTMF"), ("h", "hang up"), ("H", state.view.onHold ? "resume" : "hold"),
+            return [("0-9*#", "DTMF"), ("X", "hang up"), ("H", state.view.onHold ? "resume" : "hold"),
                     ("m", state.view.micMuted ? "unmute" : "mute"), ("?", "help"), ("PgUp/PgDn", "scroll"), ("T", "theme")]
         }
         var keys: [(String, String)] = []

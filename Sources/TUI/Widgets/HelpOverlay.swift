@@ -17,7 +17,7 @@ public struct HelpOverlay: Widget {
     /// The keys of the softphone (`ringside call`).
     public static let softphoneEntries: [(String, String)] = [
         ("0-9 * #", "send a DTMF digit (RFC 4733)"),
-        ("h", "hang up"),
+        ("X", "hang up (Shift-x)"),
         ("H", "put the agent on hold / resume"),
         ("m", "mute / unmute your microphone"),
         ("PgUp / PgDn", "scroll the transcript"),

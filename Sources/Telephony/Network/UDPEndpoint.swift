@@ -1,3 +1,4 @@
+import RingsideCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,7 +22,7 @@ public struct UDPEndpoint: Sendable, Equatable, CustomStringConvertible {
         var addr = sa.sin_addr
         var buf = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
         inet_ntop(AF_INET, &addr, &buf, socklen_t(INET_ADDRSTRLEN))
-        address = String(cString: buf)
+        address = String(nulTerminated: buf)
         port = UInt16(bigEndian: sa.sin_port)
     }
 }

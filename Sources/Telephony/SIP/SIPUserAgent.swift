@@ -1,6 +1,7 @@
-import CSofiaSip
+internal import CSofiaSip
 import Foundation
 import Logging
+import RingsideCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -506,9 +507,9 @@ public final class SIPUserAgent: @unchecked Sendable {
         case nua_i_refer where callID != nil:
             var buf = [CChar](repeating: 0, count: 512)
             if let id = callID, let leg = legs[id], rs_sip_refer_to(sip, &buf, 512) > 0 {
-                let target = String(cString: buf)
+                let target = String(nulTerminated: buf)
                 var event = [CChar](repeating: 0, count: 128)
-                legs[id]?.referEvent = rs_refer_event(tags, &event, 128) > 0 ? String(cString: event) : "refer"
+                legs[id]?.referEvent = rs_refer_event(tags, &event, 128) > 0 ? String(nulTerminated: event) : "refer"
                 emit(.referred(leg.call, to: target))
             }
         case nua_r_refer:
@@ -536,7 +537,7 @@ public final class SIPUserAgent: @unchecked Sendable {
         let inbound = configuration.inbound
         guard inbound.allowedNetworks != nil || inbound.authenticator != nil else { return (false, nil) }
         var buf = [CChar](repeating: 0, count: 64)
-        let source = nua.flatMap { rs_nua_request_source($0, &buf, 64) > 0 ? String(cString: buf) : nil }
+        let source = nua.flatMap { rs_nua_request_source($0, &buf, 64) > 0 ? String(nulTerminated: buf) : nil }
         switch inbound.screen(source: source, method: "INVITE", requestURI: Self.requestURI(sip), authorization: Self.digestAuthorization(sip)) {
         case let .admit(user):
             return (false, user)
@@ -636,7 +637,7 @@ public final class SIPUserAgent: @unchecked Sendable {
         var buf = [CChar](repeating: 0, count: 512)
         let n = from ? rs_sip_from_uri(sip, &buf, 512) : rs_sip_to_uri(sip, &buf, 512)
         guard n > 0, n < 512 else { return nil }
-        return String(cString: buf)
+        return String(nulTerminated: buf)
     }
 
     /// The status of a `message/sipfrag` status line ("SIP/2.0 180 Ringing").
@@ -651,7 +652,7 @@ public final class SIPUserAgent: @unchecked Sendable {
         var buf = [CChar](repeating: 0, count: 512)
         let n = rs_sip_request_uri(sip, &buf, 512)
         guard n > 0, n < 512 else { return nil }
-        return String(cString: buf)
+        return String(nulTerminated: buf)
     }
 
     private static func digestAuthorization(_ sip: UnsafePointer<sip_t>?) -> DigestAuthorization? {

@@ -1,4 +1,5 @@
-import CSofiaSip
+internal import CSofiaSip
+import RingsideCore
 
 /// The fields of a SIP `Authorization: Digest …` header (RFC 2617 / RFC 3261 §22.4), as a caller sent them.
 public struct DigestAuthorization: Sendable, Equatable {
@@ -57,6 +58,6 @@ public struct DigestAuthorization: Sendable, Equatable {
         var out = [CChar](repeating: 0, count: 33)
         let bytes = Array(text.utf8)
         bytes.withUnsafeBytes { rs_md5_hex($0.baseAddress, bytes.count, &out) }
-        return String(cString: out)
+        return String(nulTerminated: out)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RingsideCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -40,7 +41,7 @@ public struct IPNetwork: Sendable, Equatable, CustomStringConvertible {
         var buf = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         let family = bytes.count == 4 ? AF_INET : AF_INET6
         _ = bytes.withUnsafeBytes { inet_ntop(family, $0.baseAddress, &buf, socklen_t(buf.count)) }
-        return "\(String(cString: buf))/\(prefixLength)"
+        return "\(String(nulTerminated: buf))/\(prefixLength)"
     }
 
     private static let v4MappedPrefix: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF]

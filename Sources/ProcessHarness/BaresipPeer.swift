@@ -22,7 +22,7 @@ public final class BaresipPeer: @unchecked Sendable {
     public init(executable: String, namespace: TestNetworkNamespace, playing wav: URL, wavRate: Int = 16000, codec: String, dial: String? = nil,
                 dumpAudio: Bool = true, pulseServer: String? = nil) throws {
         self.namespace = namespace
-        directory = try TestPaths.temporaryDirectory("ringside-baresip")
+        directory = try ProgramPaths.temporaryDirectory("ringside-baresip")
         let dump = directory.appendingPathComponent("dump")
         try FileManager.default.createDirectory(at: dump, withIntermediateDirectories: true)
         let config = """

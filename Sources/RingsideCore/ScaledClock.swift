@@ -1,5 +1,3 @@
-import RingsideCore
-
 /// Real time sped up (or slowed down) by a factor, for replaying recorded or synthetic calls
 /// on screen faster than they happened.
 public struct ScaledClock: CallClock {

@@ -1,6 +1,7 @@
 import Audio
 import Foundation
 import RingsideCore
+import Session
 import Speech
 import Synchronization
 
@@ -8,7 +9,11 @@ import Synchronization
 /// time, each after the agent — or, during a takeover, the human — has finished answering.
 ///
 /// It is an `AudioSource` for the session and watches the call's bus to know when to speak.
-public final class SimulatedCaller: AudioSource, @unchecked Sendable {
+///
+/// Session tests' own scripted caller (synthesising as it goes, no scenario file): the product's machine
+/// caller is Evaluation's `ScenarioCaller`, which Session cannot depend on. It lived in Session,
+/// shipped though only tests used it.
+final class SimulatedCaller: AudioSource, @unchecked Sendable {
     /// One scripted step of the caller.
     public enum Line: Sendable, Equatable {
         case say(String)

@@ -1,9 +1,10 @@
-import CSpeexDSP
+internal import CSpeexDSP
 import RingsideCore
 
 /// speexdsp's preprocessor for one stream: its voice activity decision and optional noise
-/// suppression (which rewrites the frame before recognition).
-public final class SpeexPreprocessor: VoiceActivityDetector {
+/// suppression (which rewrites the frame before recognition). Lives in Audio, the one module that
+/// wraps speexdsp (its resampler too); Speech uses it as a `VoiceActivityDetector`.
+public final class SpeexPreprocessor {
     public let rate: SampleRate
     public let denoise: Bool
     private let state: OpaquePointer
@@ -11,7 +12,7 @@ public final class SpeexPreprocessor: VoiceActivityDetector {
     /// `suppressionDB` is the most noise is attenuated by (negative dB, speexdsp default −15).
     public init(rate: SampleRate, denoise: Bool = false, suppressionDB: Int = -15, probStart: Int = 80, probContinue: Int = 60) throws {
         guard let st = speex_preprocess_state_init(Int32(rate.samplesPerFrame), Int32(rate.hertz)) else {
-            throw SpeechSetupError.engineFailed(engine: "speexdsp", reason: "could not create a preprocessor at \(rate.hertz) Hz")
+            throw AudioCodecError.preprocessorInit(rate: rate.hertz)
         }
         state = st
         self.rate = rate

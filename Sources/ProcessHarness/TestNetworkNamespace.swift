@@ -18,7 +18,7 @@ public final class TestNetworkNamespace: @unchecked Sendable {
 
     /// Creates the namespace and veth pair, or throws saying why (not root, no `ip`).
     public init() throws {
-        guard let ip = TestPaths.executable("ip") else { throw SetupError(description: "`ip` (iproute2) is not installed") }
+        guard let ip = ProgramPaths.executable("ip") else { throw SetupError(description: "`ip` (iproute2) is not installed") }
         self.ip = ip
         let tag = String(format: "%05x", UInt32.random(in: 0...0xFFFFF))
         name = "rs\(tag)"
