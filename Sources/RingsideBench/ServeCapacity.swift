@@ -3,7 +3,7 @@ import Foundation
 import RingsideCore
 import Speech
 import Telephony
-import TestSupport
+import ProcessHarness
 
 /// Several callers at once on one `ringside serve`, with each recogniser writing the finals: what a
 /// caller waits for an answer (end of their speech → the agent's first audio, as heard on the line),

@@ -1,4 +1,4 @@
-import CWhisper
+internal import CWhisper
 import Foundation
 import Logging
 import RingsideCore
@@ -399,7 +399,7 @@ public final class WhisperScheduler: @unchecked Sendable {
             condition.lock()
             if status == .aborted { tally.aborted += 1 } else { tally.ran += 1; decodeTimes.append(seconds) }
             condition.unlock()
-            let text = status == .ok ? String(cString: buffer) : ""
+            let text = status == .ok ? String(nulTerminated: buffer) : ""
             if case let .failed(code) = status { logger.warning("whisper decode failed", metadata: ["code": "\(code)"]) }
             let outcome = WhisperOutcome(status: status, text: text, tokens: Int(raw.n_tokens),
                                          noSpeechProbability: Double(raw.no_speech_prob), meanTokenProbability: Double(raw.mean_token_p),
