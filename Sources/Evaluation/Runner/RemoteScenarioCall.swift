@@ -108,7 +108,7 @@ enum RemoteScenarioCall {
         metrics.werWords = 0
         var result = ScenarioRunResult(scenarioID: scenario.id, file: scenario.file, tags: scenario.tags, description: scenario.description, run: run,
                                        verdict: reasons.isEmpty ? .pass : .fail, reasons: reasons, metrics: metrics,
-                                       transcript: TranscriptBuilder.lines(from: record.events, redact: record.redact), endReason: endReason)
+                                       transcript: TranscriptBuilder.lines(from: record.events, redact: record.redact), endReason: record.redact(endReason))
         result.notObservable = notObservable
         return result
     }
