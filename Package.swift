@@ -131,7 +131,7 @@ let package = Package(
         // Child processes, baresip in a network namespace, program lookup: used by the bench and by tests.
         .target(name: "ProcessHarness"),
         // Test-only helpers (private PulseAudio, tmux); never linked into a shipped product.
-        .target(name: "TestSupport", dependencies: ["ProcessHarness"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["ProcessHarness", "RingsideCore"], path: "Tests/TestSupport"),
         .testTarget(name: "RingsideCoreTests", dependencies: ["RingsideCore"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "RingsideCore", "TestSupport"]),
         .testTarget(

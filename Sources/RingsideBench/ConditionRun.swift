@@ -161,7 +161,7 @@ struct ConditionRun {
             return false
         }
         stats.closed = true
-        stats.rules[rule, default: 0] += 1
+        stats.rules[rule.description, default: 0] += 1
         if stats.cut { return true }
         stats.delays.append((decidedAt - trueEnd).milliseconds)
         stats.trueEndErrors.append(abs((trueEnd - truth).milliseconds))

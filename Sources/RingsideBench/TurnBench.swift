@@ -167,7 +167,7 @@ struct TurnBench: AsyncParsableCommand {
             let listener = SpeechListener(recognizer: ReplayedPartials(texts), vad: EnergyVAD(), endpoint: EndpointDetector(policy: policy))
             listener.learnedTurn = learned
             let frames = AudioFrame.frames(from: p.samples, rate: .hz16000)
-            var decided: (at: MediaTime, rule: String)?
+            var decided: (at: MediaTime, rule: EndOfTurnRule)?
             for frame in frames {
                 for e in try await listener.process(frame) {
                     if case let .endOfTurn(_, rule) = e.payload, decided == nil { decided = (e.time, rule) }
@@ -176,7 +176,7 @@ struct TurnBench: AsyncParsableCommand {
             }
             guard let (at, rule) = decided else { continue }
             var decidedAt = at
-            if rule.hasPrefix("smart turn"), let model { decidedAt = decidedAt + .milliseconds(model.lastMs) }
+            if case .learnedModel = rule, let model { decidedAt = decidedAt + .milliseconds(model.lastMs) }
             if decidedAt < p.trueEnd {
                 row.premature += 1
                 // When the caller speaks again: the first voiced frame after the decision.

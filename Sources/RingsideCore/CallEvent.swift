@@ -32,7 +32,15 @@ public struct ToolCallTrace: Sendable, Codable, Equatable {
 
 /// RTP quality figures for one direction of a call.
 public struct RTPStats: Sendable, Codable, Equatable {
-    public var direction: String
+    /// Which way the packets went. Encoded as "in" and "out", as before it was typed.
+    public enum Direction: String, Sendable, Codable, Comparable {
+        case received = "in"
+        case sent = "out"
+
+        public static func < (a: Direction, b: Direction) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    public var direction: Direction
     public var codec: String
     public var packets: Int
     public var lost: Int
@@ -41,7 +49,7 @@ public struct RTPStats: Sendable, Codable, Equatable {
     public var jitterBufferMs: Double?
     public var mos: Double?
 
-    public init(direction: String, codec: String, packets: Int, lost: Int, jitterMs: Double, rttMs: Double? = nil, jitterBufferMs: Double? = nil, mos: Double? = nil) {
+    public init(direction: Direction, codec: String, packets: Int, lost: Int, jitterMs: Double, rttMs: Double? = nil, jitterBufferMs: Double? = nil, mos: Double? = nil) {
         self.direction = direction
         self.codec = codec
         self.packets = packets
@@ -82,24 +90,28 @@ public enum CallEventPayload: Sendable, Codable, Equatable {
     /// `trueEnd` is when the speech actually stopped, which precedes the decision to say so.
     case speechStopped(speaker: Speaker, trueEnd: MediaTime)
     /// The turn detector decided the caller finished; `trueEnd` is the real end of speech.
-    case endOfTurn(trueEnd: MediaTime, rule: String)
+    case endOfTurn(trueEnd: MediaTime, rule: EndOfTurnRule)
     case partialTranscript(speaker: Speaker, text: String)
     case finalTranscript(speaker: Speaker, text: String, confidence: Double)
     case finalSource(FinalSource)
     case brainStarted(input: String)
     /// `path` names who answered (intent engine, LLM) and why.
-    case brainDecided(intent: String?, confidence: Double, path: String, reply: String, expects: String?)
+    case brainDecided(intent: String?, confidence: Double, path: AnswerPath, reply: String, expects: String?)
     case toolStarted(ToolCallTrace)
     case toolFinished(ToolCallTrace)
     case toolFailed(ToolCallTrace, error: String)
     case approvalRequested(id: String, tool: String, arguments: String)
     case approvalDecided(id: String, approved: Bool, by: String)
     case escalated(summary: String, target: String?)
+    /// The agent's own reply, sent to its synthesiser.
     case ttsRequested(text: String)
     case ttsFirstAudio
     case ttsFinished
     case playoutStarted
     case playoutFinished(heardFraction: Double)
+    /// What the far end of a remote call said, as transcribed here (the agent under test is not ours:
+    /// its words are heard, not requested).
+    case farEndHeard(text: String)
     /// The caller went on talking soon after the end of their turn was decided: `fragment` (what they
     /// had said until the pause) joins what they said next as one turn, and any reply to the fragment
     /// is withdrawn (`replyStarted`: some of it had already played). A premature cut-off.
@@ -109,7 +121,7 @@ public enum CallEventPayload: Sendable, Codable, Equatable {
     case takeover(by: String)
     case handback(context: String)
     case dtmf(digit: String)
-    case sipState(String)
+    case sipState(SIPState)
     case rtpStats(RTPStats)
     case level(speaker: Speaker, rms: Double, peak: Double)
     case error(String)
@@ -130,5 +142,16 @@ public struct CallEvent: Sendable, Codable, Equatable {
         self.time = time
         self.stage = stage
         self.payload = payload
+    }
+}
+
+extension CallEventPayload {
+    /// The agent's words in this event: its own reply (`ttsRequested`) or, on a call to a remote
+    /// agent, its speech as heard here (`farEndHeard`); nil for every other fact.
+    public var agentWords: String? {
+        switch self {
+        case let .ttsRequested(text), let .farEndHeard(text): return text
+        default: return nil
+        }
     }
 }

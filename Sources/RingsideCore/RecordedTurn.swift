@@ -41,7 +41,7 @@ public struct RecordedTurn: Sendable, Equatable {
             for e in events where e.turn == number {
                 switch e.payload {
                 case let .finalTranscript(speaker, text, _) where speaker != .agent && !text.isEmpty: caller.append(text)
-                case let .ttsRequested(text): agent.append(text)
+                case let .ttsRequested(text), let .farEndHeard(text): agent.append(text)
                 case let .toolStarted(trace): tools.append(trace.tool)
                 case .speechStarted(.caller): speechStart = speechStart ?? e.time
                 default: break

@@ -191,6 +191,13 @@ public final class CallEventBus: Sendable {
     }
 }
 
+extension CallEventBus: CallEventEmitter {
+    /// Publishes a fact from a part that does not stamp (the agent): now, in the session's current turn.
+    public func emit(_ payload: CallEventPayload, stage: Stage) {
+        emit(stage, payload)
+    }
+}
+
 /// One asynchronous observer: a bounded queue of events, delivered in order on a serial dispatch queue
 /// of its own. The dispatch queue runs only while there is something to deliver, so an idle observer
 /// holds no thread, and blocking work in it never starves Swift's cooperative threads.

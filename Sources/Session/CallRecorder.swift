@@ -21,6 +21,9 @@ public final class CallRecorder: @unchecked Sendable {
 
     public let directory: URL
     public let rate: SampleRate
+    /// Applied to every event's free text before it is written (events from the call's bus are
+    /// already redacted by the same rule; this covers events written directly).
+    private let redact: @Sendable (String) -> String
     private let lock = NSLock()
     private let wav: WAVWriter
     private let events: FileHandle
@@ -48,9 +51,10 @@ public final class CallRecorder: @unchecked Sendable {
         return "\(f.string(from: date))-\(String(safeAgent))-\(callID.prefix(8))"
     }
 
-    public init(directory: URL, rate: SampleRate, meta: [String: String] = [:]) throws {
+    public init(directory: URL, rate: SampleRate, meta: [String: String] = [:], redact: @escaping @Sendable (String) -> String = { $0 }) throws {
         self.directory = directory
         self.rate = rate
+        self.redact = redact
         let fm = FileManager.default
         try fm.createDirectory(at: directory, withIntermediateDirectories: true)
         wav = try WAVWriter(path: directory.appendingPathComponent(FileName.audio).path, sampleRate: rate.hertz, channels: 2)
@@ -98,8 +102,9 @@ public final class CallRecorder: @unchecked Sendable {
     /// Live partial transcripts are not written: a half-heard date of birth or card number ("the ninth
     /// of septem…") cannot be recognised for redaction until the final arrives, and the final (redacted)
     /// is what the record keeps.
-    public func observe(_ event: CallEvent) {
-        if case .partialTranscript = event.payload { return }
+    public func observe(_ unredacted: CallEvent) {
+        if case .partialTranscript = unredacted.payload { return }
+        let event = unredacted.mappingText(redact)
         lock.lock()
         defer { lock.unlock() }
         guard !closed else { return }
@@ -121,6 +126,8 @@ public final class CallRecorder: @unchecked Sendable {
             return "\(stamp) \(speaker.rawValue): \(text)"
         case let .ttsRequested(text):
             return "\(stamp) agent: \(text)"
+        case let .farEndHeard(text):
+            return "\(stamp) far end (heard): \(text)"
         case let .bargeIn(heard, fraction):
             return "\(stamp) agent (cut off by caller at \(Int(fraction * 100))%, heard): \(heard)"
         case let .fragmentJoined(fragment, started):

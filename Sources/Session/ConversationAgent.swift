@@ -38,16 +38,3 @@ public final class ConversationAgent: CallAgent {
     }
     public func end(reason: String) async { await conversation.end(reason: reason) }
 }
-
-/// Forwards the agent's trace events onto the call's bus, in the turn the session is answering.
-/// The session reports barge-ins itself, so the agent's copy is dropped.
-public struct BusEventSink: EventSink {
-    public let bus: CallEventBus
-
-    public init(bus: CallEventBus) { self.bus = bus }
-
-    public func receive(_ event: CallEvent) {
-        if case .bargeIn = event.payload { return }
-        bus.emit(event.stage, event.payload, at: event.time)
-    }
-}

@@ -104,7 +104,7 @@ public struct EmbeddedCall: Sendable {
                                learnSecret: { redactor.addSecret($0) })
 
         let recorder = try options.recordDirectory.map {
-            try CallRecorder(directory: $0, rate: options.rate, meta: ["agent": definition.name, "callID": options.callID])
+            try CallRecorder(directory: $0, rate: options.rate, meta: ["agent": definition.name, "callID": options.callID], redact: { redactor.redact($0) })
         }
         var database: DatabaseQueue?
         var temporaryDatabase: URL?
@@ -119,7 +119,7 @@ public struct EmbeddedCall: Sendable {
                 if kept == nil { temporaryDatabase = dir }
             }
         }
-        var conversationOptions = ConversationOptions(callID: options.callID, clock: options.clock, sink: BusEventSink(bus: bus),
+        var conversationOptions = ConversationOptions(callID: options.callID, clock: options.clock, events: bus,
                                                       approvalMode: options.approvalMode, approvalTimeout: options.approvalTimeout)
         conversationOptions.auditURL = recorder.map { URL(fileURLWithPath: $0.auditLogPath) }
         conversationOptions.useLLM = options.useLLM

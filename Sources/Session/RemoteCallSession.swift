@@ -73,7 +73,7 @@ public final class RemoteCallSession: @unchecked Sendable {
                         awaitingReplyTurn = nil
                     }
                     if case let .finalTranscript(_, text, _) = e.payload, !text.isEmpty {
-                        bus.emit(.tts, .ttsRequested(text: text), at: e.time, turn: max(0, callerListener.turn - 1))
+                        bus.emit(.stt, .farEndHeard(text: text), at: e.time, turn: max(0, callerListener.turn - 1))
                     }
                 }
             } catch {

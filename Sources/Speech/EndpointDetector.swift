@@ -46,7 +46,7 @@ public struct EndpointDetector: Sendable {
     public var currentPartial: String { partial }
 
     /// Ends the turn now, during a pause, on a decision made elsewhere (a learned end-of-turn model).
-    public mutating func endTurn(at now: MediaTime, rule: String) -> [EndpointEvent] {
+    public mutating func endTurn(at now: MediaTime, rule: EndOfTurnRule) -> [EndpointEvent] {
         guard case let .pausing(trueEnd, stopReported) = phase else { return [] }
         var events: [EndpointEvent] = stopReported ? [] : [.speechStopped(trueEnd: trueEnd, decidedAt: now)]
         events.append(.endOfTurn(trueEnd: trueEnd, decidedAt: now, rule: rule))
@@ -109,7 +109,7 @@ public struct EndpointDetector: Sendable {
         }
         let (window, rule) = policy.window(after: partial, expecting: expectation)
         if silence >= window {
-            events.append(.endOfTurn(trueEnd: trueEnd, decidedAt: now, rule: rule))
+            events.append(.endOfTurn(trueEnd: trueEnd, decidedAt: now, rule: .silence(rule)))
             phase = .idle
             run = 0
         }

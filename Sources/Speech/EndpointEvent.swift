@@ -8,7 +8,7 @@ public enum EndpointEvent: Sendable, Equatable {
     case speechStopped(trueEnd: MediaTime, decidedAt: MediaTime)
     /// The caller's turn is over: `trueEnd` is the real end of speech, `decidedAt` when the window
     /// closed, `rule` which window applied (for reports).
-    case endOfTurn(trueEnd: MediaTime, decidedAt: MediaTime, rule: String)
+    case endOfTurn(trueEnd: MediaTime, decidedAt: MediaTime, rule: EndOfTurnRule)
 
     /// The `CallEvent` this becomes for `speaker`, stamped with the decision time.
     public func callEvent(callID: String, turn: Int, speaker: Speaker = .caller) -> CallEvent {

@@ -136,7 +136,7 @@ public final class SpeechListener {
             lastTurnProbability = p
             if p >= learned.threshold, !learned.vetoes(endpoint.currentPartial, expecting: expectation) {
                 resetAsking()
-                return endpoint.endTurn(at: now, rule: String(format: "smart turn %.2f", p))
+                return endpoint.endTurn(at: now, rule: .learnedModel(probability: p))
             }
             nextAsk = silence + learned.askAgainEvery
             return []
@@ -154,7 +154,7 @@ public final class SpeechListener {
     public func flush() async throws -> [CallEvent] {
         guard inUtterance, let end = lastEnd else { return [] }
         let trueEnd = end
-        let e = EndpointEvent.endOfTurn(trueEnd: trueEnd, decidedAt: end, rule: "end of input")
+        let e = EndpointEvent.endOfTurn(trueEnd: trueEnd, decidedAt: end, rule: .endOfInput)
         endpoint.reset(expecting: expectation)
         return [e.callEvent(callID: callID, turn: turn, speaker: speaker)] + (try await finish(at: end, trueEnd: trueEnd))
     }

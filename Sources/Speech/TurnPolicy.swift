@@ -30,15 +30,15 @@ public struct TurnPolicy: Sendable, Equatable {
         self.digitWindow = digitWindow
     }
 
-    /// The silence window after `partial`, and the rule's name.
-    public func window(after partial: String, expecting expectation: RecognitionExpectation?) -> (MediaTime, String) {
-        guard adaptive else { return (window, "fixed") }
+    /// The silence window after `partial`, and which window it is.
+    public func window(after partial: String, expecting expectation: RecognitionExpectation?) -> (MediaTime, EndOfTurnRule.SilenceWindow) {
+        guard adaptive else { return (window, .fixed) }
         switch TurnCompleteness.judge(partial, expecting: expectation) {
-        case .complete: return (completeWindow, "complete")
-        case .likelyComplete: return (likelyCompleteWindow, "likely complete")
-        case .incomplete: return (incompleteWindow, "trailing")
-        case .digitsContinuing: return (digitWindow, "digits")
-        case .neutral: return (window, "neutral")
+        case .complete: return (completeWindow, .complete)
+        case .likelyComplete: return (likelyCompleteWindow, .likelyComplete)
+        case .incomplete: return (incompleteWindow, .trailing)
+        case .digitsContinuing: return (digitWindow, .digits)
+        case .neutral: return (window, .neutral)
         }
     }
 }

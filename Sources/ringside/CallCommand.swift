@@ -132,7 +132,7 @@ struct Call: AsyncParsableCommand {
                 switch action {
                 case let .dtmf(digit):
                     phoneCall.sendDTMF(digit)
-                    bus.emit(.sip, .sipState("sent DTMF \(digit)"))
+                    bus.emit(.sip, .sipState(.dtmfSent(digit: String(digit))))
                 case let .setOnHold(hold):
                     do {
                         try hold ? phone.hold(phoneCall) : phone.resume(phoneCall)

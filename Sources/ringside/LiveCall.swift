@@ -147,6 +147,8 @@ struct LiveCall {
             return "\(t) \(speaker.rawValue): \(text)  (confidence \(String(format: "%.2f", confidence)))"
         case let .ttsRequested(text):
             return "\(t) agent: \(text)"
+        case let .farEndHeard(text):
+            return "\(t) far end (heard): \(text)"
         case let .toolFinished(trace):
             return "\(t) tool: \(trace.tool) \(trace.arguments) -> \(trace.result ?? "")"
         case let .toolFailed(trace, error):

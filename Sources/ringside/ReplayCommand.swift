@@ -146,7 +146,7 @@ struct Replay: AsyncParsableCommand {
         // Tools, barge-ins, approvals, escalations, takeovers: as the headless live call prints them.
         for e in recording.events where e.turn == t.number {
             switch e.payload {
-            case .finalTranscript, .ttsRequested: continue  // already above, joined per side
+            case .finalTranscript, .ttsRequested, .farEndHeard: continue  // already above, joined per side
             default: if let line = LiveCall.line(for: e) { lines.append("  " + line.drop { $0 == " " }) }
             }
         }

@@ -108,7 +108,7 @@ struct TranscribeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data(("\r\u{1B}[K… " + text).utf8))
             }
         case let .endOfTurn(trueEnd, rule):
-            if json { printJSON(["type": "endOfTurn", "turn": e.turn, "time": e.time.seconds, "trueEnd": trueEnd.seconds, "rule": rule]) }
+            if json { printJSON(["type": "endOfTurn", "turn": e.turn, "time": e.time.seconds, "trueEnd": trueEnd.seconds, "rule": rule.description]) }
         case let .finalTranscript(_, text, confidence):
             let result = listener.lastResult
             if json {

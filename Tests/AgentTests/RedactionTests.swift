@@ -66,12 +66,13 @@ import Testing
         #expect(FileManager.default.createFile(atPath: logURL.path, contents: nil))
         let encoder = JSONEncoder()
         let eventLines = Mutex<[String]>([])
-        let sink = EventCollector { event in
+        let clock = VirtualClock()
+        let sink = EventCollector(callID: "pii", clock: clock) { event in
             if let data = try? encoder.encode(event) { eventLines.withLock { $0.append(String(decoding: data, as: UTF8.self)) } }
         }
         let logger = Logger(label: "test") { _ in RedactingLogHandler(wrapping: FileLogHandler(url: logURL)) }
         let database = try AgentDatabase.create(at: folder.appendingPathComponent("clinic.sqlite"), definition: agent)
-        let options = ConversationOptions(callID: "pii", clock: VirtualClock(), sink: sink, approvalMode: .approveAll, auditURL: logs.appendingPathComponent("audit.jsonl"), logger: logger)
+        let options = ConversationOptions(callID: "pii", clock: clock, events: sink, approvalMode: .approveAll, auditURL: logs.appendingPathComponent("audit.jsonl"), logger: logger)
         let conversation = try Conversation(agent: agent, database: database, options: options)
         _ = await conversation.start()
         let lines = [

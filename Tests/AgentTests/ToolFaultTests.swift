@@ -50,7 +50,7 @@ import Testing
         agent.directory = folder
         let events = EventCollector()
         let auditURL = folder.appendingPathComponent("audit.jsonl")
-        let options = ConversationOptions(callID: "fault", clock: MonotonicClock(), sink: events, approvalMode: .denyAll, auditURL: auditURL, environment: ["CARRIER_KEY": "secret-key"])
+        let options = ConversationOptions(callID: "fault", clock: MonotonicClock(), events: events, approvalMode: .denyAll, auditURL: auditURL, environment: ["CARRIER_KEY": "secret-key"])
         let conversation = try Conversation(agent: agent, database: nil, options: options)
         _ = await conversation.start()
         let turn = await conversation.hear("when will my parcel arrive")

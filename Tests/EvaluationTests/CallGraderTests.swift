@@ -17,7 +17,7 @@ struct CallGraderTests {
             event(0, .ttsRequested(text: "Hello, you're speaking with an AI. How can I help?")),
             event(100, .playoutStarted), event(2000, .playoutFinished(heardFraction: 1)),
             event(2400, .speechStarted(speaker: .caller), turn: 1),
-            event(3400, .endOfTurn(trueEnd: .milliseconds(3400), rule: "pause"), turn: 1),
+            event(3400, .endOfTurn(trueEnd: .milliseconds(3400), rule: .silence(.neutral)), turn: 1),
             event(3500, .finalTranscript(speaker: .caller, text: "book tuesday at nine", confidence: 0.9), turn: 1),
             event(3500, .toolStarted(ToolCallTrace(invocation: "a", tool: "book_slot", arguments: #"{"day":"2026-03-03","patient_id":1,"time":"09:00"}"#)), turn: 1),
             event(3510, .toolFinished(ToolCallTrace(invocation: "a", tool: "book_slot", arguments: "{}", result: "{}")), turn: 1),

@@ -32,10 +32,10 @@ struct CostTests {
             Self.event(0.5, .playoutStarted),
             Self.event(4.5, .playoutFinished(heardFraction: 1)),
             Self.event(6, .finalTranscript(speaker: .caller, text: String(repeating: "a", count: 40), confidence: 1)),
-            Self.event(6.2, .brainDecided(intent: nil, confidence: 1, path: "llm", reply: String(repeating: "b", count: 60), expects: nil)),
+            Self.event(6.2, .brainDecided(intent: nil, confidence: 1, path: AnswerPath(.llm), reply: String(repeating: "b", count: 60), expects: nil)),
             Self.event(7, .playoutStarted),
             Self.event(9, .bargeIn(heardText: "", heardFraction: 0.5)),
-            Self.event(9.5, .brainDecided(intent: "x", confidence: 1, path: "intent-engine: slot", reply: "ok", expects: nil)),
+            Self.event(9.5, .brainDecided(intent: "x", confidence: 1, path: AnswerPath(.intentEngine, reason: "slot"), reply: "ok", expects: nil)),
             Self.event(120, .callEnded(reason: "done")),
         ]
         let usage = CallUsage.measure(events)

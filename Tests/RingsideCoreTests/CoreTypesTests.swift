@@ -27,7 +27,7 @@ import Testing
             CallEvent(callID: "c1", turn: 1, time: .milliseconds(1300), stage: .tool,
                       payload: .toolFinished(ToolCallTrace(invocation: "t1", tool: "find_slots", arguments: "{}", attempt: 2, result: "[]", durationMs: 12))),
             CallEvent(callID: "c1", turn: 2, time: .seconds(3), stage: .endpoint,
-                      payload: .endOfTurn(trueEnd: .milliseconds(2700), rule: "complete utterance")),
+                      payload: .endOfTurn(trueEnd: .milliseconds(2700), rule: .silence(.complete))),
         ]
         let data = try JSONEncoder().encode(events)
         let back = try JSONDecoder().decode([CallEvent].self, from: data)

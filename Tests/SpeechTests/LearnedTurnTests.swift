@@ -19,7 +19,7 @@ import Testing
         for frame in AudioFrame.frames(from: samples + [Int16](repeating: 0, count: 32_000), rate: .hz16000) {
             for e in try await listener.process(frame) {
                 switch e.payload {
-                case let .endOfTurn(te, r) where end == nil: end = e.time; rule = r; trueEnd = te
+                case let .endOfTurn(te, r) where end == nil: end = e.time; rule = r.description; trueEnd = te
                 case let .error(message): errors.append(message)
                 default: break
                 }

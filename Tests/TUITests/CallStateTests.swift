@@ -53,7 +53,7 @@ import Testing
 }
 
 @Test func callTimerAndSessionInfo() {
-    var s = state([event(0, .sipState("ringing"))])
+    var s = state([event(0, .sipState(.ringing))])
     #expect(s.status == .connecting("ringing"))
     s.apply(event(500, .callStarted(agent: "clinic", transport: "sip")))
     s.advance(to: .seconds(65.5))
@@ -107,7 +107,7 @@ import Testing
     let s = state([
         event(0, .speechStarted(speaker: .caller)),
         event(800, .speechStopped(speaker: .caller, trueEnd: .milliseconds(700))),
-        event(900, .endOfTurn(trueEnd: .milliseconds(700), rule: "silence")),
+        event(900, .endOfTurn(trueEnd: .milliseconds(700), rule: .silence(.neutral))),
         event(1000, .level(speaker: .caller, rms: 0.1, peak: 0.3)),
     ])
     #expect(s.timeline.callerSpans == [CallTimeline.Span(speaker: .caller, start: .zero, end: .milliseconds(700))])

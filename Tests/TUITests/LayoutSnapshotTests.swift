@@ -38,7 +38,7 @@ import Testing
     let grid = CallScreenView.grid(for: demoState(), width: 160, height: 50, theme: .builtinDefault)
     #expect(grid.lines == [
         #" RINGSIDE  ● IN CALL 00:17  AGENT  clinic-receptionist                                                                                       ⚠ APPROVAL PENDING"#,
-        #" stt pocketsphinx · brain intent · tts flite slt │ mic default → spk default │ AEC on │ embedded │ sip confirmed"#,
+        #" stt pocketsphinx · brain intent · tts flite slt │ mic default → spk default │ AEC on │ embedded │ sip connected PCMU"#,
         #"─ Transcript ───────────────────────────────────────────────────────────────────────────┬─ Latency ───────────────────────────────────── p50 460ms · p95 1.00s ─"#,
         #"agent  Good morning, Riverside Clinic. How can I help you?                              │█endpoint █stt █brain █tools █tts █playout"#,
         #"caller I'd like to book an appointment with doctor Patel on Tuesday                     │T1  █████████████████████████████████████████████████████████     1.00s"#,

@@ -10,7 +10,7 @@ import Testing
         event(10, turn: 0, .ttsRequested(text: "Hello, Riverside Clinic.")),
         event(2_000, turn: 1, .speechStarted(speaker: .caller)),
         event(3_000, turn: 1, .speechStopped(speaker: .caller, trueEnd: .milliseconds(3_000))),
-        event(3_200, turn: 1, .endOfTurn(trueEnd: .milliseconds(3_000), rule: "silence")),
+        event(3_200, turn: 1, .endOfTurn(trueEnd: .milliseconds(3_000), rule: .silence(.neutral))),
         event(3_250, turn: 1, .finalTranscript(speaker: .caller, text: "book tuesday", confidence: 0.9)),
         event(3_300, turn: 1, .ttsRequested(text: "What is your name?")),
         event(3_400, turn: 1, .playoutStarted),

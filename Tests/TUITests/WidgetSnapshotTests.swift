@@ -111,7 +111,7 @@ import Testing
     let s = state([
         event(2_000, .speechStarted(speaker: .caller)),
         event(6_200, .speechStopped(speaker: .caller, trueEnd: .milliseconds(6_000))),
-        event(7_000, .endOfTurn(trueEnd: .milliseconds(6_000), rule: "silence")),
+        event(7_000, .endOfTurn(trueEnd: .milliseconds(6_000), rule: .silence(.neutral))),
         event(8_000, .playoutStarted),
         event(12_000, .bargeIn(heardText: "", heardFraction: 0.5)),
         event(12_500, .speechStarted(speaker: .caller)),
@@ -135,7 +135,7 @@ import Testing
 @Test func headerShowsRTPQuality() {
     let s = state([
         event(0, .callStarted(agent: "clinic", transport: "sip")),
-        event(10, .rtpStats(RTPStats(direction: "in", codec: "PCMU", packets: 995, lost: 5, jitterMs: 3.6))),
+        event(10, .rtpStats(RTPStats(direction: .received, codec: "PCMU", packets: 995, lost: 5, jitterMs: 3.6))),
     ])
     let grid = render(HeaderWidget(), s, width: 80, height: 2)
     #expect(grid.lines[1] == " AEC off │ sip │ rtp in PCMU loss 0.5% jitter 4ms")

@@ -87,7 +87,7 @@ import TestSupport
         #expect(served.value != nil, "baresip's call never reached the agent; its log:\n\(peer.log)")
         #expect(answered(), "the agent heard: \(callerSaid)")
         if let call = served.value?.call, case let .sipState(state)? = call.bus.events.first(where: { if case .sipState = $0.payload { return true }; return false })?.payload {
-            #expect(state.contains(codec.encodingName), "negotiated: \(state)")
+            #expect(state == .connected(codec: codec.encodingName, peer: state.peer), "negotiated: \(state)")
         }
         peer.stop()
         let audio = try #require(try peer.heardAudio(), "baresip wrote no recording; its log:\n\(peer.log)")

@@ -63,10 +63,10 @@ import TestSupport
         try TmuxHarness.run(["send-keys", "-t", session, "H"])
         let held = try await TmuxHarness.waitForInBackground("ON HOLD", in: session, seconds: 20)
         #expect(held.contains("H resume"), "\(held)")
-        let holdSeen = await wait(20) { events().contains { if case let .sipState(s) = $0 { return s.hasPrefix("on hold") } else { return false } } ? true : nil }
+        let holdSeen = await wait(20) { events().contains { if case .sipState(.onHold) = $0 { return true } else { return false } } ? true : nil }
         #expect(holdSeen == true, "the agent's side saw the re-INVITE putting it on hold")
         try TmuxHarness.run(["send-keys", "-t", session, "H"])
-        let resumed = await wait(20) { events().contains { $0 == .sipState("resumed") } ? true : nil }
+        let resumed = await wait(20) { events().contains { $0 == .sipState(.resumed) } ? true : nil }
         #expect(resumed == true, "and the one resuming")
 
         try TmuxHarness.run(["send-keys", "-t", session, "X"])
@@ -106,7 +106,7 @@ import TestSupport
         child.signal(SIGINT)
         #expect(child.wait() == 0, "ringside call exits cleanly on Ctrl-C")
         let ended = await wait(10) { () -> String? in
-            for e in call.call.bus.events { if case let .sipState(s) = e.payload, s.hasPrefix("ended") { return s } }
+            for e in call.call.bus.events { if case let .sipState(.ended(reason)) = e.payload { return reason } }
             return nil
         }
         #expect(ended != nil && ended?.contains("RTP") != true, "the agent's side saw the BYE: \(String(describing: ended))")

@@ -66,7 +66,7 @@ extension PhoneEvent {
         _ = await serverLog.waitFor { _ in directions(serverLog).count == 2 }
         #expect(directions(clientLog) == [.sendonly, .sendrecv])
         #expect(directions(serverLog) == [.recvonly, .sendrecv])
-        #expect(serverLog.all.compactMap(\.callEventPayload).contains(.sipState("on hold (recvonly)")))
+        #expect(serverLog.all.compactMap(\.callEventPayload).contains(.sipState(.onHold(direction: .recvonly))))
         call.hangUp()
         #expect(await serverLog.waitFor { $0.endedReason != nil }?.endedReason == "remote hung up")
         await client.shutdown()

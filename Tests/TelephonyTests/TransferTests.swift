@@ -26,13 +26,13 @@ import TestSupport
         #expect(await log.waitFor(15) { event in
             if case let .ended(c, _) = event { return c === first } else { return false }
         } != nil, "serve ended its own call once the target had answered")
-        let states = call.bus.events.compactMap { e -> String? in if case let .sipState(s) = e.payload { return s }; return nil }
-        #expect(states.contains("transferring to \(deskURI) (REFER)"), "\(states)")
-        #expect(states.contains("transferred to \(deskURI)"), "\(states)")
+        let states = call.bus.events.compactMap { e -> SIPState? in if case let .sipState(s) = e.payload { return s }; return nil }
+        #expect(states.contains(.transferring(target: deskURI, method: .refer)), "\(states)")
+        #expect(states.contains(.transferred(to: deskURI)), "\(states)")
         #expect(call.bus.events.contains { if case .escalated = $0.payload { return true } else { return false } })
         // The handoff line was heard before the REFER went.
         let payloads = call.bus.events
-        let referAt = payloads.firstIndex { if case .sipState("transferring to \(deskURI) (REFER)") = $0.payload { return true } else { return false } }
+        let referAt = payloads.firstIndex { $0.payload == .sipState(.transferring(target: deskURI, method: .refer)) }
         let handoffSaid = payloads.firstIndex { if case let .ttsRequested(text) = $0.payload { return text.contains("put you through") } else { return false } }
         #expect(handoffSaid != nil && referAt != nil && handoffSaid! < referAt!, "the handoff line came before the REFER")
         to.hangUp()
@@ -46,7 +46,7 @@ import TestSupport
         // Serve calls the desk itself; once it answers, the two calls are joined.
         #expect(await desk.log.waitFor(60) { $0.isEstablished } != nil, "serve never reached the desk: \(call.bus.events.map(\.payload))")
         let bridged: () -> Bool = {
-            call.bus.events.contains { if case let .sipState(s) = $0.payload { return s.hasPrefix("bridged to ") } else { return false } }
+            call.bus.events.contains { if case .sipState(.bridged) = $0.payload { return true } else { return false } }
         }
         for _ in 0..<500 where !bridged() { _ = try await first.media.source.nextFrameAsync() }  // ≤ 10 s
         #expect(bridged(), "\(call.bus.events.map(\.payload))")

@@ -142,7 +142,7 @@ public actor IntentEngine: Brain {
         case .callStarted(let id):
             callerID = id
             let sentences = SentenceSplitter.split(agent.disclosure) + SentenceSplitter.split(agent.greeting)
-            return finish(sentences, expects: .open, intent: nil, confidence: 1, path: "intent-engine: greeting with disclosure")
+            return finish(sentences, expects: .open, intent: nil, confidence: 1, path: AnswerPath(.intentEngine, reason: "greeting with disclosure"))
         case .utterance(let text, _):
             return await hear(text)
         }
@@ -152,7 +152,7 @@ public actor IntentEngine: Brain {
 
     private func hear(_ text: String) async -> BrainTurn {
         if let handoff = escalated {
-            return finish(["Please hold while I transfer you."], expects: .open, intent: handoff.intent, confidence: 1, path: "intent-engine: already transferring", handoff: handoff)
+            return finish(["Please hold while I transfer you."], expects: .open, intent: handoff.intent, confidence: 1, path: AnswerPath(.intentEngine, reason: "already transferring"), handoff: handoff)
         }
         let ranking = classifier.rank(text)
         let top = ranking.first
@@ -165,7 +165,7 @@ public actor IntentEngine: Brain {
         // weather like") shares its "what" but is not one.
         if let top, top.intent == IntentClassifier.repeatThat, top.score >= 0.5, words.count <= 6, classifier.strangerWords(text).isEmpty {
             let reply = lastReply.isEmpty ? SentenceSplitter.split(agent.greeting) : lastReply
-            return finish(reply, expects: lastExpectation, intent: activeIntent, confidence: top.score, path: "intent-engine: repeat requested (\(format(top.score)))")
+            return finish(reply, expects: lastExpectation, intent: activeIntent, confidence: top.score, path: AnswerPath(.intentEngine, reason: "repeat requested (\(format(top.score)))"))
         }
 
         switch pending {
@@ -181,7 +181,7 @@ public actor IntentEngine: Brain {
             if SmallTalk.isGreeting(words) {
                 misunderstandings = 0
                 let ask = SentenceSplitter.split(agent.greeting).last ?? "How can I help?"
-                return finish(["Hello!", ask], expects: .open, intent: nil, confidence: 1, path: "intent-engine: greeting answered")
+                return finish(["Hello!", ask], expects: .open, intent: nil, confidence: 1, path: AnswerPath(.intentEngine, reason: "greeting answered"))
             }
             guard let top, !top.intent.hasPrefix("_"), top.score >= agent.policies.confidenceThreshold else {
                 return await notUnderstood(reason: top.map { "best intent \($0.intent) at \(format($0.score)) < \(format(agent.policies.confidenceThreshold))" } ?? "no intent matched", retry: menuSentence())
@@ -263,7 +263,7 @@ public actor IntentEngine: Brain {
     public func resume() async -> BrainTurn? {
         toolCallsThisTurn = []
         guard activeIntent != nil else {
-            return finish(["Is there anything else I can help you with?"], expects: .open, intent: nil, confidence: 1, path: "intent-engine: resumed after handback")
+            return finish(["Is there anything else I can help you with?"], expects: .open, intent: nil, confidence: 1, path: AnswerPath(.intentEngine, reason: "resumed after handback"))
         }
         pending = .nothing
         return await runFlow(prefix: [], confidence: 1, why: "resumed after handback")
@@ -393,7 +393,7 @@ public actor IntentEngine: Brain {
                 if slots[name] != nil { index += 1; continue }
                 pending = .slot(name)
                 said += SentenceSplitter.split(promptText(for: name, override: step.prompt))
-                return finish(said, expects: expectation(for: name), intent: activeIntent, confidence: confidence, path: "intent-engine: \(why)")
+                return finish(said, expects: expectation(for: name), intent: activeIntent, confidence: confidence, path: AnswerPath(.intentEngine, reason: why))
             case .say(let text):
                 if done.contains(index) { index += 1; continue }
                 done.insert(index)
@@ -408,7 +408,7 @@ public actor IntentEngine: Brain {
                 if confirmed.contains(index) { index += 1; continue }
                 pending = .confirmation(index)
                 said.append(confirmationText(index))
-                return finish(said, expects: .yesNo, intent: activeIntent, confidence: confidence, path: "intent-engine: \(why)")
+                return finish(said, expects: .yesNo, intent: activeIntent, confidence: confidence, path: AnswerPath(.intentEngine, reason: why))
             case .include:
                 index += 1
             case .call(let toolName):
@@ -469,13 +469,13 @@ public actor IntentEngine: Brain {
         let intent = activeIntent
         keepSharedState()
         misunderstandings = 0
-        return finish(said + ["Is there anything else I can help you with?"], expects: .open, intent: intent, confidence: confidence, path: "intent-engine: \(why); request finished")
+        return finish(said + ["Is there anything else I can help you with?"], expects: .open, intent: intent, confidence: confidence, path: AnswerPath(.intentEngine, reason: "\(why); request finished"))
     }
 
     private func goodbye(confidence: Double, prefix: [String] = []) -> BrainTurn {
         let intent = activeIntent
         keepSharedState()
-        return finish(prefix + ["Thank you for calling \(agent.name). Goodbye!"], expects: .open, intent: intent ?? IntentClassifier.goodbye, confidence: confidence, path: "intent-engine: goodbye", hangUp: true)
+        return finish(prefix + ["Thank you for calling \(agent.name). Goodbye!"], expects: .open, intent: intent ?? IntentClassifier.goodbye, confidence: confidence, path: AnswerPath(.intentEngine, reason: "goodbye"), hangUp: true)
     }
 
     private func notUnderstood(reason: String, retry: [String]) async -> BrainTurn {
@@ -489,7 +489,7 @@ public actor IntentEngine: Brain {
         case .confirmation: expects = .yesNo
         case .nothing: expects = .open
         }
-        return finish(retry, expects: expects, intent: activeIntent, confidence: 0, path: "intent-engine: not understood (\(reason)), misunderstanding \(misunderstandings) of \(agent.policies.maxMisunderstandings)")
+        return finish(retry, expects: expects, intent: activeIntent, confidence: 0, path: AnswerPath(.intentEngine, reason: "not understood (\(reason)), misunderstanding \(misunderstandings) of \(agent.policies.maxMisunderstandings)"))
     }
 
     private func escalate(reason: String, say: [String], confidence: Double) async -> BrainTurn {
@@ -502,10 +502,10 @@ public actor IntentEngine: Brain {
         escalated = handoff
         tracer.emit(.escalated(summary: handoff.summary, target: handoff.target), stage: .policy)
         let said = say + SentenceSplitter.split(agent.escalation.say)
-        return finish(said, expects: .open, intent: activeIntent, confidence: confidence, path: "intent-engine: escalation (\(reason))", handoff: handoff)
+        return finish(said, expects: .open, intent: activeIntent, confidence: confidence, path: AnswerPath(.intentEngine, reason: "escalation (\(reason))"), handoff: handoff)
     }
 
-    private func finish(_ sentences: [String], expects: RecognitionExpectation, intent: String?, confidence: Double, path: String, handoff: Handoff? = nil, hangUp: Bool = false) -> BrainTurn {
+    private func finish(_ sentences: [String], expects: RecognitionExpectation, intent: String?, confidence: Double, path: AnswerPath, handoff: Handoff? = nil, hangUp: Bool = false) -> BrainTurn {
         lastReply = sentences
         lastExpectation = expects
         return BrainTurn(sentences: sentences, toolCalls: toolCallsThisTurn, expects: expects, intent: intent, confidence: confidence, path: path, handoff: handoff, hangUp: hangUp)
@@ -520,7 +520,7 @@ public actor IntentEngine: Brain {
         case .failed(let error, _, let attempts): result = "failed after \(attempts) attempt(s): \(error)"
         case .denied(let decision): result = "not approved (\(decision == .timedOut ? "timed out" : "denied"))"
         }
-        toolCallsThisTurn.append(ToolCallTrace(invocation: "\(tracer.callID)-turn\(tracer.turn)", tool: tool, arguments: tracer.redactor.redact(arguments.jsonText), result: tracer.redactor.redact(result)))
+        toolCallsThisTurn.append(ToolCallTrace(invocation: "\(tracer.callID)-\(tool)-\(toolCallsThisTurn.count + 1)", tool: tool, arguments: tracer.redactor.redact(arguments.jsonText), result: tracer.redactor.redact(result)))
     }
 
     private func typedArgument(_ text: String, tool: String, parameter: String) -> JSONValue {

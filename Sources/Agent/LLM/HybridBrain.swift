@@ -1,4 +1,5 @@
 import Foundation
+import RingsideCore
 
 /// Routes each caller turn: the intent engine answers what it recognises confidently (and every
 /// turn of a flow already under way); the LLM answers the rest; if the LLM cannot be reached, the
@@ -43,17 +44,17 @@ public actor HybridBrain: Brain {
         if inFlow || confidence >= bypassConfidence {
             var turn = await engine.respond(to: input)
             let why = inFlow ? "a flow is under way" : "\(intent ?? "?") at \(String(format: "%.2f", confidence)) ≥ \(String(format: "%.2f", bypassConfidence))"
-            turn.path = "hybrid → intent-engine (\(why)); " + turn.path
+            turn.path = AnswerPath(.intentEngine, hybrid: true, reason: "\(why); " + turn.path.reason)
             await llm.record(user: text, assistant: turn.text)
             return turn
         }
         do {
             var turn = try await llm.complete(text)
-            turn.path = "hybrid → llm (best intent \(intent ?? "none") at \(String(format: "%.2f", confidence)) < \(String(format: "%.2f", bypassConfidence)))"
+            turn.path = AnswerPath(.llm, hybrid: true, reason: "best intent \(intent ?? "none") at \(String(format: "%.2f", confidence)) < \(String(format: "%.2f", bypassConfidence))")
             return turn
         } catch {
             var turn = await engine.respond(to: input)
-            turn.path = "hybrid → intent-engine fallback (\(error)); " + turn.path
+            turn.path = AnswerPath(.intentEngine, hybrid: true, reason: "fallback from the LLM (\(error)); " + turn.path.reason)
             return turn
         }
     }

@@ -105,12 +105,12 @@ public actor LLMBrain: Brain {
         case .callStarted:
             let sentences = SentenceSplitter.split(agent.disclosure) + SentenceSplitter.split(agent.greeting)
             messages.append(["role": "assistant", "content": .string(sentences.joined(separator: " "))])
-            return BrainTurn(sentences: sentences, path: "llm: greeting with disclosure")
+            return BrainTurn(sentences: sentences, path: AnswerPath(.llm, reason: "greeting with disclosure"))
         case .utterance(let text, _):
             do {
                 return try await complete(text)
             } catch {
-                return BrainTurn(sentences: ["Sorry, I'm having trouble right now.", agent.escalation.say], path: "llm: \(error)")
+                return BrainTurn(sentences: ["Sorry, I'm having trouble right now.", agent.escalation.say], path: AnswerPath(.llm, reason: "\(error)"))
             }
         }
     }
@@ -182,13 +182,13 @@ public actor LLMBrain: Brain {
                 let sentences = SentenceSplitter.split(agent.escalation.say)
                 sentences.forEach { onSentence?($0) }
                 messages.append(["role": "assistant", "content": .string(sentences.joined(separator: " "))])
-                return .success(BrainTurn(sentences: sentences, toolCalls: traces, path: "llm: transfer to a human", handoff: handoff))
+                return .success(BrainTurn(sentences: sentences, toolCalls: traces, path: AnswerPath(.llm, reason: "transfer to a human"), handoff: handoff))
             }
             if reply.toolCalls.isEmpty {
                 let rest = streamed.isEmpty ? SentenceSplitter.split(reply.content) : splitter.finish()
                 rest.forEach { onSentence?($0) }
                 messages.append(["role": "assistant", "content": .string(reply.content)])
-                return .success(BrainTurn(sentences: streamed + rest, toolCalls: traces, expects: .open, intent: nil, confidence: 1, path: "llm"))
+                return .success(BrainTurn(sentences: streamed + rest, toolCalls: traces, expects: .open, intent: nil, confidence: 1, path: AnswerPath(.llm)))
             }
             // Assistant messages carrying tool_calls need "content": "" for llama-cpp-python.
             messages.append([

@@ -61,8 +61,8 @@ public struct BrainTurn: Sendable, Equatable {
     public var expects: RecognitionExpectation
     public var intent: String?
     public var confidence: Double
-    /// Who answered and why ("intent-engine: confidence 0.82 ≥ 0.70").
-    public var path: String
+    /// Who answered and why.
+    public var path: AnswerPath
     /// Set when the call is being handed to a human.
     public var handoff: Handoff?
     /// The agent said goodbye; the session may hang up after playing the reply.
@@ -71,7 +71,7 @@ public struct BrainTurn: Sendable, Equatable {
     /// everywhere, whether or not it is understood. Set by the conversation.
     public var asksForSensitive = false
 
-    public init(sentences: [String], toolCalls: [ToolCallTrace] = [], expects: RecognitionExpectation = .open, intent: String? = nil, confidence: Double = 0, path: String, handoff: Handoff? = nil, hangUp: Bool = false) {
+    public init(sentences: [String], toolCalls: [ToolCallTrace] = [], expects: RecognitionExpectation = .open, intent: String? = nil, confidence: Double = 0, path: AnswerPath, handoff: Handoff? = nil, hangUp: Bool = false) {
         self.sentences = sentences
         self.toolCalls = toolCalls
         self.expects = expects

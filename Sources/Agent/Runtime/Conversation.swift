@@ -28,7 +28,7 @@ public actor Conversation {
     public init(agent: AgentDefinition, database: DatabaseQueue?, options: ConversationOptions) throws(LocatedError) {
         self.agent = agent
         let redactor = options.redactor ?? Redactor(kinds: agent.policies.redact)
-        tracer = CallTracer(callID: options.callID, clock: options.clock, redactor: redactor, sink: options.sink)
+        tracer = CallTracer(callID: options.callID, clock: options.clock, redactor: redactor, emitter: options.events)
         approvals = ApprovalDesk(mode: options.approvalMode, timeoutSeconds: options.approvalTimeout ?? agent.policies.approvalTimeout, clock: options.clock, asker: options.asker, presets: options.approvalPresets)
         audit = try options.auditURL.map { url throws(LocatedError) in try AuditLog(url: url, redactor: redactor) }
         if agent.memory.enabled, let url = options.memoryURL {
@@ -66,12 +66,11 @@ public actor Conversation {
 
     /// A final transcript of the caller's words.
     public func hear(_ text: String, confidence: Double = 1) async -> BrainTurn {
-        tracer.nextTurn()
         if inTakeover {
             beforeLastTurn = nil
             lastTurn = nil
             await brain.note(.callerSaidToOperator(text))
-            return BrainTurn(sentences: [], path: "takeover: the human is answering")
+            return BrainTurn(sentences: [], path: AnswerPath(.human, reason: "the human is answering"))
         }
         tracer.emit(.brainStarted(input: text), stage: .brain)
         beforeLastTurn = await brain.checkpoint()
@@ -105,8 +104,8 @@ public actor Conversation {
     }
 
     /// The caller barged in; only `heardText` of `reply` reached them and stays in context.
+    /// The session, which saw the barge-in, reports it on the call's stream; this only keeps the context.
     public func heard(partialReply reply: String, heardText: String, fraction: Double) async {
-        tracer.emit(.bargeIn(heardText: heardText, heardFraction: fraction), stage: .brain)
         await brain.note(.partiallyHeard(reply: reply, heard: heardText))
     }
 
@@ -163,7 +162,7 @@ public actor Conversation {
         if await engine.awaitsSensitiveAnswer { return true }
         // The intent engine's own replies may name a sensitive slot without asking for it ("I couldn't
         // find a patient with that name and date of birth"); only the LLM's words are read for it.
-        guard turn.path.contains("llm") else { return false }
+        guard turn.path.answerer == .llm else { return false }
         let text = turn.text.lowercased()
         for (name, slot) in agent.slots where slot.sensitive {
             if text.contains(slot.prompt.lowercased()) || text.contains(name.replacingOccurrences(of: "_", with: " ").lowercased()) { return true }
@@ -174,6 +173,6 @@ public actor Conversation {
     private func publish(_ turn: BrainTurn) {
         let expects = (try? JSONEncoder().encode(turn.expects)).map { String(decoding: $0, as: UTF8.self) }
         tracer.emit(.brainDecided(intent: turn.intent, confidence: turn.confidence, path: turn.path, reply: turn.text, expects: expects), stage: .brain)
-        logger.debug("agent turn", metadata: ["reply": "\(tracer.redactor.redact(turn.text))", "path": "\(turn.path)"])
+        logger.debug("agent turn", metadata: ["reply": "\(tracer.redactor.redact(turn.text))", "path": "\(tracer.redactor.redact(turn.path.description))"])
     }
 }

@@ -7,7 +7,8 @@ import RingsideCore
 public struct ConversationOptions: Sendable {
     public var callID: String
     public var clock: any CallClock
-    public var sink: any EventSink
+    /// Where the agent's facts go; the implementer stamps them (the session's bus in a call).
+    public var events: any CallEventEmitter
     public var approvalMode: ApprovalMode
     /// Overrides the agent file's approval timeout (seconds).
     public var approvalTimeout: Double?
@@ -32,10 +33,10 @@ public struct ConversationOptions: Sendable {
     /// so values learned to be sensitive are hidden everywhere; nil makes one from the agent's policies.
     public var redactor: Redactor?
 
-    public init(callID: String = "call-1", clock: any CallClock = MonotonicClock(), sink: any EventSink = EventCollector(), approvalMode: ApprovalMode = .ask, approvalTimeout: Double? = nil, asker: ApprovalDesk.Asker? = nil, auditURL: URL? = nil, memoryURL: URL? = nil, today: CalendarDay? = nil, wallClockNow: Date = Date(), useLLM: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment, tools: [String: any Tool]? = nil, onSentence: (@Sendable (String) -> Void)? = nil, logger: Logger = Logger(label: "ringside.agent")) {
+    public init(callID: String = "call-1", clock: any CallClock = MonotonicClock(), events: any CallEventEmitter = EventCollector(), approvalMode: ApprovalMode = .ask, approvalTimeout: Double? = nil, asker: ApprovalDesk.Asker? = nil, auditURL: URL? = nil, memoryURL: URL? = nil, today: CalendarDay? = nil, wallClockNow: Date = Date(), useLLM: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment, tools: [String: any Tool]? = nil, onSentence: (@Sendable (String) -> Void)? = nil, logger: Logger = Logger(label: "ringside.agent")) {
         self.callID = callID
         self.clock = clock
-        self.sink = sink
+        self.events = events
         self.approvalMode = approvalMode
         self.approvalTimeout = approvalTimeout
         self.asker = asker

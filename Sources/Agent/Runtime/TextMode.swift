@@ -58,7 +58,9 @@ public struct TextMode: Sendable {
         let json = options.json
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let sink = EventCollector { event in
+        let callID = "talk-\(UUID().uuidString.prefix(8).lowercased())"
+        // The text conversation is its own session: it numbers the turns, one per caller line.
+        let events = EventCollector(callID: callID, clock: options.clock) { event in
             if json {
                 if let data = try? encoder.encode(event) { write(String(decoding: data, as: UTF8.self)) }
             } else if let line = TextMode.describe(event.payload) {
@@ -66,7 +68,7 @@ public struct TextMode: Sendable {
             }
         }
         var conversationOptions = ConversationOptions(
-            callID: "talk-\(UUID().uuidString.prefix(8).lowercased())", clock: options.clock, sink: sink,
+            callID: callID, clock: options.clock, events: events,
             approvalMode: options.approval, approvalTimeout: options.approvalTimeout, asker: options.asker,
             auditURL: options.auditLog, memoryURL: options.memory, today: options.today, useLLM: options.useLLM
         )
@@ -80,6 +82,7 @@ public struct TextMode: Sendable {
             guard let line = await readLine() else { break }
             let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if text.isEmpty { continue }
+            events.nextTurn()
             conversation.tracer.emit(.finalTranscript(speaker: .caller, text: text, confidence: 1), stage: .stt)
             let turn = await conversation.hear(text)
             if !json { write("agent: " + conversation.tracer.redactor.redact(turn.text)) }

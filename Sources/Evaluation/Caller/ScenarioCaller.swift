@@ -69,7 +69,7 @@ public final class ScenarioCaller: AudioSource, @unchecked Sendable {
         bus.observeInline { [state] event in
             state.withLock { s in
                 switch event.payload {
-                case let .ttsRequested(text):
+                case let .ttsRequested(text), let .farEndHeard(text):
                     s.agentText += (s.agentText.isEmpty ? "" : " ") + text
                 case .playoutStarted where hearsPlayout:
                     Self.agentStarted(&s, at: event.time)

@@ -39,7 +39,7 @@ public struct CallUsage: Sendable, Codable, Equatable {
                 conversationCharacters += text.count
             case let .brainDecided(_, _, path, reply, _):
                 conversationCharacters += reply.count
-                if path.hasPrefix("llm") { usage.llmTokens += (conversationCharacters + 3) / 4 }
+                if path.answerer == .llm { usage.llmTokens += (conversationCharacters + 3) / 4 }
             default:
                 break
             }

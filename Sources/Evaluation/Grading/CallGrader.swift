@@ -11,7 +11,7 @@ public enum CallGrader {
         var metrics = RunMetrics()
         let events = record.events
         let agentLines = events.compactMap { e -> (MediaTime, String)? in
-            if case let .ttsRequested(text) = e.payload { return (e.time, text) } else { return nil }
+            e.payload.agentWords.map { (e.time, $0) }
         }
         let allAgentText = agentLines.map(\.1).joined(separator: " ")
         let latencies = TurnLatency.turns(from: events)

@@ -108,7 +108,7 @@ enum RemoteScenarioCall {
         metrics.werWords = 0
         var result = ScenarioRunResult(scenarioID: scenario.id, file: scenario.file, tags: scenario.tags, description: scenario.description, run: run,
                                        verdict: reasons.isEmpty ? .pass : .fail, reasons: reasons, metrics: metrics,
-                                       transcript: TranscriptBuilder.lines(from: record.events), endReason: endReason)
+                                       transcript: TranscriptBuilder.lines(from: record.events, redact: record.redact), endReason: record.redact(endReason))
         result.notObservable = notObservable
         return result
     }
@@ -149,7 +149,7 @@ enum RemoteScenarioCall {
 
 /// Both sides of a remote call as the events an embedded call would have. The caller's turns come
 /// from the script as it is spoken (start, true end, its words — no recogniser needed: the harness
-/// knows what it said); the agent's audio is transcribed locally into its words (`ttsRequested`),
+/// knows what it said); the agent's audio is transcribed locally into its words (`farEndHeard`),
 /// its first audio after each caller turn (`playoutStarted`, so voice-to-voice is measured as the
 /// caller hears it) and `playoutFinished` once it has been quiet a while with its words in.
 /// Owned by the one task running the call.
@@ -175,7 +175,7 @@ final class RemoteAgentEar: @unchecked Sendable {
         lastCallerStart = start
         callerTurn += 1
         bus.emit(.vad, .speechStarted(speaker: .caller), at: start, turn: callerTurn)
-        bus.emit(.endpoint, .endOfTurn(trueEnd: end, rule: "scripted"), at: end, turn: callerTurn)
+        bus.emit(.endpoint, .endOfTurn(trueEnd: end, rule: .scripted), at: end, turn: callerTurn)
         bus.emit(.stt, .finalTranscript(speaker: .caller, text: text, confidence: 1), at: end, turn: callerTurn)
         awaitingReply = callerTurn
     }
@@ -210,7 +210,7 @@ final class RemoteAgentEar: @unchecked Sendable {
             agentLastSpeech = trueEnd
         case let .finalTranscript(_, text, _):
             agentUntranscribed = false
-            if !text.isEmpty { bus.emit(.tts, .ttsRequested(text: text), at: e.time, turn: callerTurn) }
+            if !text.isEmpty { bus.emit(.stt, .farEndHeard(text: text), at: e.time, turn: callerTurn) }
         default: break
         }
     }

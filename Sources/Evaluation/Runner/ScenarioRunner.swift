@@ -234,7 +234,7 @@ public struct ScenarioRunner: Sendable {
         let (reasons, metrics) = CallGrader.grade(scenario, record)
         var result = ScenarioRunResult(scenarioID: scenario.id, file: scenario.file, tags: scenario.tags, description: scenario.description, run: run,
                                        verdict: reasons.isEmpty ? .pass : .fail, reasons: reasons, metrics: metrics,
-                                       transcript: TranscriptBuilder.lines(from: record.events), endReason: endReason, recording: recording.path)
+                                       transcript: TranscriptBuilder.lines(from: record.events, redact: record.redact), endReason: record.redact(endReason), recording: recording.path)
         phases.grading = lap()
         result.phases = phases
         result.callerTurns = caller.spoken.count

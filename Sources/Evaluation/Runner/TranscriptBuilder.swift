@@ -2,12 +2,15 @@ import RingsideCore
 
 /// Turns a call's events into the transcript lines reports show: speech, tool traces, policy events.
 enum TranscriptBuilder {
-    static func lines(from events: [CallEvent]) -> [RunTranscriptLine] {
-        events.compactMap { e -> RunTranscriptLine? in
+    /// `redact` is applied to every event by the event model's one rule first (the bus already did;
+    /// events read back from elsewhere may not have been).
+    static func lines(from events: [CallEvent], redact: (String) -> String) -> [RunTranscriptLine] {
+        events.compactMap { unredacted -> RunTranscriptLine? in
+            let e = unredacted.mappingText(redact)
             let t = e.time.seconds
             switch e.payload {
             case let .finalTranscript(speaker, text, _) where !text.isEmpty: return RunTranscriptLine(time: t, who: .init(speaker), text: text)
-            case let .ttsRequested(text): return RunTranscriptLine(time: t, who: .agent, text: text)
+            case let .ttsRequested(text), let .farEndHeard(text): return RunTranscriptLine(time: t, who: .agent, text: text)
             case let .toolStarted(trace): return RunTranscriptLine(time: t, who: .tool, text: "→ \(trace.tool)(\(trace.arguments))")
             case let .toolFinished(trace): return RunTranscriptLine(time: t, who: .tool, text: "← \(trace.tool): \(trace.result ?? "")")
             case let .toolFailed(trace, error): return RunTranscriptLine(time: t, who: .tool, text: "✗ \(trace.tool): \(error)")

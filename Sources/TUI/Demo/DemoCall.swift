@@ -17,7 +17,7 @@ public enum DemoCall {
     /// The events in time order.
     public static func events() -> [CallEvent] {
         var script = Script()
-        script.at(0.0, 0, .session, .sipState("confirmed"))
+        script.at(0.0, 0, .session, .sipState(.connected(codec: "PCMU", peer: nil)))
         script.at(0.0, 0, .session, .callStarted(agent: "clinic-receptionist", transport: "embedded"))
         // Turn 0: the greeting.
         let greeting = "Good morning, Riverside Clinic. How can I help you?"
@@ -32,10 +32,10 @@ public enum DemoCall {
         script.callerSpeaks(turn: 1, from: 4.0, to: 6.10, partials: [
             (4.5, "I'd like"), (5.0, "I'd like to book an"), (5.6, "I'd like to book an appointment with"),
         ])
-        script.at(6.30, 1, .endpoint, .endOfTurn(trueEnd: .seconds(6.10), rule: "silence 200ms"))
+        script.at(6.30, 1, .endpoint, .endOfTurn(trueEnd: .seconds(6.10), rule: .silence(.complete)))
         script.at(6.45, 1, .stt, .finalTranscript(speaker: .caller, text: "I'd like to book an appointment with doctor Patel on Tuesday", confidence: 0.91))
         script.at(6.46, 1, .brain, .brainStarted(input: "I'd like to book an appointment with doctor Patel on Tuesday"))
-        script.at(6.52, 1, .brain, .brainDecided(intent: "book_appointment", confidence: 0.88, path: "intent engine", reply: "", expects: nil))
+        script.at(6.52, 1, .brain, .brainDecided(intent: "book_appointment", confidence: 0.88, path: AnswerPath(.intentEngine), reply: "", expects: nil))
         let lookup = ToolCallTrace(invocation: "call-1", tool: "check_availability", arguments: #"{"doctor":"Patel","day":"Tuesday"}"#)
         script.at(6.53, 1, .tool, .toolStarted(lookup))
         script.at(6.78, 1, .tool, .toolFailed(lookup, error: "timed out after 250ms"))
@@ -46,7 +46,7 @@ public enum DemoCall {
         script.at(6.93, 1, .tool, .toolFinished(retry))
         script.at(6.94, 1, .brain, .brainStarted(input: "tool result"))
         let offer = "Dr. Patel has 9:30 or 2 pm on Tuesday. Which works for you?"
-        script.at(7.00, 1, .brain, .brainDecided(intent: "offer_slots", confidence: 0.9, path: "intent engine", reply: offer, expects: "time"))
+        script.at(7.00, 1, .brain, .brainDecided(intent: "offer_slots", confidence: 0.9, path: AnswerPath(.intentEngine), reply: offer, expects: "time"))
         script.at(7.01, 1, .tts, .ttsRequested(text: offer))
         script.at(7.07, 1, .tts, .ttsFirstAudio)
         script.at(7.10, 1, .playout, .playoutStarted)
@@ -56,10 +56,10 @@ public enum DemoCall {
 
         // Turn 2: the caller picks a slot and gives a name; booking needs approval.
         script.callerSpeaks(turn: 2, from: 11.2, to: 12.90, partials: [(11.7, "Two pm"), (12.3, "Two pm please, my name is")])
-        script.at(13.05, 2, .endpoint, .endOfTurn(trueEnd: .seconds(12.90), rule: "silence 150ms"))
+        script.at(13.05, 2, .endpoint, .endOfTurn(trueEnd: .seconds(12.90), rule: .silence(.likelyComplete)))
         script.at(13.17, 2, .stt, .finalTranscript(speaker: .caller, text: "Two pm please, my name is Ana Lima", confidence: 0.87))
         script.at(13.18, 2, .brain, .brainStarted(input: "Two pm please, my name is Ana Lima"))
-        script.at(13.26, 2, .brain, .brainDecided(intent: "confirm_booking", confidence: 0.93, path: "intent engine", reply: "", expects: nil))
+        script.at(13.26, 2, .brain, .brainDecided(intent: "confirm_booking", confidence: 0.93, path: AnswerPath(.intentEngine), reply: "", expects: nil))
         script.at(13.27, 2, .policy, .approvalRequested(id: approvalID, tool: "book_appointment",
                                                           arguments: #"{"doctor":"Patel","slot":"Tue 14:00","patient":"A*** L***"}"#))
         let confirm = "I'll book Tuesday at 2 pm with Dr. Patel for Ana Lima, and the front desk will text you a confirmation."

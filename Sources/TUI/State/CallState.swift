@@ -10,7 +10,7 @@ public struct CallState: Sendable, Equatable {
     /// Set by the app when it builds the session; `callStarted` fills in agent and transport.
     public var sessionInfo = SessionInfo()
     /// The latest SIP state the transport reported, if any.
-    public var sipState: String?
+    public var sipState: SIPState?
     /// Who took over, while in human mode.
     public var takenOverBy: String?
     public private(set) var transcript: [TranscriptLine] = []
@@ -23,7 +23,7 @@ public struct CallState: Sendable, Equatable {
     public private(set) var pendingApprovals: [ApprovalRequest] = []
     public private(set) var levels: [Speaker: AudioLevel] = [:]
     public private(set) var lastError: String?
-    public private(set) var rtp: [String: RTPStats] = [:]
+    public private(set) var rtp: [RTPStats.Direction: RTPStats] = [:]
     /// The latest time seen, from events or from the app's clock ticks.
     public private(set) var now: MediaTime = .zero
     public var view = ViewState()
@@ -76,7 +76,7 @@ public struct CallState: Sendable, Equatable {
             pendingApprovals.removeAll()
         case .sipState(let s):
             sipState = s
-            if case .idle = status { status = .connecting(s) } else if case .connecting = status { status = .connecting(s) }
+            if case .idle = status { status = .connecting(s.description) } else if case .connecting = status { status = .connecting(s.description) }
         case .speechStarted(let speaker):
             timeline.startSpeech(speaker, at: t)
         case .speechStopped(let speaker, let trueEnd):
@@ -89,6 +89,8 @@ public struct CallState: Sendable, Equatable {
             setFinal(speaker: speaker, text: text, turn: event.turn, time: t)
         case .ttsRequested(let text):
             appendLine(TranscriptLine(speaker: mode == .human ? .human : .agent, text: text, kind: .final, turn: event.turn, time: t))
+        case .farEndHeard(let text):
+            appendLine(TranscriptLine(speaker: .agent, text: text, kind: .final, turn: event.turn, time: t))
         case .playoutStarted:
             timeline.startSpeech(.agent, at: t)
         case .playoutFinished:

@@ -58,7 +58,7 @@ public struct HeaderWidget: Widget {
         for direction in state.rtp.keys.sorted() {
             guard let rtp = state.rtp[direction] else { continue }
             let loss = rtp.packets + rtp.lost > 0 ? Double(rtp.lost) * 100 / Double(rtp.packets + rtp.lost) : 0
-            parts.append("rtp \(direction) \(rtp.codec) loss \(String(format: "%.1f", loss))% jitter \(Int(rtp.jitterMs.rounded()))ms")
+            parts.append("rtp \(direction.rawValue) \(rtp.codec) loss \(String(format: "%.1f", loss))% jitter \(Int(rtp.jitterMs.rounded()))ms")
         }
         return parts.joined(separator: " │ ")
     }

@@ -160,13 +160,13 @@ public final class MediaSession: @unchecked Sendable {
         let oneWay = (rtt ?? 0) / 2 + jitter.targetDepth.milliseconds + 20
         let expected = max(1, receiveStats.expected)
         let lossIn = Double(max(0, receiveStats.cumulativeLost)) / Double(expected) * 100
-        let received = RTPStats(direction: "in", codec: name, packets: receiveStats.received, lost: max(0, receiveStats.cumulativeLost),
+        let received = RTPStats(direction: .received, codec: name, packets: receiveStats.received, lost: max(0, receiveStats.cumulativeLost),
                                 jitterMs: Double(receiveStats.jitter) / Double(codec.clockRate) * 1000, rttMs: rtt,
                                 jitterBufferMs: jitter.targetDepth.milliseconds,
                                 mos: receiveStats.received > 0 ? EModel.mos(codec: codec, lossPercent: lossIn, oneWayDelayMs: oneWay) : nil)
         let reportedLost = Int(remoteReport?.cumulativeLost ?? 0)
         let lossOut = packetsSent > 0 ? Double(max(0, reportedLost)) / Double(packetsSent) * 100 : 0
-        let sent = RTPStats(direction: "out", codec: name, packets: packetsSent, lost: max(0, reportedLost),
+        let sent = RTPStats(direction: .sent, codec: name, packets: packetsSent, lost: max(0, reportedLost),
                             jitterMs: Double(remoteReport?.jitter ?? 0) / Double(codec.clockRate) * 1000, rttMs: rtt, jitterBufferMs: nil,
                             mos: remoteReport.map { _ in EModel.mos(codec: codec, lossPercent: lossOut, oneWayDelayMs: (rtt ?? 0) / 2 + 40) })
         return (received, sent)

@@ -24,14 +24,14 @@ public enum PhoneEvent: Sendable, CustomStringConvertible {
     /// The same fact as a `CallEventPayload` for the call's event stream (nil for phone-wide events).
     public var callEventPayload: CallEventPayload? {
         switch self {
-        case .incoming: return .sipState("incoming")
-        case let .ringing(_, status): return .sipState(status == 180 ? "ringing" : "progress \(status)")
-        case let .connected(_, codec): return .sipState("connected \(codec.encodingName)")
-        case let .mediaChanged(_, direction): return .sipState(direction == .sendrecv ? "resumed" : "on hold (\(direction.rawValue))")
+        case .incoming: return .sipState(.incoming)
+        case let .ringing(_, status): return .sipState(status == 180 ? .ringing : .progress(status: status))
+        case let .connected(_, codec): return .sipState(.connected(codec: codec.encodingName, peer: nil))
+        case let .mediaChanged(_, direction): return .sipState(direction.holdDirection.map { .onHold(direction: $0) } ?? .resumed)
         case let .dtmf(_, digit): return .dtmf(digit: String(digit))
         case let .ended(_, reason): return .callEnded(reason: reason)
-        case let .transferred(_, to): return .sipState("transferred to \(to.sip.remoteURI)")
-        case let .transferProgress(_, status, phrase): return .sipState("transfer \(status) \(phrase)")
+        case let .transferred(_, to): return .sipState(.transferred(to: to.sip.remoteURI))
+        case let .transferProgress(_, status, phrase): return .sipState(.transferProgress(status: status, phrase: phrase))
         case .registration, .refused, .error: return nil
         }
     }

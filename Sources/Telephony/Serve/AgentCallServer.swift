@@ -111,7 +111,7 @@ public final class AgentCallServer: @unchecked Sendable {
             case let .ended(phoneCall, reason):
                 if transfers.ended(phoneCall, reason: reason) { break }
                 if let served = calls.withLock({ $0.removeValue(forKey: ObjectIdentifier(phoneCall)) }) {
-                    served.call.bus.emit(.sip, .sipState("ended: \(reason)"))
+                    served.call.bus.emit(.sip, .sipState(.ended(reason: reason)))
                     served.call.session.send(.hangUp)
                 }
             case let .mediaChanged(phoneCall, direction):
@@ -177,10 +177,12 @@ public final class AgentCallServer: @unchecked Sendable {
         let callID = String(UUID().uuidString.prefix(8)).lowercased()
         let folder = recordRoot.appendingPathComponent(CallRecorder.folderName(agent: agentDirectory.lastPathComponent, callID: callID))
         do {
+            // No agent policy is loaded yet: every kind of personal data is redacted.
+            let redactor = Redactor()
             let recorder = try CallRecorder(directory: folder, rate: phone.configuration.rate,
-                                            meta: ["callID": callID, "outcome": "ended before the agent started"])
-            recorder.observe(CallEvent(callID: callID, turn: 0, time: .zero, stage: .sip, payload: .sipState("connected \(codec.encodingName) \(phoneCall)")))
-            recorder.observe(CallEvent(callID: callID, turn: 0, time: .zero, stage: .sip, payload: .sipState("ended: \(reason)")))
+                                            meta: ["callID": callID, "outcome": "ended before the agent started"], redact: { redactor.redact($0) })
+            recorder.observe(CallEvent(callID: callID, turn: 0, time: .zero, stage: .sip, payload: .sipState(.connected(codec: codec.encodingName, peer: "\(phoneCall)"))))
+            recorder.observe(CallEvent(callID: callID, turn: 0, time: .zero, stage: .sip, payload: .sipState(.ended(reason: reason))))
             recorder.observe(CallEvent(callID: callID, turn: 0, time: .zero, stage: .session, payload: .callEnded(reason: reason)))
             recorder.close()
         } catch {
@@ -209,7 +211,7 @@ public final class AgentCallServer: @unchecked Sendable {
                                                                          operatorMicrophone: operatorSetup?.microphone(callID)))
             let served = ServedCall(phoneCall: phoneCall, call: call)
             calls.withLock { $0[ObjectIdentifier(phoneCall)] = served }
-            call.bus.emit(.sip, .sipState("connected \(codec.encodingName) \(phoneCall)"))
+            call.bus.emit(.sip, .sipState(.connected(codec: codec.encodingName, peer: "\(phoneCall)")))
             transfers.watch(served, line: line)
             onCall(served)
             // Started while serve began to stop: it ends at once, with the goodbye the others hear.

@@ -69,10 +69,10 @@ final class CallTransfers: @unchecked Sendable {
         do {
             switch escalation.transfer {
             case .refer:
-                bus.emit(.sip, .sipState("transferring to \(escalation.target) (REFER)"))
+                bus.emit(.sip, .sipState(.transferring(target: escalation.target, method: .refer)))
                 try phone.transfer(served.phoneCall, to: escalation.target)
             case .bridge:
-                bus.emit(.sip, .sipState("calling \(escalation.target) to bridge the caller"))
+                bus.emit(.sip, .sipState(.transferring(target: escalation.target, method: .bridge)))
                 let target = try phone.dial(escalation.target)
                 bridges.withLock { $0[ObjectIdentifier(target)] = Bridge(served: served, line: line, target: target) }
                 targetOf.withLock {
@@ -93,12 +93,12 @@ final class CallTransfers: @unchecked Sendable {
         let bus = served.call.bus
         switch status {
         case 200..<300:
-            bus.emit(.sip, .sipState("transferred to \(target)"))
+            bus.emit(.sip, .sipState(.transferred(to: target)))
             end()
         case 300...:
             bus.emit(.sip, .error("the transfer to \(target) failed (\(status) \(phrase)); the caller stays on hold for an operator"))
         default:
-            bus.emit(.sip, .sipState("transfer \(status) \(phrase)"))
+            bus.emit(.sip, .sipState(.transferProgress(status: status, phrase: phrase)))
         }
     }
 
@@ -111,7 +111,7 @@ final class CallTransfers: @unchecked Sendable {
             call.hangUp()  // the caller left while the target was ringing
             return true
         }
-        bus.emit(.sip, .sipState("bridged to \(call.sip.remoteURI): the agent is silent"))
+        bus.emit(.sip, .sipState(.bridged(to: call.sip.remoteURI)))
         bridge.line.detach()
         bridge.served.call.session.send(.hangUp)  // the agent's part ends; the caller's RTP stays up
         bridge.audio = AudioBridge(bridge.served.phoneCall.media, call.media, name: bridge.served.call.bus.callID)
@@ -133,13 +133,13 @@ final class CallTransfers: @unchecked Sendable {
                 bus.emit(.sip, .error("the bridge to \(call.sip.remoteURI) failed (\(reason)); the caller stays on hold for an operator"))
                 return true
             }
-            bus.emit(.sip, .sipState("bridge ended: the target \(reason)"))
+            bus.emit(.sip, .sipState(.bridgeEnded(side: .target, reason: reason)))
             bridge.served.phoneCall.hangUp()
         } else {
             bridge.target.hangUp()
             // The caller left while the target rang: the server ends the agent's part as for any caller.
             guard bridge.audio != nil else { return false }
-            bus.emit(.sip, .sipState("bridge ended: the caller \(reason)"))
+            bus.emit(.sip, .sipState(.bridgeEnded(side: .caller, reason: reason)))
         }
         logger.info("call \(bus.callID): bridge ended (\(reason))")
         return true

@@ -85,10 +85,10 @@ struct ScriptedCall {
         agent = try agentDefinition ?? Fixtures.loadAgent(name)
         folder = Fixtures.temporaryFolder()
         database = try AgentDatabase.create(at: folder.appendingPathComponent("agent.sqlite"), definition: agent)
-        events = EventCollector()
         clock = VirtualClock()
+        events = EventCollector(callID: "test", clock: clock)
         let options = ConversationOptions(
-            callID: "test", clock: clock, sink: events, approvalMode: approval,
+            callID: "test", clock: clock, events: events, approvalMode: approval,
             auditURL: audit ? folder.appendingPathComponent("audit.jsonl") : nil,
             memoryURL: folder.appendingPathComponent("memory.sqlite"), tools: tools
         )
