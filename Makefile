@@ -23,7 +23,7 @@ export RINGSIDE_WHISPER_PREFIX := $(WHISPER_PREFIX)
 SMART_TURN_PREFIX ?= $(CURDIR)/.build/smart-turn
 export RINGSIDE_SMART_TURN_PREFIX := $(SMART_TURN_PREFIX)
 
-.PHONY: run test bench farm setup setup-test build build-debug install clean print-debs
+.PHONY: run test generalisation bench farm setup setup-test build build-debug install clean print-debs
 
 ## setup: install missing Debian packages (as root or with sudo), else say which are missing; then Whisper and Smart Turn.
 setup:
@@ -55,6 +55,12 @@ test: setup-test
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build --no-parallel $(BUILD_FLAGS)
 	RINGSIDE_E2E=1 $(SWIFT) test --skip-build --no-parallel --filter "TalkEndToEndTests|SIPScenarioTests|SIPTestCommandTests" $(BUILD_FLAGS)
+
+## generalisation: the held-out scenarios (sample-calls/*/generalisation), reported apart from the tuning library.
+## Not part of `make test`: they measure how far the agents generalise, and are not all expected to pass.
+generalisation: build
+	@mkdir -p .bench
+	.build/release/ringside test sample-calls/clinic/generalisation sample-calls/orders/generalisation --html .bench/generalisation.html $(ARGS)
 
 ## bench: latency and throughput figures, printed and written as JSON under .bench/.
 bench: setup-test

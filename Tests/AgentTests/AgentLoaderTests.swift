@@ -101,6 +101,28 @@ import Testing
         #expect(error.suggestion?.contains("did you mean 'free_slots'?") == true)
     }
 
+    /// `if_unknown` is the way forward for a value nobody has, so it needs a closed vocabulary;
+    /// its `then` is a known transition. Both errors name the line.
+    @Test func ifUnknownNeedsAVocabularyAndAKnownTransition() throws {
+        let withoutVocabulary = Self.valid.replacingOccurrences(of: "    prompt: \"Which day?\"",
+                                                                with: "    prompt: \"Which day?\"\n    if_unknown: {then: escalate}")
+        let error = try #require(load(withoutVocabulary))
+        #expect(error.location.line == 8, "\(error)")
+        #expect(error.field == "slots.day.if_unknown")
+        #expect(error.problem.contains("needs a closed vocabulary"))
+        let badThen = Self.valid.replacingOccurrences(of: "    prompt: \"Which day?\"",
+                                                      with: "    prompt: \"Which day?\"\n    values: [monday, tuesday]\n    if_unknown: {say: \"No {day}.\", then: transfer}")
+        let bad = try #require(load(badThen))
+        #expect(bad.location.line == 9, "\(bad)")
+        #expect(bad.problem == "invalid value")
+        #expect(bad.suggestion?.contains("escalate") == true)
+        let good = Self.valid.replacingOccurrences(of: "    prompt: \"Which day?\"",
+                                                   with: "    prompt: \"Which day?\"\n    values: [monday, tuesday]\n    if_unknown: {say: \"No {day}.\", then: escalate}")
+        #expect(load(good) == nil)
+        let clinic = try Fixtures.loadAgent("clinic")
+        #expect(clinic.slots["name"]?.ifUnknown?.then == .escalate)
+    }
+
     @Test func invalidEnumValueListsChoices() throws {
         let yaml = Self.valid.replacingOccurrences(of: "type: date", with: "type: calendar")
         let error = try #require(load(yaml))

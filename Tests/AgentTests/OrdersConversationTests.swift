@@ -40,6 +40,16 @@ import Testing
                          says: ["only start a return for a delivered order"], checks: [(returned + "10432", "1")]),
         ConversationCase("unknown order number, then a known one", ["track my order", "99999", "10431"],
                          says: ["I couldn't find order 9 9 9 9 9", "Order 1 0 4 3 1 is processing"]),
+        // One digit off from exactly one real order: offered back; yes takes it.
+        ConversationCase("an order number one digit off is offered back", ["where is my order", "10499", "yes"],
+                         says: ["Did you mean 1 0 4 2 9?", "Order 1 0 4 2 9 is delivered"], neverSays: ["couldn't find"]),
+        ConversationCase("the offered order declined: the number as said is looked up", ["where is my order", "10499", "no"],
+                         says: ["Did you mean 1 0 4 2 9?", "I couldn't find order 1 0 4 9 9"]),
+        ConversationCase("the offered order declined with another number", ["where is my order", "10499", "no, it's 10431"],
+                         says: ["Did you mean 1 0 4 2 9?", "Order 1 0 4 3 1 is processing"]),
+        // One digit off from several orders: nothing is offered (it could be any of them).
+        ConversationCase("one digit off from several orders is not offered", ["where is my order", "10426"],
+                         says: ["I couldn't find order 1 0 4 2 6"], neverSays: ["Did you mean"]),
         ConversationCase("too few digits", ["where is my order", "one two three", "10428"],
                          says: ["Sorry, that should be 5 digits", "is dispatched"]),
         ConversationCase("escalation on request", ["let me talk to a representative"], says: ["customer service team"], handoff: true),

@@ -92,7 +92,7 @@ import Testing
 
     @Test func unclosedTemplateBraceFailsTheLoad() throws {
         let folder = try clinic(editing: "agent.yaml") { $0.replacingOccurrences(of: "\"Thanks, {patient.first_name}.\"", with: "\"Thanks, {patient.first_name.\"") }
-        try expectOneLine(folder, "\(folder.path)/agent.yaml:76:21: flow.identify.2.say: unclosed \"{\" in template \"Thanks, {patient.first_name.\" (write a placeholder as {name} or {result.field})")
+        try expectOneLine(folder, "\(folder.path)/agent.yaml:81:21: flow.identify.2.say: unclosed \"{\" in template \"Thanks, {patient.first_name.\" (write a placeholder as {name} or {result.field})")
     }
 
     @Test func missingAndBrokenSeedsNameTheirLine() throws {

@@ -36,7 +36,7 @@ import TestSupport
         let run = try runProgram(ringside, ["test", "--quiet", "--stt", "pocketsphinx", agent.path])
         #expect(run.status == 2)
         #expect(run.stderr.split(separator: "\n").map(String.init) == [
-            "ringside: \(agent.path)/agent.yaml:76:21: flow.identify.2.say: unclosed \"{\" in template \"Thanks, {patient.first_name.\" (write a placeholder as {name} or {result.field})",
+            "ringside: \(agent.path)/agent.yaml:81:21: flow.identify.2.say: unclosed \"{\" in template \"Thanks, {patient.first_name.\" (write a placeholder as {name} or {result.field})",
         ])
     }
 }

@@ -81,4 +81,28 @@ struct ReportTests {
         #expect(regressions.contains { $0.hasPrefix("book-ok: voice-to-voice p95 500 ms, was 200 ms") })
         #expect(BaselineComparison.regressions(current: Self.results, baseline: Self.results).isEmpty)
     }
+
+    /// Pass rate, task success and misunderstandings per tag, in the terminal table and the HTML
+    /// report: a held-out set tagged `generalisation` reads apart from the rest.
+    @Test func perTagTableInTerminalAndHTML() {
+        var held = ScenarioRunResult(scenarioID: "gen-a", file: "/x/clinic/generalisation/a.yaml", tags: ["generalisation", "booking"], run: 1, verdict: .pass, reasons: [])
+        held.metrics.taskSuccess = true
+        held.metrics.misunderstandings = 1
+        var heldFail = ScenarioRunResult(scenarioID: "gen-b", file: "/x/clinic/generalisation/b.yaml", tags: ["generalisation"], run: 1, verdict: .fail, reasons: ["x"])
+        heldFail.metrics.misunderstandings = 2
+        let tuned = ScenarioRunResult(scenarioID: "lib", file: "/x/clinic/calls/c.yaml", tags: ["booking"], run: 1, verdict: .pass, reasons: [])
+        let report = TestReport(ringside: "t", target: "embedded", results: [held, heldFail, tuned], wallSeconds: 1)
+        let rates = TagPassRates(report.results)
+        #expect(rates.rows.map(\.tag) == ["booking", "generalisation"])
+        let generalisation = rates.rows[1]
+        #expect(generalisation.runs == 2 && generalisation.passed == 1 && generalisation.passRate == 0.5)
+        #expect(generalisation.taskSuccessRate == 0.5 && generalisation.misunderstandings == 3)
+        let text = TerminalTable.render(report)
+        let line = text.split(separator: "\n").first { $0.hasPrefix("generalisation") }.map(String.init) ?? ""
+        #expect(line.split(separator: " ") == ["generalisation", "2", "1", "50%", "50%", "3"], "\(text)")
+        #expect(text.contains("tag ") && text.contains("pass rate"))
+        let html = HTMLReport.html(report)
+        #expect(html.contains("<h2>By tag</h2>"))
+        #expect(html.contains("<tr><td>generalisation</td><td>2</td><td>1</td><td>50%</td><td>50%</td><td>3</td></tr>"), "\(html)")
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import RingsideCore
 import Testing
+import TestSupport
 @testable import Evaluation
 
 /// The scenario format: what it accepts, and the located errors for what it does not.
@@ -132,6 +133,26 @@ struct ScenarioLoaderTests {
         let yaml = "id: a\ndescription: x\nturns:\n  - say: hello\n    say: again\n"
         #expect(throws: LocatedError(SourceLocation(file: "x.yaml", line: 5, column: 5), problem: "duplicate key \"say\"", suggestion: "first at line 4")) {
             try ScenarioLoader.parse(yaml: yaml, file: "x.yaml", agentDirectory: agent)
+        }
+    }
+
+    /// Searching a folder finds the tuning library (`calls/`); a held-out set beside it
+    /// (`generalisation/`) is found only when its folder is named, and every one of its scenarios
+    /// loads, is tagged `generalisation` and belongs to the agent above it.
+    @Test func heldOutScenariosRunOnlyWhenTheirFolderIsNamed() throws {
+        let library = TestPaths.repository.appendingPathComponent("sample-calls")
+        let tuning = ScenarioLoader.scenarioFiles(in: [library])
+        #expect(tuning.count >= 60)
+        #expect(tuning.allSatisfy { $0.deletingLastPathComponent().lastPathComponent == "calls" })
+        for agent in ["clinic", "orders"] {
+            let folder = library.appendingPathComponent("\(agent)/generalisation")
+            let held = ScenarioLoader.scenarioFiles(in: [folder])
+            #expect(held.count >= 30, "\(agent): \(held.count) held-out scenarios")
+            for file in held {
+                let scenario = try ScenarioLoader.load(file)
+                #expect(scenario.tags.contains("generalisation"), "\(file.lastPathComponent)")
+                #expect(ScenarioLoader.agentDirectory(for: file).lastPathComponent == agent)
+            }
         }
     }
 }

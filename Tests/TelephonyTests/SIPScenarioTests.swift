@@ -149,6 +149,12 @@ enum SIPClinic {
           - when: "couldn't find the patient"
             say: "John Smith"
             optional: true
+          - when: "did you mean John Smith"
+            say: "yes"
+            optional: true
+          - when: "couldn't find a patient called"
+            say: "John Smith"
+            optional: true
           - when: "which day"
             say: "Tuesday"
             optional: true

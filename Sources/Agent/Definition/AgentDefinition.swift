@@ -60,7 +60,8 @@ public struct AgentDefinition: Sendable, Equatable, Decodable {
         for name in slots.keys.sorted() {
             guard let slot = slots[name] else { continue }
             values += slot.values
-            values += knownValues[name] ?? []
+            // Names and choices are words to listen for; a list of order numbers is not.
+            if slot.type == .name || slot.type == .choice { values += knownValues[name] ?? [] }
         }
         var seen = Set<String>()
         return DomainVocabulary(

@@ -17,6 +17,15 @@ enum AgentValidator {
                     return DefinitionIssue(path: ["slots", name, "values_from"], field: "values_from", problem: "'\(source)' is not a read-only SQL tool", suggestion: "point values_from at a SELECT that lists the values")
                 }
             }
+            if let unknown = slot.ifUnknown {
+                guard slot.valuesFrom != nil || !slot.values.isEmpty else {
+                    return DefinitionIssue(path: ["slots", name, "if_unknown"], field: "if_unknown", problem: "'if_unknown' needs a closed vocabulary, and this slot has none",
+                                           suggestion: "add 'values_from: TOOL' (or 'values:') to the slot, or remove 'if_unknown'", atKey: true)
+                }
+                for (j, cleared) in unknown.clear.enumerated() where agent.slots[cleared] == nil {
+                    return unknownSlot(cleared, path: ["slots", name, "if_unknown", "clear", String(j)], agent: agent)
+                }
+            }
             if slot.type == .choice, slot.values.isEmpty {
                 return DefinitionIssue(path: ["slots", name, "type"], field: "values", problem: "a choice slot needs values", suggestion: "add 'values: [a, b]' to the slot")
             }

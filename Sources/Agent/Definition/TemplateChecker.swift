@@ -19,6 +19,7 @@ enum TemplateChecker {
         var out: [([String], String)] = []
         for name in agent.slots.keys.sorted() {
             if let slot = agent.slots[name] { out.append((["slots", name, "prompt"], slot.prompt)) }
+            if let text = agent.slots[name]?.ifUnknown?.say { out.append((["slots", name, "if_unknown", "say"], text)) }
         }
         for block in agent.flow.keys.sorted() {
             for (i, step) in (agent.flow[block] ?? []).enumerated() {

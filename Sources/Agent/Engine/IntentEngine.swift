@@ -10,6 +10,8 @@ public actor IntentEngine: Brain {
         case nothing
         case slot(String)
         case confirmation(Int)
+        /// "Did you mean Aisha Khan?": the closest known value offered for a slot, and what was heard.
+        case suggestion(slot: String, offered: SlotValue, heard: SlotValue)
     }
 
     /// A flow step with its position and whether it came from a shared (`include`d) block.
@@ -35,6 +37,10 @@ public actor IntentEngine: Brain {
     private var confirmed: Set<Int> = []
     private var pending: Pending = .nothing
     private var misunderstandings = 0
+    /// Answers in a row, per slot, that were close to no known value (a patient not on the list).
+    private var unknownAnswers: [String: Int] = [:]
+    /// Known values the caller said no to when offered, per slot: never offered twice.
+    private var declinedOffers: [String: Set<String>] = [:]
     private var lastReply: [String] = []
     private var lastExpectation: RecognitionExpectation = .open
     private var actions: [String] = []
@@ -65,6 +71,8 @@ public actor IntentEngine: Brain {
         var confirmed: Set<Int>
         var pending: Pending
         var misunderstandings: Int
+        var unknownAnswers: [String: Int]
+        var declinedOffers: [String: Set<String>]
         var lastReply: [String]
         var lastExpectation: RecognitionExpectation
         var actions: [String]
@@ -74,7 +82,7 @@ public actor IntentEngine: Brain {
 
     public func checkpoint() async -> BrainCheckpoint? {
         BrainCheckpoint(State(callerID: callerID, activeIntent: activeIntent, steps: steps, slots: slots, fillOrder: fillOrder,
-                              bindings: bindings, done: done, confirmed: confirmed, pending: pending, misunderstandings: misunderstandings,
+                              bindings: bindings, done: done, confirmed: confirmed, pending: pending, misunderstandings: misunderstandings, unknownAnswers: unknownAnswers, declinedOffers: declinedOffers,
                               lastReply: lastReply, lastExpectation: lastExpectation, actions: actions, escalated: escalated,
                               operatorLines: operatorLines))
     }
@@ -91,6 +99,8 @@ public actor IntentEngine: Brain {
         confirmed = s.confirmed
         pending = s.pending
         misunderstandings = s.misunderstandings
+        unknownAnswers = s.unknownAnswers
+        declinedOffers = s.declinedOffers
         lastReply = s.lastReply
         lastExpectation = s.lastExpectation
         actions = s.actions
@@ -169,12 +179,14 @@ public actor IntentEngine: Brain {
         }
 
         switch pending {
+        case .suggestion(let slot, let offered, let heard):
+            return await answerSuggestion(text, slot: slot, offered: offered, heard: heard, top: top)
         case .confirmation(let index):
             return await answerConfirmation(text, index: index, top: top)
         case .slot(let name):
             return await answerSlot(text, slot: name, top: top)
         case .nothing:
-            if let top, top.intent == IntentClassifier.goodbye, top.score >= agent.policies.confidenceThreshold {
+            if let top, isGoodbye(top, words: words, threshold: agent.policies.confidenceThreshold) {
                 return goodbye(confidence: top.score)
             }
             // "Hello", "hi there", "good morning": a greeting back and the question, not a misunderstanding.
@@ -184,12 +196,21 @@ public actor IntentEngine: Brain {
                 return finish(["Hello!", ask], expects: .open, intent: nil, confidence: 1, path: AnswerPath(.intentEngine, reason: "greeting answered"))
             }
             guard let top, !top.intent.hasPrefix("_"), top.score >= agent.policies.confidenceThreshold else {
-                return await notUnderstood(reason: top.map { "best intent \($0.intent) at \(format($0.score)) < \(format(agent.policies.confidenceThreshold))" } ?? "no intent matched", retry: menuSentence())
+                if let outOfScope = outOfScope(text, words: words, reask: ["What would you like to do?"]) { return outOfScope }
+                return await notUnderstood(words, reason: top.map { "best intent \($0.intent) at \(format($0.score)) < \(format(agent.policies.confidenceThreshold))" } ?? "no intent matched",
+                                           retry: menuSentence(), again: menuSentenceAgain())
             }
             start(intent: top.intent)
             fillOpportunistically(text, expectedSlot: nil)
             return await runFlow(prefix: [], confidence: top.score, why: "intent \(top.intent) at \(format(top.score)) ≥ \(format(agent.policies.confidenceThreshold))")
         }
+    }
+
+    /// The caller is leaving: the goodbye intent is clear, and the turn is not a question ("what's the
+    /// weather like today" shares "today" with "that's it for today"), unless it says bye outright.
+    private func isGoodbye(_ top: IntentClassifier.Match, words: [String], threshold: Double) -> Bool {
+        guard top.intent == IntentClassifier.goodbye, top.score >= threshold else { return false }
+        return !OutOfScope.isQuestionOrRequest(words) || words.contains { $0 == "bye" || $0 == "goodbye" }
     }
 
     private func wantsHuman(_ words: [String], top: IntentClassifier.Match?) -> Bool {
@@ -206,7 +227,9 @@ public actor IntentEngine: Brain {
         guard let yes = YesNo.parse(text) else {
             if let switched = await switchIntentIfClear(text, top: top) { return switched }
             let question = confirmationText(index)
-            return await notUnderstood(reason: "expected yes or no", retry: ["Sorry, was that a yes or a no?", question])
+            if let outOfScope = outOfScope(text, words: SpokenText.tokens(text), reask: [question]) { return outOfScope }
+            return await notUnderstood(SpokenText.tokens(text), reason: "expected yes or no", retry: ["Sorry, was that a yes or a no?", question],
+                                       again: ["I just need a yes or a no.", question])
         }
         misunderstandings = 0
         if yes {
@@ -219,7 +242,26 @@ public actor IntentEngine: Brain {
 
     private func answerSlot(_ text: String, slot name: String, top: IntentClassifier.Match?) async -> BrainTurn {
         let corrected = applyCorrections(text)
-        if let definition = agent.slots[name], let value = extractor.extract(definition, known: agent.knownValues[name] ?? [], from: text, expected: true) {
+        let heard = agent.slots[name].flatMap { extractor.extract($0, known: agent.knownValues[name] ?? [], from: text, expected: true) }
+        if let definition = agent.slots[name], !corrected {
+            let vocabulary = (agent.knownValues[name] ?? []) + definition.values
+            let isKnown = heard.map { vocabulary.contains($0.value) } ?? false
+            if !vocabulary.isEmpty, !isKnown {
+                // Close to exactly one known value: offer it back rather than "didn't catch".
+                if let offered = extractor.closest(definition, known: vocabulary, from: text), declinedOffers[name]?.contains(offered.value) != true {
+                    let heardValue = heard ?? extractor.heardAsIs(definition, from: text) ?? offered
+                    pending = .suggestion(slot: name, offered: offered, heard: heardValue)
+                    misunderstandings = 0
+                    return finish(["Did you mean \(offered.spoken)?"], expects: .yesNo, intent: activeIntent, confidence: 1,
+                                  path: AnswerPath(.intentEngine, reason: "closest known \(name) offered for confirmation"))
+                }
+                if let heard, let outcome = definition.ifUnknown {
+                    return await unknownAnswer(heard, slot: name, outcome: outcome)
+                }
+            }
+        }
+        if let value = heard {
+            unknownAnswers[name] = nil
             fill(name, value)
             fillOpportunistically(text, expectedSlot: name)
             misunderstandings = 0
@@ -229,10 +271,83 @@ public actor IntentEngine: Brain {
             return await runFlow(prefix: ["Okay, let me correct that."], confidence: 1, why: "correction")
         }
         if let switched = await switchIntentIfClear(text, top: top) { return switched }
-        if let top, top.intent == IntentClassifier.goodbye, top.score >= 0.6 { return goodbye(confidence: top.score) }
+        if let top, isGoodbye(top, words: SpokenText.tokens(text), threshold: 0.6) { return goodbye(confidence: top.score) }
         let prompt = promptText(for: name)
+        let words = SpokenText.tokens(text)
+        if let outOfScope = outOfScope(text, words: words, reask: [prompt]) { return outOfScope }
         let hint = agent.slots[name].map(hintSentence) ?? "Sorry, I didn't catch that."
-        return await notUnderstood(reason: "no \(agent.slots[name]?.type.rawValue ?? "value") heard for \(name)", retry: [hint, prompt])
+        let hintAgain = agent.slots[name].map(hintSentenceAgain) ?? "Let me ask that another way."
+        return await notUnderstood(words, reason: "no \(agent.slots[name]?.type.rawValue ?? "value") heard for \(name)", retry: [hint, prompt], again: [hintAgain, prompt])
+    }
+
+    /// The answer to "Did you mean …?": yes takes the offered value; no takes what was heard (a value
+    /// nobody has is then said so plainly); a new value is an answer to the slot's question.
+    private func answerSuggestion(_ text: String, slot name: String, offered: SlotValue, heard: SlotValue, top: IntentClassifier.Match?) async -> BrainTurn {
+        let answer = YesNo.parse(text)
+        if answer != true, let definition = agent.slots[name],
+           let said = extractor.extract(definition, known: agent.knownValues[name] ?? [], from: text, expected: true), said != heard {
+            pending = .slot(name)
+            return await answerSlot(text, slot: name, top: top)
+        }
+        switch answer {
+        case true?:
+            misunderstandings = 0
+            unknownAnswers[name] = nil
+            fill(name, offered)
+            return await runFlow(prefix: [], confidence: 1, why: "caller confirmed the closest known \(name)")
+        case false?:
+            misunderstandings = 0
+            declinedOffers[name, default: []].insert(offered.value)
+            guard let definition = agent.slots[name], SlotExtractor.isWhole(heard, for: definition) else {
+                // Only part of a value was heard ("Khan"): ask for the whole of it again.
+                pending = .slot(name)
+                return finish(["Sorry about that."] + SentenceSplitter.split(promptText(for: name)), expects: expectation(for: name), intent: activeIntent,
+                              confidence: 1, path: AnswerPath(.intentEngine, reason: "closest \(name) declined, asking again"))
+            }
+            if let outcome = definition.ifUnknown { return await unknownAnswer(heard, slot: name, outcome: outcome) }
+            fill(name, heard)
+            return await runFlow(prefix: [], confidence: 1, why: "closest \(name) declined; taking \(name) as heard")
+        case nil:
+            if let switched = await switchIntentIfClear(text, top: top) { return switched }
+            let question = "Did you mean \(offered.spoken)?"
+            if let outOfScope = outOfScope(text, words: SpokenText.tokens(text), reask: [question]) { return outOfScope }
+            return await notUnderstood(SpokenText.tokens(text), reason: "expected yes or no to the closest known \(name)",
+                                       retry: ["Sorry, was that a yes or a no?", question],
+                                       again: ["Please say yes if you meant \(offered.spoken), or no if not."])
+        }
+    }
+
+    /// A value close to nothing the agent knows (a patient not on the list): said plainly. The first
+    /// time the agent asks once more, in case it misheard; the second time it takes the agent file's
+    /// way forward (`if_unknown`), with the value kept for whoever takes over.
+    private func unknownAnswer(_ value: SlotValue, slot name: String, outcome: FlowOutcome) async -> BrainTurn {
+        misunderstandings = 0
+        let count = (unknownAnswers[name] ?? 0) + 1
+        unknownAnswers[name] = count
+        let previous = slots[name]
+        slots[name] = value
+        let said = outcome.say.map { SentenceSplitter.split(render($0)) } ?? []
+        slots[name] = previous
+        if count < 2 {
+            pending = .slot(name)
+            return finish(said + ["Could you say it once more, in case I misheard?"], expects: expectation(for: name), intent: activeIntent, confidence: 1,
+                          path: AnswerPath(.intentEngine, reason: "\(name) matches nothing known, asking once more"))
+        }
+        unknownAnswers[name] = nil
+        fill(name, value)
+        return await apply(FlowOutcome(say: nil, clear: outcome.clear, then: outcome.then), prefix: said, confidence: 1,
+                           why: "\(name) matches nothing known, twice: the agent file's way forward")
+    }
+
+    /// "What's the weather like?", "can you recommend a restaurant": a finished question or request
+    /// about something none of the agent's intents is about. Answered with what the agent can do,
+    /// then the question it was waiting on; never counted as a misunderstanding.
+    private func outOfScope(_ text: String, words: [String], reask: [String]) -> BrainTurn? {
+        guard OutOfScope.isQuestionOrRequest(words), !UnfinishedTurn.isUnfinished(words),
+              !classifier.strangerWords(text).isEmpty else { return nil }
+        let offer = "I can't help with that, but I can help with " + Template.spokenList(agent.intents.map(\.description)) + "."
+        return finish([offer] + reask, expects: lastExpectation, intent: activeIntent, confidence: 0,
+                      path: AnswerPath(.intentEngine, reason: "out of scope, not counted as a misunderstanding"))
     }
 
     /// Mid-flow, the caller clearly asked for something else: start that instead.
@@ -478,18 +593,26 @@ public actor IntentEngine: Brain {
         return finish(prefix + ["Thank you for calling \(agent.name). Goodbye!"], expects: .open, intent: intent ?? IntentClassifier.goodbye, confidence: confidence, path: AnswerPath(.intentEngine, reason: "goodbye"), hangUp: true)
     }
 
-    private func notUnderstood(reason: String, retry: [String]) async -> BrainTurn {
+    /// A turn the engine could not use. Only a finished turn counts as a misunderstanding (a turn
+    /// that stops on "and", "the", "um" is asked again without counting); the second re-ask in a row
+    /// uses `again`, other words than the first.
+    private func notUnderstood(_ words: [String], reason: String, retry: [String], again: [String]) async -> BrainTurn {
+        let expects: RecognitionExpectation
+        switch pending {
+        case .slot(let name): expects = expectation(for: name)
+        case .confirmation, .suggestion: expects = .yesNo
+        case .nothing: expects = .open
+        }
+        if UnfinishedTurn.isUnfinished(words) {
+            return finish(misunderstandings >= 1 ? again : retry, expects: expects, intent: activeIntent, confidence: 0,
+                          path: AnswerPath(.intentEngine, reason: "not understood (\(reason)), an unfinished turn, not counted"))
+        }
         misunderstandings += 1
         if misunderstandings > agent.policies.maxMisunderstandings {
             return await escalate(reason: "\(misunderstandings) misunderstandings in a row (\(reason))", say: [], confidence: 0)
         }
-        let expects: RecognitionExpectation
-        switch pending {
-        case .slot(let name): expects = expectation(for: name)
-        case .confirmation: expects = .yesNo
-        case .nothing: expects = .open
-        }
-        return finish(retry, expects: expects, intent: activeIntent, confidence: 0, path: AnswerPath(.intentEngine, reason: "not understood (\(reason)), misunderstanding \(misunderstandings) of \(agent.policies.maxMisunderstandings)"))
+        return finish(misunderstandings >= 2 ? again : retry, expects: expects, intent: activeIntent, confidence: 0,
+                      path: AnswerPath(.intentEngine, reason: "not understood (\(reason)), misunderstanding \(misunderstandings) of \(agent.policies.maxMisunderstandings)"))
     }
 
     private func escalate(reason: String, say: [String], confidence: Double) async -> BrainTurn {
@@ -565,6 +688,19 @@ public actor IntentEngine: Brain {
         }
     }
 
+    /// The second re-ask for a slot: other words than `hintSentence`, with an example of the form.
+    private func hintSentenceAgain(_ slot: SlotDefinition) -> String {
+        switch slot.type {
+        case .date: return "Let me put it another way: you can say a day like next Tuesday, or a date like the fifth of March."
+        case .time: return "Let me put it another way: you can say a time like ten thirty, or three pm."
+        case .digits: return slot.length.map { "Let me put it another way: please say the \($0) digits one at a time, or type them on your keypad." }
+            ?? "Let me put it another way: please say the number one digit at a time."
+        case .name: return "Let me put it another way: please say just your first name, then your last name."
+        case .yesNo: return "I just need a yes or a no."
+        default: return "Let me put it another way."
+        }
+    }
+
     private func expectation(for slot: String) -> RecognitionExpectation {
         guard let definition = agent.slots[slot] else { return .open }
         switch definition.type {
@@ -583,6 +719,13 @@ public actor IntentEngine: Brain {
     private func menuSentence() -> [String] {
         let names = agent.intents.map { $0.description }
         return ["Sorry, I didn't understand that.", "I can help with " + Template.spokenList(names) + ". What would you like to do?"]
+    }
+
+    /// The second time in a row: not the menu again, but examples of what to say, from the intents.
+    private func menuSentenceAgain() -> [String] {
+        let examples = agent.intents.prefix(3).compactMap { $0.examples.first.map { "\"\($0)\"" } }
+        guard !examples.isEmpty else { return ["I'm still not sure what you need.", "Could you say it another way?"] }
+        return ["I'm still not sure what you need.", "You could say, for example, " + examples.joined(separator: ", or ") + "."]
     }
 
     private func format(_ x: Double) -> String { String(format: "%.2f", x) }

@@ -39,11 +39,13 @@ enum NameMatcher {
     /// that answers something else ("I don't know", "no idea", "what for").
     static func looksLikeFullName(_ name: String) -> Bool {
         let words = name.lowercased().split(separator: " ").map(String.init)
-        let notNames: Set<String> = ["i", "don't", "dont", "know", "no", "not", "what", "why", "who", "idea", "sorry", "sure", "can't", "cannot",
-                                     "remember", "forget", "forgot", "for", "need", "that", "this", "me", "you", "my", "your", "a", "an",
-                                     "do", "does", "did", "wait", "hold", "on", "again", "repeat", "pardon", "okay", "ok", "hello", "hi"]
         return (2...3).contains(words.count) && words.allSatisfy { w in w.count >= 2 && w.allSatisfy(\.isLetter) && !notNames.contains(w) }
     }
+
+    /// Words that answer something else ("I don't know", "no idea", "what for"), never part of a name.
+    static let notNames: Set<String> = ["i", "don't", "dont", "know", "no", "not", "what", "why", "who", "idea", "sorry", "sure", "can't", "cannot",
+                                        "remember", "forget", "forgot", "for", "need", "that", "this", "me", "you", "my", "your", "a", "an",
+                                        "do", "does", "did", "wait", "hold", "on", "again", "repeat", "pardon", "okay", "ok", "hello", "hi"]
 
     static let fillers: Set<String> = ["um", "uh", "er", "please", "yes", "yeah", "it", "is", "the", "and", "thanks", "thank", "you"]
 }

@@ -14,6 +14,46 @@ struct SlotExtractor: Sendable {
         return extractPlain(slot, known: known, from: text, expected: expected)
     }
 
+    /// The one known value close to what was heard when nothing known matched exactly ("Asia Khan"
+    /// → "Aisha Khan", "Khan" → "Aisha Khan", 10499 → 10429), or nil when none or several are close.
+    func closest(_ slot: SlotDefinition, known: [String], from text: String) -> SlotValue? {
+        let part = SelfCorrection.lastPart(of: text) ?? text
+        switch slot.type {
+        case .name, .choice:
+            guard let heard = NameMatcher.freeName(part, expected: true) else { return nil }
+            let words = SpokenText.tokens(heard).filter { !NameMatcher.notNames.contains($0) }
+            guard let match = ClosestMatch.name(heard: words.joined(separator: " "), among: known) else { return nil }
+            return SlotValue(value: match, spoken: match)
+        case .digits:
+            guard let digits = heardAsIs(slot, from: part)?.value, let match = ClosestMatch.digits(heard: digits, among: known) else { return nil }
+            return SlotValue(value: match, spoken: match.map(String.init).joined(separator: " "))
+        default:
+            return nil
+        }
+    }
+
+    /// What was heard for a name or a number, whether or not anyone has it.
+    func heardAsIs(_ slot: SlotDefinition, from text: String) -> SlotValue? {
+        switch slot.type {
+        case .name, .choice:
+            return NameMatcher.freeName(text, expected: true).map { SlotValue(value: $0, spoken: $0) }
+        case .digits:
+            let heard = slot.length.flatMap { SpokenDigits.parse(text, length: $0) } ?? SpokenDigits.parse(text)
+            return heard.map { SlotValue(value: $0, spoken: $0.map(String.init).joined(separator: " ")) }
+        default:
+            return nil
+        }
+    }
+
+    /// Whether a value is a whole answer (a first and last name, all of a number's digits), not a part of one.
+    static func isWhole(_ value: SlotValue, for slot: SlotDefinition) -> Bool {
+        switch slot.type {
+        case .name: return NameMatcher.looksLikeFullName(value.value)
+        case .digits: return slot.length.map { value.value.count == $0 } ?? !value.value.isEmpty
+        default: return !value.value.isEmpty
+        }
+    }
+
     private func extractPlain(_ slot: SlotDefinition, known: [String], from text: String, expected: Bool) -> SlotValue? {
         switch slot.type {
         case .date:

@@ -113,6 +113,10 @@ public enum CallGrader {
         // Limits and figures.
         let finals = events.filter { if case let .finalTranscript(.caller, text, _) = $0.payload { return !text.isEmpty } else { return false } }
         metrics.turns = finals.count
+        metrics.misunderstandings = events.filter { event in
+            if case let .brainDecided(_, _, path, _, _) = event.payload { return path.reason.contains(", misunderstanding ") }
+            return false
+        }.count
         if finals.count > scenario.limits.maxTurns {
             reasons.append("the call took \(finals.count) caller turns, over the limit of \(scenario.limits.maxTurns)")
         }

@@ -42,6 +42,8 @@ public enum HTMLReport {
         if !report.regressions.isEmpty {
             h += "<h2 class=fail>Regressions</h2><ul>" + report.regressions.map { "<li>\(XMLText.escape($0))</li>" }.joined() + "</ul>\n"
         }
+        let tags = TagPassRates(report.results)
+        if !tags.rows.isEmpty { h += "<h2>By tag</h2>\n" + tags.html() + "\n" }
         h += "<h2>Voice-to-voice latency</h2>\n" + histogram(report.results.flatMap(\.metrics.voiceToVoiceMs)) + "\n"
         h += "<h2>Where the time goes</h2>\n" + stageChart(report.results) + "\n"
         h += "<h2>Scenarios</h2>\n<table><tr><th>scenario</th><th>verdict</th><th>turns</th><th>p95 ms</th><th>median turn by stage</th>\(report.costs == nil ? "" : "<th>cost</th>")<th>first reason</th></tr>\n"

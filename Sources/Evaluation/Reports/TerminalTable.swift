@@ -30,6 +30,8 @@ public enum TerminalTable {
             out += "estimated cost: \(c.format(c.perCall)) per call · \(c.format(c.perResolvedCall)) per resolved call (\(c.resolvedCalls))"
             out += " · \(c.format(c.perEscalatedCall)) per escalated call (\(c.escalatedCalls)) · \(c.format(c.total)) in all\n"
         }
+        let tags = TagPassRates(report.results)
+        if !tags.rows.isEmpty { out += "\n" + tags.text() }
         for r in report.regressions { out += "REGRESSION: \(r)\n" }
         return out
     }

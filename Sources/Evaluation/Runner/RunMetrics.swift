@@ -32,6 +32,9 @@ public struct RunMetrics: Sendable, Codable, Equatable {
     public var toolCalls: Int
     /// The agent handed the call to a human (nil in reports written before this was recorded).
     public var escalated: Bool?
+    /// Caller turns the brain counted as misunderstood (its decision said "misunderstanding N of M");
+    /// nil in reports written before this was recorded.
+    public var misunderstandings: Int?
     /// Billed resources the call used, for cost estimates.
     public var usage: CallUsage?
 

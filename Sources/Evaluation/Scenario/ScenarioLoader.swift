@@ -28,6 +28,9 @@ public enum ScenarioLoader {
     }
 
     /// Every scenario file under `paths` (files as given, folders searched recursively), sorted.
+    /// Searching a folder finds the YAML files of its `calls/` folders: the tuning library. A folder
+    /// named on its own that is not an agent folder (no `agent.yaml`) is a folder of scenarios too,
+    /// so a held-out set kept beside `calls/` (`AGENT/generalisation/`) runs only when asked for.
     public static func scenarioFiles(in paths: [URL]) -> [URL] {
         var out: [URL] = []
         for path in paths {
@@ -35,10 +38,16 @@ public enum ScenarioLoader {
             guard FileManager.default.fileExists(atPath: path.path, isDirectory: &isDirectory) else { out.append(path); continue }
             if !isDirectory.boolValue { out.append(path); continue }
             let walker = FileManager.default.enumerator(at: path, includingPropertiesForKeys: nil)
+            let root = path.standardizedFileURL.path
+            let isScenarioFolder = !FileManager.default.fileExists(atPath: path.appendingPathComponent("agent.yaml").path)
             var found: [URL] = []
             while let item = walker?.nextObject() as? URL {
                 let ext = item.pathExtension
-                if (ext == "yaml" || ext == "yml"), item.deletingLastPathComponent().lastPathComponent == "calls" { found.append(item.standardizedFileURL) }
+                guard ext == "yaml" || ext == "yml" else { continue }
+                let folder = item.deletingLastPathComponent()
+                if folder.lastPathComponent == "calls" || (isScenarioFolder && folder.standardizedFileURL.path == root) {
+                    found.append(item.standardizedFileURL)
+                }
             }
             out += found.sorted { $0.path < $1.path }
         }
