@@ -102,19 +102,6 @@ enum SIPClinic {
         return dir
     }
 
-    /// The clinic agent with the library's smoke calls (every scenario tagged `smoke`), unchanged.
-    static func smoke() throws -> (agent: URL, calls: [String]) {
-        let dir = try copy()
-        var names: [String] = []
-        for name in try FileManager.default.contentsOfDirectory(atPath: source.appendingPathComponent("calls").path).sorted() where name.hasSuffix(".yaml") {
-            let text = try String(contentsOf: source.appendingPathComponent("calls/\(name)"), encoding: .utf8)
-            guard text.split(separator: "\n").contains(where: { $0.hasPrefix("tags:") && $0.contains("smoke") }) else { continue }
-            try FileManager.default.copyItem(at: source.appendingPathComponent("calls/\(name)"), to: dir.appendingPathComponent("calls/\(name)"))
-            names.append(String(name.dropLast(".yaml".count)))
-        }
-        return (dir, names)
-    }
-
     static func make() throws -> URL {
         let dir = try copy()
         for name in ["hours.yaml"] {
