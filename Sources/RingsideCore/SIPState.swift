@@ -79,7 +79,6 @@ public enum SIPState: Sendable, Equatable, Codable, CustomStringConvertible {
         case let .bridged(to): return .bridged(to: transform(to))
         case let .bridgeEnded(side, reason): return .bridgeEnded(side: side, reason: transform(reason))
         case let .ended(reason): return .ended(reason: transform(reason))
-        case .dtmfSent: return self
         }
     }
 
