@@ -31,8 +31,14 @@ enum ServeCapacity {
         for engine in engines {
             let served = try ServeBench.Served.start(agent: agent, extra: ["--stt", engine, "--max-calls", "16"])
             defer { served.stop() }
-            // The first call loads the models; it is not measured.
-            _ = try await round(served: served, engine: engine, callers: 1, speech: speech)
+            // serve may still be starting: a first call, tried a bounded number of times, also loads
+            // the models; it is not measured.
+            var up = false
+            for _ in 0..<50 where !up {
+                up = (try? await converse(port: served.port, speech: [])) != nil
+                if !up { try await Task.sleep(for: .milliseconds(200)) }
+            }
+            guard up else { throw BenchError("serve --stt \(engine) did not answer: \((try? String(contentsOf: served.log, encoding: .utf8)) ?? "")") }
             for k in levels {
                 let r = try await round(served: served, engine: engine, callers: k, speech: speech)
                 let label = "capacity \(engine) ×\(k)"
