@@ -197,7 +197,8 @@ public final class WhisperJob: @unchecked Sendable {
     /// Set by the scheduler (under its lock) when the job is submitted.
     var cacheKey: WhisperScheduler.CacheKey?
     private let abortFlag: OpaquePointer
-    private let state = LockedValue<(urgent: Bool, outcome: WhisperOutcome?, waiters: [CheckedContinuation<WhisperOutcome, Never>])>((false, nil, []))
+    /// Waiters by a number of their own, so that a deadline can answer one of them alone.
+    private let state = LockedValue<(urgent: Bool, outcome: WhisperOutcome?, waiters: [Int: CheckedContinuation<WhisperOutcome?, Never>], nextWaiter: Int)>((false, nil, [:], 0))
 
     init(request: WhisperRequest, sequence: Int) {
         self.request = request
@@ -224,29 +225,42 @@ public final class WhisperJob: @unchecked Sendable {
     }
 
     func finish(_ outcome: WhisperOutcome) {
-        let waiters = state.withLock { s -> [CheckedContinuation<WhisperOutcome, Never>] in
+        let waiters = state.withLock { s -> [CheckedContinuation<WhisperOutcome?, Never>] in
             s.outcome = outcome
-            defer { s.waiters = [] }
-            return s.waiters
+            defer { s.waiters = [:] }
+            return Array(s.waiters.values)
         }
-        for w in waiters { w.resume(returning: outcome) }
+        let answer: WhisperOutcome? = outcome.status == .aborted ? nil : outcome
+        for w in waiters { w.resume(returning: answer) }
     }
 
-    /// Waits for the outcome; past `deadline` (wall time) the decode is cancelled and `nil` returned.
+    /// Waits for the outcome; past `deadline` (wall time) the decode is cancelled and `nil` returned
+    /// at once: the wait does not last until whisper.cpp next looks at its abort flag (on a loaded
+    /// machine that came seconds late, and a caller waited that long for the fallback).
     public func wait(deadline: Duration?) async -> WhisperOutcome? {
-        let outcome: WhisperOutcome = await withCheckedContinuation { continuation in
-            let done = state.withLock { s -> WhisperOutcome? in
-                if let o = s.outcome { return o }
-                s.waiters.append(continuation)
-                return nil
+        await withCheckedContinuation { (continuation: CheckedContinuation<WhisperOutcome?, Never>) in
+            let registered = state.withLock { s -> Int? in
+                if s.outcome != nil { return nil }
+                s.nextWaiter += 1
+                s.waiters[s.nextWaiter] = continuation
+                return s.nextWaiter
             }
-            if let done { continuation.resume(returning: done); return }
+            guard let id = registered else {
+                let done = state.withLock { $0.outcome }
+                continuation.resume(returning: done?.status == .aborted ? nil : done)
+                return
+            }
             if let deadline {
                 let seconds = Double(deadline.components.seconds) + Double(deadline.components.attoseconds) / 1e18
-                DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in cancel() }
+                DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in
+                    // Answered by the deadline only if the outcome has not answered it first.
+                    let late = state.withLock { $0.waiters.removeValue(forKey: id) }
+                    guard let late else { return }
+                    cancel()
+                    late.resume(returning: nil)
+                }
             }
         }
-        return outcome.status == .aborted ? nil : outcome
     }
 }
 

@@ -87,6 +87,30 @@ struct WhisperTests {
         #expect(took < Duration.seconds(8), "took \(took)")
     }
 
+    @Test("a decode past its deadline answers at the deadline, even while another call's decode holds the engine")
+    func deadlineWhileEngineBusy() async throws {
+        let model = try Self.model()
+        // About 25 s of speech for the decode that holds the engine; a little noise of this run's own
+        // keeps both requests out of the decode cache.
+        let sentence = try await SpeechFixtures.speak("I would like to move my appointment to Thursday morning at ten thirty please")
+            .flatMap(\.samples)
+        var rng = SystemRandomNumberGenerator()
+        func audio(repeats: Int) -> [Float] {
+            var out: [Float] = []
+            for _ in 0..<repeats { out += sentence.map { Float($0) / 32768 + Float.random(in: -0.001...0.001, using: &rng) } }
+            return out
+        }
+        let long = model.decode(WhisperRequest(samples: audio(repeats: 7), urgent: true))
+        defer { long.cancel() }
+        let short = model.decode(WhisperRequest(samples: audio(repeats: 1), urgent: true))
+        let started = ContinuousClock.now
+        let outcome = await short.wait(deadline: .milliseconds(200))
+        let waited = ContinuousClock.now - started
+        #expect(outcome == nil, "queued behind the long decode, it cannot have finished")
+        #expect(long.outcome == nil, "the long decode must still hold the engine for this test to mean anything")
+        #expect(waited < .milliseconds(700), "the caller waited \(waited) for a 200 ms deadline")
+    }
+
     @Test("a speculative decode started at a pause is thrown away when the caller goes on; its text never appears alone")
     func speculationCancelled() async throws {
         let first = "I need to book an appointment"
