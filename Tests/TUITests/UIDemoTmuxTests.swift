@@ -37,3 +37,31 @@ func uiDemoRunsInTmux() throws {
     // The program exits, which ends the tmux session.
     #expect(try TmuxHarness.waitForExit(session), "ringside ui-demo did not exit after q, y")
 }
+
+/// A terminal that goes away (its tmux pane killed, an ssh connection dropped) ends the program: it
+/// must not keep running without a screen (it used to spin a whole core reading keys from a dead tty).
+@Test(.enabled(if: TmuxHarness.available, "needs tmux and a built .build/debug/ringside (run swift build first)"))
+func closedTerminalEndsTheProgram() throws {
+    let session = "hangup"
+    let pidFile = NSTemporaryDirectory() + "ringside-hangup-\(getpid()).pid"
+    defer { try? FileManager.default.removeItem(atPath: pidFile) }
+    // SIGHUP ignored, as a program started under nohup or from a shell that ignores it inherits:
+    // only a program that notices by itself that its terminal is gone passes.
+    let command = "sh -c 'trap \"\" HUP; echo $$ > \(pidFile); exec env LANG=C.UTF-8 TERM=xterm-256color RINGSIDE_THEMES=\(TmuxHarness.repository)/themes \(TmuxHarness.binary) ui-demo --instant'"
+    try TmuxHarness.run(["new-session", "-d", "-s", session, "-x", "100", "-y", "30", command])
+    defer { _ = try? TmuxHarness.run(["kill-session", "-t", session]) }
+    _ = try TmuxHarness.waitFor("parking at the clinic", in: session)
+    let text = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    let pid = try #require(pid_t(text), "pid file: \(text)")
+    try TmuxHarness.run(["kill-session", "-t", session])
+    let deadline = Date().addingTimeInterval(10)
+    func alive() -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+        // A zombie has ended; only its parent has not collected it yet.
+        return !stat.contains(") Z ")
+    }
+    while alive() && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+    let stillRunning = alive()
+    if stillRunning { kill(pid, SIGKILL) }
+    #expect(!stillRunning, "ringside ui-demo kept running after its terminal went away")
+}
