@@ -56,6 +56,13 @@ import Testing
         ConversationCase("escalation after repeated misunderstanding", ["where is my order", "I don't know", "no idea", "not sure"],
                          says: ["that should be 5 digits"], handoff: true, notCalled: ["order_lookup"]),
         ConversationCase("complaint goes to a human", ["I have a complaint"], says: ["Of course", "customer service team"], handoff: true),
+        // A request that points to one intent but not clearly enough: asked about, not "can't help".
+        ConversationCase("a weakly matched request is offered back; yes starts it", ["is my parcel on its way", "yes", "10428"],
+                         says: ["Is that about order status?", "Order 1 0 4 2 8 is dispatched"], neverSays: ["can't help", "didn't understand"]),
+        ConversationCase("the offered intent declined: the menu, then a clear request", ["I want to order a new laptop", "no", "I'd like a refund", "10429", "yes"],
+                         says: ["Is that about order status?", "I can help with order status", "Your return has started"], neverSays: ["didn't understand"]),
+        ConversationCase("the offered intent declined with another request in the same breath", ["I want to order a new laptop", "no, I want to send it back", "10429", "yes"],
+                         says: ["Is that about order status?", "refund of 89 dollars", "Your return has started"]),
         ConversationCase("unknown intent, then status", ["do you sell bicycles", "has my order shipped", "10430"],
                          says: ["I can help with order status", "is delivered"]),
         ConversationCase("order remembered across requests", ["where is my order", "10427", "when will it be delivered"],

@@ -12,7 +12,20 @@ public actor IntentEngine: Brain {
         case confirmation(Int)
         /// "Did you mean Aisha Khan?": the closest known value offered for a slot, and what was heard.
         case suggestion(slot: String, offered: SlotValue, heard: SlotValue)
+        /// "Is that about order status?": a request that points to one intent, but not clearly
+        /// enough to act on, offered back; `said` is the request, read again for slots on a yes.
+        case intentOffer(intent: String, said: String)
     }
+
+    /// A request whose best intent scores at least this (below the agent's threshold) is offered
+    /// back as a question rather than called out of scope or not understood: measured on the
+    /// classifier, a paraphrase of a real request ("is my order on its way", "my parcel hasn't
+    /// turned up") scores 0.39–0.43 where the agents' thresholds are 0.45, and a request about
+    /// nothing the agent does mostly scores nothing at all — the few that share a word and score
+    /// as much are asked about, and a "no" costs the caller one turn, never a misunderstanding.
+    static let intentOfferFloor = 0.35
+    /// `declinedOffers` key for intents the caller said no to: never offered twice in a call.
+    private static let declinedIntents = "(intent)"
 
     /// A flow step with its position and whether it came from a shared (`include`d) block.
     struct PlannedStep {
@@ -181,6 +194,8 @@ public actor IntentEngine: Brain {
         switch pending {
         case .suggestion(let slot, let offered, let heard):
             return await answerSuggestion(text, slot: slot, offered: offered, heard: heard, top: top)
+        case .intentOffer(let intent, let said):
+            return await answerIntentOffer(text, intent: intent, said: said)
         case .confirmation(let index):
             return await answerConfirmation(text, index: index, top: top)
         case .slot(let name):
@@ -196,6 +211,7 @@ public actor IntentEngine: Brain {
                 return finish(["Hello!", ask], expects: .open, intent: nil, confidence: 1, path: AnswerPath(.intentEngine, reason: "greeting answered"))
             }
             guard let top, !top.intent.hasPrefix("_"), top.score >= agent.policies.confidenceThreshold else {
+                if let offer = offerIntent(text, words: words, top: top) { return offer }
                 if let outOfScope = outOfScope(text, words: words, reask: ["What would you like to do?"]) { return outOfScope }
                 return await notUnderstood(words, reason: top.map { "best intent \($0.intent) at \(format($0.score)) < \(format(agent.policies.confidenceThreshold))" } ?? "no intent matched",
                                            retry: menuSentence(), again: menuSentenceAgain())
@@ -315,6 +331,45 @@ public actor IntentEngine: Brain {
                                        retry: ["Sorry, was that a yes or a no?", question],
                                        again: ["Please say yes if you meant \(offered.spoken), or no if not."])
         }
+    }
+
+    /// A finished request whose best intent is below the threshold but above `intentOfferFloor`:
+    /// asked about ("Is that about order status?") instead of "I can't help with that".
+    private func offerIntent(_ text: String, words: [String], top: IntentClassifier.Match?) -> BrainTurn? {
+        guard let top, !top.intent.hasPrefix("_"), top.score >= Self.intentOfferFloor, !UnfinishedTurn.isUnfinished(words),
+              declinedOffers[Self.declinedIntents]?.contains(top.intent) != true,
+              let intent = agent.intents.first(where: { $0.name == top.intent }) else { return nil }
+        pending = .intentOffer(intent: intent.name, said: text)
+        return finish(["Is that about \(intent.description)?"], expects: .yesNo, intent: nil, confidence: top.score,
+                      path: AnswerPath(.intentEngine, reason: "best intent \(intent.name) at \(format(top.score)) < \(format(agent.policies.confidenceThreshold)): offered for confirmation"))
+    }
+
+    /// The answer to "Is that about …?": yes starts the intent with what the request said; no is
+    /// remembered and the caller hears the menu (not a misunderstanding); anything else is a new
+    /// request ("no, I want to send it back" is heard as one).
+    private func answerIntentOffer(_ text: String, intent: String, said: String) async -> BrainTurn {
+        let words = SpokenText.tokens(text)
+        let answer = YesNo.parse(text)
+        pending = .nothing
+        if answer == true {
+            misunderstandings = 0
+            start(intent: intent)
+            fillOpportunistically(said, expectedSlot: nil)
+            // "Yes, it's order 10427": what came with the yes counts too.
+            if words.count > 2 { fillOpportunistically(text, expectedSlot: nil) }
+            return await runFlow(prefix: [], confidence: 1, why: "caller confirmed the offered intent \(intent)")
+        }
+        if answer == false {
+            declinedOffers[Self.declinedIntents, default: []].insert(intent)
+            misunderstandings = 0
+            // A plain no: the menu. A no with a request after it: that request.
+            if words.count <= 3 {
+                let names = agent.intents.map { $0.description }
+                return finish(["Sorry about that.", "I can help with " + Template.spokenList(names) + ". What would you like to do?"], expects: .open,
+                              intent: nil, confidence: 1, path: AnswerPath(.intentEngine, reason: "offered intent \(intent) declined"))
+            }
+        }
+        return await hear(text)
     }
 
     /// A value close to nothing the agent knows (a patient not on the list): said plainly. The first
@@ -600,7 +655,7 @@ public actor IntentEngine: Brain {
         let expects: RecognitionExpectation
         switch pending {
         case .slot(let name): expects = expectation(for: name)
-        case .confirmation, .suggestion: expects = .yesNo
+        case .confirmation, .suggestion, .intentOffer: expects = .yesNo
         case .nothing: expects = .open
         }
         if UnfinishedTurn.isUnfinished(words) {
