@@ -63,6 +63,10 @@ import Testing
                          says: ["Is that about order status?", "I can help with order status", "Your return has started"], neverSays: ["didn't understand"]),
         ConversationCase("the offered intent declined with another request in the same breath", ["I want to order a new laptop", "no, I want to send it back", "10429", "yes"],
                          says: ["Is that about order status?", "refund of 89 dollars", "Your return has started"]),
+        // A goodbye word with a request after it is not a goodbye (the call must not end on it).
+        ConversationCase("a request after a goodbye word is taken, the call goes on", ["bye, I'm phoning about a parcel that still hasn't come", "where is my order", "10428"],
+                         says: ["Order 1 0 4 2 8 is dispatched"], neverSays: ["Goodbye"]),
+        ConversationCase("a plain goodbye still ends the call", ["where is my order", "10428", "okay thanks, bye"], says: ["is dispatched", "Goodbye!"], hangUp: true),
         ConversationCase("unknown intent, then status", ["do you sell bicycles", "has my order shipped", "10430"],
                          says: ["I can help with order status", "is delivered"]),
         ConversationCase("order remembered across requests", ["where is my order", "10427", "when will it be delivered"],

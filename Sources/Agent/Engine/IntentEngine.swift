@@ -201,6 +201,9 @@ public actor IntentEngine: Brain {
         case .slot(let name):
             return await answerSlot(text, slot: name, top: top)
         case .nothing:
+            if top?.intent == IntentClassifier.goodbye, let request = requestAfterGoodbye(words) {
+                return await hear(request)
+            }
             if let top, isGoodbye(top, words: words, threshold: agent.policies.confidenceThreshold) {
                 return goodbye(confidence: top.score)
             }
@@ -227,6 +230,19 @@ public actor IntentEngine: Brain {
     private func isGoodbye(_ top: IntentClassifier.Match, words: [String], threshold: Double) -> Bool {
         guard top.intent == IntentClassifier.goodbye, top.score >= threshold else { return false }
         return !OutOfScope.isQuestionOrRequest(words) || words.contains { $0 == "bye" || $0 == "goodbye" }
+    }
+
+    /// "Bye, I'm calling about my order" (a misheard "hi" as often as not): the words after the last
+    /// goodbye word when they make a request of their own — what the turn is about, since ending the
+    /// call cannot be taken back.
+    private func requestAfterGoodbye(_ words: [String]) -> String? {
+        guard let last = words.lastIndex(where: { $0 == "bye" || $0 == "goodbye" }) else { return nil }
+        let rest = Array(words[(last + 1)...])
+        guard rest.count >= 3 else { return nil }
+        let text = rest.joined(separator: " ")
+        if OutOfScope.isQuestionOrRequest(rest) { return text }
+        if let top = classifier.rank(text).first, !top.intent.hasPrefix("_"), top.score >= agent.policies.confidenceThreshold { return text }
+        return nil
     }
 
     private func wantsHuman(_ words: [String], top: IntentClassifier.Match?) -> Bool {

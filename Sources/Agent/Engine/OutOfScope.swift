@@ -6,7 +6,9 @@ enum OutOfScope {
         "what", "what's", "whats", "when", "when's", "where", "where's", "who", "who's", "how", "how's", "why", "which",
         "can", "could", "would", "will", "do", "does", "did", "is", "are", "have", "has", "should", "tell", "recommend",
     ]
-    static let requestStarts: [[String]] = [["i", "want"], ["i", "need"], ["i'd", "like"], ["i", "would"], ["i'm", "looking"], ["give", "me"]]
+    /// Openings of a request, the telephone's own included ("I'm calling about", "I was wondering").
+    static let requestStarts: [[String]] = [["i", "want"], ["i", "need"], ["i'd", "like"], ["i", "would"], ["i'm", "looking"], ["give", "me"],
+                                            ["i'm", "calling"], ["i'm", "ringing"], ["i'm", "phoning"], ["i", "was", "wondering"], ["i'm", "trying"]]
 
     /// At least three words, shaped as a question or a request.
     static func isQuestionOrRequest(_ words: [String]) -> Bool {
