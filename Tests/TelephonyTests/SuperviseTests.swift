@@ -321,3 +321,18 @@ struct SuperviseScenarioTests {
         #expect(agent != nil, "supervise's transcript of the agent: \(supervisor.output)")
     }
 }
+
+/// What a caller is told when the agent leg does not connect.
+@Suite struct AgentLegFailureTests {
+    @Test func theAgentsAnswerIsPassedOnAsTheCallerCanUnderstandIt() {
+        #expect(AgentLegFailure.ended(reason: "486 Busy Here") == AgentLegFailure(status: 486, phrase: "Agent Busy"))
+        #expect(AgentLegFailure.ended(reason: "600 Busy Everywhere").status == 486)
+        #expect(AgentLegFailure.ended(reason: "603 Decline") == AgentLegFailure(status: 603, phrase: "Agent Declined"))
+        #expect(AgentLegFailure.ended(reason: "404 Not Found") == AgentLegFailure(status: 404, phrase: "Agent Not Found"))
+        #expect(AgentLegFailure.ended(reason: "408 Request Timeout") == AgentLegFailure(status: 480, phrase: "Agent Unavailable (Request Timeout)"))
+        #expect(AgentLegFailure.ended(reason: "503 Service Unavailable") == AgentLegFailure(status: 502, phrase: "Agent Leg Failed (503 Service Unavailable)"))
+        #expect(AgentLegFailure.ended(reason: "cannot create a SIP handle for sip:x\r\nEvil: 1") ==
+                AgentLegFailure(status: 502, phrase: "Agent Leg Failed (cannot create a SIP handle for sip:x  Evil: 1)"))
+        #expect(AgentLegFailure.noAnswer(within: 3) == AgentLegFailure(status: 480, phrase: "Agent Did Not Answer Within 3 s"))
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import RingsideCore
+import Session
+import Testing
+
+/// The headless log of a supervised call: the lines a watcher gets from the call's events, and the
+/// agent's voice-to-voice per turn computed from them.
+@Suite struct SupervisionJournalTests {
+    static func event(_ payload: CallEventPayload, at seconds: Double, turn: Int = 0, stage: Stage = .session) -> CallEvent {
+        CallEvent(callID: "c1", turn: turn, time: .milliseconds(Int(seconds * 1000)), stage: stage, payload: payload)
+    }
+
+    @Test func aTurnGivesBothTranscriptsAndTheAgentsVoiceToVoice() throws {
+        var journal = SupervisionJournal()
+        let events = [
+            Self.event(.callStarted(agent: "remote agent", transport: "sip"), at: 0),
+            Self.event(.speechStarted(speaker: .caller), at: 1.0, turn: 1, stage: .vad),
+            Self.event(.endOfTurn(trueEnd: .milliseconds(2200), rule: .learnedModel(probability: 0.9)), at: 2.5, turn: 1, stage: .endpoint),
+            Self.event(.finalTranscript(speaker: .caller, text: "what are your opening hours", confidence: 0.9), at: 2.6, turn: 1, stage: .stt),
+            Self.event(.playoutStarted, at: 3.13, turn: 1, stage: .playout),
+            Self.event(.farEndHeard(text: "we are open monday to friday"), at: 5.0, turn: 1, stage: .stt),
+            Self.event(.takeover(by: "operator"), at: 6),
+            Self.event(.callEnded(reason: "the agent hung up"), at: 7),
+        ]
+        let lines = events.compactMap { journal.line(for: $0) }
+        #expect(lines.map(\.kind) == ["call", "transcript", "turn", "transcript", "takeover", "call"])
+        #expect(lines[1].speaker == "caller" && lines[1].text == "what are your opening hours" && lines[1].turn == 1)
+        #expect(lines[2].v2vMs == 930, "caller's true end at 2.2 s, the agent's first audio at 3.13 s")
+        #expect(lines[3].speaker == "agent" && lines[3].text == "we are open monday to friday")
+        #expect(lines[5].event == "ended" && lines[5].reason == "the agent hung up")
+        // One JSON object a line.
+        var again = SupervisionJournal()
+        let text = try #require(again.text(for: events[0]))
+        #expect(!text.contains("\n"))
+        let decoded = try JSONDecoder().decode(SupervisionJournal.Line.self, from: Data(text.utf8))
+        #expect(decoded == lines[0])
+    }
+
+    /// Agent audio with no caller turn before it (the greeting) is no turn to measure.
+    @Test func theGreetingIsNoTurn() {
+        var journal = SupervisionJournal()
+        #expect(journal.line(for: Self.event(.playoutStarted, at: 1, turn: 0, stage: .playout)) == nil)
+    }
+}
