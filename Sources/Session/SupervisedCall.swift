@@ -88,9 +88,16 @@ public final class SupervisedCall: @unchecked Sendable {
         var heard: any AudioSink {
             Channel { [self] frame in
                 let caller = pending.withLock { p -> AudioFrame? in defer { p = nil }; return p }
+                // The audio starts when the legs are bridged, the events when the call rang: silence
+                // before the first frame keeps the WAV on the events' timeline (replay plays both).
+                if !padded.withLock({ p in defer { p = true }; return p }) {
+                    let ticks = Int(frame.timestamp.nanoseconds / AudioFrame.duration.nanoseconds)
+                    for _ in 0..<max(0, ticks) { recorder?.record(caller: nil, agent: nil) }
+                }
                 recorder?.record(caller: caller, agent: frame)
             }
         }
+        private let padded = LockedValue(false)
 
         final class Channel: AudioSink, @unchecked Sendable {
             let take: @Sendable (AudioFrame) -> Void

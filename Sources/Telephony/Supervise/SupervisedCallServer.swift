@@ -61,7 +61,7 @@ public final class SupervisedCallServer: @unchecked Sendable {
     }
 
     /// Calls in progress (ringing or bridged), oldest first.
-    public var calls: [SupervisedLeg] { all.value.values.sorted { $0.id < $1.id } }
+    public var calls: [SupervisedLeg] { all.value.values.sorted { $0.began < $1.began } }
 
     /// Handles both phones' events until both streams end (`shutdown`).
     public func run() async {
@@ -145,7 +145,13 @@ public final class SupervisedCallServer: @unchecked Sendable {
                     // The caller's leg quality every two seconds: what the caller's line is like.
                     while !Task.isCancelled {
                         try? await Task.sleep(nanoseconds: 2_000_000_000)
-                        if leg.stage == .bridged { for payload in leg.caller.media.statisticsPayloads() { watcher.bus.emit(.rtp, payload) } }
+                        guard leg.stage == .bridged else { continue }
+                        for payload in leg.caller.media.statisticsPayloads() { watcher.bus.emit(.rtp, payload) }
+                        // A leg whose far end went silent past --rtp-timeout (not on hold) ends the call.
+                        if let side = leg.caller.media.peerTimedOut ? Side.caller : leg.agent.media.peerTimedOut ? Side.agent : nil {
+                            (side == .caller ? leg.caller : leg.agent).hangUp()
+                            ended(leg, side: side, reason: "no RTP", why: side == .caller ? "no RTP from the caller" : "no RTP from the agent")
+                        }
                     }
                 }
                 let reason = await watcher.run(transport: "sip \(options.agentURI)")
@@ -196,7 +202,7 @@ public final class SupervisedCallServer: @unchecked Sendable {
 
     private enum Side { case caller, agent }
 
-    private func ended(_ leg: SupervisedLeg, side: Side, reason: String) {
+    private func ended(_ leg: SupervisedLeg, side: Side, reason: String, why: String? = nil) {
         switch leg.stage {
         case .dialing:
             if side == .agent {
@@ -207,7 +213,7 @@ public final class SupervisedCallServer: @unchecked Sendable {
                 forget(leg)
             }
         case .bridged:
-            let why = side == .agent ? "the agent hung up" : "the caller hung up"
+            let why = why ?? (side == .agent ? "the agent hung up" : "the caller hung up")
             guard leg.markEnded(why) else { return }
             (side == .agent ? leg.caller : leg.agent).hangUp()
             leg.watcher?.bus.emit(.sip, .sipState(.ended(reason: "\(why) (\(reason))")))

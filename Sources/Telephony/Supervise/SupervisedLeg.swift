@@ -19,6 +19,8 @@ public final class SupervisedLeg: @unchecked Sendable {
     public let id: String
     public let caller: PhoneCall
     public let agent: PhoneCall
+    /// When the call came in (calls are listed in this order).
+    public let began = Date()
     private struct State {
         var stage = Stage.dialing
         var watcher: SupervisedCall?
