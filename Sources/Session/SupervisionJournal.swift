@@ -11,6 +11,9 @@ import RingsideCore
 /// - `sip`: `{"call","kind":"sip","t","state"}`; `takeover` / `handback`: `{"call","kind","t"}`;
 ///   `dtmf`: `{"call","kind":"dtmf","t","digit"}`; `error`: `{"call","kind":"error","t","text"}`
 ///
+/// - `alert`: `{"call","kind":"alert","speaker","turn","t","rule"}`: a transcript held one of the
+///   alert phrases (`--alert`), whole words, case and punctuation aside; it follows that transcript's line.
+///
 /// Texts are the call's (already redacted) event texts.
 public struct SupervisionJournal: Sendable {
     /// One line's fields (absent ones are left out).
@@ -26,14 +29,42 @@ public struct SupervisionJournal: Sendable {
         public var v2vMs: Int?
         public var state: String?
         public var digit: String?
+        public var rule: String?
     }
 
     private var turns: [Int: TurnLatency] = [:]
     private let encoder: JSONEncoder
+    /// Alert phrases as they were given, with their words.
+    private let alerts: [(phrase: String, words: [Substring])]
 
-    public init() {
+    public init(alertPhrases: [String] = []) {
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        alerts = alertPhrases.map { ($0, Self.words($0)) }.filter { !$0.1.isEmpty }
+    }
+
+    /// Lower-case words, punctuation dropped.
+    static func words(_ text: String) -> [Substring] {
+        text.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "'") }
+    }
+
+    /// The alert phrases `text` holds as whole words.
+    public func alertsRaised(by text: String) -> [String] {
+        let said = Self.words(text)
+        return alerts.filter { alert in
+            said.count >= alert.words.count && (0...(said.count - alert.words.count)).contains { i in
+                said[i..<(i + alert.words.count)].elementsEqual(alert.words)
+            }
+        }.map(\.phrase)
+    }
+
+    /// Every line for `event`: its own (if any), then an alert line for each alert phrase a transcript raised.
+    public mutating func lines(for event: CallEvent) -> [Line] {
+        guard let line = line(for: event) else { return [] }
+        guard line.kind == "transcript", let text = line.text else { return [line] }
+        return [line] + alertsRaised(by: text).map { phrase in
+            Line(call: line.call, kind: "alert", t: line.t, speaker: line.speaker, turn: line.turn, rule: phrase)
+        }
     }
 
     /// The line for `event`, if it is one worth a line.
@@ -70,9 +101,8 @@ public struct SupervisionJournal: Sendable {
         return line
     }
 
-    /// `line(for:)` as one line of JSON text.
-    public mutating func text(for event: CallEvent) -> String? {
-        guard let line = line(for: event), let data = try? encoder.encode(line) else { return nil }
-        return String(decoding: data, as: UTF8.self)
+    /// `lines(for:)` as lines of JSON text.
+    public mutating func texts(for event: CallEvent) -> [String] {
+        lines(for: event).compactMap { line in (try? encoder.encode(line)).map { String(decoding: $0, as: UTF8.self) } }
     }
 }

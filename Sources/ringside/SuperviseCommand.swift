@@ -56,6 +56,9 @@ struct Supervise: AsyncParsableCommand {
     @Option(help: "The operator's voice during a takeover, from this WAV file (played from its start at each takeover).")
     var operatorInput: String?
 
+    @Option(help: "Raise an alert (a JSON line of kind alert, and the terminal bell on standard error) when either side says this phrase; repeat for more.")
+    var alert: [String] = []
+
     @OptionGroup(title: "SIP")
     var sip: ServeSIPOptions
 
@@ -92,15 +95,18 @@ struct Supervise: AsyncParsableCommand {
             printError("cannot listen for SIP on \(address):\(port): \(error)")
             throw ExitCode(3)
         }
-        let operatorInput = self.operatorInput
+        let operatorInput = self.operatorInput, alerts = alert
         let server = SupervisedCallServer(callerPhone: callerPhone, agentPhone: agentPhone, options: .init(
             agentURI: agentUri, answerTimeout: agentTimeout, recordRoot: root, stt: stt,
             operatorVoice: { _ in operatorInput.flatMap { try? WAVFileSource(path: $0, rate: .hz16000) } }))
         server.onCall = { leg in
             guard let watcher = leg.watcher else { return }
-            let journal = LockedValue(SupervisionJournal())
+            let journal = LockedValue(SupervisionJournal(alertPhrases: alerts))
             watcher.bus.observe(name: "journal") { event in
-                if let line = journal.withLock({ $0.text(for: event) }) { Self.say(line) }
+                for line in journal.withLock({ $0.texts(for: event) }) {
+                    Self.say(line)
+                    if line.contains("\"kind\":\"alert\"") { FileHandle.standardError.write(Data("\u{7}".utf8)) }
+                }
             }
         }
         if let registration {

@@ -30,10 +30,23 @@ import Testing
         #expect(lines[5].event == "ended" && lines[5].reason == "the agent hung up")
         // One JSON object a line.
         var again = SupervisionJournal()
-        let text = try #require(again.text(for: events[0]))
+        let text = try #require(again.texts(for: events[0]).first)
         #expect(!text.contains("\n"))
         let decoded = try JSONDecoder().decode(SupervisionJournal.Line.self, from: Data(text.utf8))
         #expect(decoded == lines[0])
+    }
+
+    /// An alert phrase in either side's transcript: whole words, case and punctuation aside.
+    @Test func anAlertPhraseInEitherTranscriptRaisesAnAlertLine() {
+        var journal = SupervisionJournal(alertPhrases: ["speak to a person", "cancel"])
+        let caller = journal.lines(for: Self.event(.finalTranscript(speaker: .caller, text: "Can I SPEAK to a person, please?", confidence: 0.9),
+                                                   at: 1, turn: 2, stage: .stt))
+        #expect(caller.map(\.kind) == ["transcript", "alert"])
+        #expect(caller.last?.rule == "speak to a person" && caller.last?.speaker == "caller" && caller.last?.turn == 2)
+        let agent = journal.lines(for: Self.event(.farEndHeard(text: "I can cancel that for you"), at: 2, turn: 2, stage: .stt))
+        #expect(agent.last?.kind == "alert" && agent.last?.speaker == "agent" && agent.last?.rule == "cancel")
+        // Not part of a longer word, nor the words apart.
+        #expect(journal.lines(for: Self.event(.farEndHeard(text: "a cancellation; speak to a personal trainer"), at: 3, stage: .stt)).count == 1)
     }
 
     /// Agent audio with no caller turn before it (the greeting) is no turn to measure.
