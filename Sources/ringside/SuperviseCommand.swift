@@ -6,6 +6,7 @@ import RingsideCore
 import Session
 import Speech
 import Telephony
+import TUI
 
 /// `ringside supervise --agent-uri sip:URI`: sit in the middle of calls to a remote voice agent.
 struct Supervise: AsyncParsableCommand {
@@ -19,7 +20,8 @@ struct Supervise: AsyncParsableCommand {
             (486 Agent Busy, 603 Agent Declined, 404 Agent Not Found, 480 Agent Did Not Answer Within N s, or 502 \
             naming the agent's answer). A hang-up on either leg hangs up the other. Both sides are transcribed \
             locally and every call is recorded (stereo WAV: left the caller, right what the caller heard; \
-            ringside replay opens it). Standard output carries one JSON line per transcript, per turn (the agent's \
+            ringside replay opens it). On a terminal the calls are listed on a board as in serve (t takes the \
+            selected call over and hands it back). With --headless (or without a terminal) standard output carries one JSON line per transcript, per turn (the agent's \
             voice-to-voice as the caller heard it, v2vMs) and per call event. Standard input takes commands, one a \
             line: "t [ID]" takes the call (default: the newest) over or hands it back: the agent's leg is put on \
             hold (re-INVITE sendonly) and the caller hears --operator-input instead; "t" again resumes the agent.
@@ -56,6 +58,12 @@ struct Supervise: AsyncParsableCommand {
     @Option(help: "The operator's voice during a takeover, from this WAV file (played from its start at each takeover).")
     var operatorInput: String?
 
+    @Flag(help: "No screen: only the JSON lines on standard output (and commands on standard input), even on a terminal.")
+    var headless = false
+
+    @Option(help: "Theme for the screen.")
+    var theme: String?
+
     @Option(help: "Raise an alert (a JSON line of kind alert, and the terminal bell on standard error) when either side says this phrase; repeat for more.")
     var alert: [String] = []
 
@@ -76,8 +84,9 @@ struct Supervise: AsyncParsableCommand {
     }
 
     func run() async throws {
-        CommandLogging.bootstrap()
+        let useScreen = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
         let root = noRecord ? nil : (record.map { URL(fileURLWithPath: $0) } ?? CallRecorder.defaultRoot())
+        CommandLogging.bootstrap(file: useScreen ? (root ?? FileManager.default.temporaryDirectory).appendingPathComponent("supervise.log").path : nil)
         var sipConfiguration = try sip.configuration(address: address, port: port)
         let registration = try ServeRegistration(accountOptions)
         registration?.apply(to: &sipConfiguration)
@@ -99,8 +108,22 @@ struct Supervise: AsyncParsableCommand {
         let server = SupervisedCallServer(callerPhone: callerPhone, agentPhone: agentPhone, options: .init(
             agentURI: agentUri, answerTimeout: agentTimeout, recordRoot: root, stt: stt,
             operatorVoice: { _ in operatorInput.flatMap { try? WAVFileSource(path: $0, rate: .hz16000) } }))
+        let board: BoardScreen? = useScreen ? BoardScreen(
+            board: BoardState(title: "SUPERVISE \(agentUri) at sip:supervise@\(address):\(port)",
+                              emptyNote: "Waiting for calls. Try: ringside call sip:supervise@\(address):\(port)"),
+            themes: ThemeLibrary.load(directory: ThemeLibrary.defaultDirectory() ?? "themes"), initialTheme: theme) : nil
+        let target = agentUri, engine = stt
         server.onCall = { leg in
             guard let watcher = leg.watcher else { return }
+            if let board {
+                // The caller's contact without its parameters (";transport=udp").
+                let caller = leg.caller.sip.remoteURI.split(separator: ";").first.map(String.init) ?? leg.caller.sip.remoteURI
+                board.upsert(id: leg.id, title: caller, detail: leg.caller.negotiated?.codec.encodingName ?? "", badge: .live)
+                board.setSessionInfo(SessionInfo(agentName: target, transport: "sip (bridged)", stt: RecognizerEngine.headerName(engine) + " (both sides)",
+                                                 brain: "remote", tts: "remote", inputDevice: "RTP", outputDevice: "RTP"), for: leg.id)
+                board.attach(id: leg.id, events: watcher.bus.stream(name: "board"), clock: watcher.bus.clock)
+                return
+            }
             let journal = LockedValue(SupervisionJournal(alertPhrases: alerts))
             watcher.bus.observe(name: "journal") { event in
                 for line in journal.withLock({ $0.texts(for: event) }) {
@@ -115,7 +138,7 @@ struct Supervise: AsyncParsableCommand {
             }
             try registration.start(callerPhone)
         }
-        Self.sayNote("supervising \(agentUri) at sip:supervise@\(address):\(port)")
+        if board == nil { Self.sayNote("supervising \(agentUri) at sip:supervise@\(address):\(port)") }
         let stopping = LockedValue(false)
         let stop: @Sendable () -> Void = {
             guard stopping.withLock({ s in defer { s = true }; return !s }) else { return }
@@ -126,6 +149,19 @@ struct Supervise: AsyncParsableCommand {
         }
         let signals = onTerminationSignals(stop)
         defer { signals.forEach { $0.cancel() } }
+        if let board {
+            let serving = Task { await server.run() }
+            _ = try? await board.run { id, action in
+                switch action {
+                case .takeOver: server.takeOver(id)
+                case .handBack: server.handBack(id)
+                default: break
+                }
+            }
+            stop()
+            await serving.value
+            return
+        }
         // Commands on standard input (a line each); its end changes nothing.
         let commands = Thread {
             while let line = readLine() {
