@@ -138,7 +138,8 @@ import TestSupport
         if case let .connected(_, codec)? = callerLog.all.first(where: { $0.connectedCall === call }) { #expect(codec == .pcmu) }
         if case let .connected(_, codec)? = agentLog.all.first(where: { $0.connectedCall != nil }) { #expect(codec == .opus) }
 
-        // The agent speaks; the caller hears it through the bridge (Opus in, PCMU out).
+        // Once supervise watches the call (its start line), the agent speaks; the caller hears it through the bridge (Opus in, PCMU out).
+        #expect(await supervisor.waitForLine(15) { $0["kind"] as? String == "call" && $0["event"] as? String == "started" } != nil, supervisor.log)
         let greeting = try Self.speech("Hello, you are through to the supervised agent. How can I help?")
         let speaking = Self.play(greeting, into: agentCall.media.sink)
         let heard = try await Self.listen(call, frames: greeting.count + 100)

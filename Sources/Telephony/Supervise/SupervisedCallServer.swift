@@ -140,7 +140,11 @@ public final class SupervisedCallServer: @unchecked Sendable {
                 leg.attach(watcher)
                 watcher.bus.emit(.sip, .sipState(.incoming))
                 onCall(leg)
-                if case let .ended(reason) = leg.stage { watcher.end(reason: reason) }
+                switch leg.stage {
+                case .dialing: break
+                case .bridged: watcher.bus.emit(.sip, .sipState(.bridged(to: options.agentURI)))  // bridged before the watcher was ready
+                case let .ended(reason): watcher.end(reason: reason)
+                }
                 let stats = Task {
                     // The caller's leg quality every two seconds: what the caller's line is like.
                     while !Task.isCancelled {
