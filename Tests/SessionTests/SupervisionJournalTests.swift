@@ -7,7 +7,7 @@ import Testing
 /// agent's voice-to-voice per turn computed from them.
 @Suite struct SupervisionJournalTests {
     static func event(_ payload: CallEventPayload, at seconds: Double, turn: Int = 0, stage: Stage = .session) -> CallEvent {
-        CallEvent(callID: "c1", turn: turn, time: .milliseconds(Int(seconds * 1000)), stage: stage, payload: payload)
+        CallEvent(callID: "c1", turn: turn, time: .milliseconds(seconds * 1000), stage: stage, payload: payload)
     }
 
     @Test func aTurnGivesBothTranscriptsAndTheAgentsVoiceToVoice() throws {

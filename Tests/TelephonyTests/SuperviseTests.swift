@@ -139,7 +139,7 @@ import TestSupport
         if case let .connected(_, codec)? = agentLog.all.first(where: { $0.connectedCall != nil }) { #expect(codec == .opus) }
 
         // Once supervise watches the call (its start line), the agent speaks; the caller hears it through the bridge (Opus in, PCMU out).
-        #expect(await supervisor.waitForLine(15) { $0["kind"] as? String == "call" && $0["event"] as? String == "started" } != nil, supervisor.log)
+        #expect(await supervisor.waitForLine(15) { $0["kind"] as? String == "call" && $0["event"] as? String == "started" } != nil, "\(supervisor.log)")
         let greeting = try Self.speech("Hello, you are through to the supervised agent. How can I help?")
         let speaking = Self.play(greeting, into: agentCall.media.sink)
         let heard = try await Self.listen(call, frames: greeting.count + 100)
@@ -228,7 +228,7 @@ import TestSupport
         defer { supervisor.stop() }
         let (callerPhone, callerLog) = try Self.caller(codecs: [.pcmu])
         // Wait until supervise listens (its note), so the time measured is the agent's, not start-up's.
-        #expect(await supervisor.waitForLine(20) { $0["kind"] as? String == "note" } != nil, supervisor.log)
+        #expect(await supervisor.waitForLine(20) { $0["kind"] as? String == "note" } != nil, "\(supervisor.log)")
         let dialled = Date()
         let call = try callerPhone.dial(supervisor.uri)
         let ringing = await callerLog.waitFor(3) { if case .ringing(let c, _) = $0 { return c === call } else { return false } }
@@ -297,7 +297,7 @@ struct SuperviseScenarioTests {
                                              databaseURL: try TestPaths.temporaryDirectory("ringside-supervised-clinic").appendingPathComponent("clinic.sqlite"))
         let supervisor = try SuperviseTests.Supervisor(agentURI: server.uri, ["--codecs", "pcmu", "--agent-codecs", "opus"])
         defer { supervisor.stop() }
-        #expect(await supervisor.waitForLine(30) { $0["kind"] as? String == "note" } != nil, supervisor.log)
+        #expect(await supervisor.waitForLine(30) { $0["kind"] as? String == "note" } != nil, "\(supervisor.log)")
         let dialer = SIPAgentDialer(target: supervisor.uri, phone: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: 0),
                                                                                        mediaAddress: "127.0.0.1", codecs: [.pcmu]))
         let runner = ScenarioRunner(options: ScenarioRunner.Options(target: .sip, parallelism: 1, remote: dialer))
