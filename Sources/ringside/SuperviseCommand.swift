@@ -17,8 +17,8 @@ struct Supervise: AsyncParsableCommand {
             Each call rings while supervise calls --agent-uri; when the agent answers, the caller is answered and \
             the two legs' audio is bridged (each leg with its own codec; DTMF passed on). An agent that is busy, \
             fails or does not answer within --agent-timeout gives the caller a final failure response saying so \
-            (486 Agent Busy, 603 Agent Declined, 404 Agent Not Found, 480 Agent Did Not Answer Within N s, or 502 \
-            naming the agent's answer). A hang-up on either leg hangs up the other. Both sides are transcribed \
+            (486 busy, 603 declined, 404 not found, 480 no answer within the timeout or unavailable, or 502 \
+            for anything else; the log names the agent's answer). A hang-up on either leg hangs up the other. Both sides are transcribed \
             locally and every call is recorded (stereo WAV: left the caller, right what the caller heard; \
             ringside replay opens it). On a terminal the calls are listed on a board as in serve (t takes the \
             selected call over and hands it back). With --headless (or without a terminal) standard output carries one JSON line per transcript, per turn (the agent's \
@@ -163,20 +163,18 @@ struct Supervise: AsyncParsableCommand {
             return
         }
         // Commands on standard input (a line each); its end changes nothing.
+        // Read raw, not with readLine: stdio would hold standard input's lock while it waits, and any
+        // fflush(nil) (every stream) would wait for the next command with it.
         let commands = Thread {
-            while let line = readLine() {
-                let words = line.split(separator: " ").map(String.init)
-                guard let verb = words.first else { continue }
-                let id = words.dropFirst().first ?? server.calls.last(where: { $0.stage == .bridged })?.id
-                switch verb {
-                case "t", "takeover", "handback":
-                    guard let id else { Self.sayNote("no call to take over"); continue }
-                    let done = verb == "t" ? server.toggleTakeover(id) : verb == "takeover" ? server.takeOver(id) : server.handBack(id)
-                    if !done { Self.sayNote("call \(id): nothing to \(verb == "t" ? "take over or hand back" : verb)") }
-                case "q", "quit":
-                    stop()
-                default:
-                    Self.sayNote("unknown command \"\(verb)\": t [ID] takes a call over or hands it back; q stops")
+            var pending = Data()
+            while true {
+                let chunk = FileHandle.standardInput.availableData
+                if chunk.isEmpty { return }
+                pending.append(chunk)
+                while let newline = pending.firstIndex(of: 0x0A) {
+                    let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
+                    pending.removeSubrange(pending.startIndex...newline)
+                    Self.obey(line, server: server, stop: stop)
                 }
             }
         }
@@ -184,10 +182,28 @@ struct Supervise: AsyncParsableCommand {
         await server.run()
     }
 
-    /// One JSON line on standard output, at once (it is block-buffered when it is a pipe or a file).
+    /// One command line from standard input.
+    private static func obey(_ line: String, server: SupervisedCallServer, stop: @Sendable () -> Void) {
+        let words = line.split(separator: " ").map(String.init)
+        guard let verb = words.first else { return }
+        let id = words.dropFirst().first ?? server.calls.last(where: { $0.stage == .bridged })?.id
+        switch verb {
+        case "t", "takeover", "handback":
+            guard let id else { Self.sayNote("no call to take over"); return }
+            let done = verb == "t" ? server.toggleTakeover(id) : verb == "takeover" ? server.takeOver(id) : server.handBack(id)
+            if !done { Self.sayNote("call \(id): nothing to \(verb == "t" ? "take over or hand back" : verb)") }
+        case "q", "quit":
+            stop()
+        default:
+            Self.sayNote("unknown command \"\(verb)\": t [ID] takes a call over or hands it back; q stops")
+        }
+    }
+
+    private static let output = NSLock()
+
+    /// One JSON line on standard output, at once and whole (written directly: not through stdio's buffer).
     static func say(_ line: String) {
-        print(line)
-        fflush(nil)
+        output.withLock { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
     }
 
     /// A note for people, as a JSON line of its own kind, so standard output stays one JSON object a line.
