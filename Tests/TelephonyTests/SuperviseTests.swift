@@ -21,7 +21,7 @@ import TestSupport
         let dir: URL
         private let commands: Int32
 
-        init(agentURI: String, _ extra: [String] = []) throws {
+        init(agentURI: String, _ extra: [String] = [], stt: String = "pocketsphinx") throws {
             let ringside = TestPaths.builtProduct("ringside").path
             try #require(FileManager.default.isExecutableFile(atPath: ringside), "ringside is not built beside the tests")
             dir = try TestPaths.temporaryDirectory("ringside-supervise")
@@ -34,7 +34,7 @@ import TestSupport
             commands = fds[1]
             defer { close(fds[0]) }
             process = try ChildProcess.spawn(ringside, ["supervise", "--agent-uri", agentURI, "--port", String(port),
-                                                        "--record", dir.appendingPathComponent("calls").path, "--stt", "pocketsphinx"] + extra,
+                                                        "--record", dir.appendingPathComponent("calls").path, "--stt", stt] + extra,
                                              environment: ["RINGSIDE_LOG": "info"], stdin: fds[0], stdout: out, stderr: err, closing: [fds[1]])
         }
 
@@ -296,7 +296,8 @@ struct SuperviseScenarioTests {
         let clinic = TestPaths.repository.appendingPathComponent("sample-calls/clinic")
         let server = try LoopbackAgentServer(agentDirectory: clinic,
                                              databaseURL: try TestPaths.temporaryDirectory("ringside-supervised-clinic").appendingPathComponent("clinic.sqlite"))
-        let supervisor = try SuperviseTests.Supervisor(agentURI: server.uri, ["--codecs", "pcmu", "--agent-codecs", "opus"])
+        // Whisper writes the finals here, as it would for a real supervised call (pocketsphinx alone hears G.711 poorly).
+        let supervisor = try SuperviseTests.Supervisor(agentURI: server.uri, ["--codecs", "pcmu", "--agent-codecs", "opus"], stt: "whisper")
         defer { supervisor.stop() }
         #expect(await supervisor.waitForLine(30) { $0["kind"] as? String == "note" } != nil, "\(supervisor.log)")
         let dialer = SIPAgentDialer(target: supervisor.uri, phone: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: 0),
