@@ -24,6 +24,7 @@ import Testing
         ]
         let lines = events.compactMap { journal.line(for: $0) }
         #expect(lines.map(\.kind) == ["call", "transcript", "turn", "transcript", "takeover", "call"])
+        try #require(lines.count == 6)
         #expect(lines[1].speaker == "caller" && lines[1].text == "what are your opening hours" && lines[1].turn == 1)
         #expect(lines[2].v2vMs == 930, "caller's true end at 2.2 s, the agent's first audio at 3.13 s")
         #expect(lines[3].speaker == "agent" && lines[3].text == "we are open monday to friday")
