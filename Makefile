@@ -54,7 +54,7 @@ run: build
 test: setup-test
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build --no-parallel $(BUILD_FLAGS)
-	RINGSIDE_E2E=1 $(SWIFT) test --skip-build --no-parallel --filter "TalkEndToEndTests|SIPScenarioTests|SIPTestCommandTests" $(BUILD_FLAGS)
+	RINGSIDE_E2E=1 $(SWIFT) test --skip-build --no-parallel --filter "TalkEndToEndTests|SIPScenarioTests|SIPTestCommandTests|SuperviseScenarioTests" $(BUILD_FLAGS)
 
 ## generalisation: the held-out scenarios (sample-calls/*/generalisation), reported apart from the tuning library.
 ## Not part of `make test`: they measure how far the agents generalise, and are not all expected to pass.

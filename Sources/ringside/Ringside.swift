@@ -15,7 +15,7 @@ struct Ringside: AsyncParsableCommand {
             take over as the human agent, and test agents against a library of sample calls.
             """,
         version: RingsideVersion.string,
-        subcommands: [Talk.self, Watch.self, Replay.self, Call.self, Serve.self, TestCalls.self, ReportCommand.self, Doctor.self, Devices.self, TranscribeCommand.self, SayCommand.self, Audit.self, RepairWAV.self, UIDemoCommand.self, SIPProbe.self],
+        subcommands: [Talk.self, Watch.self, Replay.self, Call.self, Serve.self, Supervise.self, TestCalls.self, ReportCommand.self, Doctor.self, Devices.self, TranscribeCommand.self, SayCommand.self, Audit.self, RepairWAV.self, UIDemoCommand.self, SIPProbe.self],
         defaultSubcommand: Talk.self
     )
 }

@@ -2,23 +2,31 @@ import Audio
 import Foundation
 import RingsideCore
 
-/// Joins two calls' audio both ways (a warm transfer's caller and target): one thread per direction
-/// moves each 20 ms frame from one call's RTP source to the other's sink until `stop()` or either side ends.
+/// Joins two calls' audio both ways (a warm transfer's caller and target; a supervised caller and its
+/// remote agent): one thread per direction moves each 20 ms frame from one call's RTP source to the
+/// other's sink until `stop()` or either side ends. Both calls' media run at the same rate, so codecs
+/// that differ (PCMU on one leg, Opus on the other) are transcoded by the legs themselves.
 final class AudioBridge: @unchecked Sendable {
+    /// Which way a frame is going.
+    enum Direction: Sendable { case aToB, bToA }
+
     private let running = LockedValue(true)
     private let done = DispatchGroup()
 
-    init(_ a: MediaSession, _ b: MediaSession, name: String) {
-        for (from, to, label) in [(a, b, "a→b"), (b, a, "b→a")] {
+    /// `relay` decides what goes on for each frame read (nil: nothing is written); by default the frame
+    /// itself. It runs on the direction's thread, once per 20 ms: it must not wait.
+    init(_ a: MediaSession, _ b: MediaSession, name: String,
+         relay: @escaping @Sendable (Direction, AudioFrame) -> AudioFrame? = { _, frame in frame }) {
+        for (from, to, direction) in [(a, b, Direction.aToB), (b, a, Direction.bToA)] {
             done.enter()
             let thread = Thread { [running, done] in
                 defer { done.leave() }
                 while running.value {
                     guard let frame = try? from.source.nextFrame() else { break }
-                    try? to.sink.write(frame)
+                    if let out = relay(direction, frame) { try? to.sink.write(out) }
                 }
             }
-            thread.name = "ringside-bridge-\(name)-\(label)"
+            thread.name = "ringside-bridge-\(name)-\(direction == .aToB ? "a→b" : "b→a")"
             thread.start()
         }
     }

@@ -1,0 +1,110 @@
+import Agent
+import Audio
+import Foundation
+import RingsideCore
+import Speech
+
+/// One call Ringside sits in the middle of (`ringside supervise`): a caller bridged to a remote
+/// agent. The bridge moves the audio itself; this watches it. Both sides are transcribed locally on
+/// their own audio (a `RemoteCallSession` fed from taps on the bridge, so transcription never holds
+/// the audio up), every turn gets the agent's voice-to-voice as the caller hears it (the caller's end
+/// of speech → the first agent audio sent towards the caller), and the call is recorded like any
+/// other (stereo WAV: left what the caller said, right what the caller heard; `events.jsonl`).
+public final class SupervisedCall: @unchecked Sendable {
+    public let bus: CallEventBus
+    public let recorder: CallRecorder?
+    private let session: RemoteCallSession
+    private let callerTap: FrameTap
+    private let heardTap: FrameTap
+
+    /// `recordDirectory` nil records nothing; `stt` as for other calls (nil: the preferred engine).
+    public static func make(callID: String, rate: SampleRate = .hz16000, recordDirectory: URL?, stt: RecognizerEngine?,
+                            meta: [String: String] = [:]) async throws -> SupervisedCall {
+        // The remote agent's policy is unknown here: every kind of personal data is redacted.
+        let redactor = Redactor()
+        let bus = CallEventBus(callID: callID, clock: MonotonicClock(), redact: { redactor.redact($0) }, learnSecret: { redactor.addSecret($0) })
+        let recorder = try recordDirectory.map {
+            try CallRecorder(directory: $0, rate: rate, meta: meta.merging(["callID": callID, "agent": "remote agent (supervised)"]) { a, _ in a },
+                             redact: { redactor.redact($0) })
+        }
+        func ears() async throws -> any SpeechRecognizer {
+            try await RecognizerEngine.ears(streaming: try PocketSphinxRecognizer(configuration: .standard()), engine: stt, realtime: true)
+        }
+        return SupervisedCall(bus: bus, recorder: recorder, rate: rate, callerRecognizer: try await ears(), agentRecognizer: try await ears())
+    }
+
+    private init(bus: CallEventBus, recorder: CallRecorder?, rate: SampleRate, callerRecognizer: any SpeechRecognizer, agentRecognizer: any SpeechRecognizer) {
+        self.bus = bus
+        self.recorder = recorder
+        callerTap = FrameTap(rate: rate)
+        heardTap = FrameTap(rate: rate)
+        let stereo = StereoRecording(recorder: recorder)
+        // The session pairs each frame the caller heard with one the caller said (it polls the caller's
+        // side once per frame heard: both run at 20 ms from the same clock).
+        session = RemoteCallSession(bus: bus, microphone: callerTap, speaker: stereo.heard, farEndIn: heardTap, farEndOut: stereo.said,
+                                    callerRecognizer: callerRecognizer, agentRecognizer: agentRecognizer)
+        if let recorder { bus.observe(name: "recorder") { recorder.observe($0) } }
+    }
+
+    /// A frame the caller said, as it is passed to the agent (called on the bridge's thread; never waits).
+    public func callerSaid(_ frame: AudioFrame) { callerTap.push(restamped(frame)) }
+
+    /// A frame on its way to the caller (the agent's, or the operator's during a takeover).
+    public func callerHears(_ frame: AudioFrame) { heardTap.push(restamped(frame)) }
+
+    /// Frames of either side the watchers fell too far behind to see.
+    public var droppedFrames: Int { callerTap.dropped + heardTap.dropped }
+
+    /// The two legs' frames come from their own RTP sessions, each with its own timeline: both are put
+    /// on the call's clock as they pass, so the caller's end of speech and the agent's reply compare.
+    private func restamped(_ frame: AudioFrame) -> AudioFrame {
+        AudioFrame(rate: frame.rate, samples: frame.samples, timestamp: bus.clock.now())
+    }
+
+    /// Runs until `end` (or the taps finish); closes the recording; returns why the call ended.
+    public func run(transport: String) async -> String {
+        let reason = await session.run(transport: transport)
+        recorder?.close()
+        return reason
+    }
+
+    /// Ends the watching: the session records `callEnded(reason)` and stops.
+    public func end(reason: String) {
+        session.send(.endCall(farewell: nil, reason: reason))
+        // One more frame wakes a session waiting for audio, so it reads the command before the end of input.
+        heardTap.push(.silence(rate: heardTap.rate, at: bus.clock.now()))
+        heardTap.finish()
+        callerTap.finish()
+    }
+
+    /// Pairs the caller's frame with the frame they heard in the same tick for the stereo recording:
+    /// the session writes what the caller said, then what they heard, once per tick.
+    private final class StereoRecording: @unchecked Sendable {
+        let recorder: CallRecorder?
+        private let pending = LockedValue<AudioFrame?>(nil)
+        init(recorder: CallRecorder?) { self.recorder = recorder }
+
+        var said: any AudioSink { Channel { [self] frame in pending.withLock { $0 = frame } } }
+        var heard: any AudioSink {
+            Channel { [self] frame in
+                let caller = pending.withLock { p -> AudioFrame? in defer { p = nil }; return p }
+                // The audio starts when the legs are bridged, the events when the call rang: silence
+                // before the first frame keeps the WAV on the events' timeline (replay plays both).
+                if !padded.withLock({ p in defer { p = true }; return p }) {
+                    let ticks = Int(frame.timestamp.nanoseconds / AudioFrame.duration.nanoseconds)
+                    for _ in 0..<max(0, ticks) { recorder?.record(caller: nil, agent: nil) }
+                }
+                recorder?.record(caller: caller, agent: frame)
+            }
+        }
+        private let padded = LockedValue(false)
+
+        final class Channel: AudioSink, @unchecked Sendable {
+            let take: @Sendable (AudioFrame) -> Void
+            init(_ take: @escaping @Sendable (AudioFrame) -> Void) { self.take = take }
+            var rate: SampleRate { .hz16000 }
+            func write(_ frame: AudioFrame) throws { take(frame) }
+            func close() throws {}
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Audio
+import Foundation
+import RingsideCore
+import Session
+
+/// One call `ringside supervise` is in the middle of: the caller's leg (inbound), the remote agent's
+/// leg (outbound), the bridge between them once the agent answers, and what watches the call.
+public final class SupervisedLeg: @unchecked Sendable {
+    /// Where the call stands.
+    public enum Stage: Sendable, Equatable {
+        /// The caller rings while the agent is called.
+        case dialing
+        /// Both legs are up and bridged.
+        case bridged
+        /// Over (`reason` says why).
+        case ended(reason: String)
+    }
+
+    public let id: String
+    public let caller: PhoneCall
+    public let agent: PhoneCall
+    /// When the call came in (calls are listed in this order).
+    public let began = Date()
+    private struct State {
+        var stage = Stage.dialing
+        var watcher: SupervisedCall?
+        var bridge: AudioBridge?
+        /// During a takeover: the operator's voice (nil: silence), which the caller hears instead of the agent.
+        var operatorVoice: (any AudioSource)?
+        var takenOver = false
+    }
+    private let state = LockedValue(State())
+
+    init(id: String, caller: PhoneCall, agent: PhoneCall) {
+        self.id = id
+        self.caller = caller
+        self.agent = agent
+    }
+
+    public var stage: Stage { state.value.stage }
+    public var isTakenOver: Bool { state.value.takenOver }
+    /// What watches the call (transcripts, latency, recording), once it has been built.
+    public var watcher: SupervisedCall? { state.value.watcher }
+
+    func attach(_ watcher: SupervisedCall) { state.withLock { $0.watcher = watcher } }
+
+    /// Moves from `.dialing` to `.bridged` (false if the call was no longer dialing).
+    func markBridged() -> Bool {
+        state.withLock { s in
+            guard s.stage == .dialing else { return false }
+            s.stage = .bridged
+            return true
+        }
+    }
+
+    /// Ends the call once: false if it had already ended. Stops the bridge.
+    func markEnded(_ reason: String) -> Bool {
+        let (first, bridge) = state.withLock { s -> (Bool, AudioBridge?) in
+            if case .ended = s.stage { return (false, nil) }
+            s.stage = .ended(reason: reason)
+            defer { s.bridge = nil }
+            return (true, s.bridge)
+        }
+        bridge?.stop()
+        return first
+    }
+
+    /// Joins the legs' audio: the caller hears the agent (or, taken over, the operator) and the agent
+    /// hears the caller (nothing while taken over); every frame is also handed to the watcher.
+    func bridge() {
+        let audio = AudioBridge(caller.media, agent.media, name: id) { [state] direction, frame in
+            let (watcher, takenOver, voice) = state.withLock { ($0.watcher, $0.takenOver, $0.operatorVoice) }
+            switch direction {
+            case .aToB:  // the caller speaking, towards the agent
+                watcher?.callerSaid(frame)
+                return takenOver ? nil : frame
+            case .bToA:  // the agent speaking (paced by its RTP), towards the caller
+                var out = frame
+                if takenOver {
+                    let spoken = voice.flatMap { v in (try? (v.isLive ? v.pollFrame() : v.nextFrame())) ?? nil }
+                    out = spoken.map { AudioFrame(rate: frame.rate, samples: $0.samples, timestamp: frame.timestamp) }
+                        ?? .silence(rate: frame.rate, at: frame.timestamp)
+                }
+                watcher?.callerHears(out)
+                return out
+            }
+        }
+        state.withLock { $0.bridge = audio }
+    }
+
+    /// Starts or ends a takeover's audio routing; true when it changed.
+    func route(takenOver: Bool, voice: (any AudioSource)?) -> Bool {
+        state.withLock { s in
+            guard s.stage == .bridged, s.takenOver != takenOver else { return false }
+            s.takenOver = takenOver
+            s.operatorVoice?.close()
+            s.operatorVoice = takenOver ? voice : nil
+            return true
+        }
+    }
+}

@@ -1,0 +1,214 @@
+import ArgumentParser
+import Audio
+import Foundation
+import Logging
+import RingsideCore
+import Session
+import Speech
+import Telephony
+import TUI
+
+/// `ringside supervise --agent-uri sip:URI`: sit in the middle of calls to a remote voice agent.
+struct Supervise: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Bridge inbound SIP calls to a remote voice agent; transcribe both sides, measure its latency, take calls over.",
+        discussion: """
+            Listens for SIP on --address:--port like serve (same transport, allow-list, auth and account options). \
+            Each call rings while supervise calls --agent-uri; when the agent answers, the caller is answered and \
+            the two legs' audio is bridged (each leg with its own codec; DTMF passed on). An agent that is busy, \
+            fails or does not answer within --agent-timeout gives the caller a final failure response saying so \
+            (486 busy, 603 declined, 404 not found, 480 no answer within the timeout or unavailable, or 502 \
+            for anything else; the log names the agent's answer). A hang-up on either leg hangs up the other. Both sides are transcribed \
+            locally and every call is recorded (stereo WAV: left the caller, right what the caller heard; \
+            ringside replay opens it). On a terminal the calls are listed on a board as in serve (t takes the \
+            selected call over and hands it back). With --headless (or without a terminal) standard output carries one JSON line per transcript, per turn (the agent's \
+            voice-to-voice as the caller heard it, v2vMs) and per call event. Standard input takes commands, one a \
+            line: "t [ID]" takes the call (default: the newest) over or hands it back: the agent's leg is put on \
+            hold (re-INVITE sendonly) and the caller hears --operator-input instead; "t" again resumes the agent.
+            """
+    )
+
+    @Option(help: "The remote voice agent each call is bridged to, e.g. sip:agent@127.0.0.1:5062.")
+    var agentUri: String
+
+    @Option(help: "Address to listen on for SIP and RTP (the agent is called from it too).")
+    var address = "127.0.0.1"
+
+    @Option(help: "SIP port callers call.")
+    var port: UInt16 = 5064
+
+    @Option(help: "Codecs callers may use, in preference order: opus, pcmu, pcma.")
+    var codecs = "opus,pcmu,pcma"
+
+    @Option(help: "Codecs offered to the agent, in order: opus, pcmu, pcma.")
+    var agentCodecs = "opus,pcmu,pcma"
+
+    @Option(help: "Seconds the agent may take to answer before the caller is told (480).")
+    var agentTimeout: Double = 20
+
+    @Option(help: "Record calls under this folder (default: $XDG_DATA_HOME/ringside/calls).")
+    var record: String?
+
+    @Flag(help: "Do not record calls.")
+    var noRecord = false
+
+    @Option(help: RecognizerEngine.optionHelp)
+    var stt: RecognizerEngine?
+
+    @Option(help: "The operator's voice during a takeover, from this WAV file (played from its start at each takeover).")
+    var operatorInput: String?
+
+    @Flag(help: "No screen: only the JSON lines on standard output (and commands on standard input), even on a terminal.")
+    var headless = false
+
+    @Option(help: "Theme for the screen.")
+    var theme: String?
+
+    @Option(help: "Raise an alert (a JSON line of kind alert, and the terminal bell on standard error) when either side says this phrase; repeat for more.")
+    var alert: [String] = []
+
+    @OptionGroup(title: "SIP")
+    var sip: ServeSIPOptions
+
+    @OptionGroup(title: "Account")
+    var accountOptions: AccountOptions
+
+    func validate() throws {
+        guard agentUri.hasPrefix("sip:") || agentUri.hasPrefix("sips:") else { throw ValidationError("--agent-uri must be a sip: URI, e.g. sip:agent@127.0.0.1:5062") }
+        guard agentTimeout > 0 else { throw ValidationError("--agent-timeout must be more than 0 seconds") }
+        guard MediaCodec.list(codecs) != nil else { throw ValidationError("--codecs takes opus, pcmu and/or pcma") }
+        guard MediaCodec.list(agentCodecs) != nil else { throw ValidationError("--agent-codecs takes opus, pcmu and/or pcma") }
+        if let operatorInput, !FileManager.default.isReadableFile(atPath: operatorInput) {
+            throw ValidationError("--operator-input \(operatorInput): no such readable file")
+        }
+    }
+
+    func run() async throws {
+        let useScreen = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
+        let root = noRecord ? nil : (record.map { URL(fileURLWithPath: $0) } ?? CallRecorder.defaultRoot())
+        CommandLogging.bootstrap(file: useScreen ? (root ?? FileManager.default.temporaryDirectory).appendingPathComponent("supervise.log").path : nil)
+        var sipConfiguration = try sip.configuration(address: address, port: port)
+        let registration = try ServeRegistration(accountOptions)
+        registration?.apply(to: &sipConfiguration)
+        let callerPhone = SIPPhone(configuration: SIPPhoneConfiguration(
+            sip: sipConfiguration, mediaAddress: address, codecs: MediaCodec.list(codecs) ?? [.pcmu], autoAnswer: false,
+            rtpTimeout: .seconds(sip.rtpTimeout), followsTransfers: false))
+        // The agent is called from a port of its own, with its own codec list.
+        let agentPhone = SIPPhone(configuration: SIPPhoneConfiguration(
+            sip: SIPConfiguration(bindAddress: address, port: 0, transport: sip.transport), mediaAddress: address,
+            codecs: MediaCodec.list(agentCodecs) ?? [.pcmu], autoAnswer: false, rtpTimeout: .seconds(sip.rtpTimeout), followsTransfers: false))
+        do {
+            try callerPhone.start()
+            try agentPhone.start()
+        } catch {
+            printError("cannot listen for SIP on \(address):\(port): \(error)")
+            throw ExitCode(3)
+        }
+        let operatorInput = self.operatorInput, alerts = alert
+        let server = SupervisedCallServer(callerPhone: callerPhone, agentPhone: agentPhone, options: .init(
+            agentURI: agentUri, answerTimeout: agentTimeout, recordRoot: root, stt: stt,
+            operatorVoice: { _ in operatorInput.flatMap { try? WAVFileSource(path: $0, rate: .hz16000) } }))
+        let board: BoardScreen? = useScreen ? BoardScreen(
+            board: BoardState(title: "SUPERVISE \(agentUri) at sip:supervise@\(address):\(port)",
+                              emptyNote: "Waiting for calls. Try: ringside call sip:supervise@\(address):\(port)"),
+            themes: ThemeLibrary.load(directory: ThemeLibrary.defaultDirectory() ?? "themes"), initialTheme: theme) : nil
+        let target = agentUri, engine = stt
+        server.onCall = { leg in
+            guard let watcher = leg.watcher else { return }
+            if let board {
+                // The caller's contact without its parameters (";transport=udp").
+                let caller = leg.caller.sip.remoteURI.split(separator: ";").first.map(String.init) ?? leg.caller.sip.remoteURI
+                board.upsert(id: leg.id, title: caller, detail: leg.caller.negotiated?.codec.encodingName ?? "", badge: .live)
+                board.setSessionInfo(SessionInfo(agentName: target, transport: "sip (bridged)", stt: RecognizerEngine.headerName(engine) + " (both sides)",
+                                                 brain: "remote", tts: "remote", inputDevice: "RTP", outputDevice: "RTP"), for: leg.id)
+                board.attach(id: leg.id, events: watcher.bus.stream(name: "board"), clock: watcher.bus.clock)
+                return
+            }
+            let journal = LockedValue(SupervisionJournal(alertPhrases: alerts))
+            watcher.bus.observe(name: "journal") { event in
+                for line in journal.withLock({ $0.texts(for: event) }) {
+                    Self.say(line)
+                    if line.contains("\"kind\":\"alert\"") { FileHandle.standardError.write(Data("\u{7}".utf8)) }
+                }
+            }
+        }
+        if let registration {
+            server.onRegistration = { registered, status, phrase in
+                if let line = registration.changed(registered: registered, status: status, phrase: phrase) { Self.sayNote(line) }
+            }
+            try registration.start(callerPhone)
+        }
+        if board == nil { Self.sayNote("supervising \(agentUri) at sip:supervise@\(address):\(port)") }
+        let stopping = LockedValue(false)
+        let stop: @Sendable () -> Void = {
+            guard stopping.withLock({ s in defer { s = true }; return !s }) else { return }
+            Task {
+                await server.shutdown(reason: "supervise is shutting down")
+                if let registration { await registration.stop(callerPhone, timeout: 2) }
+            }
+        }
+        let signals = onTerminationSignals(stop)
+        defer { signals.forEach { $0.cancel() } }
+        if let board {
+            let serving = Task { await server.run() }
+            _ = try? await board.run { id, action in
+                switch action {
+                case .takeOver: server.takeOver(id)
+                case .handBack: server.handBack(id)
+                default: break
+                }
+            }
+            stop()
+            await serving.value
+            return
+        }
+        // Commands on standard input (a line each); its end changes nothing.
+        // Read raw, not with readLine: stdio would hold standard input's lock while it waits, and any
+        // fflush(nil) (every stream) would wait for the next command with it.
+        let commands = Thread {
+            var pending = Data()
+            while true {
+                let chunk = FileHandle.standardInput.availableData
+                if chunk.isEmpty { return }
+                pending.append(chunk)
+                while let newline = pending.firstIndex(of: 0x0A) {
+                    let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
+                    pending.removeSubrange(pending.startIndex...newline)
+                    Self.obey(line, server: server, stop: stop)
+                }
+            }
+        }
+        commands.start()
+        await server.run()
+    }
+
+    /// One command line from standard input.
+    private static func obey(_ line: String, server: SupervisedCallServer, stop: @Sendable () -> Void) {
+        let words = line.split(separator: " ").map(String.init)
+        guard let verb = words.first else { return }
+        let id = words.dropFirst().first ?? server.calls.last(where: { $0.stage == .bridged })?.id
+        switch verb {
+        case "t", "takeover", "handback":
+            guard let id else { Self.sayNote("no call to take over"); return }
+            let done = verb == "t" ? server.toggleTakeover(id) : verb == "takeover" ? server.takeOver(id) : server.handBack(id)
+            if !done { Self.sayNote("call \(id): nothing to \(verb == "t" ? "take over or hand back" : verb)") }
+        case "q", "quit":
+            stop()
+        default:
+            Self.sayNote("unknown command \"\(verb)\": t [ID] takes a call over or hands it back; q stops")
+        }
+    }
+
+    private static let output = NSLock()
+
+    /// One JSON line on standard output, at once and whole (written directly: not through stdio's buffer).
+    static func say(_ line: String) {
+        output.withLock { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+    }
+
+    /// A note for people, as a JSON line of its own kind, so standard output stays one JSON object a line.
+    static func sayNote(_ text: String) {
+        let escaped = String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
+        say("{\"kind\":\"note\",\"text\":\(escaped)}")
+    }
+}

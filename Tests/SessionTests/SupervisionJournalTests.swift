@@ -1,0 +1,58 @@
+import Foundation
+import RingsideCore
+import Session
+import Testing
+
+/// The headless log of a supervised call: the lines a watcher gets from the call's events, and the
+/// agent's voice-to-voice per turn computed from them.
+@Suite struct SupervisionJournalTests {
+    static func event(_ payload: CallEventPayload, at seconds: Double, turn: Int = 0, stage: Stage = .session) -> CallEvent {
+        CallEvent(callID: "c1", turn: turn, time: .milliseconds(seconds * 1000), stage: stage, payload: payload)
+    }
+
+    @Test func aTurnGivesBothTranscriptsAndTheAgentsVoiceToVoice() throws {
+        var journal = SupervisionJournal()
+        let events = [
+            Self.event(.callStarted(agent: "remote agent", transport: "sip"), at: 0),
+            Self.event(.speechStarted(speaker: .caller), at: 1.0, turn: 1, stage: .vad),
+            Self.event(.endOfTurn(trueEnd: .milliseconds(2200), rule: .learnedModel(probability: 0.9)), at: 2.5, turn: 1, stage: .endpoint),
+            Self.event(.finalTranscript(speaker: .caller, text: "what are your opening hours", confidence: 0.9), at: 2.6, turn: 1, stage: .stt),
+            Self.event(.playoutStarted, at: 3.13, turn: 1, stage: .playout),
+            Self.event(.farEndHeard(text: "we are open monday to friday"), at: 5.0, turn: 1, stage: .stt),
+            Self.event(.takeover(by: "operator"), at: 6),
+            Self.event(.callEnded(reason: "the agent hung up"), at: 7),
+        ]
+        let lines = events.compactMap { journal.line(for: $0) }
+        #expect(lines.map(\.kind) == ["call", "transcript", "turn", "transcript", "takeover", "call"])
+        try #require(lines.count == 6)
+        #expect(lines[1].speaker == "caller" && lines[1].text == "what are your opening hours" && lines[1].turn == 1)
+        #expect(lines[2].v2vMs == 930, "caller's true end at 2.2 s, the agent's first audio at 3.13 s")
+        #expect(lines[3].speaker == "agent" && lines[3].text == "we are open monday to friday")
+        #expect(lines[5].event == "ended" && lines[5].reason == "the agent hung up")
+        // One JSON object a line.
+        var again = SupervisionJournal()
+        let text = try #require(again.texts(for: events[0]).first)
+        #expect(!text.contains("\n"))
+        let decoded = try JSONDecoder().decode(SupervisionJournal.Line.self, from: Data(text.utf8))
+        #expect(decoded == lines[0])
+    }
+
+    /// An alert phrase in either side's transcript: whole words, case and punctuation aside.
+    @Test func anAlertPhraseInEitherTranscriptRaisesAnAlertLine() {
+        var journal = SupervisionJournal(alertPhrases: ["speak to a person", "cancel"])
+        let caller = journal.lines(for: Self.event(.finalTranscript(speaker: .caller, text: "Can I SPEAK to a person, please?", confidence: 0.9),
+                                                   at: 1, turn: 2, stage: .stt))
+        #expect(caller.map(\.kind) == ["transcript", "alert"])
+        #expect(caller.last?.rule == "speak to a person" && caller.last?.speaker == "caller" && caller.last?.turn == 2)
+        let agent = journal.lines(for: Self.event(.farEndHeard(text: "I can cancel that for you"), at: 2, turn: 2, stage: .stt))
+        #expect(agent.last?.kind == "alert" && agent.last?.speaker == "agent" && agent.last?.rule == "cancel")
+        // Not part of a longer word, nor the words apart.
+        #expect(journal.lines(for: Self.event(.farEndHeard(text: "a cancellation; speak to a personal trainer"), at: 3, stage: .stt)).count == 1)
+    }
+
+    /// Agent audio with no caller turn before it (the greeting) is no turn to measure.
+    @Test func theGreetingIsNoTurn() {
+        var journal = SupervisionJournal()
+        #expect(journal.line(for: Self.event(.playoutStarted, at: 1, turn: 0, stage: .playout)) == nil)
+    }
+}
