@@ -32,14 +32,14 @@ struct ChatCompletionClient: Sendable {
         return base.hasSuffix("/chat/completions") ? base : base + "/chat/completions"
     }
 
-    func body(messages: [JSONValue], tools: [JSONValue], stream: Bool) -> JSONValue {
+    func body(messages: [JSONValue], tools: [JSONValue], stream: Bool, toolChoice: JSONValue = "auto") -> JSONValue {
         var object: [String: JSONValue] = [
             "model": .string(settings.model), "messages": .array(messages), "stream": .bool(stream),
             "temperature": .number(settings.temperature), "max_tokens": .number(Double(settings.maxTokens)),
         ]
         if !tools.isEmpty {
             object["tools"] = .array(tools)
-            object["tool_choice"] = "auto"
+            object["tool_choice"] = toolChoice
         }
         return .object(object)
     }
@@ -73,8 +73,8 @@ struct ChatCompletionClient: Sendable {
     }
 
     /// One unstreamed completion.
-    func complete(messages: [JSONValue], tools: [JSONValue], timeout: Double) async throws(LLMError) -> Reply {
-        let response = try await send(body(messages: messages, tools: tools, stream: false), timeout: timeout)
+    func complete(messages: [JSONValue], tools: [JSONValue], timeout: Double, toolChoice: JSONValue = "auto") async throws(LLMError) -> Reply {
+        let response = try await send(body(messages: messages, tools: tools, stream: false, toolChoice: toolChoice), timeout: timeout)
         let buffer: ByteBuffer
         do {
             buffer = try await response.body.collect(upTo: 8 << 20)

@@ -242,8 +242,10 @@ public actor LLMBrain: Brain {
             let left = deadline - ContinuousClock.now
             return Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18
         }
+        // A request cut short because the turn's budget ran out, not the server's own timeout.
+        let budgetBinds = timeLeft() < client.settings.timeout
         func bounded(_ error: LLMError) -> LLMError {
-            timeLeft() <= 0 ? .overBudget(seconds: client.settings.turnBudget) : error
+            (error == .timeout && budgetBinds) || timeLeft() <= 0 ? .overBudget(seconds: client.settings.turnBudget) : error
         }
         guard timeLeft() > 0 else { return .failure(.overBudget(seconds: client.settings.turnBudget)) }
         if client.settings.stream, schemas.isEmpty || ServerQuirks.streamsToolChoice(endpoint) {
