@@ -373,7 +373,7 @@ public actor LLMBrain: Brain {
         if !offered.contains(call.name) {
             rejection = .invalid("there is no tool named '\(call.name)' (the tools are \(offered.sorted().joined(separator: ", ")))")
         } else if let parsed = JSONValue.parse(call.arguments), parsed.objectValue != nil, let definition = agent.tools[call.name] {
-            rejection = await tools.problem(call.name, arguments: ToolArgumentCheck.normalised(parsed, for: definition)).map { .invalid($0) }
+            rejection = await tools.problem(call.name, arguments: ToolArgumentCheck.normalised(parsed, for: definition)).map { Rejection.invalid($0) }
         } else {
             rejection = .unparseable(String(call.arguments.prefix(80)))
         }

@@ -57,7 +57,7 @@ public actor ToolLayer {
 
     /// Adds an entry of the LLM brain's own (a rejected call, a read-back confirmed) to the audit log.
     public func appendAudit(_ kind: String, detail: [String: JSONValue]) async {
-        await audit?.append(call: tracer.callID, kind: kind, time: tracer.clock.now(), detail: detail)
+        await audit?.append(call: tracer.callID, kind: kind, time: tracer.clock.now(), detail: .object(detail))
     }
 
     /// Builds the tool set an agent declares, with SQL tools on `database`.
