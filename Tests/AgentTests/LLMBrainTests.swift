@@ -91,7 +91,7 @@ import Testing
         let server = try LocalServer(replies: [
             (200, "", "text/event-stream"),
             (200, unstreamed, "application/json"),
-            Self.textStream(["Monday to Friday, 8 to 6."]),
+            (200, #"{"choices":[{"index":0,"message":{"role":"assistant","content":"Monday to Friday, 8 to 6."}}]}"#, "application/json"),
         ])
         defer { server.stop() }
         let call = try await Self.call(url: server.base + "/v1")
