@@ -75,7 +75,7 @@ public struct ToolParameter: Sendable, Equatable, Decodable {
             throw DefinitionIssue(path: decoder.codingPath.map(\.pathComponent) + ["type"], field: "type", problem: "unknown parameter type '\(type)'", suggestion: "use string, number, integer or boolean")
         }
         if let format, !(type == "string" && ["date", "time"].contains(format)) {
-            throw DefinitionIssue(path: decoder.codingPath.map(\.pathComponent) + ["format"], field: "format", problem: "unknown format '\(format)' for a \(type)", suggestion: "use format date or time, on a string parameter")
+            throw DefinitionIssue(path: decoder.codingPath.map(\.pathComponent) + ["format"], field: "format", problem: "format '\(format)' does not apply to a parameter of type \(type)", suggestion: "use format date or time, on a string parameter")
         }
     }
 }
