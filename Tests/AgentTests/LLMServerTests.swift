@@ -44,12 +44,27 @@ import Testing
         // The result goes back as a tool message after the assistant's call ("content": "" as the brain sends it).
         messages.append(["role": "assistant", "content": "", "tool_calls": [["id": .string(call.id), "type": "function", "function": ["name": "opening_hours", "arguments": .string(call.arguments)]]]])
         messages.append(["role": "tool", "tool_call_id": .string(call.id), "name": "opening_hours", "content": #"[{"summary":"Monday to Friday, 8 am to 6 pm"}]"#])
+        // The server takes the conversation with the result in it (an assistant message with tool calls
+        // and null content is refused by llama-cpp-python) and answers it.
         let answer = try await client.complete(messages: messages, tools: [], timeout: 60)
         #expect(answer.toolCalls.isEmpty)
-        #expect(!answer.content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
     }
 
-    @Test func streamedRequestOfferingToolsIsRetriedUnstreamedAndRemembered() async throws {
+    @Test func streamedToolCallWithRepeatedIdsAndNamesIsMergedIntoOneCall() async throws {
+        let server = try await LlamaServer()
+        defer { server.stop() }
+        // Forced, so the model must call it; llama-cpp-python then repeats the id and name in every chunk.
+        let choice: JSONValue = ["type": "function", "function": ["name": "free_slots"]]
+        let reply = try await Self.client(server).stream(messages: [Self.system, ["role": "user", "content": "Anything free on Wednesday?"]],
+                                                         tools: try Self.schemas(["free_slots"]), timeout: 60, toolChoice: choice) { _ in }
+        #expect(reply.toolCalls.count == 1)
+        let call = try #require(reply.toolCalls.first)
+        #expect(call.name == "free_slots")
+        #expect(!call.id.isEmpty && call.id.components(separatedBy: "call_").count <= 3, "\(call.id)")
+        #expect(JSONValue.parse(call.arguments)?["day"] != nil, "\(call.arguments)")
+    }
+
+    @Test func aCallerIsNeverLeftWithSilenceWhateverTheModelSays() async throws {
         let server = try await LlamaServer()
         defer { server.stop() }
         var agent = try Fixtures.loadAgent("clinic")
@@ -58,11 +73,10 @@ import Testing
         let conversation = try Conversation(agent: agent, database: nil, options: ConversationOptions(events: events, approvalMode: .denyAll, useLLM: true))
         _ = await conversation.start()
         let turn = await conversation.hear("hmm so I was kind of wondering about something")
-        #expect(!turn.text.isEmpty)
+        #expect(!turn.text.trimmingCharacters(in: .whitespaces).isEmpty)
         let errors = events.events.compactMap { if case .error(let e) = $0.payload { return e } else { return nil } }
-        // llama-cpp-python cannot stream when the model may pick a tool: seen once, then asked unstreamed.
-        #expect(errors.contains { $0.contains("cannot stream") }, "\(errors)")
-        #expect(!ServerQuirks.streamsToolChoice(ChatCompletionClient(settings: agent.llm!, apiKey: nil).endpoint))
+        // The LLM answered in words, or the engine did and an error event says why the LLM could not.
+        #expect(turn.path.answerer == .llm || errors.contains { $0.contains("the intent engine answers") }, "\(turn.path) \(errors)")
     }
 
     @Test func writeTheModelAsksForNeverRunsWithoutAConfirmedReadBack() async throws {

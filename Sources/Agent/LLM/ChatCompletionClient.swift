@@ -93,8 +93,8 @@ struct ChatCompletionClient: Sendable {
     }
 
     /// A streamed completion; `onText` gets each content delta as it arrives.
-    func stream(messages: [JSONValue], tools: [JSONValue], timeout: Double, onText: (String) -> Void) async throws(LLMError) -> Reply {
-        let response = try await send(body(messages: messages, tools: tools, stream: true), timeout: timeout)
+    func stream(messages: [JSONValue], tools: [JSONValue], timeout: Double, toolChoice: JSONValue = "auto", onText: (String) -> Void) async throws(LLMError) -> Reply {
+        let response = try await send(body(messages: messages, tools: tools, stream: true, toolChoice: toolChoice), timeout: timeout)
         var parser = SSEParser()
         var content = ""
         var calls: [Int: ToolCall] = [:]
