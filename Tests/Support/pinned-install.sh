@@ -92,3 +92,24 @@ check() {
   [ "$got" = "$2" ] || die "sha256 mismatch for $1: expected $2, got $got"
 }
 
+
+# choose_cpython311 VAR : sets PYTHON to $VAR, else /usr/bin/python3, else python3 on PATH, and checks it
+# is CPython 3.11 (the pinned binary wheels are cp311) with pip.
+choose_cpython311() {
+  local override=${!1:-}
+  if [ -n "$override" ]; then
+    PYTHON=$override
+  elif [ -x /usr/bin/python3 ]; then
+    PYTHON=/usr/bin/python3
+  else
+    PYTHON=$(command -v python3 || true)
+  fi
+  [ -n "$PYTHON" ] && "$PYTHON" -c "" 2>/dev/null \
+    || die "python3 is not installed; on Debian run: apt-get install -y python3-pip"
+  local tag
+  tag=$("$PYTHON" -c 'import sys; print(f"{sys.implementation.name}-{sys.version_info[0]}.{sys.version_info[1]}")')
+  [ "$tag" = "cpython-3.11" ] \
+    || die "$PYTHON is $tag; the pinned wheels need CPython 3.11 (Debian 12's python3; $1 may name one)"
+  "$PYTHON" -m pip --version >/dev/null 2>&1 \
+    || die "pip for $PYTHON is not installed; on Debian run: apt-get install -y python3-pip"
+}

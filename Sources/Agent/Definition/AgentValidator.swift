@@ -45,7 +45,15 @@ enum AgentValidator {
             if let issue = checkFlow(block, agent: agent) { return issue }
         }
         for name in agent.tools.keys.sorted() {
-            guard let tool = agent.tools[name], case .sql(let spec) = tool.kind else { continue }
+            guard let tool = agent.tools[name] else { continue }
+            let takes = Set(ToolArgumentCheck.parameterNames(tool))
+            for (i, requirement) in tool.requires.enumerated() {
+                for placeholder in requirement.sql.placeholders where !takes.contains(placeholder) {
+                    return DefinitionIssue(path: ["tools", name, "requires", String(i), "sql"], field: "sql", problem: "placeholder ':\(placeholder)' is not a parameter of \(name)",
+                                           suggestion: "a requirement checks the tool's own arguments: use one of \(takes.sorted().map { ":" + $0 }.joined(separator: ", "))")
+                }
+            }
+            guard case .sql(let spec) = tool.kind else { continue }
             for placeholder in spec.placeholders where tool.parameters[placeholder] == nil && !tool.parameters.isEmpty {
                 return DefinitionIssue(path: ["tools", name, "sql"], field: "sql", problem: "placeholder ':\(placeholder)' is not a declared parameter", suggestion: "add '\(placeholder)' under the tool's parameters")
             }

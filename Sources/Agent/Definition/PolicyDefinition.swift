@@ -9,6 +9,8 @@ public struct PolicyDefinition: Sendable, Equatable, Decodable {
     public var approvalTimeout: Double
     public var redact: [RedactionKind]
     /// With an LLM configured: intent-engine answers at or above this confidence skip the LLM.
+    /// Defaults to `confidenceThreshold`: whatever the engine would act on, it answers itself (a
+    /// higher bar sent requests the engine got right at 0.46-0.55 to a model that got them wrong).
     public var llmBypassConfidence: Double
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -26,7 +28,7 @@ public struct PolicyDefinition: Sendable, Equatable, Decodable {
         approvals = try c.decodeIfPresent([ApprovalRule].self, forKey: .approvals) ?? []
         approvalTimeout = try c.decodeIfPresent(Double.self, forKey: .approvalTimeout) ?? 30
         redact = try c.decodeIfPresent([RedactionKind].self, forKey: .redact) ?? RedactionKind.allCases
-        llmBypassConfidence = try c.decodeIfPresent(Double.self, forKey: .llmBypassConfidence) ?? 0.7
+        llmBypassConfidence = try c.decodeIfPresent(Double.self, forKey: .llmBypassConfidence) ?? confidenceThreshold
     }
 
     public init() {
@@ -35,7 +37,7 @@ public struct PolicyDefinition: Sendable, Equatable, Decodable {
         approvals = []
         approvalTimeout = 30
         redact = RedactionKind.allCases
-        llmBypassConfidence = 0.7
+        llmBypassConfidence = 0.45
     }
 }
 

@@ -19,9 +19,15 @@ public struct ToolDefinition: Sendable, Equatable, Decodable {
     public var cacheTTL: Double
     /// Spoken when the tool fails.
     public var fallback: String
+    /// Offered to the LLM brain as a function. Off unless the agent file says so: internal tools
+    /// (every patient's name, for recognising names) must never reach a model.
+    public var llm: Bool
+    /// Database checks a call's arguments must pass before the tool runs for the LLM (a real slot,
+    /// a real patient); each is a query with the tool's `:name` placeholders that must return a row.
+    public var requires: [ToolRequirement]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case description, sql, http, exec, parameters, writes, fallback
+        case description, sql, http, exec, parameters, writes, fallback, llm, requires
         case cacheTTL = "cache_ttl"
     }
 
@@ -45,6 +51,8 @@ public struct ToolDefinition: Sendable, Equatable, Decodable {
         cacheTTL = try c.decodeIfPresent(Double.self, forKey: .cacheTTL) ?? 0
         fallback = try c.decodeIfPresent(String.self, forKey: .fallback)
             ?? "Sorry, I can't reach that system right now."
+        llm = try c.decodeIfPresent(Bool.self, forKey: .llm) ?? false
+        requires = try c.decodeIfPresent([ToolRequirement].self, forKey: .requires) ?? []
     }
 }
 
@@ -53,15 +61,21 @@ public struct ToolParameter: Sendable, Equatable, Decodable {
     /// JSON type: string, number, integer or boolean.
     public var type: String
     public var description: String
+    /// For strings: `date` (YYYY-MM-DD, a real calendar day) or `time` (HH:MM, 24-hour).
+    public var format: String?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case type, description }
+    enum CodingKeys: String, CodingKey, CaseIterable { case type, description, format }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         type = try c.decodeIfPresent(String.self, forKey: .type) ?? "string"
         description = try c.decodeIfPresent(String.self, forKey: .description) ?? ""
+        format = try c.decodeIfPresent(String.self, forKey: .format)
         guard ["string", "number", "integer", "boolean"].contains(type) else {
             throw DefinitionIssue(path: decoder.codingPath.map(\.pathComponent) + ["type"], field: "type", problem: "unknown parameter type '\(type)'", suggestion: "use string, number, integer or boolean")
+        }
+        if let format, !(type == "string" && ["date", "time"].contains(format)) {
+            throw DefinitionIssue(path: decoder.codingPath.map(\.pathComponent) + ["format"], field: "format", problem: "format '\(format)' does not apply to a parameter of type \(type)", suggestion: "use format date or time, on a string parameter")
         }
     }
 }

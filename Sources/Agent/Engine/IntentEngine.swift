@@ -125,6 +125,10 @@ public actor IntentEngine: Brain {
     /// What the engine has done so far ("find_patient", "book_slot …"), for memory and handoffs.
     public var completedActions: [String] { actions }
 
+    /// A change made on the call by another brain (the LLM, in the hybrid): it belongs in the
+    /// handoff summary and caller memory as much as the engine's own.
+    func recordAction(_ action: String) { actions.append(action) }
+
     /// The best intent for an utterance and its confidence, without acting on it (hybrid routing).
     public func classify(_ text: String) -> (intent: String?, confidence: Double) {
         guard let top = classifier.rank(text).first else { return (nil, 0) }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// Talks to an OpenAI-compatible `/v1/chat/completions` endpoint, streamed (SSE) or not.
 ///
@@ -31,14 +32,14 @@ struct ChatCompletionClient: Sendable {
         return base.hasSuffix("/chat/completions") ? base : base + "/chat/completions"
     }
 
-    func body(messages: [JSONValue], tools: [JSONValue], stream: Bool) -> JSONValue {
+    func body(messages: [JSONValue], tools: [JSONValue], stream: Bool, toolChoice: JSONValue = "auto") -> JSONValue {
         var object: [String: JSONValue] = [
             "model": .string(settings.model), "messages": .array(messages), "stream": .bool(stream),
-            "temperature": .number(settings.temperature),
+            "temperature": .number(settings.temperature), "max_tokens": .number(Double(settings.maxTokens)),
         ]
         if !tools.isEmpty {
             object["tools"] = .array(tools)
-            object["tool_choice"] = "auto"
+            object["tool_choice"] = toolChoice
         }
         return .object(object)
     }
@@ -52,23 +53,28 @@ struct ChatCompletionClient: Sendable {
         return request
     }
 
-    private func send(_ body: JSONValue) async throws(LLMError) -> HTTPClientResponse {
+    private func send(_ body: JSONValue, timeout: Double) async throws(LLMError) -> HTTPClientResponse {
         let response: HTTPClientResponse
         do {
-            response = try await HTTPClient.shared.execute(request(body), timeout: .milliseconds(Int64(settings.timeout * 1000)))
+            response = try await HTTPClient.shared.execute(request(body), timeout: .milliseconds(Int64(max(0.001, timeout) * 1000)))
         } catch let error as HTTPClientError {
             if [.deadlineExceeded, .readTimeout, .connectTimeout].contains(error) { throw .timeout }
             throw .unreachable(String(describing: error))
         } catch {
             throw .unreachable(String(describing: error))
         }
-        guard (200..<300).contains(response.status.code) else { throw .status(Int(response.status.code)) }
+        guard (200..<300).contains(response.status.code) else {
+            // The server's words say why (llama-cpp-python: "Automatic streaming tool choice is not supported").
+            let buffer = try? await response.body.collect(upTo: 64 << 10)
+            let text = buffer.map { String(decoding: $0.readableBytesView, as: UTF8.self) } ?? ""
+            throw .status(Int(response.status.code), String(text.prefix(300)))
+        }
         return response
     }
 
     /// One unstreamed completion.
-    func complete(messages: [JSONValue], tools: [JSONValue]) async throws(LLMError) -> Reply {
-        let response = try await send(body(messages: messages, tools: tools, stream: false))
+    func complete(messages: [JSONValue], tools: [JSONValue], timeout: Double, toolChoice: JSONValue = "auto") async throws(LLMError) -> Reply {
+        let response = try await send(body(messages: messages, tools: tools, stream: false, toolChoice: toolChoice), timeout: timeout)
         let buffer: ByteBuffer
         do {
             buffer = try await response.body.collect(upTo: 8 << 20)
@@ -87,8 +93,8 @@ struct ChatCompletionClient: Sendable {
     }
 
     /// A streamed completion; `onText` gets each content delta as it arrives.
-    func stream(messages: [JSONValue], tools: [JSONValue], onText: (String) -> Void) async throws(LLMError) -> Reply {
-        let response = try await send(body(messages: messages, tools: tools, stream: true))
+    func stream(messages: [JSONValue], tools: [JSONValue], timeout: Double, toolChoice: JSONValue = "auto", onText: (String) -> Void) async throws(LLMError) -> Reply {
+        let response = try await send(body(messages: messages, tools: tools, stream: true, toolChoice: toolChoice), timeout: timeout)
         var parser = SSEParser()
         var content = ""
         var calls: [Int: ToolCall] = [:]
@@ -118,8 +124,13 @@ struct ChatCompletionClient: Sendable {
             throw .unreachable(String(describing: error))
         }
         guard sawDone else { throw .incompleteStream }
+        // Ids must be unique in the conversation: a server that gives every call the same id (or none)
+        // gets ids of our own, or the tool results could not be told apart.
+        var seen = Set<String>()
         let ordered = calls.keys.sorted().compactMap { calls[$0] }.enumerated().map { i, call in
-            ToolCall(id: call.id.isEmpty ? "call_\(i)" : call.id, name: call.name, arguments: call.arguments.isEmpty ? "{}" : call.arguments)
+            let id = call.id.isEmpty || seen.contains(call.id) ? "call_\(i)" : call.id
+            seen.insert(id)
+            return ToolCall(id: id, name: call.name, arguments: call.arguments.isEmpty ? "{}" : call.arguments)
         }
         return Reply(content: content, toolCalls: ordered)
     }
@@ -129,20 +140,54 @@ struct ChatCompletionClient: Sendable {
 enum LLMError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreachable(String)
     case timeout
-    case status(Int)
+    case status(Int, String)
     case malformed(String)
     /// The stream ended without `[DONE]` (llama-cpp-python does this when the model picks a tool).
     case incompleteStream
     case tooManyToolRounds
+    /// The model answered with neither words nor a tool call.
+    case emptyReply
+    /// The model's tool-call arguments are not a JSON object, even after it was told so once.
+    case unparseableArguments(tool: String, why: String)
+    /// The turn took longer than the settings' `turn_budget`.
+    case overBudget(seconds: Double)
 
     var description: String {
         switch self {
         case .unreachable(let why): return "LLM server unreachable: \(why)"
         case .timeout: return "LLM server timed out"
-        case .status(let code): return "LLM server answered HTTP \(code)"
+        case .status(let code, let body): return "LLM server answered HTTP \(code)" + (body.isEmpty ? "" : ": \(body)")
         case .malformed(let why): return "LLM response malformed: \(why)"
         case .incompleteStream: return "LLM stream ended without [DONE]"
         case .tooManyToolRounds: return "LLM kept calling tools without answering"
+        case .emptyReply: return "LLM gave an empty reply with no tool call"
+        case .unparseableArguments(let tool, let why): return "LLM's arguments for \(tool) do not parse: \(why)"
+        case .overBudget(let seconds): return "LLM turn took longer than its budget of \(String(format: "%g", seconds)) s"
+        }
+    }
+}
+
+/// What each server (by endpoint) has shown it cannot do, remembered for the life of the process:
+/// llama-cpp-python cannot stream a reply when tools are offered and the model may pick one (it
+/// answers an empty body, or an error naming streaming); once seen, requests offering tools to
+/// that server go unstreamed from the start instead of failing first every turn.
+enum ServerQuirks {
+    private static let noStreamedToolChoice = Mutex<Set<String>>([])
+
+    static func streamsToolChoice(_ endpoint: String) -> Bool {
+        !noStreamedToolChoice.withLock { $0.contains(endpoint) }
+    }
+
+    static func cannotStreamToolChoice(_ endpoint: String) {
+        _ = noStreamedToolChoice.withLock { $0.insert(endpoint) }
+    }
+
+    /// Whether a failed streamed request with tools shows the server cannot stream a tool choice.
+    static func showsNoStreamedToolChoice(_ error: LLMError) -> Bool {
+        switch error {
+        case .incompleteStream: return true
+        case .status(let code, let body): return code >= 400 && body.lowercased().contains("stream")
+        default: return false
         }
     }
 }

@@ -2,17 +2,22 @@ import Foundation
 import RingsideCore
 
 /// Routes each caller turn: the intent engine answers what it recognises confidently (and every
-/// turn of a flow already under way); the LLM answers the rest; if the LLM cannot be reached, the
-/// intent engine answers after all. The turn's `path` says which answered and why.
+/// turn of a flow already under way); the LLM answers the rest, and the caller's answer to its
+/// read-back; if the LLM fails (unreachable, an empty reply, arguments that do not parse, past its
+/// time budget), an error event says why and the intent engine answers after all. The turn's `path`
+/// says which answered and why. Changes the LLM made are recorded with the engine's, so the handoff
+/// summary and caller memory show them.
 public actor HybridBrain: Brain {
     private let engine: IntentEngine
     private let llm: LLMBrain
     private let bypassConfidence: Double
+    private let tracer: CallTracer?
 
-    public init(engine: IntentEngine, llm: LLMBrain, bypassConfidence: Double) {
+    public init(engine: IntentEngine, llm: LLMBrain, bypassConfidence: Double, tracer: CallTracer? = nil) {
         self.engine = engine
         self.llm = llm
         self.bypassConfidence = bypassConfidence
+        self.tracer = tracer
     }
 
     public func resume() async -> BrainTurn? { await engine.resume() }
@@ -41,20 +46,29 @@ public actor HybridBrain: Brain {
         }
         let (intent, confidence) = await engine.classify(text)
         let inFlow = await engine.isInFlow
-        if inFlow || confidence >= bypassConfidence {
+        let readBack = await llm.awaitsConfirmation
+        if !readBack, inFlow || confidence >= bypassConfidence {
             var turn = await engine.respond(to: input)
             let why = inFlow ? "a flow is under way" : "\(intent ?? "?") at \(String(format: "%.2f", confidence)) ≥ \(String(format: "%.2f", bypassConfidence))"
             turn.path = AnswerPath(.intentEngine, hybrid: true, reason: "\(why); " + turn.path.reason)
             await llm.record(user: text, assistant: turn.text)
             return turn
         }
+        let actionsBefore = await llm.actions.count
         do {
-            var turn = try await llm.complete(text)
-            turn.path = AnswerPath(.llm, hybrid: true, reason: "best intent \(intent ?? "none") at \(String(format: "%.2f", confidence)) < \(String(format: "%.2f", bypassConfidence))")
+            var turn = try await llm.complete(text, done: await engine.completedActions)
+            for action in await llm.actions.dropFirst(actionsBefore) { await engine.recordAction(action) }
+            let why = readBack ? "the caller answered the LLM's read-back" : "best intent \(intent ?? "none") at \(String(format: "%.2f", confidence)) < \(String(format: "%.2f", bypassConfidence))"
+            turn.path = AnswerPath(.llm, hybrid: true, reason: turn.path.reason.isEmpty ? why : "\(why); \(turn.path.reason)")
             return turn
         } catch {
+            tracer?.emit(.error("the LLM could not answer (\(error)); the intent engine answers"), stage: .brain)
+            // Read tools the failed turn ran still happened: the turn shows them.
+            let ran = await llm.failedTurnTraces
             var turn = await engine.respond(to: input)
+            turn.toolCalls = ran + turn.toolCalls
             turn.path = AnswerPath(.intentEngine, hybrid: true, reason: "fallback from the LLM (\(error)); " + turn.path.reason)
+            await llm.record(user: text, assistant: turn.text)
             return turn
         }
     }

@@ -38,12 +38,12 @@ public actor Conversation {
         }
         memoryDate = options.wallClockNow
         logger = options.logger
-        let tools = ToolLayer(agent: agent, tools: options.tools ?? ToolLayer.makeTools(for: agent, database: database, environment: options.environment), tracer: tracer, approvals: approvals, audit: audit, logger: options.logger)
+        let tools = ToolLayer(agent: agent, tools: options.tools ?? ToolLayer.makeTools(for: agent, database: database, environment: options.environment), tracer: tracer, approvals: approvals, audit: audit, database: database, logger: options.logger)
         let today = options.today ?? agent.referenceDate.flatMap(CalendarDay.init(iso:)) ?? CalendarDay.fromSystemDate()
         engine = IntentEngine(agent: agent, tools: tools, tracer: tracer, today: today)
         if options.useLLM, let settings = agent.llm {
             let llm = LLMBrain(agent: agent, settings: settings, tools: tools, tracer: tracer, environment: options.environment, onSentence: options.onSentence)
-            brain = HybridBrain(engine: engine, llm: llm, bypassConfidence: agent.policies.llmBypassConfidence)
+            brain = HybridBrain(engine: engine, llm: llm, bypassConfidence: agent.policies.llmBypassConfidence, tracer: tracer)
         } else {
             brain = engine
         }

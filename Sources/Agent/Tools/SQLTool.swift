@@ -19,12 +19,7 @@ public struct SQLTool: Tool {
         var bound: [String: (any DatabaseValueConvertible)?] = [:]
         for name in spec.placeholders {
             guard let value = arguments[name] else { throw .missingArgument(name) }
-            switch value {
-            case .null: bound[name] = nil as String?
-            case .bool(let b): bound[name] = b
-            case .number(let n): bound[name] = n == n.rounded() ? Int64(n) : n
-            default: bound[name] = value.stringValue ?? value.jsonText
-            }
+            bound[name] = SQLTool.bindable(value)
         }
         let statementArguments = StatementArguments(bound)
         let query = spec.query
@@ -43,6 +38,16 @@ public struct SQLTool: Tool {
             return .object(["changes": .number(Double(changes))])
         } catch {
             throw .database(String(describing: error))
+        }
+    }
+
+    /// A JSON argument as a value SQLite binds: numbers stay numbers, text stays text.
+    static func bindable(_ value: JSONValue) -> (any DatabaseValueConvertible)? {
+        switch value {
+        case .null: return nil as String?
+        case .bool(let b): return b
+        case .number(let n): return n == n.rounded() ? Int64(n) : n
+        default: return value.stringValue ?? value.jsonText
         }
     }
 

@@ -13,17 +13,51 @@ public actor ToolLayer {
     private let tracer: CallTracer
     private let approvals: ApprovalDesk
     private let audit: AuditLog?
+    /// The agent's database, for the `requires` checks of a tool's arguments.
+    private let database: DatabaseQueue?
     private let logger: Logger
     private var cache: [String: (value: JSONValue, expires: MediaTime)] = [:]
     private var invocationCount = 0
 
-    public init(agent: AgentDefinition, tools: [String: any Tool], tracer: CallTracer, approvals: ApprovalDesk, audit: AuditLog?, logger: Logger = Logger(label: "ringside.agent.tools")) {
+    public init(agent: AgentDefinition, tools: [String: any Tool], tracer: CallTracer, approvals: ApprovalDesk, audit: AuditLog?, database: DatabaseQueue? = nil, logger: Logger = Logger(label: "ringside.agent.tools")) {
         self.agent = agent
         self.tools = tools
         self.tracer = tracer
         self.approvals = approvals
         self.audit = audit
+        self.database = database
         self.logger = logger
+    }
+
+    /// Why `arguments` are not acceptable for `name` (as a sentence), or nil when they are: the tool
+    /// exists, the arguments fit its declared parameters, and every `requires` query returns a row.
+    /// Runs nothing that changes the world. The LLM brain calls this before any tool.
+    public func problem(_ name: String, arguments: JSONValue) async -> String? {
+        guard let definition = agent.tools[name], tools[name] != nil else { return "there is no tool named '\(name)'" }
+        if let problem = ToolArgumentCheck.problem(arguments, for: definition) { return problem }
+        guard !definition.requires.isEmpty else { return nil }
+        guard let database else { return "\(name)'s arguments cannot be checked: the agent has no database" }
+        for requirement in definition.requires {
+            var bound: [String: (any DatabaseValueConvertible)?] = [:]
+            for placeholder in requirement.sql.placeholders {
+                guard let value = arguments[placeholder] else { return "'\(placeholder)' is missing" }
+                bound[placeholder] = SQLTool.bindable(value)
+            }
+            let statement = StatementArguments(bound)
+            let query = requirement.sql.query
+            do {
+                let found = try await database.read { db in try Row.fetchOne(db, sql: query, arguments: statement) != nil }
+                if !found { return requirement.problem }
+            } catch {
+                return "\(name)'s arguments could not be checked: \(error)"
+            }
+        }
+        return nil
+    }
+
+    /// Adds an entry of the LLM brain's own (a rejected call, a read-back confirmed) to the audit log.
+    public func appendAudit(_ kind: String, detail: [String: JSONValue]) async {
+        await audit?.append(call: tracer.callID, kind: kind, time: tracer.clock.now(), detail: .object(detail))
     }
 
     /// Builds the tool set an agent declares, with SQL tools on `database`.

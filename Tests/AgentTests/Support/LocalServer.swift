@@ -3,7 +3,7 @@ import Foundation
 /// A small HTTP server on 127.0.0.1 (Python's http.server in a subprocess) for tool-fault and LLM tests.
 ///
 /// `/tool/ok|slow|500|malformed|schema` behave as named; `/v1/chat/completions` replays the queued
-/// responses in order; every request is logged to a file that `log()` reads.
+/// responses in order (the i-th after `delays[i]` seconds, when given); every request is logged to a file that `log()` reads.
 final class LocalServer: @unchecked Sendable {
     let process = Process()
     let port: Int
@@ -58,6 +58,8 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path.endswith("/chat/completions"):
             with lock:
                 reply = queue.pop(0) if queue else {"status": 500, "body": "{}"}
+            if reply.get("delay"):
+                time.sleep(reply["delay"])
             self.send(reply["status"], reply["body"], reply.get("type", "application/json"))
         else:
             self.send(404, "{}")
@@ -74,12 +76,14 @@ server.serve_forever()
 """#
 
     /// Starts the server; `replies` are the chat-completion responses to play in order.
-    init(replies: [(status: Int, body: String, type: String)] = []) throws {
+    init(replies: [(status: Int, body: String, type: String)] = [], delays: [Int: Double] = [:]) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("ringside-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let scriptURL = folder.appendingPathComponent("server.py")
         try LocalServer.script.write(to: scriptURL, atomically: true, encoding: .utf8)
-        let queue = replies.map { ["status": $0.status, "body": $0.body, "type": $0.type] as [String: Any] }
+        let queue = replies.enumerated().map { i, reply in
+            ["status": reply.status, "body": reply.body, "type": reply.type, "delay": delays[i] ?? 0] as [String: Any]
+        }
         let queueURL = folder.appendingPathComponent("queue.json")
         try JSONSerialization.data(withJSONObject: queue).write(to: queueURL)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
