@@ -153,7 +153,7 @@ EOF
 
 # ---- swap into place -------------------------------------------------------------------
 if [ -e "$PREFIX" ] || [ -L "$PREFIX" ]; then
-  replaceable_prefix || die "$PREFIX exists and is not an install made by this script; remove it or pick another PREFIX"
+  # begin_install has checked that PREFIX is ours to replace.
   mv "$PREFIX" "$PREFIX.old-$$"
 fi
 mv "$STAGE" "$PREFIX"
