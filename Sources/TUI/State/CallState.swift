@@ -143,7 +143,7 @@ public struct CallState: Sendable, Equatable {
     private static func affectsLatency(_ payload: CallEventPayload) -> Bool {
         switch payload {
         case .speechStopped, .endOfTurn, .finalTranscript, .brainStarted, .brainDecided, .toolStarted, .toolFinished,
-             .toolFailed, .ttsRequested, .ttsFirstAudio, .playoutStarted:
+             .toolFailed, .ttsRequested, .ttsFirstAudio, .playoutStarted, .speculation:
             return true
         default:
             return false
