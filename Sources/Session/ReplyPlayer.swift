@@ -67,11 +67,12 @@ final class ReplyPlayer: @unchecked Sendable {
         let text: String
         let utterance: Utterance
         /// The first frame arrived (true), or what to do when it does.
-        fileprivate let firstFrame = LockedValue<(arrived: Bool, then: (@Sendable () -> Void)?)>((false, nil))
+        fileprivate let firstFrame: LockedValue<(arrived: Bool, then: (@Sendable () -> Void)?)>
 
         fileprivate init(text: String, job: SynthesisJob) {
             self.text = text
-            let firstFrame = self.firstFrame
+            let firstFrame = LockedValue<(arrived: Bool, then: (@Sendable () -> Void)?)>((false, nil))
+            self.firstFrame = firstFrame
             utterance = Utterance(text: text, job: job) {
                 let then = firstFrame.withLock { f -> (@Sendable () -> Void)? in f.arrived = true; return f.then }
                 then?()

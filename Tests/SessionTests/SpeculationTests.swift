@@ -244,6 +244,23 @@ final class SecondOpinionRecognizer: SpeechRecognizer, @unchecked Sendable {
         #expect(Self.speculationOutcomesAreOnRecord(dir: dir), "the recording lacks the speculation outcome")
     }
 
+    /// Recordings from before speculation load with every turn "not speculated on"; the new event
+    /// round-trips, and its words are redacted like the caller's other words.
+    @Test func speculationOutcomesOnRecordOldAndNew() throws {
+        let old = try LegacyRecordingTests.oldEvents.split(separator: "\n").map { try JSONDecoder().decode(CallEvent.self, from: Data($0.utf8)) }
+        #expect(TurnLatency.turns(from: old).allSatisfy { $0.speculation == nil })
+        let event = CallEvent(callID: "c", turn: 2, time: .seconds(3), stage: .session,
+                              payload: .speculation(SpeculationOutcome(held: false, cancelled: 1, text: "my card is 4111", miss: "the final words differ")))
+        let back = try JSONDecoder().decode(CallEvent.self, from: try JSONEncoder().encode(event))
+        #expect(back == event)
+        #expect(TurnLatency.turns(from: [back]).first?.speculation?.cancelled == 1)
+        let bus = CallEventBus(callID: "c", clock: VirtualClock())
+        bus.redactCallerSpeech(true)
+        let redacted = bus.emit(.session, event.payload)
+        guard case let .speculation(o) = redacted.payload else { Issue.record("payload changed kind"); return }
+        #expect(o.text == "[redacted]")
+    }
+
     private static func speculationOutcomesAreOnRecord(dir: URL) -> Bool {
         let events = (try? String(contentsOf: dir.appendingPathComponent("rec").appendingPathComponent(CallRecorder.FileName.events), encoding: .utf8)) ?? ""
         return events.contains("\"speculation\"")

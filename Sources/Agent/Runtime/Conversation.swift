@@ -29,6 +29,8 @@ public actor Conversation {
     /// A speculative turn is running: everything else that touches the brain waits for it.
     private var speculating = false
     private var speculationWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Caller turns being answered right now: no speculation starts meanwhile.
+    private var answering = 0
 
     public init(agent: AgentDefinition, database: DatabaseQueue?, options: ConversationOptions) throws(LocatedError) {
         self.agent = agent
@@ -73,6 +75,8 @@ public actor Conversation {
     /// A final transcript of the caller's words.
     public func hear(_ text: String, confidence: Double = 1) async -> BrainTurn {
         await changingBrain()
+        answering += 1
+        defer { answering -= 1 }
         if inTakeover {
             beforeLastTurn = nil
             lastTurn = nil
@@ -177,8 +181,12 @@ public actor Conversation {
     /// not the agent's to answer.
     public func speculate(_ text: String, confidence: Double = 1) async -> SpeculativeTurn? {
         await waitForSpeculation()
-        guard !inTakeover, !ended, let before = await brain.checkpoint() else { return nil }
+        guard answering == 0, !inTakeover, !ended else { return nil }
         speculating = true
+        guard let before = await brain.checkpoint() else {
+            finishSpeculating()
+            return nil
+        }
         let scratch = SpeculationScratch()
         let turn = await SpeculationScratch.$current.withValue(scratch) { () async -> BrainTurn in
             tracer.emit(.brainStarted(input: text), stage: .brain)
@@ -189,10 +197,7 @@ public actor Conversation {
         }
         let after = await brain.checkpoint()
         await brain.restore(before)
-        speculating = false
-        let waiters = speculationWaiters
-        speculationWaiters = []
-        for w in waiters { w.resume() }
+        finishSpeculating()
         guard let after else { return nil }
         return SpeculativeTurn(text: text, turn: turn, refusedTools: scratch.refused, before: before, after: after,
                                generation: generation, events: scratch.events)
@@ -219,6 +224,13 @@ public actor Conversation {
     private func changingBrain() async {
         await waitForSpeculation()
         generation += 1
+    }
+
+    private func finishSpeculating() {
+        speculating = false
+        let waiters = speculationWaiters
+        speculationWaiters = []
+        for w in waiters { w.resume() }
     }
 
     private func waitForSpeculation() async {
