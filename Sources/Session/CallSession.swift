@@ -417,15 +417,7 @@ public final class CallSession: @unchecked Sendable {
 
     /// In virtual time, lets a speculation get as far as it can without time moving (as `settleBrain`).
     private func settle(_ s: Speculation) async {
-        guard !configuration.realtime else { return }
-        let virtual = clock as? VirtualClock
-        while !s.isDone {
-            if let virtual, virtual.sleeperCount > 0 {
-                await Task.yield()
-                return
-            }
-            try? await Task.sleep(nanoseconds: 100_000)
-        }
+        await settleInVirtualTime { s.isDone }
     }
 
     /// The turn the caller's new words continue, if they do: one the brain is still answering, or one
@@ -522,11 +514,17 @@ public final class CallSession: @unchecked Sendable {
     /// answered or waits on the clock. What it does meanwhile is then stamped at this instant, the same
     /// on every run, rather than whenever the thread pool happened to run it.
     private func settleBrain() async {
-        guard let work = thinking, !configuration.realtime else { return }
+        guard let work = thinking else { return }
+        await settleInVirtualTime { work.isReady }
+    }
+
+    /// Waits (virtual time only) until `done`, or until the work waits on the clock, which only
+    /// advancing time can release; then lets other work (a decision, a timer) run meanwhile.
+    private func settleInVirtualTime(until done: () -> Bool) async {
+        guard !configuration.realtime else { return }
         let virtual = clock as? VirtualClock
-        while !work.isReady {
+        while !done() {
             if let virtual, virtual.sleeperCount > 0 {
-                // Time must move on for the brain to finish; let other work (a decision, a timer) run meanwhile.
                 await Task.yield()
                 return
             }
