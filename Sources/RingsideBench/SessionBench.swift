@@ -54,15 +54,19 @@ struct SessionBench: AsyncParsableCommand {
         }
         var report = BenchReport(name: "session")
         var lines = 0, failedCalls: [String] = []
-        for detector in detectors {
+        // Each detector with the reply worked out ahead at pauses and without, in the same run.
+        for detector in detectors { for speculate in [false, true] {
+            let label = detector.name + (speculate ? " + speculation" : "")
             var acoustic: [Double] = [], sessionV2V: [Double] = []
             var stages: [LatencyStage: [Double]] = [:]
-            var premature = 0
+            var premature = 0, speculated = 0, held = 0
             lines = 0
             for scenario in scenarios {
-                print("real time (\(detector.name)): \(scenario.id) …")
+                print("real time (\(label)): \(scenario.id) …")
                 do {
-                    let call = try await Self.realTimeCall(scenario, loop: loop, endOfTurnModel: detector.model)
+                    let call = try await Self.realTimeCall(scenario, loop: loop, endOfTurnModel: detector.model, speculate: speculate)
+                    speculated += call.turns.filter { $0.speculation != nil }.count
+                    held += call.turns.filter { $0.speculation?.held == true }.count
                     acoustic += call.acousticMs
                     sessionV2V += call.turns.compactMap(\.voiceToVoiceMs)
                     for turn in call.turns where turn.voiceToVoiceMs != nil {
@@ -71,11 +75,16 @@ struct SessionBench: AsyncParsableCommand {
                     lines += call.linesSpoken
                     premature += call.prematureTurns
                 } catch {
-                    failedCalls.append("\(scenario.id) (\(detector.name)): \(error)")
+                    failedCalls.append("\(scenario.id) (\(label)): \(error)")
                 }
             }
-            let prefix = detector.model == nil ? "" : "\(detector.name): "
-            report.add(prefix + "calls (real time)", Double(scenarios.count - failedCalls.filter { $0.contains("(\(detector.name))") }.count), "calls")
+            // The rules without speculation keep the names the table had before speculation existed.
+            let prefix = detector.model == nil && !speculate ? "" : "\(label): "
+            report.add(prefix + "calls (real time)", Double(scenarios.count - failedCalls.filter { $0.contains("(\(label))") }.count), "calls")
+            if speculate {
+                report.add(prefix + "turns speculated on", Double(speculated), "turns")
+                report.add(prefix + "speculations held", speculated > 0 ? Double(held) * 100 / Double(speculated) : 0, "%")
+            }
             report.addDistribution(prefix + "v2v at the sound (PulseAudio loop)", acoustic, unit: "ms")
             let p = Percentiles(acoustic)
             if !acoustic.isEmpty {
@@ -88,7 +97,7 @@ struct SessionBench: AsyncParsableCommand {
             }
             let prematureRate = lines > 0 ? Double(premature) * 100 / Double(lines) : 0
             report.add(prefix + "premature cut-offs", prematureRate, "%", target: "≤ 3 %", met: prematureRate <= 3)
-        }
+        } }
         report.notes += notes
 
         print("virtual time: \(scenarios.count) calls …")
@@ -101,6 +110,7 @@ struct SessionBench: AsyncParsableCommand {
         report.notes.append("scenarios: " + scenarios.map(\.id).joined(separator: ", "))
         report.notes.append("acoustic v2v: caller's last voiced frame on the room sink's monitor → agent's first voiced frame on the agent sink's monitor")
         report.notes.append("premature cut-off: a caller line split into more than one end-of-turn decision")
+        report.notes.append("speculation: the reply worked out at a pause of ≥ 200 ms and played at once when the turn ended on the same words; held = share of speculated turns whose reply was the one worked out ahead")
         for f in failedCalls { report.notes.append("failed: \(f)") }
         report.printTable()
         try report.write(to: options.output)
@@ -115,7 +125,8 @@ struct SessionBench: AsyncParsableCommand {
 
     /// One scenario through the runner's PulseAudio loop, with two more ears on the loop's sinks
     /// (on one clock of their own) to time voice-to-voice where the sound is.
-    static func realTimeCall(_ scenario: Scenario, loop: PulseCallLoop, endOfTurnModel: (any EndOfTurnModel)? = nil) async throws -> RealTimeCall {
+    static func realTimeCall(_ scenario: Scenario, loop: PulseCallLoop, endOfTurnModel: (any EndOfTurnModel)? = nil,
+                             speculate: Bool = true) async throws -> RealTimeCall {
         let clock = MonotonicClock()
         let room = Mutex<[(MediaTime, Bool)]>([]), agent = Mutex<[(MediaTime, Bool)]>([])
         let roomEar = try SinkMonitor(loop: loop, sink: loop.roomSink, clock: clock) { f in room.withLock { $0.append((f.timestamp, SinkMonitor.isVoiced(f))) } }
@@ -124,6 +135,7 @@ struct SessionBench: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: recordings) }
         var options = ScenarioRunner.Options(target: .pulse, parallelism: 1, recordRoot: recordings, pulseLoop: loop)
         options.endOfTurnModel = endOfTurnModel
+        options.speculate = speculate
         let result = await ScenarioRunner.runOnce(scenario, run: 1, options: options)
         roomEar.stop()
         agentEar.stop()

@@ -82,6 +82,27 @@ public struct FinalSource: Sendable, Codable, Equatable {
     }
 }
 
+/// Whether the agent's reply to a caller turn was worked out ahead, at a pause before the end of the
+/// turn was decided, and whether that speculation held. One per turn that was speculated on, just
+/// before its reply plays; a turn without it was not speculated on (speculation off, or no pause).
+public struct SpeculationOutcome: Sendable, Codable, Equatable {
+    /// The reply worked out at the pause that ended the turn was played (no brain or TTS wait).
+    public var held: Bool
+    /// Speculations thrown away in this turn because the caller went on talking.
+    public var cancelled: Int
+    /// The words the last speculation answered.
+    public var text: String
+    /// Why it did not hold (the final words differ, a tool that writes was needed), when it did not.
+    public var miss: String?
+
+    public init(held: Bool, cancelled: Int = 0, text: String, miss: String? = nil) {
+        self.held = held
+        self.cancelled = cancelled
+        self.text = text
+        self.miss = miss
+    }
+}
+
 /// What happened. Each case is one kind of fact; the enclosing `CallEvent` says when and where.
 public enum CallEventPayload: Sendable, Codable, Equatable {
     case callStarted(agent: String, transport: String)
@@ -116,6 +137,8 @@ public enum CallEventPayload: Sendable, Codable, Equatable {
     /// had said until the pause) joins what they said next as one turn, and any reply to the fragment
     /// is withdrawn (`replyStarted`: some of it had already played). A premature cut-off.
     case fragmentJoined(fragment: String, replyStarted: Bool)
+    /// The turn's reply was speculated on at a pause; whether it held.
+    case speculation(SpeculationOutcome)
     /// The caller spoke over the agent; only `heardText` stays in the brain's context.
     case bargeIn(heardText: String, heardFraction: Double)
     case takeover(by: String)

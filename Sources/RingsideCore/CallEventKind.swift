@@ -3,7 +3,7 @@
 public enum CallEventKind: String, Sendable, CaseIterable, Codable {
     case callStarted, callEnded, speechStarted, speechStopped, endOfTurn, partialTranscript, finalTranscript, finalSource
     case brainStarted, brainDecided, toolStarted, toolFinished, toolFailed, approvalRequested, approvalDecided, escalated
-    case ttsRequested, ttsFirstAudio, ttsFinished, playoutStarted, playoutFinished, farEndHeard, fragmentJoined, bargeIn
+    case ttsRequested, ttsFirstAudio, ttsFinished, playoutStarted, playoutFinished, farEndHeard, fragmentJoined, speculation, bargeIn
     case takeover, handback, dtmf, sipState, rtpStats, level, error
 }
 
@@ -34,6 +34,7 @@ extension CallEventPayload {
         case .playoutFinished: return .playoutFinished
         case .farEndHeard: return .farEndHeard
         case .fragmentJoined: return .fragmentJoined
+        case .speculation: return .speculation
         case .bargeIn: return .bargeIn
         case .takeover: return .takeover
         case .handback: return .handback

@@ -43,6 +43,8 @@ extension CallEventPayload {
         case let .playoutFinished(fraction): return .playoutFinished(heardFraction: fraction)
         case let .farEndHeard(text): return .farEndHeard(text: transform(text))
         case let .fragmentJoined(fragment, started): return .fragmentJoined(fragment: transform(fragment), replyStarted: started)
+        case let .speculation(o):
+            return .speculation(SpeculationOutcome(held: o.held, cancelled: o.cancelled, text: transform(o.text), miss: o.miss.map(transform)))
         case let .bargeIn(heard, f): return .bargeIn(heardText: transform(heard), heardFraction: f)
         case let .takeover(by): return .takeover(by: by)
         case let .handback(context): return .handback(context: transform(context))

@@ -51,4 +51,31 @@ public protocol CallAgent: Sendable {
     func decide(approval id: String, approved: Bool, by operatorName: String) async
     /// The call is over.
     func end(reason: String) async
+    /// What the agent would answer if the caller's turn ended on `text` (heard at a pause), worked
+    /// out without committing to it: nothing is written, published or remembered until `adopt(_:)`.
+    /// Nil when the agent cannot answer speculatively.
+    func speculate(_ text: String, confidence: Double) async -> SpeculativeReply?
+    /// The caller's turn ended on the speculation's words: make it the agent's answer. False when
+    /// it cannot stand (a tool it needed was refused, the agent moved on); then `answer` is asked.
+    func adopt(_ speculation: SpeculativeReply) async -> Bool
+}
+
+extension CallAgent {
+    public func speculate(_ text: String, confidence: Double) async -> SpeculativeReply? { nil }
+    public func adopt(_ speculation: SpeculativeReply) async -> Bool { false }
+}
+
+/// A reply an agent worked out at the caller's pause, before the turn was known to be over.
+public struct SpeculativeReply: Sendable {
+    public var reply: AgentReply
+    /// Why the reply cannot be played as it is (a tool that writes was refused), if it cannot.
+    public var unusable: String?
+    /// The agent's own record of the speculation, for `adopt(_:)`.
+    public var token: any Sendable
+
+    public init(reply: AgentReply, unusable: String? = nil, token: any Sendable = ()) {
+        self.reply = reply
+        self.unusable = unusable
+        self.token = token
+    }
 }

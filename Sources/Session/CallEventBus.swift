@@ -120,6 +120,10 @@ public final class CallEventBus: Sendable {
             switch clean {
             case .partialTranscript(.caller, _): clean = .partialTranscript(speaker: .caller, text: "[redacted]")
             case let .finalTranscript(.caller, text, c) where !text.isEmpty: clean = .finalTranscript(speaker: .caller, text: "[redacted]", confidence: c)
+            case var .speculation(o) where !o.text.isEmpty:
+                // The words speculated on are the caller's too.
+                o.text = "[redacted]"
+                clean = .speculation(o)
             default: break
             }
         }

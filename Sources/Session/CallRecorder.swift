@@ -132,6 +132,9 @@ public final class CallRecorder: @unchecked Sendable {
             return "\(stamp) agent (cut off by caller at \(Int(fraction * 100))%, heard): \(heard)"
         case let .fragmentJoined(fragment, started):
             return "\(stamp) (the caller went on after \"\(fragment)\"; \(started ? "the reply to it was cut short" : "no reply to it was played"))"
+        case let .speculation(o):
+            if o.held { return "\(stamp) (the reply was worked out at the caller's pause and played at once)" }
+            return "\(stamp) (the reply worked out at the caller's pause was not used: \(o.miss ?? "no reason given"))"
         case let .toolFinished(trace):
             return "\(stamp) tool \(trace.tool) \(trace.arguments) -> \(trace.result ?? "")"
         case let .toolFailed(trace, error):

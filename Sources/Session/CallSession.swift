@@ -59,6 +59,11 @@ public final class CallSession: @unchecked Sendable {
     /// The agent handed the caller to a human and the call is held for one (`holdOnHandoff`).
     private var awaitingHuman = false
     private var ticks = 0
+    /// The reply being worked out at the caller's current pause, how many this pause has started, and
+    /// how many were thrown away this turn because the caller went on.
+    private var speculation: Speculation?
+    private var speculationsThisPause = 0
+    private var speculationsCancelled = 0
     private var lastTurn = 0
     private var callerLevel = AudioLevel(rms: 0, peak: 0)
 
@@ -172,6 +177,7 @@ public final class CallSession: @unchecked Sendable {
                 await agent.operatorSaid(text)
             }
         }
+        await speculate(at: now)
         await collectBrain()
         announceSlowTool(now: now)
 
@@ -215,6 +221,13 @@ public final class CallSession: @unchecked Sendable {
         switch event.payload {
         case .speechStarted(.caller):
             callerResumedAt = event.time
+            speculationsThisPause = 0
+            if let s = speculation {
+                // The caller goes on: what was worked out for the pause is dropped unheard.
+                s.cancel()
+                speculation = nil
+                speculationsCancelled += 1
+            }
             if player.isSpeaking {
                 let agentRecent = recentAgentRMS.max() ?? 0
                 if configuration.echoGuardRatio > 0, callerLevel.rms < configuration.echoGuardRatio * agentRecent {
@@ -226,15 +239,21 @@ public final class CallSession: @unchecked Sendable {
             }
             bus.emit(event.stage, event.payload, at: event.time, turn: event.turn)
         case let .finalTranscript(.caller, text, confidence):
+            let speculated = speculation
+            speculation = nil
+            speculationsThisPause = 0
             // An answer to a question for personal data is secret in every form it is written, understood or not.
             if sensitiveAnswerAwaited, !text.isEmpty { bus.noteSecret(text) }
             bus.emit(event.stage, event.payload, at: event.time, turn: event.turn)
             if utteranceIsEcho {
                 utteranceIsEcho = false
+                speculated?.cancel()
                 return
             }
             let spoken = text.trimmingCharacters(in: .whitespacesAndNewlines)
             if !spoken.isEmpty, !inTakeover, let fragment = fragmentContinued() {
+                speculated?.cancel()
+                speculationsCancelled = 0
                 await join(fragment, rest: spoken, confidence: confidence, turn: event.turn)
                 return
             }
@@ -255,9 +274,16 @@ public final class CallSession: @unchecked Sendable {
                 }
                 await agent.bargedIn(reply: replyText, heardText: heard.heardText, fraction: heard.fraction)
             }
-            guard !spoken.isEmpty else { return }
-            if inTakeover { takeoverLines.append("caller: \(spoken)") }
-            startBrain(spoken, confidence: confidence, turn: event.turn, decidedAt: turnEndedAt)
+            guard !spoken.isEmpty, !inTakeover else {
+                speculated?.cancel()
+                speculationsCancelled = 0
+                if inTakeover, !spoken.isEmpty {
+                    takeoverLines.append("caller: \(spoken)")
+                    startBrain(spoken, confidence: confidence, turn: event.turn, decidedAt: turnEndedAt)
+                }
+                return
+            }
+            startBrain(spoken, confidence: confidence, turn: event.turn, decidedAt: turnEndedAt, speculated: speculated)
         case .endOfTurn:
             turnEndedAt = event.time
             bus.emit(event.stage, event.payload, at: event.time, turn: event.turn)
@@ -284,13 +310,17 @@ public final class CallSession: @unchecked Sendable {
         let text: String
         /// When the end of the caller's turn was decided.
         let decidedAt: MediaTime
-        let result = LockedValue<AgentReply?>(nil)
+        /// What was worked out for this turn at its last pause, if anything.
+        let speculation: Speculation?
+        let result = LockedValue<TurnAnswer?>(nil)
         private(set) var task: Task<Void, Never>?
 
-        init(turn: Int, text: String, decidedAt: MediaTime, answer: @escaping @Sendable () async -> AgentReply) {
+        init(turn: Int, text: String, decidedAt: MediaTime, speculation: Speculation? = nil,
+             answer: @escaping @Sendable () async -> TurnAnswer) {
             self.turn = turn
             self.text = text
             self.decidedAt = decidedAt
+            self.speculation = speculation
             let result = self.result
             task = Task {
                 let reply = await answer()
@@ -300,20 +330,94 @@ public final class CallSession: @unchecked Sendable {
         }
 
         var isReady: Bool { result.withLock { $0 != nil } }
-        func cancel() { task?.cancel() }
+        /// Called on the session's task only (it drops held audio).
+        func cancel() {
+            task?.cancel()
+            speculation?.cancel()
+        }
         /// Waits for the brain to be done with this turn (cancelled or not).
         func settle() async { await task?.value }
     }
 
-    private func startBrain(_ text: String, confidence: Double, turn: Int, decidedAt: MediaTime? = nil) {
+    /// A turn's reply, and how speculation went for it.
+    struct TurnAnswer: Sendable {
+        var reply: AgentReply
+        /// The reply is the one worked out at the pause (its first sentence may be held, synthesised).
+        var adopted = false
+        var speculation: SpeculationOutcome?
+    }
+
+    private func startBrain(_ text: String, confidence: Double, turn: Int, decidedAt: MediaTime? = nil, speculated: Speculation? = nil) {
         // A new turn supersedes one still being worked on; its reply will never be played.
         thinking?.cancel()
         lastTurn = max(lastTurn, turn)
         bus.setTurn(turn)
         let agent = self.agent
-        thinking = TurnWork(turn: turn, text: text, decidedAt: decidedAt ?? clock.now()) {
-            await agent.answer(text, confidence: confidence)
+        let cancelled = speculationsCancelled
+        speculationsCancelled = 0
+        guard let s = speculated, s.turn == turn else {
+            speculated?.cancel()
+            // Every pause of the turn was followed by more words: say so, or nothing happened to tell.
+            let outcome = cancelled > 0 ? SpeculationOutcome(held: false, cancelled: cancelled, text: "", miss: "the caller went on after every pause") : nil
+            thinking = TurnWork(turn: turn, text: text, decidedAt: decidedAt ?? clock.now()) {
+                TurnAnswer(reply: await agent.answer(text, confidence: confidence), speculation: outcome)
+            }
+            return
         }
+        let matches = s.matches(text)
+        if !matches { s.cancel() }
+        thinking = TurnWork(turn: turn, text: text, decidedAt: decidedAt ?? clock.now(), speculation: s) {
+            // The agent finishes (or abandons) the speculation, its brain put back, before anything else.
+            await s.settle()
+            var miss = "the final words differ from those at the pause"
+            if matches {
+                if let r = s.reply {
+                    if let why = r.unusable {
+                        miss = why
+                    } else if await agent.adopt(r) {
+                        return TurnAnswer(reply: r.reply, adopted: true, speculation: SpeculationOutcome(held: true, cancelled: cancelled, text: s.text))
+                    } else {
+                        miss = "the agent had moved on since the pause"
+                    }
+                } else {
+                    miss = "the agent cannot answer ahead"
+                }
+            }
+            let reply = await agent.answer(text, confidence: confidence)
+            return TurnAnswer(reply: reply, speculation: SpeculationOutcome(held: false, cancelled: cancelled, text: s.text, miss: miss))
+        }
+    }
+
+    /// At a pause of the caller's turn (`speculationPause` of silence, before the end of the turn is
+    /// decided), asks the agent for its reply to the words so far; once it is ready, synthesises its
+    /// first sentence and holds it. A better transcript arriving in the same pause (Whisper's) starts
+    /// it once more. Only when nothing else is going on: no reply pending or playing, no barge-in,
+    /// no takeover, no fragment about to be joined.
+    private func speculate(at now: MediaTime) async {
+        guard configuration.speculate else { return }
+        if let s = speculation {
+            await settle(s)
+            if s.held == nil, let r = s.reply, r.unusable == nil { s.held = player.prepare(r.reply) }
+        }
+        guard speculationsThisPause < 2, listener.endpoint.inTurn, let silence = listener.endpoint.silence(at: now),
+              silence >= configuration.speculationPause, thinking == nil, !player.isActive, queuedReply == nil, !inTakeover,
+              !bargeInSuspected, !utteranceIsEcho, !awaitingHuman, hangUpReason == nil, fragmentContinued() == nil else { return }
+        let text = await listener.pauseTranscript().trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return }
+        if let s = speculation {
+            guard !s.matches(text) else { return }
+            s.cancel()
+        }
+        speculationsThisPause += 1
+        let s = Speculation(turn: listener.turn, text: text, confidence: 1, agent: agent)
+        speculation = s
+        await settle(s)
+        if s.held == nil, let r = s.reply, r.unusable == nil { s.held = player.prepare(r.reply) }
+    }
+
+    /// In virtual time, lets a speculation get as far as it can without time moving (as `settleBrain`).
+    private func settle(_ s: Speculation) async {
+        await settleInVirtualTime { s.isDone }
     }
 
     /// The turn the caller's new words continue, if they do: one the brain is still answering, or one
@@ -352,7 +456,7 @@ public final class CallSession: @unchecked Sendable {
         thinking = TurnWork(turn: turn, text: whole, decidedAt: turnEndedAt ?? clock.now()) {
             // The brain finishes (or abandons) the fragment before it is taken back.
             await fragment.settle()
-            return await agent.answer(continuing: fragment.text, with: rest, confidence: confidence, heardFragmentReply: heardReply)
+            return TurnAnswer(reply: await agent.answer(continuing: fragment.text, with: rest, confidence: confidence, heardFragmentReply: heardReply))
         }
     }
 
@@ -369,16 +473,22 @@ public final class CallSession: @unchecked Sendable {
         guard let work = thinking else { return }
         await settleBrain()
         guard work.isReady, !holdsForCaller(work) else { return }
-        guard let reply = work.result.withLock({ r -> AgentReply? in defer { r = nil }; return r }) else { return }
+        guard let answer = work.result.withLock({ r -> TurnAnswer? in defer { r = nil }; return r }) else { return }
         thinking = nil
         lastAnswered = work
+        let reply = answer.reply
+        if let outcome = answer.speculation { bus.emit(.session, .speculation(outcome), turn: work.turn) }
+        let held = answer.adopted ? work.speculation?.held : nil
+        work.speculation?.held = nil
+        work.speculation?.cancel()
         awaitSensitiveAnswer(reply.asksForSensitive)
         noteEnding(reply, turn: work.turn)
         if player.isActive && announcedTurn == work.turn {
+            held?.cancel()
             queuedReply = (reply, work.turn)  // let the filler finish first
         } else {
             listener.expect(reply.expects)
-            player.play(reply, turn: work.turn)
+            player.play(reply, turn: work.turn, held: held)
         }
     }
 
@@ -404,11 +514,17 @@ public final class CallSession: @unchecked Sendable {
     /// answered or waits on the clock. What it does meanwhile is then stamped at this instant, the same
     /// on every run, rather than whenever the thread pool happened to run it.
     private func settleBrain() async {
-        guard let work = thinking, !configuration.realtime else { return }
+        guard let work = thinking else { return }
+        await settleInVirtualTime { work.isReady }
+    }
+
+    /// Waits (virtual time only) until `done`, or until the work waits on the clock, which only
+    /// advancing time can release; then lets other work (a decision, a timer) run meanwhile.
+    private func settleInVirtualTime(until done: () -> Bool) async {
+        guard !configuration.realtime else { return }
         let virtual = clock as? VirtualClock
-        while !work.isReady {
+        while !done() {
             if let virtual, virtual.sleeperCount > 0 {
-                // Time must move on for the brain to finish; let other work (a decision, a timer) run meanwhile.
                 await Task.yield()
                 return
             }
@@ -423,6 +539,12 @@ public final class CallSession: @unchecked Sendable {
         player.play(AgentReply(sentences: [configuration.toolAnnouncement]), turn: work.turn)
     }
 
+    private func dropSpeculation() {
+        speculation?.cancel()
+        speculation = nil
+        speculationsCancelled = 0
+    }
+
     // MARK: - Commands
 
     /// Applies queued commands; returns a reason when one ends the call.
@@ -435,6 +557,7 @@ public final class CallSession: @unchecked Sendable {
                 inTakeover = true
                 awaitingHuman = false
                 takeoverLines = []
+                dropSpeculation()
                 // The agent stops talking at once; the caller heard what was already played.
                 let dropped = farEnd.discardQueued()
                 if player.isActive {
@@ -479,6 +602,7 @@ public final class CallSession: @unchecked Sendable {
                 } else {
                     let turn = max(lastTurn, listener.turn) + 1
                     bus.emit(.stt, .finalTranscript(speaker: .caller, text: text, confidence: 1), turn: turn)
+                    dropSpeculation()
                     startBrain(text, confidence: 1, turn: turn)
                 }
             case .hangUp:
@@ -489,6 +613,7 @@ public final class CallSession: @unchecked Sendable {
                 thinking = nil
                 queuedReply = nil
                 awaitingHuman = false
+                dropSpeculation()
                 if inTakeover {
                     inTakeover = false
                     operatorChannel?.end()
@@ -505,6 +630,7 @@ public final class CallSession: @unchecked Sendable {
     private func finish(reason: String) async {
         if player.isActive { _ = await player.stop() }
         thinking?.cancel()
+        dropSpeculation()
         await agent.end(reason: reason)
         bus.emit(.session, .callEnded(reason: reason))
         bus.finish()

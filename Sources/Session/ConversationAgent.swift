@@ -37,4 +37,13 @@ public final class ConversationAgent: CallAgent {
         await conversation.decideApproval(id: id, approved: approved, by: operatorName)
     }
     public func end(reason: String) async { await conversation.end(reason: reason) }
+    public func speculate(_ text: String, confidence: Double) async -> SpeculativeReply? {
+        guard let turn = await conversation.speculate(text, confidence: confidence) else { return nil }
+        let refused = turn.refusedTools.isEmpty ? nil : "it needed \(turn.refusedTools.joined(separator: ", ")), which may not run before the turn has ended"
+        return SpeculativeReply(reply: Self.reply(turn.turn), unusable: refused, token: turn)
+    }
+    public func adopt(_ speculation: SpeculativeReply) async -> Bool {
+        guard speculation.unusable == nil, let turn = speculation.token as? SpeculativeTurn else { return false }
+        return await conversation.adopt(turn)
+    }
 }

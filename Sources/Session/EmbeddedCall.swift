@@ -47,6 +47,9 @@ public struct EmbeddedCall: Sendable {
         /// transcript rules as a second opinion; nil: the rules alone. Injected, so tests and
         /// benchmarks choose the engine.
         public var endOfTurnModel: (any EndOfTurnModel)?
+        /// Work out the reply at the caller's pauses and play it at once when the turn ends on those
+        /// words (see `SessionConfiguration.speculate`).
+        public var speculate = true
         /// What the agent's tools see as the environment (header secrets, `${NAME}` in HTTP URLs).
         public var environment: [String: String] = ProcessInfo.processInfo.environment
 
@@ -159,7 +162,8 @@ public struct EmbeddedCall: Sendable {
         }
 
         let configuration = SessionConfiguration(rate: options.rate, realtime: options.realtime, agentName: definition.name,
-                                                 echoGuardRatio: options.echoGuardRatio, holdOnHandoff: options.holdOnHandoff)
+                                                 echoGuardRatio: options.echoGuardRatio, holdOnHandoff: options.holdOnHandoff,
+                                                 speculate: options.speculate)
         let session = CallSession(configuration: configuration, bus: bus, source: try audio.caller(bus), farEnd: audio.farEnd,
                                   monitor: audio.monitor, listener: listener, synthesizer: synthesizer,
                                   agent: ConversationAgent(conversation), recorder: recorder, operatorChannel: operatorChannel)

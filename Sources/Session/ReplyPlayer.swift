@@ -61,6 +61,37 @@ final class ReplyPlayer: @unchecked Sendable {
         }
     }
 
+    /// A reply's first sentence synthesised ahead and not played (a speculative reply): it reaches
+    /// the far end only if handed to `play(_:turn:held:)`; otherwise `cancel()` drops it.
+    final class HeldSpeech: @unchecked Sendable {
+        let text: String
+        let utterance: Utterance
+        /// The first frame arrived (true), or what to do when it does.
+        fileprivate let firstFrame: LockedValue<(arrived: Bool, then: (@Sendable () -> Void)?)>
+
+        fileprivate init(text: String, job: SynthesisJob) {
+            self.text = text
+            let firstFrame = LockedValue<(arrived: Bool, then: (@Sendable () -> Void)?)>((false, nil))
+            self.firstFrame = firstFrame
+            utterance = Utterance(text: text, job: job) {
+                let then = firstFrame.withLock { f -> (@Sendable () -> Void)? in f.arrived = true; return f.then }
+                then?()
+            }
+        }
+
+        /// Runs `body` once the first frame exists (now, if it already does).
+        fileprivate func onFirstFrame(_ body: @escaping @Sendable () -> Void) {
+            let now = firstFrame.withLock { f -> Bool in
+                if f.arrived { return true }
+                f.then = body
+                return false
+            }
+            if now { body() }
+        }
+
+        func cancel() { utterance.cancel() }
+    }
+
     enum Phase: Equatable { case idle, speaking, paused }
 
     let synthesizer: any SpeechSynthesizer
@@ -84,8 +115,16 @@ final class ReplyPlayer: @unchecked Sendable {
     var isSpeaking: Bool { phase == .speaking }
     var isActive: Bool { phase != .idle }
 
-    /// Starts speaking a reply, replacing anything still queued.
-    func play(_ reply: AgentReply, turn: Int) {
+    /// Starts synthesising the first sentence of `reply` without playing it or saying so on the bus.
+    func prepare(_ reply: AgentReply) -> HeldSpeech? {
+        guard let first = reply.sentences.first(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }),
+              let job = try? synthesizer.synthesize(first, rate: rate) else { return nil }
+        return HeldSpeech(text: first, job: job)
+    }
+
+    /// Starts speaking a reply, replacing anything still queued. `held`, the reply's first sentence
+    /// synthesised ahead, is played instead of synthesising it again.
+    func play(_ reply: AgentReply, turn: Int, held: HeldSpeech? = nil) {
         stopAll()
         self.reply = reply
         self.turn = turn
@@ -97,8 +136,18 @@ final class ReplyPlayer: @unchecked Sendable {
         guard !sentences.isEmpty else { phase = .idle; return }
         let bus = self.bus
         let firstAudio = self.firstAudio
+        var held = held
         for (i, sentence) in sentences.enumerated() {
             bus.emit(.tts, .ttsRequested(text: sentence), turn: turn)
+            if i == 0, let ready = held, ready.text == sentence {
+                held = nil
+                utterances.append(ready.utterance)
+                ready.onFirstFrame {
+                    let isFirst = firstAudio.withLock { done -> Bool in defer { done = true }; return !done }
+                    if isFirst { bus.emit(.tts, .ttsFirstAudio, turn: turn) }
+                }
+                continue
+            }
             do {
                 let job = try synthesizer.synthesize(sentence, rate: rate)
                 utterances.append(Utterance(text: sentence, job: job) {
@@ -110,6 +159,7 @@ final class ReplyPlayer: @unchecked Sendable {
                 bus.emit(.tts, .error("speech synthesis failed for \"\(sentence)\": \(error)"), turn: turn)
             }
         }
+        held?.cancel()
         phase = utterances.isEmpty ? .idle : .speaking
     }
 

@@ -27,12 +27,19 @@ public struct SessionConfiguration: Sendable {
     /// A caller who starts talking again within this long of the end of their turn being decided was
     /// not done: what they said before the pause and after it are answered as one turn.
     public var fragmentJoinWindow: MediaTime
+    /// At a pause of the caller's turn, work out the reply ahead (brain with tools that write refused,
+    /// first sentence synthesised and held) and play it the moment the end of the turn is decided, if
+    /// the final words are the ones it answered. Off: the reply is computed after the end of the turn.
+    public var speculate: Bool
+    /// Silence in the caller's turn before the reply is worked out ahead.
+    public var speculationPause: MediaTime
 
     public init(rate: SampleRate = .hz16000, realtime: Bool = true, agentName: String = "agent",
                 toolAnnouncementAfter: MediaTime = .milliseconds(900), toolAnnouncement: String = "One moment while I check that.",
                 echoGuardRatio: Double = 0.0, maximumDuration: MediaTime = .seconds(1800), drainTimeout: MediaTime = .seconds(30),
                 levelEveryTicks: Int = 5, holdOnHandoff: Bool = false,
-                fragmentJoinWindow: MediaTime = .milliseconds(1000)) {
+                fragmentJoinWindow: MediaTime = .milliseconds(1000), speculate: Bool = true,
+                speculationPause: MediaTime = .milliseconds(200)) {
         self.rate = rate
         self.realtime = realtime
         self.agentName = agentName
@@ -44,5 +51,7 @@ public struct SessionConfiguration: Sendable {
         self.levelEveryTicks = levelEveryTicks
         self.holdOnHandoff = holdOnHandoff
         self.fragmentJoinWindow = fragmentJoinWindow
+        self.speculate = speculate
+        self.speculationPause = speculationPause
     }
 }

@@ -64,6 +64,13 @@ public final class SpeechListener {
     /// The latest partial transcript of the current turn.
     public var currentPartial: String { lastPartial }
 
+    /// The best transcript of the turn so far, for answering ahead at a pause: Whisper's decode of
+    /// the audio up to the pause once it is ready (the final decodes the same audio), else the partial.
+    public func pauseTranscript() async -> String {
+        if let twoPass = recognizer as? TwoPassRecognizer, let text = await twoPass.speculativeText() { return text }
+        return lastPartial
+    }
+
     public func process(_ frame: AudioFrame) async throws -> [CallEvent] {
         var out: [CallEvent] = []
         let speech = vad.isSpeech(frame)

@@ -103,6 +103,13 @@ public actor TwoPassRecognizer: SpeechRecognizer {
         return partial
     }
 
+    /// Whisper's words for the audio up to the current pause, once the decode started there is done;
+    /// nil before (or with no pause). The final's guards may still prefer the streaming text.
+    public func speculativeText() -> String? {
+        guard pause != nil, let s = speculation, let outcome = s.job.outcome, outcome.status == .ok else { return nil }
+        return WhisperText.spoken(WhisperText.collapsingRepeats(outcome.text))
+    }
+
     public func notePause(trueEnd: MediaTime) async {
         pause = trueEnd
     }

@@ -63,6 +63,21 @@ import Testing
     ])
 }
 
+@Test func latencyBarsMarkSpeculatedTurns() {
+    var s = latencyState()
+    s.apply(CallEvent(callID: "x", turn: 1, time: .milliseconds(1890), stage: .session, payload: .speculation(SpeculationOutcome(held: true, text: "hello"))))
+    s.apply(CallEvent(callID: "x", turn: 2, time: .milliseconds(5290), stage: .session,
+                      payload: .speculation(SpeculationOutcome(held: false, text: "by", miss: "the final words differ from those at the pause"))))
+    let grid = render(LatencyWidget(), s, width: 44, height: 6)
+    #expect(grid.lines[2] == "T1 +████████████████████████████       900ms")
+    #expect(grid.lines[3] == "T2 ~█████████████                      400ms")
+    #expect(grid[3, 2].fg == .good)
+    #expect(grid[3, 3].fg == .warn)
+    let wide = render(LatencyWidget(), s, width: 100, height: 8)
+    #expect(wide.lines[3].hasSuffix("speculated, held"), "\(wide.lines)")
+    #expect(wide.lines[5].hasSuffix("speculated, recomputed"), "\(wide.lines)")
+}
+
 @Test func latencyPaneBeforeAnyTurn() {
     let grid = render(LatencyWidget(), CallState(), width: 40, height: 3)
     #expect(grid.lines == ["─ Latency ──────────────────────────────", "█endp █stt █brain █tool █tts █play", "no caller turns yet"])

@@ -37,6 +37,7 @@ public enum CallEventSamples {
             .playoutFinished(heardFraction: 1),
             .farEndHeard(text: text),
             .fragmentJoined(fragment: text, replyStarted: true),
+            .speculation(SpeculationOutcome(held: false, cancelled: 1, text: text, miss: text)),
             .bargeIn(heardText: text, heardFraction: 0.5),
             .takeover(by: name),
             .handback(context: text),

@@ -16,7 +16,18 @@ public final class CallTracer: Sendable {
         self.emitter = emitter
     }
 
+    /// Publishes a fact; while the brain speculates (see `SpeculativeTurn`) the fact is held back instead.
     public func emit(_ payload: CallEventPayload, stage: Stage) {
-        emitter.emit(payload.mappingText(redactor.redact), stage: stage)
+        let clean = payload.mappingText(redactor.redact)
+        if let scratch = SpeculationScratch.current {
+            scratch.hold(clean, stage: stage)
+        } else {
+            emitter.emit(clean, stage: stage)
+        }
+    }
+
+    /// Publishes a fact held back during a speculation that has now been adopted (already redacted).
+    func publishHeld(_ payload: CallEventPayload, stage: Stage) {
+        emitter.emit(payload, stage: stage)
     }
 }

@@ -24,6 +24,13 @@ public actor Conversation {
     private var beforeLastTurn: BrainCheckpoint?
     private var lastTurn: BrainTurn?
     private let memoryDate: Date
+    /// Counts changes to the brain's state; a speculation taken at one count is adopted only at the same.
+    private var generation = 0
+    /// A speculative turn is running: everything else that touches the brain waits for it.
+    private var speculating = false
+    private var speculationWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Caller turns being answered right now: no speculation starts meanwhile.
+    private var answering = 0
 
     public init(agent: AgentDefinition, database: DatabaseQueue?, options: ConversationOptions) throws(LocatedError) {
         self.agent = agent
@@ -51,6 +58,7 @@ public actor Conversation {
 
     /// The call connected: the disclosure first, a returning caller's summary, then the greeting.
     public func start(callerID: String? = nil) async -> BrainTurn {
+        await changingBrain()
         self.callerID = callerID
         await audit?.append(call: tracer.callID, kind: "call_started", time: tracer.clock.now(), detail: ["agent": .string(agent.name), "caller": .string(callerID ?? "unknown")])
         tracer.emit(.brainStarted(input: ""), stage: .brain)
@@ -66,6 +74,9 @@ public actor Conversation {
 
     /// A final transcript of the caller's words.
     public func hear(_ text: String, confidence: Double = 1) async -> BrainTurn {
+        await changingBrain()
+        answering += 1
+        defer { answering -= 1 }
         if inTakeover {
             beforeLastTurn = nil
             lastTurn = nil
@@ -91,6 +102,7 @@ public actor Conversation {
     /// fragment's reply stands, said first unless the caller already `heardFragmentReply`.
     public func hear(continuing fragment: String, with rest: String, confidence: Double = 1,
                      heardFragmentReply: Bool) async -> BrainTurn {
+        await changingBrain()
         let wrote = lastTurn?.toolCalls.contains { agent.tools[$0.tool]?.writes ?? true } ?? false
         guard !inTakeover, !wrote, let checkpoint = beforeLastTurn else {
             let standing = heardFragmentReply || inTakeover ? [] : (lastTurn?.sentences ?? [])
@@ -106,11 +118,13 @@ public actor Conversation {
     /// The caller barged in; only `heardText` of `reply` reached them and stays in context.
     /// The session, which saw the barge-in, reports it on the call's stream; this only keeps the context.
     public func heard(partialReply reply: String, heardText: String, fraction: Double) async {
+        await changingBrain()
         await brain.note(.partiallyHeard(reply: reply, heard: heardText))
     }
 
     /// A human takes the call over; the brain stops answering until `handback()`.
     public func takeover(by operatorName: String) async {
+        await changingBrain()
         inTakeover = true
         tracer.emit(.takeover(by: operatorName), stage: .session)
         await audit?.append(call: tracer.callID, kind: "takeover", time: tracer.clock.now(), detail: ["by": .string(operatorName)])
@@ -118,12 +132,14 @@ public actor Conversation {
 
     /// What the human operator said to the caller during a takeover.
     public func operatorSaid(_ text: String) async {
+        await changingBrain()
         await brain.note(.operatorSaid(text))
     }
 
     /// The human hands the call back; their part of the conversation becomes context.
     @discardableResult
     public func handback(context: String = "") async -> BrainTurn? {
+        await changingBrain()
         inTakeover = false
         tracer.emit(.handback(context: context), stage: .session)
         await brain.note(.handedBack)
@@ -142,6 +158,7 @@ public actor Conversation {
 
     /// The call ended: remember it for the caller (when allowed) and close the audit trail.
     public func end(reason: String) async {
+        await changingBrain()
         guard !ended else { return }
         ended = true
         let done = await engine.completedActions
@@ -154,6 +171,72 @@ public actor Conversation {
             }
         }
         await audit?.append(call: tracer.callID, kind: "call_ended", time: tracer.clock.now(), detail: ["reason": .string(reason), "done": .array(done.map { .string($0) })])
+    }
+
+    // MARK: - Speculation
+
+    /// Works out the turn the agent would take if the caller's turn ended on `text`, without taking it:
+    /// tools that write (or need approval) are refused, the facts it would publish are held, and the
+    /// brain is put back as it was. Nil when the brain cannot go back (no checkpoint) or the call is
+    /// not the agent's to answer.
+    public func speculate(_ text: String, confidence: Double = 1) async -> SpeculativeTurn? {
+        await waitForSpeculation()
+        guard answering == 0, !inTakeover, !ended else { return nil }
+        speculating = true
+        guard let before = await brain.checkpoint() else {
+            finishSpeculating()
+            return nil
+        }
+        let scratch = SpeculationScratch()
+        let turn = await SpeculationScratch.$current.withValue(scratch) { () async -> BrainTurn in
+            tracer.emit(.brainStarted(input: text), stage: .brain)
+            var turn = await brain.respond(to: .utterance(text, confidence: confidence))
+            turn.asksForSensitive = await asksForSensitive(turn)
+            publish(turn)
+            return turn
+        }
+        let after = await brain.checkpoint()
+        await brain.restore(before)
+        finishSpeculating()
+        guard let after else { return nil }
+        return SpeculativeTurn(text: text, turn: turn, refusedTools: scratch.refused, before: before, after: after,
+                               generation: generation, events: scratch.events)
+    }
+
+    /// Makes a speculation the agent's answer to the caller's turn: the brain moves to where the
+    /// speculation left it and its facts are published now. False (nothing changed) when it cannot
+    /// stand: a tool was refused, or the brain has moved on since it was taken.
+    public func adopt(_ speculation: SpeculativeTurn) async -> Bool {
+        await waitForSpeculation()
+        guard speculation.isUsable, speculation.generation == generation, !inTakeover, !ended else { return false }
+        generation += 1
+        await brain.restore(speculation.after)
+        beforeLastTurn = speculation.before
+        lastTurn = speculation.turn
+        for e in speculation.events { tracer.publishHeld(e.payload, stage: e.stage) }
+        if let handoff = speculation.turn.handoff {
+            await audit?.append(call: tracer.callID, kind: "escalation", time: tracer.clock.now(), detail: ["summary": .string(handoff.summary), "target": .string(handoff.target)])
+        }
+        return true
+    }
+
+    /// Anything that changes the brain waits for a running speculation and makes older ones stale.
+    private func changingBrain() async {
+        await waitForSpeculation()
+        generation += 1
+    }
+
+    private func finishSpeculating() {
+        speculating = false
+        let waiters = speculationWaiters
+        speculationWaiters = []
+        for w in waiters { w.resume() }
+    }
+
+    private func waitForSpeculation() async {
+        while speculating {
+            await withCheckedContinuation { speculationWaiters.append($0) }
+        }
     }
 
     /// Whether `turn` asks the caller for personal data: the intent engine waits for a sensitive

@@ -88,7 +88,14 @@ public actor ToolLayer {
             return .failed(error, fallback: "Sorry, I can't do that right now.", attempts: 0)
         }
         let definition = tool.definition
-        if let rule = agent.approvalRule(for: name), rule.applies(to: arguments) {
+        let needsApproval = agent.approvalRule(for: name)?.applies(to: arguments) ?? false
+        // A speculative turn (at the caller's pause) must change nothing and ask nobody: a tool that
+        // writes or needs approval is refused, which makes the speculation unusable.
+        if let scratch = SpeculationScratch.current, definition.writes || needsApproval {
+            scratch.refuse(name)
+            return .denied(.denied(by: "speculation"))
+        }
+        if needsApproval {
             tracer.emit(.approvalRequested(id: invocation, tool: name, arguments: argumentText), stage: .policy)
             await audit?.append(call: tracer.callID, kind: "approval_requested", time: tracer.clock.now(), detail: ["id": .string(invocation), "tool": .string(name), "arguments": arguments])
             let decision = await approvals.request(id: invocation, tool: name, arguments: tracer.redactor.redact(argumentText))

@@ -34,6 +34,8 @@ public struct ScenarioRunner: Sendable {
         public var stt: RecognizerEngine?
         /// Decides the end of the caller's turns with a learned model (embedded agents); nil: the rules.
         public var endOfTurnModel: (any EndOfTurnModel)?
+        /// Embedded agents answer ahead at the caller's pauses (see `SessionConfiguration.speculate`).
+        public var speculate = true
 
         public init(target: RunTarget = .embedded, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount, recordRoot: URL? = nil,
                     recognizers: RecognizerPool? = nil, remote: (any RemoteAgentDialer)? = nil, pulseServer: String? = nil,
@@ -175,6 +177,7 @@ public struct ScenarioRunner: Sendable {
         callOptions.recognizer = recognizer
         callOptions.stt = options.stt
         callOptions.endOfTurnModel = options.endOfTurnModel
+        callOptions.speculate = options.speculate
         let sessionBox = LockedValue<CallSession?>(nil)
         let callerBox = LockedValue<ScenarioCaller?>(nil)
         let lineBox = LockedValue<(any AudioSource)?>(nil)

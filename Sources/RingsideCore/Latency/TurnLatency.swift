@@ -20,6 +20,8 @@ public struct TurnLatency: Sendable, Equatable {
     public private(set) var ttsRequestedAt: MediaTime?
     public private(set) var ttsFirstAudioAt: MediaTime?
     public private(set) var playoutStartedAt: MediaTime?
+    /// Whether the reply was worked out at a pause and whether that held; nil: not speculated on.
+    public private(set) var speculation: SpeculationOutcome?
 
     public init(turn: Int) { self.turn = turn }
 
@@ -52,6 +54,8 @@ public struct TurnLatency: Sendable, Equatable {
             if ttsFirstAudioAt == nil, ttsRequestedAt != nil { ttsFirstAudioAt = t }
         case .playoutStarted:
             if playoutStartedAt == nil { playoutStartedAt = t }
+        case .speculation(let outcome):
+            speculation = outcome
         default:
             break
         }

@@ -97,6 +97,8 @@ public struct CallState: Sendable, Equatable {
             timeline.stopSpeech(.agent, at: t)
         case .fragmentJoined:
             appendNote("the caller went on: one turn with the next", turn: event.turn, time: t)
+        case .speculation:
+            break  // shown on the turn's latency bar (folded in above)
         case .bargeIn(let heardText, let heardFraction):
             markBargeIn(heardText: heardText, heardFraction: heardFraction)
             timeline.stopSpeech(.agent, at: t)
@@ -143,7 +145,7 @@ public struct CallState: Sendable, Equatable {
     private static func affectsLatency(_ payload: CallEventPayload) -> Bool {
         switch payload {
         case .speechStopped, .endOfTurn, .finalTranscript, .brainStarted, .brainDecided, .toolStarted, .toolFinished,
-             .toolFailed, .ttsRequested, .ttsFirstAudio, .playoutStarted:
+             .toolFailed, .ttsRequested, .ttsFirstAudio, .playoutStarted, .speculation:
             return true
         default:
             return false

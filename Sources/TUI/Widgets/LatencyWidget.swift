@@ -2,7 +2,8 @@ import RingsideCore
 
 /// Per-turn latency: one stacked bar per turn split by stage, the voice-to-voice figure graded
 /// good/warn/bad, a legend, p50/p95 in the title, and the worst turn named with its biggest stage.
-/// With room to spare (wide and tall), each bar gets a line of per-stage figures under it.
+/// With room to spare (wide and tall), each bar gets a line of per-stage figures under it. A mark after
+/// the turn's label says whether its reply was speculated on at a pause and held ("+") or not ("~").
 public struct LatencyWidget: Widget {
     public init() {}
 
@@ -70,6 +71,9 @@ public struct LatencyWidget: Widget {
         let labelWidth = 4
         let figureWidth = 7
         grid.write(label, x: area.x, y: y, limit: labelWidth - 1, fg: .muted)
+        if let mark = Self.speculationMark(turn) {
+            grid.write(mark.glyph, x: area.x + labelWidth - 1, y: y, limit: 1, fg: mark.role)
+        }
         let barX = area.x + labelWidth
         let barWidth = area.width - labelWidth - figureWidth
         guard barWidth > 0 else { return }
@@ -93,11 +97,22 @@ public struct LatencyWidget: Widget {
         grid.write(figure, x: fx, y: y, limit: area.maxX - fx, fg: role, attributes: role == .bad ? .bold : [])
     }
 
+    /// The turn's reply was speculated on at a pause: "+" it held (played at once), "~" it was
+    /// recomputed at the end of the turn. Nothing when it was not speculated on.
+    static func speculationMark(_ turn: TurnLatency) -> (glyph: String, role: ColorRole)? {
+        guard let s = turn.speculation else { return nil }
+        return s.held ? ("+", .good) : ("~", .warn)
+    }
+
     func drawStageFigures(_ turn: TurnLatency, y: Int, in area: Rect, into grid: inout Grid) {
         var x = area.x + 4
         for (stage, ms) in turn.stageBreakdown {
             let text = "\(Self.label(stage, short: true)) \(LatencyFormat.milliseconds(ms))  "
             x += grid.write(text, x: x, y: y, limit: area.maxX - x, fg: .muted)
+        }
+        if let s = turn.speculation {
+            let text = s.held ? "speculated, held" : "speculated, recomputed"
+            grid.write(text, x: x, y: y, limit: area.maxX - x, fg: .muted)
         }
     }
 
