@@ -49,7 +49,7 @@ public struct EmbeddedCall: Sendable {
         public var endOfTurnModel: (any EndOfTurnModel)?
         /// Work out the reply at the caller's pauses and play it at once when the turn ends on those
         /// words (see `SessionConfiguration.speculate`).
-        public var speculate = true
+        public var speculate = false
         /// What the agent's tools see as the environment (header secrets, `${NAME}` in HTTP URLs).
         public var environment: [String: String] = ProcessInfo.processInfo.environment
 

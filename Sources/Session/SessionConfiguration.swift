@@ -38,7 +38,7 @@ public struct SessionConfiguration: Sendable {
                 toolAnnouncementAfter: MediaTime = .milliseconds(900), toolAnnouncement: String = "One moment while I check that.",
                 echoGuardRatio: Double = 0.0, maximumDuration: MediaTime = .seconds(1800), drainTimeout: MediaTime = .seconds(30),
                 levelEveryTicks: Int = 5, holdOnHandoff: Bool = false,
-                fragmentJoinWindow: MediaTime = .milliseconds(1000), speculate: Bool = true,
+                fragmentJoinWindow: MediaTime = .milliseconds(1000), speculate: Bool = false,
                 speculationPause: MediaTime = .milliseconds(200)) {
         self.rate = rate
         self.realtime = realtime

@@ -52,8 +52,8 @@ struct CallAudioOptions: ParsableArguments {
     @Option(help: "How the end of the caller's turn is decided: smart (the Smart Turn model hears the pause, the transcript rules as a second opinion; the rules alone when the model is not installed) or rules.")
     var turn: TurnDetectorChoice = .smart
 
-    @Option(help: "Answer ahead: at a pause of the caller's turn, work out the agent's reply (tools that change anything wait) and play it the moment the turn ends on those words: on or off.")
-    var speculate: OnOff = .on
+    @Option(help: "Answer ahead: at a pause of the caller's turn, work out the agent's reply (tools that change anything wait) and play it the moment the turn ends on those words: on or off. Off by default: with the intent engine the reply takes milliseconds, and answering ahead was not measured faster.")
+    var speculate: OnOff = .off
 
     /// The recording folder for this call, or nil when recording is off.
     func recordingDirectory(agent: String, callID: String) -> URL? {

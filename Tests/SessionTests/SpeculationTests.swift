@@ -189,7 +189,7 @@ final class SecondOpinionRecognizer: SpeechRecognizer, @unchecked Sendable {
         let bus = CallEventBus(callID: "speculation", clock: clock)
         let agent = ConversationAgent(try conversation(bus))
         let listener = SpeechListener(recognizer: recognizer, vad: EnergyVAD(), callID: "speculation")
-        let call = CallSession(configuration: SessionConfiguration(realtime: false, agentName: definition.name, drainTimeout: .seconds(10)),
+        let call = CallSession(configuration: SessionConfiguration(realtime: false, agentName: definition.name, drainTimeout: .seconds(10), speculate: true),
                                bus: bus, source: audio, farEnd: sink, listener: listener, synthesizer: try FliteSynthesizer(voice: definition.voice),
                                agent: agent)
         await call.run()
@@ -229,7 +229,7 @@ final class SecondOpinionRecognizer: SpeechRecognizer, @unchecked Sendable {
             .say("John Smith"),
             .say("the fourth of March nineteen eighty"),
             .say("yes"),
-        ])
+        ], speculate: true)
         let events = call.bus.events
         let owner = try await call.database?.read { db in try Int.fetchOne(db, sql: "SELECT patient_id FROM slots WHERE date = '2026-03-03' AND time = '09:00'") }
         #expect(owner == 1)

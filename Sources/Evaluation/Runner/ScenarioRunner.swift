@@ -35,7 +35,7 @@ public struct ScenarioRunner: Sendable {
         /// Decides the end of the caller's turns with a learned model (embedded agents); nil: the rules.
         public var endOfTurnModel: (any EndOfTurnModel)?
         /// Embedded agents answer ahead at the caller's pauses (see `SessionConfiguration.speculate`).
-        public var speculate = true
+        public var speculate = false
 
         public init(target: RunTarget = .embedded, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount, recordRoot: URL? = nil,
                     recognizers: RecognizerPool? = nil, remote: (any RemoteAgentDialer)? = nil, pulseServer: String? = nil,
