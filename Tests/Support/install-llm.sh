@@ -247,10 +247,6 @@ EOF
 : >"$STAGE/.installed-$VERSION_KEY"
 
 # ---- swap into place -------------------------------------------------------------------
-if [ -e "$PREFIX" ] || [ -L "$PREFIX" ]; then
-  mv "$PREFIX" "$PREFIX.old-$$"
-fi
-mv "$STAGE" "$PREFIX"
-rm -rf "$PREFIX.old-$$"
+finish_install
 
 say "installed in $PREFIX ($(( $(date +%s) - T0 ))s)"

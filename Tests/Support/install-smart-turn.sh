@@ -152,11 +152,6 @@ EOF
 : >"$STAGE/.installed-$VERSION_KEY"
 
 # ---- swap into place -------------------------------------------------------------------
-if [ -e "$PREFIX" ] || [ -L "$PREFIX" ]; then
-  # begin_install has checked that PREFIX is ours to replace.
-  mv "$PREFIX" "$PREFIX.old-$$"
-fi
-mv "$STAGE" "$PREFIX"
-rm -rf "$PREFIX.old-$$"
+finish_install
 
 say "installed in $PREFIX ($(( $(date +%s) - T0 ))s)"

@@ -4,7 +4,7 @@
 #   INSTALL_MARKER                the first word of PREFIX/VERSION in an install this script made
 #   PYTHON                        the interpreter whose pip downloads (default python3)
 #   say, die                      its message functions
-# and then calls `parse_prefix "$@"`, `begin_install`, `fetch` and `check`; the staged tree is "$STAGE", scratch "$WORK".
+# and then calls `parse_prefix "$@"`, `begin_install`, `fetch`, `check` and `finish_install`; the staged tree is "$STAGE", scratch "$WORK".
 
 sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
 
@@ -112,4 +112,14 @@ choose_cpython311() {
     || die "$PYTHON is $tag; the pinned wheels need CPython 3.11 (Debian 12's python3; $1 may name one)"
   "$PYTHON" -m pip --version >/dev/null 2>&1 \
     || die "pip for $PYTHON is not installed; on Debian run: apt-get install -y python3-pip"
+}
+
+# Moves the complete staged tree into place, replacing an earlier install (begin_install has
+# checked that PREFIX is ours to replace).
+finish_install() {
+  if [ -e "$PREFIX" ] || [ -L "$PREFIX" ]; then
+    mv "$PREFIX" "$PREFIX.old-$$"
+  fi
+  mv "$STAGE" "$PREFIX"
+  rm -rf "$PREFIX.old-$$"
 }
