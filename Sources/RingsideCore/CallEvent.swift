@@ -72,13 +72,17 @@ public struct FinalSource: Sendable, Codable, Equatable {
     public var waitMs: Double
     /// Why the better pass's text was not used (a deadline, a guard), if it was not.
     public var fallback: String?
+    /// The turn held speech, but neither pass could make out its words: the final is empty, and the
+    /// caller should be asked again rather than met with silence. Absent (old recordings) means no.
+    public var unclear: Bool?
 
-    public init(speaker: Speaker, engine: String, speculative: Bool = false, waitMs: Double = 0, fallback: String? = nil) {
+    public init(speaker: Speaker, engine: String, speculative: Bool = false, waitMs: Double = 0, fallback: String? = nil, unclear: Bool? = nil) {
         self.speaker = speaker
         self.engine = engine
         self.speculative = speculative
         self.waitMs = waitMs
         self.fallback = fallback
+        self.unclear = unclear
     }
 }
 

@@ -25,7 +25,7 @@ extension CallEventPayload {
         case let .partialTranscript(s, text): return .partialTranscript(speaker: s, text: transform(text))
         case let .finalTranscript(s, text, c): return .finalTranscript(speaker: s, text: transform(text), confidence: c)
         case let .finalSource(f):
-            return .finalSource(FinalSource(speaker: f.speaker, engine: f.engine, speculative: f.speculative, waitMs: f.waitMs, fallback: f.fallback.map(transform)))
+            return .finalSource(FinalSource(speaker: f.speaker, engine: f.engine, speculative: f.speculative, waitMs: f.waitMs, fallback: f.fallback.map(transform), unclear: f.unclear))
         case let .brainStarted(input): return .brainStarted(input: transform(input))
         case let .brainDecided(intent, c, path, reply, expects):
             return .brainDecided(intent: intent, confidence: c, path: AnswerPath(path.answerer, hybrid: path.hybrid, reason: transform(path.reason)),

@@ -39,6 +39,9 @@ public protocol CallAgent: Sendable {
     /// The caller went on talking after `fragment` (the last turn answered): answer the whole turn,
     /// withdrawing the fragment's reply where the agent can (`heardFragmentReply`: some of it played).
     func answer(continuing fragment: String, with rest: String, confidence: Double, heardFragmentReply: Bool) async -> AgentReply
+    /// The caller spoke, but the words could not be made out (the recogniser's final is empty):
+    /// ask again without taking it as an answer.
+    func unclear() async -> AgentReply
     /// The caller barged in: only `heardText` of `reply` was heard.
     func bargedIn(reply: String, heardText: String, fraction: Double) async
     /// A human operator takes the call over; the agent stops answering.
@@ -61,6 +64,7 @@ public protocol CallAgent: Sendable {
 }
 
 extension CallAgent {
+    public func unclear() async -> AgentReply { AgentReply(sentences: ["Sorry, I didn't catch that.", "Could you say that again?"]) }
     public func speculate(_ text: String, confidence: Double) async -> SpeculativeReply? { nil }
     public func adopt(_ speculation: SpeculativeReply) async -> Bool { false }
 }

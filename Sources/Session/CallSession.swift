@@ -53,6 +53,8 @@ public final class CallSession: @unchecked Sendable {
     private var announcedTurn = -1
     private var bargeInSuspected = false
     private var utteranceIsEcho = false
+    /// The caller's last final came with words that could not be made out (`FinalSource.unclear`).
+    private var lastFinalUnclear = false
     private var recentAgentRMS: [Double] = []
     private var hangUpReason: String?
     private var sourceFailure: String?
@@ -280,10 +282,16 @@ public final class CallSession: @unchecked Sendable {
                 if inTakeover, !spoken.isEmpty {
                     takeoverLines.append("caller: \(spoken)")
                     startBrain(spoken, confidence: confidence, turn: event.turn, decidedAt: turnEndedAt)
+                } else if spoken.isEmpty, !inTakeover, lastFinalUnclear, thinking == nil, !awaitingHuman, hangUpReason == nil {
+                    // Speech nobody could make out is asked about again, never met with silence.
+                    askAgain(turn: event.turn)
                 }
                 return
             }
             startBrain(spoken, confidence: confidence, turn: event.turn, decidedAt: turnEndedAt, speculated: speculated)
+        case let .finalSource(source) where source.speaker == .caller:
+            lastFinalUnclear = source.unclear == true
+            bus.emit(event.stage, event.payload, at: event.time, turn: event.turn)
         case .endOfTurn:
             turnEndedAt = event.time
             bus.emit(event.stage, event.payload, at: event.time, turn: event.turn)
@@ -388,6 +396,16 @@ public final class CallSession: @unchecked Sendable {
         }
     }
 
+    /// The caller said something that could not be made out: the agent asks again, as a turn of its own.
+    private func askAgain(turn: Int) {
+        lastTurn = max(lastTurn, turn)
+        bus.setTurn(turn)
+        let agent = self.agent
+        thinking = TurnWork(turn: turn, text: "", decidedAt: turnEndedAt ?? clock.now()) {
+            TurnAnswer(reply: await agent.unclear())
+        }
+    }
+
     /// At a pause of the caller's turn (`speculationPause` of silence, before the end of the turn is
     /// decided), asks the agent for its reply to the words so far; once it is ready, synthesises its
     /// first sentence and holds it. A better transcript arriving in the same pause (Whisper's) starts
@@ -423,8 +441,9 @@ public final class CallSession: @unchecked Sendable {
     /// The turn the caller's new words continue, if they do: one the brain is still answering, or one
     /// whose reply began no more than `fragmentJoinWindow` before the caller started talking again.
     private func fragmentContinued() -> TurnWork? {
-        if let thinking { return thinking }
-        guard let last = lastAnswered, let resumed = callerResumedAt, resumed >= last.decidedAt,
+        // Asking again after unclear words is no fragment: the new words are a turn of their own.
+        if let thinking { return thinking.text.isEmpty ? nil : thinking }
+        guard let last = lastAnswered, !last.text.isEmpty, let resumed = callerResumedAt, resumed >= last.decidedAt,
               resumed - last.decidedAt <= configuration.fragmentJoinWindow else { return nil }
         return last
     }

@@ -25,6 +25,7 @@ public final class ConversationAgent: CallAgent {
     public func answer(continuing fragment: String, with rest: String, confidence: Double, heardFragmentReply: Bool) async -> AgentReply {
         Self.reply(await conversation.hear(continuing: fragment, with: rest, confidence: confidence, heardFragmentReply: heardFragmentReply))
     }
+    public func unclear() async -> AgentReply { Self.reply(await conversation.unclear()) }
     public func bargedIn(reply: String, heardText: String, fraction: Double) async {
         await conversation.heard(partialReply: reply, heardText: heardText, fraction: fraction)
     }

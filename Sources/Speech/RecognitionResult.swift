@@ -23,6 +23,9 @@ public struct RecognitionResult: Sendable, Equatable, Codable {
     public var waitSeconds: Double = 0
     /// What the better pass wrote before it was made into spoken words (or rejected); nil without one.
     public var rawText: String?
+    /// The text is empty although the audio held speech: the better pass's words were thrown away
+    /// by a guard and the streaming pass was not sure of its own. The caller is to be asked again.
+    public var unclear = false
 
     public init(text: String, confidence: Double, words: [WordTiming] = [], interpretation: String? = nil, audioEnd: MediaTime = .zero) {
         self.text = text

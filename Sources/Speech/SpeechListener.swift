@@ -179,7 +179,8 @@ public final class SpeechListener {
         let result = try await recognizer.endUtterance()
         let at = stampsRecognitionWait ? time + .seconds(result.waitSeconds) : time
         let source = FinalSource(speaker: speaker, engine: result.engine, speculative: result.speculative,
-                                 waitMs: (result.waitSeconds * 1000).rounded(), fallback: result.fallback)
+                                 waitMs: (result.waitSeconds * 1000).rounded(), fallback: result.fallback,
+                                 unclear: result.unclear ? true : nil)
         let events = [
             CallEvent(callID: callID, turn: turn, time: at, stage: .stt, payload: .finalSource(source)),
             CallEvent(callID: callID, turn: turn, time: at, stage: .stt,

@@ -166,6 +166,9 @@ public actor TwoPassRecognizer: SpeechRecognizer {
             let runaway = checked.tokens >= maxTokens || WhisperText.repetition(in: spoken) != nil
             let unsure = checked.meanTokenProbability < 0.4
             if !(runaway || unsure) || result.confidence < 0.6 {
+                // Words were there, only not made out: Whisper took the audio for speech, and the
+                // streaming pass heard words too. A line invented from noise or silence is not that.
+                result.unclear = (runaway || unsure) && outcome.noSpeechProbability < 0.5 && !result.text.isEmpty
                 result.text = ""
                 result.words = []
                 result.confidence = 0

@@ -21,7 +21,7 @@ public enum CallEventSamples {
             .endOfTurn(trueEnd: .seconds(1), rule: .learnedModel(probability: 0.9)),
             .partialTranscript(speaker: .caller, text: text),
             .finalTranscript(speaker: .caller, text: text, confidence: 0.9),
-            .finalSource(FinalSource(speaker: .caller, engine: name, fallback: text)),
+            .finalSource(FinalSource(speaker: .caller, engine: name, fallback: text, unclear: true)),
             .brainStarted(input: text),
             .brainDecided(intent: name, confidence: 1, path: AnswerPath(.llm, hybrid: true, reason: text), reply: text, expects: name),
             .toolStarted(trace),

@@ -23,6 +23,8 @@ public actor Conversation {
     /// The brain before the last caller turn, and that turn's reply, for `hear(continuing:with:)`.
     private var beforeLastTurn: BrainCheckpoint?
     private var lastTurn: BrainTurn?
+    /// The last reply the caller was given, whatever asked for it: `unclear()` repeats its question.
+    private var lastPublished: BrainTurn?
     private let memoryDate: Date
     /// Counts changes to the brain's state; a speculation taken at one count is adopted only at the same.
     private var generation = 0
@@ -92,6 +94,22 @@ public actor Conversation {
         if let handoff = turn.handoff {
             await audit?.append(call: tracer.callID, kind: "escalation", time: tracer.clock.now(), detail: ["summary": .string(handoff.summary), "target": .string(handoff.target)])
         }
+        return turn
+    }
+
+    /// The caller spoke, but the recogniser could not make out the words: asks again, the brain
+    /// untouched — whatever the agent was waiting for (a slot, a yes or no) it still waits for.
+    /// Not a misunderstanding: nothing was understood wrongly, nothing was heard.
+    public func unclear() async -> BrainTurn {
+        await changingBrain()
+        if inTakeover { return BrainTurn(sentences: [], path: AnswerPath(.human, reason: "the human is answering")) }
+        tracer.emit(.brainStarted(input: ""), stage: .brain)
+        let question = lastPublished?.sentences.last { $0.hasSuffix("?") } ?? "Could you say that again?"
+        var turn = BrainTurn(sentences: ["Sorry, I didn't catch that.", question], expects: lastPublished?.expects ?? .open,
+                             intent: lastPublished?.intent, confidence: 0,
+                             path: AnswerPath(.intentEngine, reason: "the caller's words could not be made out: asked again"))
+        turn.asksForSensitive = await asksForSensitive(turn)
+        publish(turn)
         return turn
     }
 
@@ -254,6 +272,7 @@ public actor Conversation {
     }
 
     private func publish(_ turn: BrainTurn) {
+        if !turn.sentences.isEmpty { lastPublished = turn }
         let expects = (try? JSONEncoder().encode(turn.expects)).map { String(decoding: $0, as: UTF8.self) }
         tracer.emit(.brainDecided(intent: turn.intent, confidence: turn.confidence, path: turn.path, reply: turn.text, expects: expects), stage: .brain)
         logger.debug("agent turn", metadata: ["reply": "\(tracer.redactor.redact(turn.text))", "path": "\(tracer.redactor.redact(turn.path.description))"])
