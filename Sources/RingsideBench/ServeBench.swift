@@ -147,7 +147,7 @@ enum ServeBench {
         try client.start()
         defer { Task { await client.shutdown() } }
         var speech: [AudioFrame] = []
-        for try await f in try FliteSynthesizer(voice: "rms").synthesize("What are your opening hours?", rate: .hz8000).frames { speech.append(f) }
+        for try await f in try FliteSynthesizer(voice: "rms").synthesize("What are your opening hours?", rate: client.configuration.rate).frames { speech.append(f) }
         // serve may still be starting: the first call is tried a bounded number of times.
         var first: Double?
         for _ in 0..<50 where first == nil {

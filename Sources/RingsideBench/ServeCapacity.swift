@@ -11,6 +11,8 @@ import ProcessHarness
 enum ServeCapacity {
     /// What the callers say, one turn after another; every line is answered in one reply.
     static let lines = ["What are your opening hours?", "Are you open on Saturday?", "Where can I park?"]
+    /// The rate the callers' phones take frames at (`SIPPhoneConfiguration`'s own; the wire is PCMU either way).
+    static let phoneRate = SIPPhoneConfiguration().rate
 
     struct Round {
         var engine: String
@@ -25,7 +27,7 @@ enum ServeCapacity {
         var speech: [[AudioFrame]] = []
         for line in lines {
             var frames: [AudioFrame] = []
-            for try await f in try FliteSynthesizer(voice: "slt").synthesize(line, rate: .hz8000).frames { frames.append(f) }
+            for try await f in try FliteSynthesizer(voice: "slt").synthesize(line, rate: Self.phoneRate).frames { frames.append(f) }
             speech.append(frames)
         }
         for engine in engines {
@@ -88,7 +90,7 @@ enum ServeCapacity {
             if case .ended = event { break }
         }
         guard connected else { throw BenchError("serve did not answer a capacity call") }
-        let silence = AudioFrame.frames(from: [Int16](repeating: 0, count: 160), rate: .hz8000)[0]
+        let silence = AudioFrame.silence(rate: Self.phoneRate, at: .zero)
         /// Frames until the agent has been quiet for `quietFrames` after speaking (bounded to 20 s).
         func waitForQuiet(quietFrames: Int = 40) async throws {
             var quiet = 0, heard = false

@@ -125,6 +125,20 @@ func toneFrames(from source: AudioSource, count: Int, frequency: Double) throws 
         #expect(sentA.packets > 0)
     }
 
+    /// A frame at another rate than the session's is refused with a clear error: encoded as if it were
+    /// at the session's rate it would leave at the wrong speed (8 kHz frames in a 16 kHz session: half
+    /// the packets, the voice twice as fast).
+    @Test func aFrameAtAnotherRateIsRefused() throws {
+        let pair = try MediaPair(codec: .pcmu)
+        defer { pair.a.stop(); pair.b.stop() }
+        let rate = pair.a.sink.rate
+        let other: SampleRate = rate == .hz8000 ? .hz16000 : .hz8000
+        #expect(throws: MediaSessionError.wrongRate(expected: rate.rawValue, got: other.rawValue)) {
+            try pair.a.sink.write(.silence(rate: other, at: .zero))
+        }
+        try pair.a.sink.write(.silence(rate: rate, at: .zero))
+    }
+
     @Test func inBandDTMFThroughG711() throws {
         let pair = try MediaPair(codec: .pcmu, inBandDTMF: true)
         defer { pair.a.stop(); pair.b.stop() }

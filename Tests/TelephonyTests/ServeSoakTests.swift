@@ -106,10 +106,11 @@ import TestSupport
         }.count
     }
 
-    /// One second and a half of a caller's question (flite), at 8 kHz for PCMU.
+    /// One second and a half of a caller's question (flite), at the rate the phone takes frames at
+    /// (the wire is PCMU either way).
     static func speech() async throws -> [AudioFrame] {
         var frames: [AudioFrame] = []
-        for try await f in try FliteSynthesizer(voice: "rms").synthesize("What are your opening hours?", rate: .hz8000).frames { frames.append(f) }
+        for try await f in try FliteSynthesizer(voice: "rms").synthesize("What are your opening hours?", rate: SIPPhoneConfiguration().rate).frames { frames.append(f) }
         return frames
     }
 }

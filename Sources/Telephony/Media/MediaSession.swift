@@ -211,6 +211,11 @@ public final class MediaSession: @unchecked Sendable {
     // MARK: Sink side
 
     func enqueue(_ frame: AudioFrame) throws {
+        // The encoder takes every frame for one of the session's rate: another rate's samples would
+        // leave at the wrong speed and packet rate (8 kHz frames in a 16 kHz session: half the packets).
+        guard frame.rate == configuration.rate else {
+            throw MediaSessionError.wrongRate(expected: configuration.rate.rawValue, got: frame.rate.rawValue)
+        }
         lock.lock()
         defer { lock.unlock() }
         var waited = 0
