@@ -120,12 +120,13 @@ struct TranscribeCommand: AsyncParsableCommand {
                     object["engine"] = r.engine
                     if let f = r.fallback { object["fallback"] = f }
                     if let raw = r.rawText { object["raw"] = raw }
+                    if r.unclear { object["unclear"] = true }
                 }
                 printJSON(object)
             } else {
                 if terminal { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
                 let start = turnStart[e.turn].map { String(format: "%.2f", $0.seconds) } ?? "?"
-                var line = "[\(start)–\(String(format: "%.2f", (result?.audioEnd ?? e.time).seconds)) s] \(text.isEmpty ? "(nothing recognised)" : text)"
+                var line = "[\(start)–\(String(format: "%.2f", (result?.audioEnd ?? e.time).seconds)) s] \(text.isEmpty ? (result?.unclear == true ? "(speech, words not made out)" : "(nothing recognised)") : text)"
                 line += String(format: "  (confidence %.2f)", confidence)
                 if let i = result?.interpretation { line += "  → \(i)" }
                 if let r = result, r.engine != "pocketsphinx" || r.fallback != nil { line += "  [\(r.engine)\(r.fallback.map { ": \($0)" } ?? "")]" }

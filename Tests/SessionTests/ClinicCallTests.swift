@@ -13,13 +13,15 @@ import TestSupport
 @Suite(.serialized) struct ClinicCallTests {
     static var clinic: URL { TestPaths.repository.appendingPathComponent("sample-calls/clinic") }
 
-    static func runCall(lines: [SimulatedCaller.Line], callerVoice: String = "rms", speculate: Bool = false) async throws -> (EmbeddedCall, String, URL) {
+    static func runCall(lines: [SimulatedCaller.Line], callerVoice: String = "rms", speculate: Bool = false,
+                        stt: RecognizerEngine? = nil) async throws -> (EmbeddedCall, String, URL) {
         let dir = try TestPaths.temporaryDirectory("session")
         let clock = VirtualClock()
         var options = EmbeddedCall.Options(agentDirectory: clinic, callID: "test", clock: clock, realtime: false,
                                            recordDirectory: dir.appendingPathComponent("rec"), approvalMode: .approveAll)
         options.transcribeOperator = false
         options.speculate = speculate
+        if let stt { options.stt = stt }
         let out = try WAVFileSink(path: dir.appendingPathComponent("agent.wav").path, rate: .hz16000)
         let callerVoiceEngine = try FliteSynthesizer(voice: callerVoice)
         let call = try await EmbeddedCall.make(options, audio: .init(

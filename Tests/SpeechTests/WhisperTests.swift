@@ -83,6 +83,8 @@ struct WhisperTests {
                                            recognizer: try Self.twoPass(settings: settings))
         let finals = Self.finals(events)
         #expect(finals.allSatisfy { $0.isEmpty }, "a tone must not become caller words: \(finals)")
+        let unclear = events.compactMap { if case let .finalSource(s) = $0.payload, s.unclear == true { s } else { nil } }
+        #expect(unclear.isEmpty, "a tone is not speech to ask the caller about again: \(unclear)")
         let took = ContinuousClock.now - started
         #expect(took < Duration.seconds(8), "took \(took)")
     }

@@ -20,6 +20,8 @@ final class SimulatedCaller: AudioSource, @unchecked Sendable {
         /// Speak over the agent this long after its reply starts playing.
         case bargeIn(String, afterMilliseconds: Int)
         case silence(milliseconds: Int)
+        /// The line's speech played backwards: a voice at the caller's level whose words nobody can make out.
+        case mumble(String)
     }
 
     public let rate: SampleRate
@@ -73,6 +75,7 @@ final class SimulatedCaller: AudioSource, @unchecked Sendable {
 
     public func nextFrame() throws -> AudioFrame? {
         let now = clock.now()
+        var backwards = false
         let (frame, startText): (AudioFrame?, String?) = state.withLock { s in
             if s.position < s.speaking.count {
                 defer { s.position += 1 }
@@ -92,8 +95,9 @@ final class SimulatedCaller: AudioSource, @unchecked Sendable {
                 s.speaking = [AudioFrame](repeating: .silence(rate: rate, at: now), count: ms / 20)
                 s.position = 0
                 return (.silence(rate: rate, at: now), nil)
-            case let .say(text):
+            case let .say(text), let .mumble(text):
                 if let may = s.mayStartAt, now >= may, s.agentPlayoutStartedAt == nil {
+                    if case .mumble = s.lines[s.next] { backwards = true }
                     s.next += 1
                     s.mayStartAt = nil
                     return (nil, text)
@@ -107,7 +111,11 @@ final class SimulatedCaller: AudioSource, @unchecked Sendable {
             return (.silence(rate: rate, at: now), nil)
         }
         if let startText {
-            let frames = try synthesize(startText)
+            var frames = try synthesize(startText)
+            if backwards {
+                let reversed = Array(frames.flatMap(\.samples).reversed())
+                frames = AudioFrame.frames(from: reversed, rate: rate, start: frames.first?.timestamp ?? now)
+            }
             return state.withLock { s in
                 s.speaking = frames
                 s.position = 1
