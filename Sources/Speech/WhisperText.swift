@@ -40,7 +40,19 @@ public enum WhisperText {
                 dollarsPending = false
             }
         }
-        return digitHomophones(in: words).joined(separator: " ")
+        return clockHomophones(in: digitHomophones(in: words)).joined(separator: " ")
+    }
+
+    static let clockMarkers: Set<String> = ["am", "pm", "oclock", "o'clock"]
+
+    /// Before "am", "pm" or "o'clock" the homophone is the hour: "to pm" is "two pm", "for o'clock"
+    /// "four o'clock" (no English phrase puts "to" or "for" there). Elsewhere the words stay.
+    static func clockHomophones(in words: [String]) -> [String] {
+        var out = words
+        for i in out.indices.dropLast() where clockMarkers.contains(out[i + 1]) {
+            if let digit = digitHomophones[out[i]] { out[i] = digit }
+        }
+        return out
     }
 
     static let digitWords: Set<String> = ["zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]

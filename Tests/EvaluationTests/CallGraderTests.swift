@@ -76,6 +76,25 @@ struct CallGraderTests {
         #expect(reasons.contains { $0.contains("500 ms is over the 400 ms budget") })
     }
 
+    /// A remote agent's words are graded as they were heard, in spoken words: a time written in the
+    /// scenario is found said, also where the hour was heard as its homophone; a wrong time is not.
+    @Test(arguments: [
+        ("on friday the sixth of march i have two pm and three thirty pm", true),
+        ("on friday the sixth of march i have to pm and three thirty pm", true),
+        ("on friday the sixth of march i have three pm and four thirty pm", false),
+        ("i have to go now", false),
+    ])
+    func heardTimesAreGradedInSpokenWords(heard: String, passes: Bool) {
+        var events = Self.events
+        events.removeAll { if case .ttsRequested = $0.payload { $0.turn == 1 } else { false } }
+        events.append(Self.event(3600, .farEndHeard(text: heard), turn: 1))
+        events.sort { $0.time < $1.time }
+        let record = CallRecord(events: events, spoken: Self.record().spoken, endReason: "caller audio ended", queryRows: [],
+                                disclosure: "Hello, you're speaking with an AI. More.", recordingTexts: [:])
+        let (reasons, _) = CallGrader.grade(Self.scenario(CallAssertions(), expect: TurnExpectation(agentSays: ["2 pm|3:30 pm"])), record)
+        #expect(reasons.isEmpty == passes, "\(reasons)")
+    }
+
     @Test func escalationApprovalSQLDisclosureAndRecordingRules() {
         let a = CallAssertions(escalation: true, approvalRequested: true, sql: [DatabaseCheck(query: "SELECT 1", rows: [["2"]], line: 12)],
                                disclosureFirst: true, notInRecording: ["tuesday at nine"], endReason: "hung up")

@@ -165,6 +165,9 @@ struct WhisperTests {
         #expect(WhisperText.spoken("a one to one session") == "a one to one session")
         #expect(WhisperText.spoken("I'd like to come in for two") == "i'd like to come in for two")
         #expect(WhisperText.spoken("two tickets for one person to see") == "two tickets for one person to see")
+        // Before a clock word the homophone is the hour.
+        #expect(WhisperText.spoken("I have to pm and for o'clock") == "i have two pm and four o'clock")
+        #expect(WhisperText.spoken("I have to go at two pm") == "i have to go at two pm")
     }
 
     @Test("a missing or corrupt model is one clear line naming the file and the fix")

@@ -34,10 +34,10 @@ public enum CallGrader {
             let until = k + 1 < record.spoken.count ? record.spoken[k + 1].start : MediaTime(nanoseconds: .max)
             let answer = agentLines.filter { $0.0 >= spoken.start && $0.0 < until }.map(\.1).joined(separator: " ")
             let where_ = "turn \(spoken.index + 1) (line \(turn.line), \(turn.label))"
-            for p in turn.expect.agentSays where !TextMatch.matches(p, answer) {
+            for p in turn.expect.agentSays where !TextMatch.saidMatches(p, answer) {
                 reasons.append("\(where_): the agent's answer did not match /\(p)/; it said: \"\(answer)\"")
             }
-            for p in turn.expect.agentNeverSays where TextMatch.matches(p, answer) {
+            for p in turn.expect.agentNeverSays where TextMatch.saidMatches(p, answer) {
                 reasons.append("\(where_): the agent's answer matched the forbidden /\(p)/: \"\(answer)\"")
             }
             if let budget = turn.expect.maxLatencyMs {
@@ -95,10 +95,10 @@ public enum CallGrader {
             }
         }
 
-        for p in scenario.assertions.agentSays where !TextMatch.matches(p, allAgentText) {
+        for p in scenario.assertions.agentSays where !TextMatch.saidMatches(p, allAgentText) {
             reasons.append("the agent never said anything matching /\(p)/")
         }
-        for p in scenario.assertions.agentNeverSays where TextMatch.matches(p, allAgentText) {
+        for p in scenario.assertions.agentNeverSays where TextMatch.saidMatches(p, allAgentText) {
             reasons.append("the agent said something matching the forbidden /\(p)/")
         }
         for secret in scenario.assertions.notInRecording {
