@@ -222,7 +222,8 @@ final class RemoteAgentEar: @unchecked Sendable {
 /// language model learns "booked for tuesday the third of march at nine am", not "booked for".
 enum AgentSpeechVocabulary {
     static func of(_ definition: AgentDefinition) -> DomainVocabulary {
-        var lines = [definition.disclosure, definition.greeting]
+        // Everything the agent file makes it say: the escalation line too ("…our front desk team").
+        var lines = [definition.disclosure, definition.greeting, definition.escalation.say]
         lines += definition.slots.keys.sorted().compactMap { definition.slots[$0]?.prompt }
         for name in definition.flow.keys.sorted() {
             for step in definition.flow[name] ?? [] {
