@@ -89,8 +89,8 @@ public struct SupervisionJournal: Sendable {
             line.kind = "sip"; line.state = state.description
         case .takeover:
             line.kind = "takeover"
-        case .handback:
-            line.kind = "handback"
+        case let .handback(context):
+            line.kind = "handback"; line.text = context.isEmpty ? nil : context
         case let .dtmf(digit):
             line.kind = "dtmf"; line.digit = digit
         case let .error(text):

@@ -58,6 +58,9 @@ struct Supervise: AsyncParsableCommand {
     @Option(help: "The operator's voice during a takeover, from this WAV file (played from its start at each takeover).")
     var operatorInput: String?
 
+    @Option(help: "At each handback, POST the takeover's context (JSON: callID, agentURI, context, lines of speaker and text) to this http(s) URL; the agent also gets it as a SIP MESSAGE.")
+    var handbackWebhook: String?
+
     @Flag(help: "No screen: only the JSON lines on standard output (and commands on standard input), even on a terminal.")
     var headless = false
 
@@ -78,6 +81,9 @@ struct Supervise: AsyncParsableCommand {
         guard agentTimeout > 0 else { throw ValidationError("--agent-timeout must be more than 0 seconds") }
         guard MediaCodec.list(codecs) != nil else { throw ValidationError("--codecs takes opus, pcmu and/or pcma") }
         guard MediaCodec.list(agentCodecs) != nil else { throw ValidationError("--agent-codecs takes opus, pcmu and/or pcma") }
+        if let handbackWebhook, URL(string: handbackWebhook).map({ ["http", "https"].contains($0.scheme ?? "") && $0.host != nil }) != true {
+            throw ValidationError("--handback-webhook \(handbackWebhook): not an http(s) URL")
+        }
         if let operatorInput, !FileManager.default.isReadableFile(atPath: operatorInput) {
             throw ValidationError("--operator-input \(operatorInput): no such readable file")
         }
@@ -107,7 +113,7 @@ struct Supervise: AsyncParsableCommand {
         let operatorInput = self.operatorInput, alerts = alert
         let server = SupervisedCallServer(callerPhone: callerPhone, agentPhone: agentPhone, options: .init(
             agentURI: agentUri, answerTimeout: agentTimeout, recordRoot: root, stt: stt,
-            operatorVoice: { _ in operatorInput.flatMap { try? WAVFileSource(path: $0, rate: .hz16000) } }))
+            operatorVoice: { _ in operatorInput.flatMap { try? WAVFileSource(path: $0, rate: .hz16000) } }, handbackWebhook: handbackWebhook))
         let board: BoardScreen? = useScreen ? BoardScreen(
             board: BoardState(title: "SUPERVISE \(agentUri) at sip:supervise@\(address):\(port)",
                               emptyNote: "Waiting for calls. Try: ringside call sip:supervise@\(address):\(port)"),

@@ -280,6 +280,69 @@ import TestSupport
         await callerPhone.shutdown()
         await agentPhone.shutdown()
     }
+
+    /// Handing back passes the takeover's conversation on: what the caller said (transcribed here) and
+    /// what the operator said (the WAV, transcribed as what the caller heard) reach the agent as a SIP
+    /// MESSAGE in its dialog and a real local HTTP server as the webhook's JSON, the same lines both ways
+    /// and in the `handback` JSON line.
+    @Test func handbackPassesTheTakeoversConversationToTheAgent() async throws {
+        let operatorWAV = try TestPaths.temporaryDirectory("ringside-operator").appendingPathComponent("operator.wav")
+        let operatorSpeech = try Self.speech("Hello, this is the clinic manager. I can move your appointment to Friday.", voice: "awb")
+        try WAVFile.write(PCMAudio(sampleRate: 16000, channels: 1, samples: operatorSpeech.flatMap(\.samples)), to: operatorWAV.path)
+        let webhook = try LoopbackHTTPService(response: .init())
+        defer { webhook.stop() }
+        let agentPhone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: 0), mediaAddress: "127.0.0.1",
+                                                                       codecs: [.pcmu], autoAnswer: true))
+        let agentLog = PhoneEventLog(agentPhone)
+        try agentPhone.start()
+        let supervisor = try Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPhone.agent.localPort)",
+                                        ["--no-record", "--operator-input", operatorWAV.path, "--handback-webhook", webhook.url + "/handback"])
+        defer { supervisor.stop() }
+        let (callerPhone, callerLog) = try Self.caller(codecs: [.pcmu])
+        let call = try #require(try await Self.dial(callerPhone, callerLog, supervisor), "no call through supervise: \(supervisor.log)")
+        #expect(await agentLog.waitFor { $0.connectedCall != nil } != nil)
+        #expect(await supervisor.waitForLine(15) { $0["kind"] as? String == "sip" && ($0["state"] as? String ?? "").hasPrefix("bridged") } != nil,
+                "the call was not bridged: \(supervisor.output)")
+
+        supervisor.send("t")
+        #expect(await supervisor.waitForLine(5) { $0["kind"] as? String == "takeover" } != nil)
+        // The caller answers the operator while the agent is on hold.
+        let callerSpeech = try Self.speech("I would like to change my appointment to Friday morning please.")
+        Self.play(callerSpeech + Array(repeating: AudioFrame.silence(rate: .hz16000, at: .zero), count: 40), into: call.media.sink).wait()
+        func spokenDuringTakeover(_ speaker: String) -> [String] {
+            let lines = supervisor.lines
+            let from = lines.firstIndex { $0["kind"] as? String == "takeover" } ?? lines.endIndex
+            return lines[from...].filter { $0["kind"] as? String == "transcript" && $0["speaker"] as? String == speaker }.compactMap { $0["text"] as? String }
+        }
+        _ = await supervisor.waitForLine(20) { _ in !spokenDuringTakeover("caller").isEmpty && !spokenDuringTakeover("agent").isEmpty }
+        let callerWords = spokenDuringTakeover("caller"), operatorWords = spokenDuringTakeover("agent")
+        try #require(!callerWords.isEmpty && !operatorWords.isEmpty, "no transcripts during the takeover: \(supervisor.output)")
+
+        supervisor.send("t")
+        let message = await agentLog.waitFor(5) { if case .message = $0 { return true } else { return false } }
+        guard case let .message(_, text) = message else {
+            Issue.record("the agent got no MESSAGE at handback: \(agentLog.all) \(supervisor.log)")
+            return
+        }
+        let said = text.split(separator: "\n").map(String.init)
+        for words in callerWords { #expect(said.contains("caller: \(words)"), "\(words) is not in the MESSAGE: \(text)") }
+        for words in operatorWords { #expect(said.contains("operator: \(words)"), "\(words) is not in the MESSAGE: \(text)") }
+        let handback = await supervisor.waitForLine(5) { $0["kind"] as? String == "handback" }
+        #expect(handback?["text"] as? String == text)
+
+        let deadline = Date().addingTimeInterval(5)
+        while webhook.bodies.isEmpty, Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        #expect(webhook.requests.first == "POST /handback")
+        let posted = try #require(webhook.bodies.first.flatMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] },
+                                  "the webhook got no JSON: \(webhook.bodies) \(supervisor.log)")
+        #expect(posted["event"] as? String == "handback")
+        #expect(posted["context"] as? String == text)
+        let postedLines = (posted["lines"] as? [[String: String]] ?? []).map { "\($0["speaker"] ?? ""): \($0["text"] ?? "")" }
+        #expect(postedLines == said)
+        call.hangUp()
+        await callerPhone.shutdown()
+        await agentPhone.shutdown()
+    }
 }
 
 /// The clinic, served by the real agent server on 127.0.0.1, supervised: a sample caller on Opus asks

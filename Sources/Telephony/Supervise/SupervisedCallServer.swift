@@ -28,14 +28,17 @@ public final class SupervisedCallServer: @unchecked Sendable {
         public var stt: RecognizerEngine?
         /// The operator's voice for a takeover of the call with this id (nil: the caller hears silence).
         public var operatorVoice: @Sendable (String) -> (any AudioSource)?
+        /// At each handback the takeover's context (`HandbackContext.json`) is POSTed here too.
+        public var handbackWebhook: String?
 
         public init(agentURI: String, answerTimeout: Double = 20, recordRoot: URL? = nil, stt: RecognizerEngine? = nil,
-                    operatorVoice: @escaping @Sendable (String) -> (any AudioSource)? = { _ in nil }) {
+                    operatorVoice: @escaping @Sendable (String) -> (any AudioSource)? = { _ in nil }, handbackWebhook: String? = nil) {
             self.agentURI = agentURI
             self.answerTimeout = answerTimeout
             self.recordRoot = recordRoot
             self.stt = stt
             self.operatorVoice = operatorVoice
+            self.handbackWebhook = handbackWebhook
         }
     }
 
@@ -103,7 +106,7 @@ public final class SupervisedCallServer: @unchecked Sendable {
             logger.warning("SIP: \(message)")
         case let .registration(registered, status, phrase):
             onRegistration?(registered, status, phrase)
-        case .refused, .transferred, .transferProgress:
+        case .refused, .transferred, .transferProgress, .message:
             break
         }
     }
@@ -138,6 +141,7 @@ public final class SupervisedCallServer: @unchecked Sendable {
                 let watcher = try await SupervisedCall.make(callID: id, recordDirectory: folder, stt: options.stt,
                                                             meta: ["agentURI": options.agentURI])
                 leg.attach(watcher)
+                watcher.bus.observe(name: "handback") { leg.noteDuringTakeover($0) }
                 watcher.bus.emit(.sip, .sipState(.incoming))
                 onCall(leg)
                 switch leg.stage {
@@ -245,7 +249,7 @@ public final class SupervisedCallServer: @unchecked Sendable {
     public func takeOver(_ id: String) -> Bool {
         guard let leg = all.value[id], leg.stage == .bridged, !leg.isTakenOver else { return false }
         let voice = options.operatorVoice(id)
-        guard leg.route(takenOver: true, voice: voice) else { return false }
+        guard leg.route(takenOver: true, voice: voice, agentURI: options.agentURI) != nil else { return false }
         do {
             try agentPhone.hold(leg.agent)
         } catch {
@@ -257,16 +261,35 @@ public final class SupervisedCallServer: @unchecked Sendable {
         return true
     }
 
-    /// Hands call `id` back to the agent: its leg is resumed (re-INVITE `a=sendrecv`).
+    /// Hands call `id` back to the agent: its leg is resumed (re-INVITE `a=sendrecv`), and what the
+    /// caller and the operator said meanwhile is passed on: a SIP MESSAGE in the agent's dialog (when
+    /// anything was said) and, if configured, a POST to the handback webhook.
     @discardableResult
     public func handBack(_ id: String) -> Bool {
-        guard let leg = all.value[id], leg.route(takenOver: false, voice: nil) else { return false }
+        guard let leg = all.value[id], let context = leg.route(takenOver: false, voice: nil, agentURI: options.agentURI) else { return false }
         do {
             try agentPhone.resume(leg.agent)
         } catch {
             leg.watcher?.bus.emit(.sip, .error("cannot resume the agent leg: \(error)"))
         }
-        leg.watcher?.bus.emit(.session, .handback(context: ""))
+        if !context.lines.isEmpty {
+            do {
+                try agentPhone.message(leg.agent, text: context.text)
+            } catch {
+                leg.watcher?.bus.emit(.sip, .error("cannot pass the context to the agent (MESSAGE): \(error)"))
+            }
+        }
+        if let webhook = options.handbackWebhook {
+            Task { [logger] in
+                do {
+                    try await context.post(to: webhook)
+                } catch {
+                    logger.warning("call \(id): \(error)")
+                    leg.watcher?.bus.emit(.session, .error("\(error)"))
+                }
+            }
+        }
+        leg.watcher?.bus.emit(.session, .handback(context: context.text))
         logger.notice("call \(id) handed back to the agent")
         return true
     }

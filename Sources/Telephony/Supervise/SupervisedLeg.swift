@@ -28,6 +28,8 @@ public final class SupervisedLeg: @unchecked Sendable {
         /// During a takeover: the operator's voice (nil: silence), which the caller hears instead of the agent.
         var operatorVoice: (any AudioSource)?
         var takenOver = false
+        /// During a takeover: the human part of the conversation, for the agent when it gets the call back.
+        var handback: HandbackContext?
     }
     private let state = LockedValue(State())
 
@@ -88,14 +90,22 @@ public final class SupervisedLeg: @unchecked Sendable {
         state.withLock { $0.bridge = audio }
     }
 
-    /// Starts or ends a takeover's audio routing; true when it changed.
-    func route(takenOver: Bool, voice: (any AudioSource)?) -> Bool {
+    /// Starts or ends a takeover's audio routing for an agent at `agentURI`; nil when nothing changed,
+    /// else what was said during the takeover now ending (nothing yet when one starts).
+    func route(takenOver: Bool, voice: (any AudioSource)?, agentURI: String) -> HandbackContext? {
         state.withLock { s in
-            guard s.stage == .bridged, s.takenOver != takenOver else { return false }
+            guard s.stage == .bridged, s.takenOver != takenOver else { return nil }
             s.takenOver = takenOver
             s.operatorVoice?.close()
             s.operatorVoice = takenOver ? voice : nil
-            return true
+            let said = s.handback ?? HandbackContext(callID: id, agentURI: agentURI)
+            s.handback = takenOver ? HandbackContext(callID: id, agentURI: agentURI) : nil
+            return said
         }
+    }
+
+    /// Keeps what `event` says (a caller's or the operator's words) while the call is taken over.
+    func noteDuringTakeover(_ event: CallEvent) {
+        state.withLock { s in s.handback?.observe(event) }
     }
 }
