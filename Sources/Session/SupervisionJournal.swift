@@ -80,6 +80,8 @@ public struct SupervisionJournal: Sendable {
             line.kind = "call"; line.event = "ended"; line.reason = reason
         case let .finalTranscript(.caller, text, _) where !text.isEmpty:
             line.kind = "transcript"; line.speaker = "caller"; line.turn = event.turn; line.text = text
+        case let .finalTranscript(.human, text, _) where !text.isEmpty:
+            line.kind = "transcript"; line.speaker = "operator"; line.turn = event.turn; line.text = text
         case let .farEndHeard(text):
             line.kind = "transcript"; line.speaker = "agent"; line.turn = event.turn; line.text = text
         case .playoutStarted:

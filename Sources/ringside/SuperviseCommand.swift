@@ -24,7 +24,10 @@ struct Supervise: AsyncParsableCommand {
             selected call over and hands it back). With --headless (or without a terminal) standard output carries one JSON line per transcript, per turn (the agent's \
             voice-to-voice as the caller heard it, v2vMs) and per call event. Standard input takes commands, one a \
             line: "t [ID]" takes the call (default: the newest) over or hands it back: the agent's leg is put on \
-            hold (re-INVITE sendonly) and the caller hears --operator-input instead; "t" again resumes the agent.
+            hold (re-INVITE sendonly) and the caller hears --operator-input instead; "say [@ID] TEXT" speaks TEXT to \
+            the caller of a call taken over (flite; on the board, Tab and a line) and logs it as the operator's \
+            transcript; "t" again resumes the agent and passes it what the caller and the operator said meanwhile \
+            (a SIP MESSAGE in the agent's dialog, and a POST to --handback-webhook if given).
             """
     )
 
@@ -161,6 +164,7 @@ struct Supervise: AsyncParsableCommand {
                 switch action {
                 case .takeOver: server.takeOver(id)
                 case .handBack: server.handBack(id)
+                case let .say(text): server.say(id, text: text)
                 default: break
                 }
             }
@@ -198,10 +202,18 @@ struct Supervise: AsyncParsableCommand {
             guard let id else { Self.sayNote("no call to take over"); return }
             let done = verb == "t" ? server.toggleTakeover(id) : verb == "takeover" ? server.takeOver(id) : server.handBack(id)
             if !done { Self.sayNote("call \(id): nothing to \(verb == "t" ? "take over or hand back" : verb)") }
+        case "say":
+            // "say TEXT": the newest taken-over call; "say @ID TEXT" names one.
+            var rest = Array(words.dropFirst())
+            let named = rest.first.flatMap { $0.hasPrefix("@") ? String($0.dropFirst()) : nil }
+            if named != nil { rest.removeFirst() }
+            guard let id = named ?? server.calls.last(where: \.isTakenOver)?.id, server.say(id, text: rest.joined(separator: " ")) else {
+                Self.sayNote("say: no call taken over (t first), or nothing to say"); return
+            }
         case "q", "quit":
             stop()
         default:
-            Self.sayNote("unknown command \"\(verb)\": t [ID] takes a call over or hands it back; q stops")
+            Self.sayNote("unknown command \"\(verb)\": t [ID] takes a call over or hands it back; say [@ID] TEXT speaks to its caller; q stops")
         }
     }
 

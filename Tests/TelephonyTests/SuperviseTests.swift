@@ -281,6 +281,40 @@ import TestSupport
         await agentPhone.shutdown()
     }
 
+    /// `say TEXT` during a takeover: the caller hears the line spoken (found by correlation with the same
+    /// line synthesised here) and the JSON lines carry it as the operator's transcript; not taken over,
+    /// `say` speaks to no one.
+    @Test func typedOperatorLinesAreSpokenToTheCallerAndLogged() async throws {
+        let agentPhone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: 0), mediaAddress: "127.0.0.1",
+                                                                       codecs: [.pcmu], autoAnswer: true))
+        let agentLog = PhoneEventLog(agentPhone)
+        try agentPhone.start()
+        let supervisor = try Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPhone.agent.localPort)", ["--no-record"])
+        defer { supervisor.stop() }
+        let (callerPhone, callerLog) = try Self.caller(codecs: [.pcmu])
+        let call = try #require(try await Self.dial(callerPhone, callerLog, supervisor), "no call through supervise: \(supervisor.log)")
+        #expect(await agentLog.waitFor { $0.connectedCall != nil } != nil)
+        #expect(await supervisor.waitForLine(15) { $0["kind"] as? String == "sip" && ($0["state"] as? String ?? "").hasPrefix("bridged") } != nil,
+                "the call was not bridged: \(supervisor.output)")
+        let line = "Your appointment is now on Friday at nine in the morning."
+        supervisor.send("say \(line)")
+        #expect(await supervisor.waitForLine(5) { ($0["text"] as? String ?? "").hasPrefix("say: no call taken over") } != nil)
+
+        supervisor.send("t")
+        #expect(await supervisor.waitForLine(5) { $0["kind"] as? String == "takeover" } != nil)
+        supervisor.send("say \(line)")
+        let spoken = try Self.speech(line, voice: "awb")
+        let heard = try await Self.listen(call, frames: spoken.count + 150)
+        let probe = Array(spoken.flatMap(\.samples)[8000..<32000])
+        let found = SignalAlignment.locate(probe, in: heard)
+        #expect(found.correlation > 0.3, "the operator's line at the caller: correlation \(found.correlation)")
+        let logged = await supervisor.waitForLine(5) { $0["kind"] as? String == "transcript" && $0["speaker"] as? String == "operator" }
+        #expect(logged?["text"] as? String == line, "\(supervisor.output)")
+        call.hangUp()
+        await callerPhone.shutdown()
+        await agentPhone.shutdown()
+    }
+
     /// Handing back passes the takeover's conversation on: what the caller said (transcribed here) and
     /// what the operator said (the WAV, transcribed as what the caller heard) reach the agent as a SIP
     /// MESSAGE in its dialog and a real local HTTP server as the webhook's JSON, the same lines both ways

@@ -24,12 +24,14 @@ public struct HandbackContext: Sendable, Equatable {
         self.lines = lines
     }
 
-    /// Adds what the bus said during a takeover: the caller's final transcripts and what the caller
-    /// heard (the operator's voice, transcribed on the agent's side).
+    /// Adds what the bus said during a takeover: the caller's final transcripts, what the caller heard
+    /// (the operator's voice, transcribed on the agent's side) and the operator's typed lines (which
+    /// the caller heard too, so they may also come back as heard).
     public mutating func observe(_ event: CallEvent) {
         switch event.payload {
         case let .finalTranscript(.caller, text, _) where !text.isEmpty: lines.append(Line(speaker: "caller", text: text))
         case let .farEndHeard(text) where !text.isEmpty: lines.append(Line(speaker: "operator", text: text))
+        case let .finalTranscript(.human, text, _) where !text.isEmpty: lines.append(Line(speaker: "operator", text: text))
         default: break
         }
     }

@@ -28,6 +28,8 @@ public final class SupervisedCallServer: @unchecked Sendable {
         public var stt: RecognizerEngine?
         /// The operator's voice for a takeover of the call with this id (nil: the caller hears silence).
         public var operatorVoice: @Sendable (String) -> (any AudioSource)?
+        /// The voice the operator's typed lines are spoken in (flite).
+        public var operatorTTSVoice: String = "awb"
         /// At each handback the takeover's context (`HandbackContext.json`) is POSTed here too.
         public var handbackWebhook: String?
 
@@ -291,6 +293,24 @@ public final class SupervisedCallServer: @unchecked Sendable {
         }
         leg.watcher?.bus.emit(.session, .handback(context: context.text))
         logger.notice("call \(id) handed back to the agent")
+        return true
+    }
+
+    /// Speaks `text` (the operator's typed line) to the caller of call `id`, taken over, by TTS, and
+    /// records it as the operator's turn. False when there is no such call or it is not taken over.
+    @discardableResult
+    public func say(_ id: String, text: String) -> Bool {
+        let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, let leg = all.value[id], leg.isTakenOver else { return false }
+        let frames: [AudioFrame]
+        do {
+            frames = try FliteSynthesizer(voice: options.operatorTTSVoice).synthesize(text, rate: .hz16000).waitForAllFrames()
+        } catch {
+            leg.watcher?.bus.emit(.tts, .error("cannot speak the operator's line: \(error)"))
+            return false
+        }
+        guard leg.speak(frames) else { return false }
+        leg.watcher?.bus.emit(.session, .finalTranscript(speaker: .human, text: text, confidence: 1))
         return true
     }
 

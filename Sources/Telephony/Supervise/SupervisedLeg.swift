@@ -27,6 +27,8 @@ public final class SupervisedLeg: @unchecked Sendable {
         var bridge: AudioBridge?
         /// During a takeover: the operator's voice (nil: silence), which the caller hears instead of the agent.
         var operatorVoice: (any AudioSource)?
+        /// During a takeover: the operator's typed lines, spoken (after the voice above, or instead of silence).
+        var typedLines: FrameTap?
         var takenOver = false
         /// During a takeover: the human part of the conversation, for the agent when it gets the call back.
         var handback: HandbackContext?
@@ -71,7 +73,7 @@ public final class SupervisedLeg: @unchecked Sendable {
     /// hears the caller (nothing while taken over); every frame is also handed to the watcher.
     func bridge() {
         let audio = AudioBridge(caller.media, agent.media, name: id) { [state] direction, frame in
-            let (watcher, takenOver, voice) = state.withLock { ($0.watcher, $0.takenOver, $0.operatorVoice) }
+            let (watcher, takenOver, voice, typed) = state.withLock { ($0.watcher, $0.takenOver, $0.operatorVoice, $0.typedLines) }
             switch direction {
             case .aToB:  // the caller speaking, towards the agent
                 watcher?.callerSaid(frame)
@@ -80,6 +82,7 @@ public final class SupervisedLeg: @unchecked Sendable {
                 var out = frame
                 if takenOver {
                     let spoken = voice.flatMap { v in (try? (v.isLive ? v.pollFrame() : v.nextFrame())) ?? nil }
+                        ?? typed.flatMap { (try? $0.pollFrame()) ?? nil }
                     out = spoken.map { AudioFrame(rate: frame.rate, samples: $0.samples, timestamp: frame.timestamp) }
                         ?? .silence(rate: frame.rate, at: frame.timestamp)
                 }
@@ -98,10 +101,19 @@ public final class SupervisedLeg: @unchecked Sendable {
             s.takenOver = takenOver
             s.operatorVoice?.close()
             s.operatorVoice = takenOver ? voice : nil
+            s.typedLines?.finish()
+            s.typedLines = takenOver ? FrameTap(rate: .hz16000) : nil
             let said = s.handback ?? HandbackContext(callID: id, agentURI: agentURI)
             s.handback = takenOver ? HandbackContext(callID: id, agentURI: agentURI) : nil
             return said
         }
+    }
+
+    /// Queues an operator's line (its speech) for the caller; false when the call is not taken over.
+    func speak(_ frames: [AudioFrame]) -> Bool {
+        guard let typed = state.withLock({ $0.takenOver ? $0.typedLines : nil }) else { return false }
+        frames.forEach(typed.push)
+        return true
     }
 
     /// Keeps what `event` says (a caller's or the operator's words) while the call is taken over.
