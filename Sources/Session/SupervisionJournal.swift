@@ -93,6 +93,8 @@ public struct SupervisionJournal: Sendable {
             line.kind = "takeover"
         case let .handback(context):
             line.kind = "handback"; line.text = context.isEmpty ? nil : context
+        case let .escalated(summary, target):
+            line.kind = "escalated"; line.text = summary; line.reason = target
         case let .dtmf(digit):
             line.kind = "dtmf"; line.digit = digit
         case let .error(text):

@@ -27,7 +27,8 @@ struct Supervise: AsyncParsableCommand {
             hold (re-INVITE sendonly) and the caller hears --operator-input instead; "say [@ID] TEXT" speaks TEXT to \
             the caller of a call taken over (flite; on the board, Tab and a line) and logs it as the operator's \
             transcript; "t" again resumes the agent and passes it what the caller and the operator said meanwhile \
-            (a SIP MESSAGE in the agent's dialog, and a POST to --handback-webhook if given).
+            (a SIP MESSAGE in the agent's dialog, and a POST to --handback-webhook if given); "drop [ID]" \
+            hangs up the agent's leg of a call taken over for good, the caller staying with the operator.
             """
     )
 
@@ -202,6 +203,10 @@ struct Supervise: AsyncParsableCommand {
             guard let id else { Self.sayNote("no call to take over"); return }
             let done = verb == "t" ? server.toggleTakeover(id) : verb == "takeover" ? server.takeOver(id) : server.handBack(id)
             if !done { Self.sayNote("call \(id): nothing to \(verb == "t" ? "take over or hand back" : verb)") }
+        case "drop":
+            guard let id = words.dropFirst().first ?? server.calls.last(where: \.isTakenOver)?.id, server.dropAgent(id) else {
+                Self.sayNote("drop: no call taken over (t first)"); return
+            }
         case "say":
             // "say TEXT": the newest taken-over call; "say @ID TEXT" names one.
             var rest = Array(words.dropFirst())
@@ -213,7 +218,7 @@ struct Supervise: AsyncParsableCommand {
         case "q", "quit":
             stop()
         default:
-            Self.sayNote("unknown command \"\(verb)\": t [ID] takes a call over or hands it back; say [@ID] TEXT speaks to its caller; q stops")
+            Self.sayNote("unknown command \"\(verb)\": t [ID] takes a call over or hands it back; say [@ID] TEXT speaks to its caller; drop [ID] hangs up its agent; q stops")
         }
     }
 

@@ -315,6 +315,48 @@ import TestSupport
         await agentPhone.shutdown()
     }
 
+    /// `drop` during a takeover hangs up the agent's leg for good (the agent gets a BYE) while the caller
+    /// stays on: still connected, hearing the operator's typed line (correlation); a handback is refused;
+    /// the caller's hang-up ends the call.
+    @Test func droppingTheAgentKeepsTheCallerWithTheOperator() async throws {
+        let agentPhone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: 0), mediaAddress: "127.0.0.1",
+                                                                       codecs: [.pcmu], autoAnswer: true))
+        let agentLog = PhoneEventLog(agentPhone)
+        try agentPhone.start()
+        let supervisor = try Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPhone.agent.localPort)", ["--no-record"])
+        defer { supervisor.stop() }
+        let (callerPhone, callerLog) = try Self.caller(codecs: [.pcmu])
+        let call = try #require(try await Self.dial(callerPhone, callerLog, supervisor), "no call through supervise: \(supervisor.log)")
+        #expect(await agentLog.waitFor { $0.connectedCall != nil } != nil)
+        #expect(await supervisor.waitForLine(15) { $0["kind"] as? String == "sip" && ($0["state"] as? String ?? "").hasPrefix("bridged") } != nil,
+                "the call was not bridged: \(supervisor.output)")
+        supervisor.send("drop")
+        #expect(await supervisor.waitForLine(5) { ($0["text"] as? String ?? "").hasPrefix("drop: no call taken over") } != nil)
+
+        supervisor.send("t")
+        #expect(await supervisor.waitForLine(5) { $0["kind"] as? String == "takeover" } != nil)
+        supervisor.send("drop")
+        let agentEnded = await agentLog.waitFor(5) { $0.endedReason != nil }
+        #expect(agentEnded?.endedReason == "remote hung up", "the agent's call: \(agentLog.all)")
+        #expect(await supervisor.waitForLine(5) { $0["kind"] as? String == "escalated" } != nil)
+
+        let line = "The agent has left the call. I will help you myself."
+        supervisor.send("say \(line)")
+        let spoken = try Self.speech(line, voice: "awb")
+        let heard = try await Self.listen(call, frames: spoken.count + 150)
+        let found = SignalAlignment.locate(Array(spoken.flatMap(\.samples)[8000..<32000]), in: heard)
+        #expect(found.correlation > 0.3, "the operator's line at the caller after the agent left: correlation \(found.correlation)")
+        #expect(callerLog.all.allSatisfy { $0.endedReason == nil }, "the caller's call ended: \(callerLog.all)")
+        #expect(!supervisor.lines.contains { $0["kind"] as? String == "call" && $0["event"] as? String == "ended" })
+
+        supervisor.send("t")
+        #expect(await supervisor.waitForLine(5) { ($0["text"] as? String ?? "").hasPrefix("call ") && ($0["text"] as? String ?? "").hasSuffix("nothing to take over or hand back") } != nil)
+        call.hangUp()
+        #expect(await supervisor.waitForLine(5) { $0["kind"] as? String == "call" && $0["event"] as? String == "ended" } != nil, "\(supervisor.output)")
+        await callerPhone.shutdown()
+        await agentPhone.shutdown()
+    }
+
     /// Handing back passes the takeover's conversation on: what the caller said (transcribed here) and
     /// what the operator said (the WAV, transcribed as what the caller heard) reach the agent as a SIP
     /// MESSAGE in its dialog and a real local HTTP server as the webhook's JSON, the same lines both ways

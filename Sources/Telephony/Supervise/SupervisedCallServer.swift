@@ -158,7 +158,7 @@ public final class SupervisedCallServer: @unchecked Sendable {
                         guard leg.stage == .bridged else { continue }
                         for payload in leg.caller.media.statisticsPayloads() { watcher.bus.emit(.rtp, payload) }
                         // A leg whose far end went silent past --rtp-timeout (not on hold) ends the call.
-                        if let side = leg.caller.media.peerTimedOut ? Side.caller : leg.agent.media.peerTimedOut ? Side.agent : nil {
+                        if let side = leg.caller.media.peerTimedOut ? Side.caller : !leg.agentDropped && leg.agent.media.peerTimedOut ? Side.agent : nil {
                             (side == .caller ? leg.caller : leg.agent).hangUp()
                             ended(leg, side: side, reason: "no RTP", why: side == .caller ? "no RTP from the caller" : "no RTP from the agent")
                         }
@@ -222,6 +222,8 @@ public final class SupervisedCallServer: @unchecked Sendable {
                 leg.watcher?.end(reason: "the caller hung up before the agent answered (\(reason))")
                 forget(leg)
             }
+        case .bridged where side == .agent && leg.agentDropped:
+            logger.info("call \(leg.id): the agent leg is over (\(reason)); the caller stays with the operator")
         case .bridged:
             let why = why ?? (side == .agent ? "the agent hung up" : "the caller hung up")
             guard leg.markEnded(why) else { return }
@@ -311,6 +313,16 @@ public final class SupervisedCallServer: @unchecked Sendable {
         }
         guard leg.speak(frames) else { return false }
         leg.watcher?.bus.emit(.session, .finalTranscript(speaker: .human, text: text, confidence: 1))
+        return true
+    }
+
+    /// Hangs up the agent's leg of call `id`, taken over, for good: the caller stays with the operator
+    /// (their voice, typed lines) until either hangs up. False when the call is not taken over.
+    @discardableResult
+    public func dropAgent(_ id: String) -> Bool {
+        guard let leg = all.value[id], leg.dropAgent() else { return false }
+        leg.watcher?.bus.emit(.session, .escalated(summary: "the operator hung up the agent's leg; the caller stays with the operator", target: "operator"))
+        logger.notice("call \(id): the agent's leg was hung up; the operator keeps the caller")
         return true
     }
 

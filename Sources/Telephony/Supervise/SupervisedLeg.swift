@@ -30,6 +30,8 @@ public final class SupervisedLeg: @unchecked Sendable {
         /// During a takeover: the operator's typed lines, spoken (after the voice above, or instead of silence).
         var typedLines: FrameTap?
         var takenOver = false
+        /// The operator hung the agent's leg up; the call goes on with the operator alone.
+        var agentDropped = false
         /// During a takeover: the human part of the conversation, for the agent when it gets the call back.
         var handback: HandbackContext?
     }
@@ -72,32 +74,62 @@ public final class SupervisedLeg: @unchecked Sendable {
     /// Joins the legs' audio: the caller hears the agent (or, taken over, the operator) and the agent
     /// hears the caller (nothing while taken over); every frame is also handed to the watcher.
     func bridge() {
-        let audio = AudioBridge(caller.media, agent.media, name: id) { [state] direction, frame in
-            let (watcher, takenOver, voice, typed) = state.withLock { ($0.watcher, $0.takenOver, $0.operatorVoice, $0.typedLines) }
-            switch direction {
-            case .aToB:  // the caller speaking, towards the agent
-                watcher?.callerSaid(frame)
-                return takenOver ? nil : frame
-            case .bToA:  // the agent speaking (paced by its RTP), towards the caller
-                var out = frame
-                if takenOver {
-                    let spoken = voice.flatMap { v in (try? (v.isLive ? v.pollFrame() : v.nextFrame())) ?? nil }
-                        ?? typed.flatMap { (try? $0.pollFrame()) ?? nil }
-                    out = spoken.map { AudioFrame(rate: frame.rate, samples: $0.samples, timestamp: frame.timestamp) }
-                        ?? .silence(rate: frame.rate, at: frame.timestamp)
-                }
-                watcher?.callerHears(out)
-                return out
-            }
-        }
+        let audio = AudioBridge(caller.media, agent.media, name: id) { [self] in relay($0, $1) }
         state.withLock { $0.bridge = audio }
+    }
+
+    /// Hangs the agent's leg up for good while the call is taken over: the caller stays with the
+    /// operator (the caller's own audio paces what they hear). False when not taken over or already done.
+    func dropAgent() -> Bool {
+        let old = state.withLock { s -> AudioBridge?? in
+            guard s.stage == .bridged, s.takenOver, !s.agentDropped else { return nil }
+            s.agentDropped = true
+            defer { s.bridge = nil }
+            return s.bridge
+        }
+        guard let old else { return false }
+        old?.stop()
+        agent.hangUp()
+        let alone = AudioBridge(alone: caller.media, name: id) { [self] in relay($0, $1) }
+        let stale = state.withLock { s -> AudioBridge? in
+            guard s.stage == .bridged else { return alone }  // ended meanwhile
+            s.bridge = alone
+            return nil
+        }
+        stale?.stop()
+        return true
+    }
+
+    /// Whether the operator hung the agent's leg up (its end does not end the call).
+    public var agentDropped: Bool { state.value.agentDropped }
+
+    /// What passes for one frame (on the bridge's threads; never waits): the caller's goes to the agent
+    /// unless taken over; towards the caller goes the agent's, or, taken over, the operator's voice,
+    /// typed lines or silence. The watcher sees both.
+    private func relay(_ direction: AudioBridge.Direction, _ frame: AudioFrame) -> AudioFrame? {
+        let (watcher, takenOver, voice, typed) = state.withLock { ($0.watcher, $0.takenOver, $0.operatorVoice, $0.typedLines) }
+        switch direction {
+        case .aToB:  // the caller speaking, towards the agent
+            watcher?.callerSaid(frame)
+            return takenOver ? nil : frame
+        case .bToA:  // the agent speaking (paced by its RTP), towards the caller
+            var out = frame
+            if takenOver {
+                let spoken = voice.flatMap { v in (try? (v.isLive ? v.pollFrame() : v.nextFrame())) ?? nil }
+                    ?? typed.flatMap { (try? $0.pollFrame()) ?? nil }
+                out = spoken.map { AudioFrame(rate: frame.rate, samples: $0.samples, timestamp: frame.timestamp) }
+                    ?? .silence(rate: frame.rate, at: frame.timestamp)
+            }
+            watcher?.callerHears(out)
+            return out
+        }
     }
 
     /// Starts or ends a takeover's audio routing for an agent at `agentURI`; nil when nothing changed,
     /// else what was said during the takeover now ending (nothing yet when one starts).
     func route(takenOver: Bool, voice: (any AudioSource)?, agentURI: String) -> HandbackContext? {
         state.withLock { s in
-            guard s.stage == .bridged, s.takenOver != takenOver else { return nil }
+            guard s.stage == .bridged, s.takenOver != takenOver, !s.agentDropped else { return nil }
             s.takenOver = takenOver
             s.operatorVoice?.close()
             s.operatorVoice = takenOver ? voice : nil
