@@ -28,7 +28,8 @@ struct Supervise: AsyncParsableCommand {
             the caller of a call taken over (flite; on the board, Tab and a line) and logs it as the operator's \
             transcript; "t" again resumes the agent and passes it what the caller and the operator said meanwhile \
             (a SIP MESSAGE in the agent's dialog, and a POST to --handback-webhook if given); "drop [ID]" \
-            hangs up the agent's leg of a call taken over for good, the caller staying with the operator.
+            hangs up the agent's leg of a call taken over for good, the caller staying with the operator; \
+            "x [@ID] URI" transfers the caller to URI (SIP REFER; both legs end once the target answers).
             """
     )
 
@@ -203,23 +204,35 @@ struct Supervise: AsyncParsableCommand {
             guard let id else { Self.sayNote("no call to take over"); return }
             let done = verb == "t" ? server.toggleTakeover(id) : verb == "takeover" ? server.takeOver(id) : server.handBack(id)
             if !done { Self.sayNote("call \(id): nothing to \(verb == "t" ? "take over or hand back" : verb)") }
+        case "x", "transfer":
+            // "x [@ID] URI": the newest bridged call unless named.
+            let (named, rest) = Self.named(words)
+            guard let uri = rest.first, uri.hasPrefix("sip:") || uri.hasPrefix("sips:") else { Self.sayNote("x: a sip: URI to transfer the caller to"); return }
+            guard let id = named ?? server.calls.last(where: { $0.stage == .bridged })?.id, server.transfer(id, to: uri) else {
+                Self.sayNote("x: no bridged call to transfer"); return
+            }
         case "drop":
             guard let id = words.dropFirst().first ?? server.calls.last(where: \.isTakenOver)?.id, server.dropAgent(id) else {
                 Self.sayNote("drop: no call taken over (t first)"); return
             }
         case "say":
             // "say TEXT": the newest taken-over call; "say @ID TEXT" names one.
-            var rest = Array(words.dropFirst())
-            let named = rest.first.flatMap { $0.hasPrefix("@") ? String($0.dropFirst()) : nil }
-            if named != nil { rest.removeFirst() }
+            let (named, rest) = Self.named(words)
             guard let id = named ?? server.calls.last(where: \.isTakenOver)?.id, server.say(id, text: rest.joined(separator: " ")) else {
                 Self.sayNote("say: no call taken over (t first), or nothing to say"); return
             }
         case "q", "quit":
             stop()
         default:
-            Self.sayNote("unknown command \"\(verb)\": t [ID] takes a call over or hands it back; say [@ID] TEXT speaks to its caller; drop [ID] hangs up its agent; q stops")
+            Self.sayNote("unknown command \"\(verb)\": t [ID] takes a call over or hands it back; say [@ID] TEXT speaks to its caller; drop [ID] hangs up its agent; x [@ID] URI transfers its caller; q stops")
         }
+    }
+
+    /// A command's words after the verb: a call named "@ID" first, if any, and the rest.
+    private static func named(_ words: [String]) -> (id: String?, rest: [String]) {
+        let rest = words.dropFirst()
+        guard let first = rest.first, first.hasPrefix("@") else { return (nil, Array(rest)) }
+        return (String(first.dropFirst()), Array(rest.dropFirst()))
     }
 
     private static let output = NSLock()

@@ -357,6 +357,39 @@ import TestSupport
         await agentPhone.shutdown()
     }
 
+    /// `x URI` transfers the caller (a REFER on the caller's leg): the caller's phone calls the target,
+    /// which answers; supervise then hangs up both its legs (the agent gets a BYE) and ends the call.
+    @Test func transferSendsTheCallerElsewhereAndEndsBothLegs() async throws {
+        func answering() throws -> (SIPPhone, PhoneEventLog) {
+            let phone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: 0), mediaAddress: "127.0.0.1",
+                                                                      codecs: [.pcmu], autoAnswer: true))
+            let log = PhoneEventLog(phone)
+            try phone.start()
+            return (phone, log)
+        }
+        let (agentPhone, agentLog) = try answering()
+        let (targetPhone, targetLog) = try answering()
+        let supervisor = try Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPhone.agent.localPort)", ["--no-record"])
+        defer { supervisor.stop() }
+        let (callerPhone, callerLog) = try Self.caller(codecs: [.pcmu])
+        _ = try #require(try await Self.dial(callerPhone, callerLog, supervisor), "no call through supervise: \(supervisor.log)")
+        #expect(await agentLog.waitFor { $0.connectedCall != nil } != nil)
+        #expect(await supervisor.waitForLine(15) { $0["kind"] as? String == "sip" && ($0["state"] as? String ?? "").hasPrefix("bridged") } != nil,
+                "the call was not bridged: \(supervisor.output)")
+        supervisor.send("x notaURI")
+        #expect(await supervisor.waitForLine(5) { ($0["text"] as? String ?? "").hasPrefix("x: a sip: URI") } != nil)
+
+        supervisor.send("x sip:desk@127.0.0.1:\(targetPhone.agent.localPort)")
+        #expect(await targetLog.waitFor(10) { $0.connectedCall != nil } != nil, "the target got no call: \(targetLog.all) \(callerLog.all)")
+        let agentEnded = await agentLog.waitFor(5) { $0.endedReason != nil }
+        #expect(agentEnded?.endedReason == "remote hung up", "the agent's call: \(agentLog.all)")
+        let ended = await supervisor.waitForLine(5) { $0["kind"] as? String == "call" && $0["event"] as? String == "ended" }
+        #expect(ended?["reason"] as? String == "the caller was transferred", "\(supervisor.output)")
+        await callerPhone.shutdown()
+        await targetPhone.shutdown()
+        await agentPhone.shutdown()
+    }
+
     /// Handing back passes the takeover's conversation on: what the caller said (transcribed here) and
     /// what the operator said (the WAV, transcribed as what the caller heard) reach the agent as a SIP
     /// MESSAGE in its dialog and a real local HTTP server as the webhook's JSON, the same lines both ways

@@ -108,7 +108,10 @@ public final class SupervisedCallServer: @unchecked Sendable {
             logger.warning("SIP: \(message)")
         case let .registration(registered, status, phrase):
             onRegistration?(registered, status, phrase)
-        case .refused, .transferred, .transferProgress, .message:
+        case let .transferProgress(call, status, phrase):
+            guard let leg = leg(call), call === leg.caller else { break }
+            transferProgressed(leg, status: status, phrase: phrase)
+        case .refused, .transferred, .message:
             break
         }
     }
@@ -324,6 +327,41 @@ public final class SupervisedCallServer: @unchecked Sendable {
         leg.watcher?.bus.emit(.session, .escalated(summary: "the operator hung up the agent's leg; the caller stays with the operator", target: "operator"))
         logger.notice("call \(id): the agent's leg was hung up; the operator keeps the caller")
         return true
+    }
+
+    /// Transfers the caller of call `id` to `uri` (a SIP REFER on the caller's leg, so the caller's phone
+    /// calls `uri` itself and Ringside leaves the media path): once the target answers, both legs here
+    /// are hung up; a failed transfer leaves the call as it was. False when there is no such bridged call.
+    @discardableResult
+    public func transfer(_ id: String, to uri: String) -> Bool {
+        guard let leg = all.value[id], leg.stage == .bridged else { return false }
+        do {
+            try callerPhone.transfer(leg.caller, to: uri)
+        } catch {
+            leg.watcher?.bus.emit(.sip, .error("cannot transfer the caller to \(uri): \(error)"))
+            return false
+        }
+        leg.watcher?.bus.emit(.sip, .sipState(.transferred(to: uri)))
+        logger.notice("call \(id): the caller is transferred to \(uri)")
+        return true
+    }
+
+    private func transferProgressed(_ leg: SupervisedLeg, status: Int, phrase: String) {
+        leg.watcher?.bus.emit(.sip, .sipState(.transferProgress(status: status, phrase: phrase)))
+        switch status {
+        case 200..<300:
+            let why = "the caller was transferred"
+            guard leg.markEnded(why) else { return }
+            leg.caller.hangUp()
+            leg.agent.hangUp()
+            leg.watcher?.end(reason: why)
+            logger.info("call \(leg.id): \(why) (\(status) \(phrase)); both legs hung up")
+            forget(leg)
+        case 300...:
+            leg.watcher?.bus.emit(.sip, .error("the transfer failed: \(status) \(phrase); the call goes on"))
+        default:
+            break
+        }
     }
 
     /// Takes call `id` over, or hands it back if it is taken over.
