@@ -63,6 +63,15 @@ struct Supervise: AsyncParsableCommand {
     @Option(help: "The operator's voice during a takeover, from this WAV file (played from its start at each takeover).")
     var operatorInput: String?
 
+    @Option(help: "Raise an alert when neither side has spoken for longer than this, seconds.")
+    var alertSilence: Double?
+
+    @Option(help: "Raise an alert when the agent's voice-to-voice for a turn is above this, ms.")
+    var alertV2v: Double?
+
+    @Option(help: "Raise an alert when either leg's MOS estimate (either direction) falls below this.")
+    var alertMos: Double?
+
     @Option(help: "At each handback, POST the takeover's context (JSON: callID, agentURI, context, lines of speaker and text) to this http(s) URL; the agent also gets it as a SIP MESSAGE.")
     var handbackWebhook: String?
 
@@ -86,6 +95,9 @@ struct Supervise: AsyncParsableCommand {
         guard agentTimeout > 0 else { throw ValidationError("--agent-timeout must be more than 0 seconds") }
         guard MediaCodec.list(codecs) != nil else { throw ValidationError("--codecs takes opus, pcmu and/or pcma") }
         guard MediaCodec.list(agentCodecs) != nil else { throw ValidationError("--agent-codecs takes opus, pcmu and/or pcma") }
+        for (name, value) in [("--alert-silence", alertSilence), ("--alert-v2v", alertV2v), ("--alert-mos", alertMos)] {
+            if let value, !(value > 0) { throw ValidationError("\(name) must be more than 0") }
+        }
         if let handbackWebhook, URL(string: handbackWebhook).map({ ["http", "https"].contains($0.scheme ?? "") && $0.host != nil }) != true {
             throw ValidationError("--handback-webhook \(handbackWebhook): not an http(s) URL")
         }
@@ -116,6 +128,7 @@ struct Supervise: AsyncParsableCommand {
             throw ExitCode(3)
         }
         let operatorInput = self.operatorInput, alerts = alert
+        let rules = SupervisionJournal.AlertRules(silenceSeconds: alertSilence, v2vMs: alertV2v, mos: alertMos)
         let server = SupervisedCallServer(callerPhone: callerPhone, agentPhone: agentPhone, options: .init(
             agentURI: agentUri, answerTimeout: agentTimeout, recordRoot: root, stt: stt,
             operatorVoice: { _ in operatorInput.flatMap { try? WAVFileSource(path: $0, rate: .hz16000) } }, handbackWebhook: handbackWebhook))
@@ -135,7 +148,7 @@ struct Supervise: AsyncParsableCommand {
                 board.attach(id: leg.id, events: watcher.bus.stream(name: "board"), clock: watcher.bus.clock)
                 return
             }
-            let journal = LockedValue(SupervisionJournal(alertPhrases: alerts))
+            let journal = LockedValue(SupervisionJournal(alertPhrases: alerts, rules: rules))
             watcher.bus.observe(name: "journal") { event in
                 for line in journal.withLock({ $0.texts(for: event) }) {
                     Self.say(line)

@@ -390,6 +390,33 @@ import TestSupport
         await agentPhone.shutdown()
     }
 
+    /// Alert rules on measures, live: nobody speaks for longer than --alert-silence, and the legs' MOS
+    /// (G.711 at best ≈ 4.4) is below --alert-mos 4.5: both raise alert lines. Both legs' RTP quality is
+    /// logged, named by leg.
+    @Test func silenceAndQualityRulesRaiseAlertsAndBothLegsQualityIsLogged() async throws {
+        let agentPhone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: 0), mediaAddress: "127.0.0.1",
+                                                                       codecs: [.pcmu], autoAnswer: true))
+        let agentLog = PhoneEventLog(agentPhone)
+        try agentPhone.start()
+        let supervisor = try Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPhone.agent.localPort)",
+                                        ["--no-record", "--alert-silence", "1", "--alert-mos", "4.5"])
+        defer { supervisor.stop() }
+        let (callerPhone, callerLog) = try Self.caller(codecs: [.opus])
+        let call = try #require(try await Self.dial(callerPhone, callerLog, supervisor), "no call through supervise: \(supervisor.log)")
+        #expect(await agentLog.waitFor { $0.connectedCall != nil } != nil)
+        let silence = await supervisor.waitForLine(10) { $0["kind"] as? String == "alert" && $0["rule"] as? String == "silence > 1 s" }
+        #expect(silence != nil, "\(supervisor.output)")
+        let quality = await supervisor.waitForLine(10) { $0["kind"] as? String == "alert" && $0["rule"] as? String == "mos < 4.5" }
+        #expect((quality?["mos"] as? Double ?? 5) < 4.5, "\(supervisor.output)")
+        let agentLeg = await supervisor.waitForLine(5) { $0["kind"] as? String == "rtp" && $0["leg"] as? String == "agent" && $0["direction"] as? String == "in" }
+        #expect(agentLeg?["codec"] as? String == "PCMU" && (agentLeg?["packets"] as? Int ?? 0) > 0, "\(supervisor.output)")
+        let callerLeg = await supervisor.waitForLine(5) { $0["kind"] as? String == "rtp" && $0["leg"] as? String == "caller" && $0["direction"] as? String == "in" }
+        #expect(callerLeg?["codec"] as? String == "opus" && (callerLeg?["packets"] as? Int ?? 0) > 0, "\(supervisor.output)")
+        call.hangUp()
+        await callerPhone.shutdown()
+        await agentPhone.shutdown()
+    }
+
     /// Handing back passes the takeover's conversation on: what the caller said (transcribed here) and
     /// what the operator said (the WAV, transcribed as what the caller heard) reach the agent as a SIP
     /// MESSAGE in its dialog and a real local HTTP server as the webhook's JSON, the same lines both ways

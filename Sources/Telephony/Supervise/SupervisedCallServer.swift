@@ -155,11 +155,14 @@ public final class SupervisedCallServer: @unchecked Sendable {
                 case let .ended(reason): watcher.end(reason: reason)
                 }
                 let stats = Task {
-                    // The caller's leg quality every two seconds: what the caller's line is like.
+                    // Both legs' quality every two seconds: what the caller's line and the agent's are like.
                     while !Task.isCancelled {
                         try? await Task.sleep(nanoseconds: 2_000_000_000)
                         guard leg.stage == .bridged else { continue }
-                        for payload in leg.caller.media.statisticsPayloads() { watcher.bus.emit(.rtp, payload) }
+                        for payload in leg.caller.media.statisticsPayloads(leg: "caller") { watcher.bus.emit(.rtp, payload) }
+                        if !leg.agentDropped {
+                            for payload in leg.agent.media.statisticsPayloads(leg: "agent") { watcher.bus.emit(.rtp, payload) }
+                        }
                         // A leg whose far end went silent past --rtp-timeout (not on hold) ends the call.
                         if let side = leg.caller.media.peerTimedOut ? Side.caller : !leg.agentDropped && leg.agent.media.peerTimedOut ? Side.agent : nil {
                             (side == .caller ? leg.caller : leg.agent).hangUp()
