@@ -48,6 +48,9 @@ struct Supervise: AsyncParsableCommand {
     @Option(help: "Codecs offered to the agent, in order: opus, pcmu, pcma.")
     var agentCodecs = "opus,pcmu,pcma"
 
+    @Option(help: "Call this SIP URI instead when the agent is busy, fails or does not answer in time (the caller still rings); if it does not connect either, the caller is told.")
+    var fallbackUri: String?
+
     @Option(help: "Seconds the agent may take to answer before the caller is told (480).")
     var agentTimeout: Double = 20
 
@@ -92,6 +95,9 @@ struct Supervise: AsyncParsableCommand {
 
     func validate() throws {
         guard agentUri.hasPrefix("sip:") || agentUri.hasPrefix("sips:") else { throw ValidationError("--agent-uri must be a sip: URI, e.g. sip:agent@127.0.0.1:5062") }
+        if let fallbackUri, !(fallbackUri.hasPrefix("sip:") || fallbackUri.hasPrefix("sips:")) {
+            throw ValidationError("--fallback-uri must be a sip: URI, e.g. sip:desk@127.0.0.1:5070")
+        }
         guard agentTimeout > 0 else { throw ValidationError("--agent-timeout must be more than 0 seconds") }
         guard MediaCodec.list(codecs) != nil else { throw ValidationError("--codecs takes opus, pcmu and/or pcma") }
         guard MediaCodec.list(agentCodecs) != nil else { throw ValidationError("--agent-codecs takes opus, pcmu and/or pcma") }
@@ -131,7 +137,8 @@ struct Supervise: AsyncParsableCommand {
         let rules = SupervisionJournal.AlertRules(silenceSeconds: alertSilence, v2vMs: alertV2v, mos: alertMos)
         let server = SupervisedCallServer(callerPhone: callerPhone, agentPhone: agentPhone, options: .init(
             agentURI: agentUri, answerTimeout: agentTimeout, recordRoot: root, stt: stt,
-            operatorVoice: { _ in operatorInput.flatMap { try? WAVFileSource(path: $0, rate: .hz16000) } }, handbackWebhook: handbackWebhook))
+            operatorVoice: { _ in operatorInput.flatMap { try? WAVFileSource(path: $0, rate: .hz16000) } }, handbackWebhook: handbackWebhook,
+            fallbackURI: fallbackUri))
         let board: BoardScreen? = useScreen ? BoardScreen(
             board: BoardState(title: "SUPERVISE \(agentUri) at sip:supervise@\(address):\(port)",
                               emptyNote: "Waiting for calls. Try: ringside call sip:supervise@\(address):\(port)"),

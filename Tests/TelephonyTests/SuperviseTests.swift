@@ -242,6 +242,33 @@ import TestSupport
         withExtendedLifetime(silent) {}
     }
 
+    /// --fallback-uri: a busy agent, and then one that never answers, are replaced by the fallback while
+    /// the caller rings; the caller is answered by it (the fallback's phone sees the call connect) and the
+    /// bridge names it.
+    @Test(arguments: [false, true]) func aFailingAgentIsReplacedByTheFallback(silent: Bool) async throws {
+        let busy = try AnsweringCallee(supported: [.pcmu], decision: .reject(status: 486, phrase: "Busy Here"))
+        let mute = try UDPSocket.pair(address: "127.0.0.1", port: 0).rtp
+        let fallback = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: 0), mediaAddress: "127.0.0.1",
+                                                                     codecs: [.pcmu], autoAnswer: true))
+        let fallbackLog = PhoneEventLog(fallback)
+        try fallback.start()
+        let fallbackURI = "sip:desk@127.0.0.1:\(fallback.agent.localPort)"
+        let agentURI = "sip:agent@127.0.0.1:\(silent ? mute.local.port : busy.agent.localPort)"
+        let supervisor = try Supervisor(agentURI: agentURI, ["--no-record", "--agent-timeout", "2", "--fallback-uri", fallbackURI])
+        defer { supervisor.stop() }
+        let (callerPhone, callerLog) = try Self.caller(codecs: [.pcmu])
+        let call = try #require(try await Self.dial(callerPhone, callerLog, supervisor), "no call through supervise: \(supervisor.log)")
+        #expect(call.endReason == nil && callerLog.all.contains { $0.connectedCall === call }, "the caller's call: \(callerLog.all)")
+        #expect(await fallbackLog.waitFor(5) { $0.connectedCall != nil } != nil, "the fallback got no call: \(fallbackLog.all)")
+        let bridged = await supervisor.waitForLine(15) { $0["kind"] as? String == "sip" && ($0["state"] as? String ?? "").hasPrefix("bridged") }
+        #expect((bridged?["state"] as? String ?? "").contains(fallbackURI), "\(supervisor.output)")
+        call.hangUp()
+        await callerPhone.shutdown()
+        await fallback.shutdown()
+        await busy.agent.shutdown()
+        withExtendedLifetime(mute) {}
+    }
+
     // MARK: Takeover
 
     /// `t` on standard input: the agent's leg is put on hold (it sees the re-INVITE: it may only

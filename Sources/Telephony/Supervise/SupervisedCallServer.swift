@@ -30,11 +30,15 @@ public final class SupervisedCallServer: @unchecked Sendable {
         public var operatorVoice: @Sendable (String) -> (any AudioSource)?
         /// The voice the operator's typed lines are spoken in (flite).
         public var operatorTTSVoice: String = "awb"
+        /// Called instead when the agent's leg does not connect (busy, no answer, error); nil: the caller is told.
+        public var fallbackURI: String?
         /// At each handback the takeover's context (`HandbackContext.json`) is POSTed here too.
         public var handbackWebhook: String?
 
         public init(agentURI: String, answerTimeout: Double = 20, recordRoot: URL? = nil, stt: RecognizerEngine? = nil,
-                    operatorVoice: @escaping @Sendable (String) -> (any AudioSource)? = { _ in nil }, handbackWebhook: String? = nil) {
+                    operatorVoice: @escaping @Sendable (String) -> (any AudioSource)? = { _ in nil }, handbackWebhook: String? = nil,
+                    fallbackURI: String? = nil) {
+            self.fallbackURI = fallbackURI
             self.agentURI = agentURI
             self.answerTimeout = answerTimeout
             self.recordRoot = recordRoot
@@ -131,7 +135,7 @@ public final class SupervisedCallServer: @unchecked Sendable {
             return
         }
         let id = String(UUID().uuidString.prefix(8)).lowercased()
-        let leg = SupervisedLeg(id: id, caller: caller, agent: agent)
+        let leg = SupervisedLeg(id: id, caller: caller, agent: agent, agentURI: options.agentURI)
         legs.withLock {
             $0[ObjectIdentifier(caller)] = leg
             $0[ObjectIdentifier(agent)] = leg
@@ -151,7 +155,7 @@ public final class SupervisedCallServer: @unchecked Sendable {
                 onCall(leg)
                 switch leg.stage {
                 case .dialing: break
-                case .bridged: watcher.bus.emit(.sip, .sipState(.bridged(to: options.agentURI)))  // bridged before the watcher was ready
+                case .bridged: watcher.bus.emit(.sip, .sipState(.bridged(to: leg.agentURI)))  // bridged before the watcher was ready
                 case let .ended(reason): watcher.end(reason: reason)
                 }
                 let stats = Task {
@@ -178,17 +182,45 @@ public final class SupervisedCallServer: @unchecked Sendable {
             }
             running.withLock { _ = $0.removeValue(forKey: id) }
         } }
-        // A silent agent: the caller hears why within the timeout.
+        awaitAnswer(leg, from: agent)
+    }
+
+    /// A silent agent: the caller hears why (or the fallback is called) within the timeout.
+    private func awaitAnswer(_ leg: SupervisedLeg, from agent: PhoneCall) {
         let timeout = options.answerTimeout
         Task { [self] in
             try? await Task.sleep(nanoseconds: UInt64(max(0, timeout) * 1e9))
-            guard leg.stage == .dialing else { return }
+            guard leg.stage == .dialing, leg.agent === agent else { return }
             fail(leg, AgentLegFailure.noAnswer(within: timeout))
         }
     }
 
+    /// Calls the fallback agent instead of one that did not connect (once); false when there is none
+    /// to call, so the caller is to be told.
+    private func fallBack(_ leg: SupervisedLeg, after failure: AgentLegFailure) -> Bool {
+        guard let fallback = options.fallbackURI, leg.agentURI != fallback, leg.stage == .dialing else { return false }
+        let next: PhoneCall
+        do {
+            next = try agentPhone.dial(fallback)
+        } catch {
+            logger.warning("call \(leg.id): cannot call the fallback \(fallback): \(error)")
+            return false
+        }
+        guard let failed = leg.replaceAgent(with: next, uri: fallback) else { next.hangUp(); return false }
+        legs.withLock {
+            $0.removeValue(forKey: ObjectIdentifier(failed))
+            $0[ObjectIdentifier(next)] = leg
+        }
+        failed.hangUp()
+        logger.notice("call \(leg.id): the agent did not connect (\(failure)); calling the fallback \(fallback)")
+        leg.watcher?.bus.emit(.sip, .error("the agent did not connect (\(failure)); calling the fallback \(fallback)"))
+        awaitAnswer(leg, from: next)
+        return true
+    }
+
     /// The agent leg did not connect: the caller gets `failure` as the final response; the agent leg is dropped.
     private func fail(_ leg: SupervisedLeg, _ failure: AgentLegFailure) {
+        if fallBack(leg, after: failure) { return }
         guard leg.markEnded("the agent leg failed: \(failure)") else { return }
         logger.notice("call \(leg.id): the agent did not connect; the caller is told \(failure)")
         leg.agent.hangUp()
@@ -212,8 +244,8 @@ public final class SupervisedCallServer: @unchecked Sendable {
         guard leg.markBridged() else { return }
         // The audio is joined at once, whether or not the watcher is ready: the caller never waits for it.
         leg.bridge()
-        leg.watcher?.bus.emit(.sip, .sipState(.bridged(to: options.agentURI)))
-        logger.info("call \(leg.id): bridged to \(options.agentURI)")
+        leg.watcher?.bus.emit(.sip, .sipState(.bridged(to: leg.agentURI)))
+        logger.info("call \(leg.id): bridged to \(leg.agentURI)")
     }
 
     private enum Side { case caller, agent }
@@ -259,7 +291,7 @@ public final class SupervisedCallServer: @unchecked Sendable {
     public func takeOver(_ id: String) -> Bool {
         guard let leg = all.value[id], leg.stage == .bridged, !leg.isTakenOver else { return false }
         let voice = options.operatorVoice(id)
-        guard leg.route(takenOver: true, voice: voice, agentURI: options.agentURI) != nil else { return false }
+        guard leg.route(takenOver: true, voice: voice) != nil else { return false }
         do {
             try agentPhone.hold(leg.agent)
         } catch {
@@ -276,7 +308,7 @@ public final class SupervisedCallServer: @unchecked Sendable {
     /// anything was said) and, if configured, a POST to the handback webhook.
     @discardableResult
     public func handBack(_ id: String) -> Bool {
-        guard let leg = all.value[id], let context = leg.route(takenOver: false, voice: nil, agentURI: options.agentURI) else { return false }
+        guard let leg = all.value[id], let context = leg.route(takenOver: false, voice: nil) else { return false }
         do {
             try agentPhone.resume(leg.agent)
         } catch {

@@ -18,10 +18,15 @@ public final class SupervisedLeg: @unchecked Sendable {
 
     public let id: String
     public let caller: PhoneCall
-    public let agent: PhoneCall
+    /// The agent's leg (a fallback agent's once the first did not connect).
+    public var agent: PhoneCall { state.value.agent }
+    /// Whom `agent` calls.
+    public var agentURI: String { state.value.agentURI }
     /// When the call came in (calls are listed in this order).
     public let began = Date()
     private struct State {
+        var agent: PhoneCall
+        var agentURI: String
         var stage = Stage.dialing
         var watcher: SupervisedCall?
         var bridge: AudioBridge?
@@ -35,12 +40,23 @@ public final class SupervisedLeg: @unchecked Sendable {
         /// During a takeover: the human part of the conversation, for the agent when it gets the call back.
         var handback: HandbackContext?
     }
-    private let state = LockedValue(State())
 
-    init(id: String, caller: PhoneCall, agent: PhoneCall) {
+    private let state: LockedValue<State>
+
+    init(id: String, caller: PhoneCall, agent: PhoneCall, agentURI: String) {
         self.id = id
         self.caller = caller
-        self.agent = agent
+        state = LockedValue(State(agent: agent, agentURI: agentURI))
+    }
+
+    /// While the caller still rings: calls `uri` (`call`) instead of the agent that did not connect;
+    /// returns that agent's call, or nil when the call is no longer dialing.
+    func replaceAgent(with call: PhoneCall, uri: String) -> PhoneCall? {
+        state.withLock { s in
+            guard s.stage == .dialing else { return nil }
+            defer { s.agent = call; s.agentURI = uri }
+            return s.agent
+        }
     }
 
     public var stage: Stage { state.value.stage }
@@ -125,9 +141,9 @@ public final class SupervisedLeg: @unchecked Sendable {
         }
     }
 
-    /// Starts or ends a takeover's audio routing for an agent at `agentURI`; nil when nothing changed,
+    /// Starts or ends a takeover's audio routing; nil when nothing changed,
     /// else what was said during the takeover now ending (nothing yet when one starts).
-    func route(takenOver: Bool, voice: (any AudioSource)?, agentURI: String) -> HandbackContext? {
+    func route(takenOver: Bool, voice: (any AudioSource)?) -> HandbackContext? {
         state.withLock { s in
             guard s.stage == .bridged, s.takenOver != takenOver, !s.agentDropped else { return nil }
             s.takenOver = takenOver
@@ -135,8 +151,8 @@ public final class SupervisedLeg: @unchecked Sendable {
             s.operatorVoice = takenOver ? voice : nil
             s.typedLines?.finish()
             s.typedLines = takenOver ? FrameTap(rate: .hz16000) : nil
-            let said = s.handback ?? HandbackContext(callID: id, agentURI: agentURI)
-            s.handback = takenOver ? HandbackContext(callID: id, agentURI: agentURI) : nil
+            let said = s.handback ?? HandbackContext(callID: id, agentURI: s.agentURI)
+            s.handback = takenOver ? HandbackContext(callID: id, agentURI: s.agentURI) : nil
             return said
         }
     }
