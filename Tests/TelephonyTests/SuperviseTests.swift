@@ -99,6 +99,35 @@ import TestSupport
         return outcome == nil ? nil : call
     }
 
+    /// A phone on its own port that answers every call (a remote agent, a transfer target, a fallback).
+    static func answering(codecs: [MediaCodec] = [.pcmu]) throws -> (SIPPhone, PhoneEventLog) {
+        let phone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: 0), mediaAddress: "127.0.0.1",
+                                                                  codecs: codecs, autoAnswer: true))
+        let log = PhoneEventLog(phone)
+        try phone.start()
+        return (phone, log)
+    }
+
+    /// A caller's call through `supervisor` to the agent whose events `agentLog` sees, once the agent
+    /// answered and supervise logged the bridge.
+    static func bridged(through supervisor: Supervisor, _ agentLog: PhoneEventLog, callerCodecs: [MediaCodec]) async throws -> (SIPPhone, PhoneEventLog, PhoneCall) {
+        let (callerPhone, callerLog) = try caller(codecs: callerCodecs)
+        let call = try #require(try await dial(callerPhone, callerLog, supervisor), "no call through supervise: \(supervisor.log)")
+        #expect(await agentLog.waitFor { $0.connectedCall != nil } != nil)
+        #expect(await supervisor.waitForLine(15) { $0["kind"] as? String == "sip" && ($0["state"] as? String ?? "").hasPrefix("bridged") } != nil,
+                "the call was not bridged: \(supervisor.output)")
+        return (callerPhone, callerLog, call)
+    }
+
+    /// `say LINE` to supervise; how well the same line synthesised here (its second to fourth second)
+    /// is found in what the caller then hears: the correlation at best alignment.
+    static func operatorSays(_ line: String, through supervisor: Supervisor, to call: PhoneCall) async throws -> Double {
+        supervisor.send("say \(line)")
+        let spoken = try speech(line, voice: "awb")
+        let heard = try await listen(call, frames: spoken.count + 150)
+        return SignalAlignment.locate(Array(spoken.flatMap(\.samples)[8000..<32000]), in: heard).correlation
+    }
+
     /// Writes `frames` into `sink` on a thread of its own (the sink paces it); signalled when done.
     static func play(_ frames: [AudioFrame], into sink: any AudioSink) -> DispatchSemaphore {
         let done = DispatchSemaphore(value: 0)
@@ -189,10 +218,7 @@ import TestSupport
 
     /// The caller hangs up a bridged call: the agent gets a BYE.
     @Test func theCallerHangingUpEndsTheAgentLeg() async throws {
-        let agentPhone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: 0), mediaAddress: "127.0.0.1",
-                                                                       codecs: [.pcmu], autoAnswer: true))
-        let agentLog = PhoneEventLog(agentPhone)
-        try agentPhone.start()
+        let (agentPhone, agentLog) = try Self.answering()
         let supervisor = try Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPhone.agent.localPort)", ["--no-record"])
         defer { supervisor.stop() }
         let (callerPhone, callerLog) = try Self.caller(codecs: [.opus])
@@ -248,10 +274,7 @@ import TestSupport
     @Test(arguments: [false, true]) func aFailingAgentIsReplacedByTheFallback(silent: Bool) async throws {
         let busy = try AnsweringCallee(supported: [.pcmu], decision: .reject(status: 486, phrase: "Busy Here"))
         let mute = try UDPSocket.pair(address: "127.0.0.1", port: 0).rtp
-        let fallback = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: 0), mediaAddress: "127.0.0.1",
-                                                                     codecs: [.pcmu], autoAnswer: true))
-        let fallbackLog = PhoneEventLog(fallback)
-        try fallback.start()
+        let (fallback, fallbackLog) = try Self.answering()
         let fallbackURI = "sip:desk@127.0.0.1:\(fallback.agent.localPort)"
         let agentURI = "sip:agent@127.0.0.1:\(silent ? mute.local.port : busy.agent.localPort)"
         let supervisor = try Supervisor(agentURI: agentURI, ["--no-record", "--agent-timeout", "2", "--fallback-uri", fallbackURI])
@@ -277,18 +300,11 @@ import TestSupport
         let operatorWAV = try TestPaths.temporaryDirectory("ringside-operator").appendingPathComponent("operator.wav")
         let operatorSpeech = try Self.speech("This is a person from the clinic taking over your call now. Please hold on a moment.", voice: "awb")
         try WAVFile.write(PCMAudio(sampleRate: 16000, channels: 1, samples: operatorSpeech.flatMap(\.samples)), to: operatorWAV.path)
-        let agentPhone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: 0), mediaAddress: "127.0.0.1",
-                                                                       codecs: [.pcmu], autoAnswer: true))
-        let agentLog = PhoneEventLog(agentPhone)
-        try agentPhone.start()
+        let (agentPhone, agentLog) = try Self.answering()
         let supervisor = try Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPhone.agent.localPort)",
                                         ["--no-record", "--operator-input", operatorWAV.path])
         defer { supervisor.stop() }
-        let (callerPhone, callerLog) = try Self.caller(codecs: [.pcmu])
-        let call = try #require(try await Self.dial(callerPhone, callerLog, supervisor), "no call through supervise: \(supervisor.log)")
-        #expect(await agentLog.waitFor { $0.connectedCall != nil } != nil)
-        #expect(await supervisor.waitForLine(15) { $0["kind"] as? String == "sip" && ($0["state"] as? String ?? "").hasPrefix("bridged") } != nil,
-                "the call was not bridged: \(supervisor.output)")
+        let (callerPhone, _, call) = try await Self.bridged(through: supervisor, agentLog, callerCodecs: [.pcmu])
 
         supervisor.send("t")
         let held = await agentLog.waitFor(5) { if case .mediaChanged(_, .recvonly) = $0 { return true } else { return false } }
@@ -312,29 +328,18 @@ import TestSupport
     /// line synthesised here) and the JSON lines carry it as the operator's transcript; not taken over,
     /// `say` speaks to no one.
     @Test func typedOperatorLinesAreSpokenToTheCallerAndLogged() async throws {
-        let agentPhone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: 0), mediaAddress: "127.0.0.1",
-                                                                       codecs: [.pcmu], autoAnswer: true))
-        let agentLog = PhoneEventLog(agentPhone)
-        try agentPhone.start()
+        let (agentPhone, agentLog) = try Self.answering()
         let supervisor = try Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPhone.agent.localPort)", ["--no-record"])
         defer { supervisor.stop() }
-        let (callerPhone, callerLog) = try Self.caller(codecs: [.pcmu])
-        let call = try #require(try await Self.dial(callerPhone, callerLog, supervisor), "no call through supervise: \(supervisor.log)")
-        #expect(await agentLog.waitFor { $0.connectedCall != nil } != nil)
-        #expect(await supervisor.waitForLine(15) { $0["kind"] as? String == "sip" && ($0["state"] as? String ?? "").hasPrefix("bridged") } != nil,
-                "the call was not bridged: \(supervisor.output)")
+        let (callerPhone, _, call) = try await Self.bridged(through: supervisor, agentLog, callerCodecs: [.pcmu])
         let line = "Your appointment is now on Friday at nine in the morning."
         supervisor.send("say \(line)")
         #expect(await supervisor.waitForLine(5) { ($0["text"] as? String ?? "").hasPrefix("say: no call taken over") } != nil)
 
         supervisor.send("t")
         #expect(await supervisor.waitForLine(5) { $0["kind"] as? String == "takeover" } != nil)
-        supervisor.send("say \(line)")
-        let spoken = try Self.speech(line, voice: "awb")
-        let heard = try await Self.listen(call, frames: spoken.count + 150)
-        let probe = Array(spoken.flatMap(\.samples)[8000..<32000])
-        let found = SignalAlignment.locate(probe, in: heard)
-        #expect(found.correlation > 0.3, "the operator's line at the caller: correlation \(found.correlation)")
+        let found = try await Self.operatorSays(line, through: supervisor, to: call)
+        #expect(found > 0.3, "the operator's line at the caller: correlation \(found)")
         let logged = await supervisor.waitForLine(5) { $0["kind"] as? String == "transcript" && $0["speaker"] as? String == "operator" }
         #expect(logged?["text"] as? String == line, "\(supervisor.output)")
         call.hangUp()
@@ -346,17 +351,10 @@ import TestSupport
     /// stays on: still connected, hearing the operator's typed line (correlation); a handback is refused;
     /// the caller's hang-up ends the call.
     @Test func droppingTheAgentKeepsTheCallerWithTheOperator() async throws {
-        let agentPhone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: 0), mediaAddress: "127.0.0.1",
-                                                                       codecs: [.pcmu], autoAnswer: true))
-        let agentLog = PhoneEventLog(agentPhone)
-        try agentPhone.start()
+        let (agentPhone, agentLog) = try Self.answering()
         let supervisor = try Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPhone.agent.localPort)", ["--no-record"])
         defer { supervisor.stop() }
-        let (callerPhone, callerLog) = try Self.caller(codecs: [.pcmu])
-        let call = try #require(try await Self.dial(callerPhone, callerLog, supervisor), "no call through supervise: \(supervisor.log)")
-        #expect(await agentLog.waitFor { $0.connectedCall != nil } != nil)
-        #expect(await supervisor.waitForLine(15) { $0["kind"] as? String == "sip" && ($0["state"] as? String ?? "").hasPrefix("bridged") } != nil,
-                "the call was not bridged: \(supervisor.output)")
+        let (callerPhone, callerLog, call) = try await Self.bridged(through: supervisor, agentLog, callerCodecs: [.pcmu])
         supervisor.send("drop")
         #expect(await supervisor.waitForLine(5) { ($0["text"] as? String ?? "").hasPrefix("drop: no call taken over") } != nil)
 
@@ -368,11 +366,8 @@ import TestSupport
         #expect(await supervisor.waitForLine(5) { $0["kind"] as? String == "escalated" } != nil)
 
         let line = "The agent has left the call. I will help you myself."
-        supervisor.send("say \(line)")
-        let spoken = try Self.speech(line, voice: "awb")
-        let heard = try await Self.listen(call, frames: spoken.count + 150)
-        let found = SignalAlignment.locate(Array(spoken.flatMap(\.samples)[8000..<32000]), in: heard)
-        #expect(found.correlation > 0.3, "the operator's line at the caller after the agent left: correlation \(found.correlation)")
+        let found = try await Self.operatorSays(line, through: supervisor, to: call)
+        #expect(found > 0.3, "the operator's line at the caller after the agent left: correlation \(found)")
         #expect(callerLog.all.allSatisfy { $0.endedReason == nil }, "the caller's call ended: \(callerLog.all)")
         #expect(!supervisor.lines.contains { $0["kind"] as? String == "call" && $0["event"] as? String == "ended" })
 
@@ -387,22 +382,11 @@ import TestSupport
     /// `x URI` transfers the caller (a REFER on the caller's leg): the caller's phone calls the target,
     /// which answers; supervise then hangs up both its legs (the agent gets a BYE) and ends the call.
     @Test func transferSendsTheCallerElsewhereAndEndsBothLegs() async throws {
-        func answering() throws -> (SIPPhone, PhoneEventLog) {
-            let phone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: 0), mediaAddress: "127.0.0.1",
-                                                                      codecs: [.pcmu], autoAnswer: true))
-            let log = PhoneEventLog(phone)
-            try phone.start()
-            return (phone, log)
-        }
-        let (agentPhone, agentLog) = try answering()
-        let (targetPhone, targetLog) = try answering()
+        let (agentPhone, agentLog) = try Self.answering()
+        let (targetPhone, targetLog) = try Self.answering()
         let supervisor = try Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPhone.agent.localPort)", ["--no-record"])
         defer { supervisor.stop() }
-        let (callerPhone, callerLog) = try Self.caller(codecs: [.pcmu])
-        _ = try #require(try await Self.dial(callerPhone, callerLog, supervisor), "no call through supervise: \(supervisor.log)")
-        #expect(await agentLog.waitFor { $0.connectedCall != nil } != nil)
-        #expect(await supervisor.waitForLine(15) { $0["kind"] as? String == "sip" && ($0["state"] as? String ?? "").hasPrefix("bridged") } != nil,
-                "the call was not bridged: \(supervisor.output)")
+        let (callerPhone, callerLog, _) = try await Self.bridged(through: supervisor, agentLog, callerCodecs: [.pcmu])
         supervisor.send("x notaURI")
         #expect(await supervisor.waitForLine(5) { ($0["text"] as? String ?? "").hasPrefix("x: a sip: URI") } != nil)
 
@@ -421,10 +405,7 @@ import TestSupport
     /// (G.711 at best ≈ 4.4) is below --alert-mos 4.5: both raise alert lines. Both legs' RTP quality is
     /// logged, named by leg.
     @Test func silenceAndQualityRulesRaiseAlertsAndBothLegsQualityIsLogged() async throws {
-        let agentPhone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: 0), mediaAddress: "127.0.0.1",
-                                                                       codecs: [.pcmu], autoAnswer: true))
-        let agentLog = PhoneEventLog(agentPhone)
-        try agentPhone.start()
+        let (agentPhone, agentLog) = try Self.answering()
         let supervisor = try Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPhone.agent.localPort)",
                                         ["--no-record", "--alert-silence", "1", "--alert-mos", "4.5"])
         defer { supervisor.stop() }
@@ -454,18 +435,11 @@ import TestSupport
         try WAVFile.write(PCMAudio(sampleRate: 16000, channels: 1, samples: operatorSpeech.flatMap(\.samples)), to: operatorWAV.path)
         let webhook = try LoopbackHTTPService(response: .init())
         defer { webhook.stop() }
-        let agentPhone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: 0), mediaAddress: "127.0.0.1",
-                                                                       codecs: [.pcmu], autoAnswer: true))
-        let agentLog = PhoneEventLog(agentPhone)
-        try agentPhone.start()
+        let (agentPhone, agentLog) = try Self.answering()
         let supervisor = try Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPhone.agent.localPort)",
                                         ["--no-record", "--operator-input", operatorWAV.path, "--handback-webhook", webhook.url + "/handback"])
         defer { supervisor.stop() }
-        let (callerPhone, callerLog) = try Self.caller(codecs: [.pcmu])
-        let call = try #require(try await Self.dial(callerPhone, callerLog, supervisor), "no call through supervise: \(supervisor.log)")
-        #expect(await agentLog.waitFor { $0.connectedCall != nil } != nil)
-        #expect(await supervisor.waitForLine(15) { $0["kind"] as? String == "sip" && ($0["state"] as? String ?? "").hasPrefix("bridged") } != nil,
-                "the call was not bridged: \(supervisor.output)")
+        let (callerPhone, _, call) = try await Self.bridged(through: supervisor, agentLog, callerCodecs: [.pcmu])
 
         supervisor.send("t")
         #expect(await supervisor.waitForLine(5) { $0["kind"] as? String == "takeover" } != nil)
