@@ -13,6 +13,8 @@ import RingsideCore
 ///
 /// - `rtp`: `{"call","kind":"rtp","t","leg":"caller"|"agent","direction":"in"|"out","codec","packets","lost",
 ///   "jitterMs","rttMs"?,"mos"?}`: each leg's quality, every two seconds
+/// - `bargeIn`: `{"call","kind":"bargeIn","turn","t","yieldMs"}`: the caller spoke over the agent, and the
+///   agent stopped `yieldMs` after the caller started
 /// - `alert`: `{"call","kind":"alert","speaker"?,"turn"?,"t","rule"}`: a transcript held one of the
 ///   alert phrases (`--alert`), whole words, case and punctuation aside (it follows that transcript's
 ///   line); or a rule of `AlertRules` was broken: "silence > N s" (neither side spoke for that long),
@@ -42,6 +44,7 @@ public struct SupervisionJournal: Sendable {
         public var jitterMs: Double?
         public var rttMs: Double?
         public var mos: Double?
+        public var yieldMs: Int?
     }
 
     /// Alerts on measures rather than words (nil: not watched).
@@ -69,6 +72,8 @@ public struct SupervisionJournal: Sendable {
     private var speaking: Set<Speaker> = []
     private var lastSpoke: Double?
     private var silenceAlerted = false
+    /// When the caller started speaking over the agent (until the agent stops).
+    private var bargedInAt: Double?
     /// Legs and directions whose MOS is below the rule now (alerted once until they recover).
     private var poorQuality: Set<String> = []
 
@@ -97,7 +102,7 @@ public struct SupervisionJournal: Sendable {
     /// Every line for `event`: its own (if any), then an alert line for each alert phrase a transcript
     /// raised and each rule the event shows broken.
     public mutating func lines(for event: CallEvent) -> [Line] {
-        let silence = silenceAlert(at: event)
+        let silence = silenceAlert(at: event) + bargeIn(at: event)
         guard let line = line(for: event) else { return silence }
         func alert(_ rule: String) -> Line { Line(call: line.call, kind: "alert", t: line.t, speaker: line.speaker, turn: line.turn, rule: rule) }
         var alerts = silence
@@ -140,6 +145,26 @@ public struct SupervisionJournal: Sendable {
         guard let limit = rules.silenceSeconds, speaking.isEmpty, !silenceAlerted, let since = lastSpoke, t - since > limit else { return [] }
         silenceAlerted = true
         return [Line(call: event.callID, kind: "alert", t: (t * 1000).rounded() / 1000, rule: "silence > \(Self.figure(limit)) s")]
+    }
+
+    /// A barge-in line when the agent stops after the caller started speaking over it (called after
+    /// `silenceAlert`, which keeps who is speaking).
+    private mutating func bargeIn(at event: CallEvent) -> [Line] {
+        let t = event.time.seconds
+        switch event.payload {
+        case .speechStarted(.caller) where speaking.contains(.agent):
+            if bargedInAt == nil { bargedInAt = t }
+        case .speechStopped(.agent, _):
+            guard let since = bargedInAt else { return [] }
+            bargedInAt = nil
+            var line = Line(call: event.callID, kind: "bargeIn", t: (t * 1000).rounded() / 1000)
+            line.turn = event.turn
+            line.yieldMs = Int(((t - since) * 1000).rounded())
+            return [line]
+        default:
+            break
+        }
+        return []
     }
 
     /// A rule's figure as given: "2", "2.5".

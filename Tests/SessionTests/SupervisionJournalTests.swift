@@ -87,6 +87,23 @@ import Testing
         #expect(journal.lines(for: Self.event(stats(4.2, leg: "caller"), at: 15, stage: .rtp)).map { $0.rule ?? $0.kind } == ["rtp", "silence > 3 s"])
     }
 
+    /// The caller speaking over the agent: a bargeIn line when the agent stops, with how long it took;
+    /// the caller speaking after the agent stopped is no barge-in. The agent speaking is no silence.
+    @Test func aBargeInGivesHowFastTheAgentYielded() {
+        var journal = SupervisionJournal(rules: .init(silenceSeconds: 2))
+        let lines = [
+            Self.event(.speechStarted(speaker: .agent), at: 0.5, stage: .vad),
+            Self.event(.speechStarted(speaker: .caller), at: 3.0, turn: 1, stage: .vad),
+            Self.event(.speechStopped(speaker: .agent, trueEnd: .milliseconds(3400)), at: 3.42, turn: 1, stage: .vad),
+            Self.event(.speechStopped(speaker: .caller, trueEnd: .milliseconds(4000)), at: 4.0, turn: 1, stage: .vad),
+            Self.event(.speechStarted(speaker: .agent), at: 4.6, turn: 1, stage: .vad),
+            Self.event(.speechStopped(speaker: .agent, trueEnd: .milliseconds(6000)), at: 6.0, turn: 1, stage: .vad),
+            Self.event(.speechStarted(speaker: .caller), at: 6.5, turn: 2, stage: .vad),
+        ].flatMap { journal.lines(for: $0) }
+        #expect(lines.map(\.kind) == ["bargeIn"])
+        #expect(lines.first?.yieldMs == 420 && lines.first?.turn == 1)
+    }
+
     /// Agent audio with no caller turn before it (the greeting) is no turn to measure.
     @Test func theGreetingIsNoTurn() {
         var journal = SupervisionJournal()
