@@ -425,6 +425,31 @@ import TestSupport
         await agentPhone.shutdown()
     }
 
+    /// The caller speaking over the agent, live: the agent (a phone that never yields) talks for
+    /// several seconds; the caller starts about two seconds in; supervise logs a bargeIn whose yieldMs
+    /// is the rest of the agent's speech, between zero and its whole length.
+    @Test func aCallerSpeakingOverTheAgentIsLoggedAsABargeIn() async throws {
+        let (agentPhone, agentLog) = try Self.answering()
+        let supervisor = try Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPhone.agent.localPort)", ["--no-record"])
+        defer { supervisor.stop() }
+        let (callerPhone, _, call) = try await Self.bridged(through: supervisor, agentLog, callerCodecs: [.pcmu])
+        let agentCall = try #require(agentLog.all.compactMap(\.connectedCall).first)
+        let agentSpeech = try Self.speech("Thank you for calling the clinic. We are open from nine in the morning until five in the afternoon, "
+                                          + "Monday to Friday, and on Saturday mornings until noon.", voice: "awb")
+        // Both start together; the caller's two seconds of silence first put its words over the agent's.
+        let agentDone = Self.play(agentSpeech, into: agentCall.media.sink)
+        let pause = Array(repeating: AudioFrame.silence(rate: .hz16000, at: .zero), count: 100)
+        let callerDone = Self.play(pause + (try Self.speech("Sorry, can I book an appointment?")), into: call.media.sink)
+        let bargeIn = await supervisor.waitForLine(15) { $0["kind"] as? String == "bargeIn" }
+        let yield = bargeIn?["yieldMs"] as? Int ?? -1
+        #expect(yield > 0 && yield < agentSpeech.count * 20, "\(supervisor.output)")
+        agentDone.wait()
+        callerDone.wait()
+        call.hangUp()
+        await callerPhone.shutdown()
+        await agentPhone.shutdown()
+    }
+
     /// Handing back passes the takeover's conversation on: what the caller said (transcribed here) and
     /// what the operator said (the WAV, transcribed as what the caller heard) reach the agent as a SIP
     /// MESSAGE in its dialog and a real local HTTP server as the webhook's JSON, the same lines both ways
