@@ -83,6 +83,9 @@ let package = Package(
             dependencies: [
                 "RingsideCore", "Audio", "Speech", "Session", "Agent", "CSofiaSip",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The supervisor's handback webhook.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

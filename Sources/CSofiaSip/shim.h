@@ -48,7 +48,7 @@ static inline nua_t *rs_nua_create(su_root_t *root, const char *url, const char 
                       /* Answer to the packet's source address, never to a Via host elsewhere. */
                       NTATAG_SERVER_RPORT(2),
                       SIPTAG_USER_AGENT_STR(user_agent),
-                      NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS, REFER, NOTIFY"),
+                      NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS, REFER, NOTIFY, MESSAGE"),
                       TAG_END());
 }
 
@@ -111,6 +111,12 @@ static inline int rs_refer_event(tagi_t const *tags, char *buf, int size) {
 /* A cold transfer: asks the other side of the dialog to call `refer_to`. */
 static inline void rs_nua_refer(nua_handle_t *nh, const char *refer_to) {
     nua_refer(nh, SIPTAG_REFER_TO_STR(refer_to), TAG_END());
+}
+
+/* A MESSAGE in the call's dialog (RFC 3428): `body` as `content_type`, e.g. the context a supervisor passes
+   to an agent it hands a call back to. */
+static inline void rs_nua_message(nua_handle_t *nh, const char *content_type, const char *body) {
+    nua_message(nh, SIPTAG_CONTENT_TYPE_STR(content_type), SIPTAG_PAYLOAD_STR(body), TAG_END());
 }
 
 /* nua keeps the reason phrase by reference until the response goes out, after the caller's string is

@@ -48,8 +48,11 @@ public struct RTPStats: Sendable, Codable, Equatable {
     public var rttMs: Double?
     public var jitterBufferMs: Double?
     public var mos: Double?
+    /// Which leg of a bridged call (`ringside supervise`): "caller" or "agent"; nil on a call with one leg.
+    public var leg: String?
 
-    public init(direction: Direction, codec: String, packets: Int, lost: Int, jitterMs: Double, rttMs: Double? = nil, jitterBufferMs: Double? = nil, mos: Double? = nil) {
+    public init(direction: Direction, codec: String, packets: Int, lost: Int, jitterMs: Double, rttMs: Double? = nil, jitterBufferMs: Double? = nil, mos: Double? = nil,
+                leg: String? = nil) {
         self.direction = direction
         self.codec = codec
         self.packets = packets
@@ -58,6 +61,7 @@ public struct RTPStats: Sendable, Codable, Equatable {
         self.rttMs = rttMs
         self.jitterBufferMs = jitterBufferMs
         self.mos = mos
+        self.leg = leg
     }
 }
 

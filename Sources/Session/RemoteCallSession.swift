@@ -67,6 +67,11 @@ public final class RemoteCallSession: @unchecked Sendable {
                     if case .endOfTurn = e.payload { awaitingReplyTurn = e.turn }
                 }
                 for e in try await agentListener.process(agentFrame) {
+                    // When the agent speaks (for silence and barge-in measures), on the caller's turn count.
+                    switch e.payload {
+                    case .speechStarted(.agent), .speechStopped(.agent, _): bus.emit(e.stage, e.payload, at: e.time, turn: callerListener.turn)
+                    default: break
+                    }
                     // The agent's first audio after the caller's turn is where the caller hears the reply.
                     if case .speechStarted = e.payload, let turn = awaitingReplyTurn {
                         bus.emit(.playout, .playoutStarted, at: e.time, turn: turn)

@@ -11,8 +11,14 @@ import RingsideCore
 /// - `sip`: `{"call","kind":"sip","t","state"}`; `takeover` / `handback`: `{"call","kind","t"}`;
 ///   `dtmf`: `{"call","kind":"dtmf","t","digit"}`; `error`: `{"call","kind":"error","t","text"}`
 ///
-/// - `alert`: `{"call","kind":"alert","speaker","turn","t","rule"}`: a transcript held one of the
-///   alert phrases (`--alert`), whole words, case and punctuation aside; it follows that transcript's line.
+/// - `rtp`: `{"call","kind":"rtp","t","leg":"caller"|"agent","direction":"in"|"out","codec","packets","lost",
+///   "jitterMs","rttMs"?,"mos"?}`: each leg's quality, every two seconds
+/// - `bargeIn`: `{"call","kind":"bargeIn","turn","t","yieldMs"}`: the caller spoke over the agent, and the
+///   agent stopped `yieldMs` after the caller started
+/// - `alert`: `{"call","kind":"alert","speaker"?,"turn"?,"t","rule"}`: a transcript held one of the
+///   alert phrases (`--alert`), whole words, case and punctuation aside (it follows that transcript's
+///   line); or a rule of `AlertRules` was broken: "silence > N s" (neither side spoke for that long),
+///   "v2v > N ms" (it follows the turn's line), "mos < X" (on a leg and direction, once until it recovers).
 ///
 /// Texts are the call's (already redacted) event texts.
 public struct SupervisionJournal: Sendable {
@@ -30,14 +36,49 @@ public struct SupervisionJournal: Sendable {
         public var state: String?
         public var digit: String?
         public var rule: String?
+        public var leg: String?
+        public var direction: String?
+        public var codec: String?
+        public var packets: Int?
+        public var lost: Int?
+        public var jitterMs: Double?
+        public var rttMs: Double?
+        public var mos: Double?
+        public var yieldMs: Int?
+    }
+
+    /// Alerts on measures rather than words (nil: not watched).
+    public struct AlertRules: Sendable, Equatable {
+        /// Neither side speaking for longer than this, seconds.
+        public var silenceSeconds: Double?
+        /// The agent's voice-to-voice above this, ms.
+        public var v2vMs: Double?
+        /// A leg's MOS estimate below this.
+        public var mos: Double?
+
+        public init(silenceSeconds: Double? = nil, v2vMs: Double? = nil, mos: Double? = nil) {
+            self.silenceSeconds = silenceSeconds
+            self.v2vMs = v2vMs
+            self.mos = mos
+        }
     }
 
     private var turns: [Int: TurnLatency] = [:]
     private let encoder: JSONEncoder
     /// Alert phrases as they were given, with their words.
     private let alerts: [(phrase: String, words: [Substring])]
+    private let rules: AlertRules
+    /// Who is speaking now, and when someone last started or stopped (for the silence rule).
+    private var speaking: Set<Speaker> = []
+    private var lastSpoke: Double?
+    private var silenceAlerted = false
+    /// When the caller started speaking over the agent (until the agent stops).
+    private var bargedInAt: Double?
+    /// Legs and directions whose MOS is below the rule now (alerted once until they recover).
+    private var poorQuality: Set<String> = []
 
-    public init(alertPhrases: [String] = []) {
+    public init(alertPhrases: [String] = [], rules: AlertRules = AlertRules()) {
+        self.rules = rules
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         alerts = alertPhrases.map { ($0, Self.words($0)) }.filter { !$0.1.isEmpty }
@@ -58,13 +99,77 @@ public struct SupervisionJournal: Sendable {
         }.map(\.phrase)
     }
 
-    /// Every line for `event`: its own (if any), then an alert line for each alert phrase a transcript raised.
+    /// Every line for `event`: its own (if any), then an alert line for each alert phrase a transcript
+    /// raised and each rule the event shows broken.
     public mutating func lines(for event: CallEvent) -> [Line] {
-        guard let line = line(for: event) else { return [] }
-        guard line.kind == "transcript", let text = line.text else { return [line] }
-        return [line] + alertsRaised(by: text).map { phrase in
-            Line(call: line.call, kind: "alert", t: line.t, speaker: line.speaker, turn: line.turn, rule: phrase)
+        let silence = silenceAlert(at: event) + bargeIn(at: event)
+        guard let line = line(for: event) else { return silence }
+        func alert(_ rule: String) -> Line { Line(call: line.call, kind: "alert", t: line.t, speaker: line.speaker, turn: line.turn, rule: rule) }
+        var alerts = silence
+        switch line.kind {
+        case "transcript":
+            alerts += alertsRaised(by: line.text ?? "").map(alert)
+        case "turn":
+            if let limit = rules.v2vMs, let v2v = line.v2vMs, Double(v2v) > limit { alerts.append(alert("v2v > \(Self.figure(limit)) ms")) }
+        case "rtp":
+            guard let limit = rules.mos, let mos = line.mos else { break }
+            let key = "\(line.leg ?? "") \(line.direction ?? "")"
+            if mos < limit {
+                if poorQuality.insert(key).inserted {
+                    var quality = alert("mos < \(Self.figure(limit))")
+                    quality.leg = line.leg; quality.direction = line.direction; quality.mos = mos
+                    alerts.append(quality)
+                }
+            } else {
+                poorQuality.remove(key)
+            }
+        default:
+            break
         }
+        return [line] + alerts
+    }
+
+    /// The silence rule: an alert once neither side has spoken for longer than the rule allows (checked
+    /// at each event; the legs' quality comes every two seconds, so a silent call still has events).
+    private mutating func silenceAlert(at event: CallEvent) -> [Line] {
+        let t = event.time.seconds
+        switch event.payload {
+        case let .speechStarted(speaker):
+            speaking.insert(speaker); lastSpoke = t; silenceAlerted = false
+        case let .speechStopped(speaker, _):
+            speaking.remove(speaker); lastSpoke = t; silenceAlerted = false
+        default:
+            break
+        }
+        if lastSpoke == nil { lastSpoke = t }
+        guard let limit = rules.silenceSeconds, speaking.isEmpty, !silenceAlerted, let since = lastSpoke, t - since > limit else { return [] }
+        silenceAlerted = true
+        return [Line(call: event.callID, kind: "alert", t: (t * 1000).rounded() / 1000, rule: "silence > \(Self.figure(limit)) s")]
+    }
+
+    /// A barge-in line when the agent stops after the caller started speaking over it (called after
+    /// `silenceAlert`, which keeps who is speaking).
+    private mutating func bargeIn(at event: CallEvent) -> [Line] {
+        let t = event.time.seconds
+        switch event.payload {
+        case .speechStarted(.caller) where speaking.contains(.agent):
+            if bargedInAt == nil { bargedInAt = t }
+        case .speechStopped(.agent, _):
+            guard let since = bargedInAt else { return [] }
+            bargedInAt = nil
+            var line = Line(call: event.callID, kind: "bargeIn", t: (t * 1000).rounded() / 1000)
+            line.turn = event.turn
+            line.yieldMs = Int(((t - since) * 1000).rounded())
+            return [line]
+        default:
+            break
+        }
+        return []
+    }
+
+    /// A rule's figure as given: "2", "2.5".
+    private static func figure(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
     }
 
     /// The line for `event`, if it is one worth a line.
@@ -80,6 +185,8 @@ public struct SupervisionJournal: Sendable {
             line.kind = "call"; line.event = "ended"; line.reason = reason
         case let .finalTranscript(.caller, text, _) where !text.isEmpty:
             line.kind = "transcript"; line.speaker = "caller"; line.turn = event.turn; line.text = text
+        case let .finalTranscript(.human, text, _) where !text.isEmpty:
+            line.kind = "transcript"; line.speaker = "operator"; line.turn = event.turn; line.text = text
         case let .farEndHeard(text):
             line.kind = "transcript"; line.speaker = "agent"; line.turn = event.turn; line.text = text
         case .playoutStarted:
@@ -89,10 +196,16 @@ public struct SupervisionJournal: Sendable {
             line.kind = "sip"; line.state = state.description
         case .takeover:
             line.kind = "takeover"
-        case .handback:
-            line.kind = "handback"
+        case let .handback(context):
+            line.kind = "handback"; line.text = context.isEmpty ? nil : context
+        case let .escalated(summary, target):
+            line.kind = "escalated"; line.text = summary; line.reason = target
         case let .dtmf(digit):
             line.kind = "dtmf"; line.digit = digit
+        case let .rtpStats(stats):
+            line.kind = "rtp"; line.leg = stats.leg; line.direction = stats.direction.rawValue; line.codec = stats.codec
+            line.packets = stats.packets; line.lost = stats.lost; line.jitterMs = (stats.jitterMs * 10).rounded() / 10
+            line.rttMs = stats.rttMs.map { ($0 * 10).rounded() / 10 }; line.mos = stats.mos.map { ($0 * 100).rounded() / 100 }
         case let .error(text):
             line.kind = "error"; line.text = text
         default:

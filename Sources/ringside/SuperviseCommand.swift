@@ -24,7 +24,12 @@ struct Supervise: AsyncParsableCommand {
             selected call over and hands it back). With --headless (or without a terminal) standard output carries one JSON line per transcript, per turn (the agent's \
             voice-to-voice as the caller heard it, v2vMs) and per call event. Standard input takes commands, one a \
             line: "t [ID]" takes the call (default: the newest) over or hands it back: the agent's leg is put on \
-            hold (re-INVITE sendonly) and the caller hears --operator-input instead; "t" again resumes the agent.
+            hold (re-INVITE sendonly) and the caller hears --operator-input instead; "say [@ID] TEXT" speaks TEXT to \
+            the caller of a call taken over (flite; on the board, Tab and a line) and logs it as the operator's \
+            transcript; "t" again resumes the agent and passes it what the caller and the operator said meanwhile \
+            (a SIP MESSAGE in the agent's dialog, and a POST to --handback-webhook if given); "drop [ID]" \
+            hangs up the agent's leg of a call taken over for good, the caller staying with the operator; \
+            "x [@ID] URI" transfers the caller to URI (SIP REFER; both legs end once the target answers).
             """
     )
 
@@ -43,6 +48,9 @@ struct Supervise: AsyncParsableCommand {
     @Option(help: "Codecs offered to the agent, in order: opus, pcmu, pcma.")
     var agentCodecs = "opus,pcmu,pcma"
 
+    @Option(help: "Call this SIP URI instead when the agent is busy, fails or does not answer in time (the caller still rings); if it does not connect either, the caller is told.")
+    var fallbackUri: String?
+
     @Option(help: "Seconds the agent may take to answer before the caller is told (480).")
     var agentTimeout: Double = 20
 
@@ -57,6 +65,18 @@ struct Supervise: AsyncParsableCommand {
 
     @Option(help: "The operator's voice during a takeover, from this WAV file (played from its start at each takeover).")
     var operatorInput: String?
+
+    @Option(help: "Raise an alert when neither side has spoken for longer than this, seconds.")
+    var alertSilence: Double?
+
+    @Option(help: "Raise an alert when the agent's voice-to-voice for a turn is above this, ms.")
+    var alertV2v: Double?
+
+    @Option(help: "Raise an alert when either leg's MOS estimate (either direction) falls below this.")
+    var alertMos: Double?
+
+    @Option(help: "At each handback, POST the takeover's context (JSON: callID, agentURI, context, lines of speaker and text) to this http(s) URL; the agent also gets it as a SIP MESSAGE.")
+    var handbackWebhook: String?
 
     @Flag(help: "No screen: only the JSON lines on standard output (and commands on standard input), even on a terminal.")
     var headless = false
@@ -75,9 +95,18 @@ struct Supervise: AsyncParsableCommand {
 
     func validate() throws {
         guard agentUri.hasPrefix("sip:") || agentUri.hasPrefix("sips:") else { throw ValidationError("--agent-uri must be a sip: URI, e.g. sip:agent@127.0.0.1:5062") }
+        if let fallbackUri, !(fallbackUri.hasPrefix("sip:") || fallbackUri.hasPrefix("sips:")) {
+            throw ValidationError("--fallback-uri must be a sip: URI, e.g. sip:desk@127.0.0.1:5070")
+        }
         guard agentTimeout > 0 else { throw ValidationError("--agent-timeout must be more than 0 seconds") }
         guard MediaCodec.list(codecs) != nil else { throw ValidationError("--codecs takes opus, pcmu and/or pcma") }
         guard MediaCodec.list(agentCodecs) != nil else { throw ValidationError("--agent-codecs takes opus, pcmu and/or pcma") }
+        for (name, value) in [("--alert-silence", alertSilence), ("--alert-v2v", alertV2v), ("--alert-mos", alertMos)] {
+            if let value, !(value > 0) { throw ValidationError("\(name) must be more than 0") }
+        }
+        if let handbackWebhook, URL(string: handbackWebhook).map({ ["http", "https"].contains($0.scheme ?? "") && $0.host != nil }) != true {
+            throw ValidationError("--handback-webhook \(handbackWebhook): not an http(s) URL")
+        }
         if let operatorInput, !FileManager.default.isReadableFile(atPath: operatorInput) {
             throw ValidationError("--operator-input \(operatorInput): no such readable file")
         }
@@ -105,9 +134,11 @@ struct Supervise: AsyncParsableCommand {
             throw ExitCode(3)
         }
         let operatorInput = self.operatorInput, alerts = alert
+        let rules = SupervisionJournal.AlertRules(silenceSeconds: alertSilence, v2vMs: alertV2v, mos: alertMos)
         let server = SupervisedCallServer(callerPhone: callerPhone, agentPhone: agentPhone, options: .init(
             agentURI: agentUri, answerTimeout: agentTimeout, recordRoot: root, stt: stt,
-            operatorVoice: { _ in operatorInput.flatMap { try? WAVFileSource(path: $0, rate: .hz16000) } }))
+            operatorVoice: { _ in operatorInput.flatMap { try? WAVFileSource(path: $0, rate: .hz16000) } }, handbackWebhook: handbackWebhook,
+            fallbackURI: fallbackUri))
         let board: BoardScreen? = useScreen ? BoardScreen(
             board: BoardState(title: "SUPERVISE \(agentUri) at sip:supervise@\(address):\(port)",
                               emptyNote: "Waiting for calls. Try: ringside call sip:supervise@\(address):\(port)"),
@@ -124,7 +155,7 @@ struct Supervise: AsyncParsableCommand {
                 board.attach(id: leg.id, events: watcher.bus.stream(name: "board"), clock: watcher.bus.clock)
                 return
             }
-            let journal = LockedValue(SupervisionJournal(alertPhrases: alerts))
+            let journal = LockedValue(SupervisionJournal(alertPhrases: alerts, rules: rules))
             watcher.bus.observe(name: "journal") { event in
                 for line in journal.withLock({ $0.texts(for: event) }) {
                     Self.say(line)
@@ -155,6 +186,7 @@ struct Supervise: AsyncParsableCommand {
                 switch action {
                 case .takeOver: server.takeOver(id)
                 case .handBack: server.handBack(id)
+                case let .say(text): server.say(id, text: text)
                 default: break
                 }
             }
@@ -192,11 +224,35 @@ struct Supervise: AsyncParsableCommand {
             guard let id else { Self.sayNote("no call to take over"); return }
             let done = verb == "t" ? server.toggleTakeover(id) : verb == "takeover" ? server.takeOver(id) : server.handBack(id)
             if !done { Self.sayNote("call \(id): nothing to \(verb == "t" ? "take over or hand back" : verb)") }
+        case "x", "transfer":
+            // "x [@ID] URI": the newest bridged call unless named.
+            let (named, rest) = Self.named(words)
+            guard let uri = rest.first, uri.hasPrefix("sip:") || uri.hasPrefix("sips:") else { Self.sayNote("x: a sip: URI to transfer the caller to"); return }
+            guard let id = named ?? server.calls.last(where: { $0.stage == .bridged })?.id, server.transfer(id, to: uri) else {
+                Self.sayNote("x: no bridged call to transfer"); return
+            }
+        case "drop":
+            guard let id = words.dropFirst().first ?? server.calls.last(where: \.isTakenOver)?.id, server.dropAgent(id) else {
+                Self.sayNote("drop: no call taken over (t first)"); return
+            }
+        case "say":
+            // "say TEXT": the newest taken-over call; "say @ID TEXT" names one.
+            let (named, rest) = Self.named(words)
+            guard let id = named ?? server.calls.last(where: \.isTakenOver)?.id, server.say(id, text: rest.joined(separator: " ")) else {
+                Self.sayNote("say: no call taken over (t first), or nothing to say"); return
+            }
         case "q", "quit":
             stop()
         default:
-            Self.sayNote("unknown command \"\(verb)\": t [ID] takes a call over or hands it back; q stops")
+            Self.sayNote("unknown command \"\(verb)\": t [ID] takes a call over or hands it back; say [@ID] TEXT speaks to its caller; drop [ID] hangs up its agent; x [@ID] URI transfers its caller; q stops")
         }
+    }
+
+    /// A command's words after the verb: a call named "@ID" first, if any, and the rest.
+    private static func named(_ words: [String]) -> (id: String?, rest: [String]) {
+        let rest = words.dropFirst()
+        guard let first = rest.first, first.hasPrefix("@") else { return (nil, Array(rest)) }
+        return (String(first.dropFirst()), Array(rest.dropFirst()))
     }
 
     private static let output = NSLock()

@@ -50,6 +50,60 @@ import Testing
         #expect(journal.lines(for: Self.event(.farEndHeard(text: "a cancellation; speak to a personal trainer"), at: 3, stage: .stt)).count == 1)
     }
 
+    /// The measure rules: a turn's v2v above the limit follows the turn's line; a leg's MOS below the
+    /// limit raises one alert until it recovers; silence longer than the limit raises one alert per gap.
+    @Test func measureRulesRaiseAlerts() {
+        var journal = SupervisionJournal(rules: .init(silenceSeconds: 3, v2vMs: 800, mos: 3.5))
+        func stats(_ mos: Double, leg: String = "agent") -> CallEventPayload {
+            .rtpStats(RTPStats(direction: .received, codec: "PCMU", packets: 100, lost: 0, jitterMs: 1, mos: mos, leg: leg))
+        }
+        var kinds: [String] = []
+        var rules: [String] = []
+        for event in [
+            Self.event(.callStarted(agent: "remote agent", transport: "sip"), at: 0),
+            Self.event(.speechStarted(speaker: .caller), at: 1.0, turn: 1, stage: .vad),
+            Self.event(.speechStopped(speaker: .caller, trueEnd: .milliseconds(2000)), at: 2.0, turn: 1, stage: .vad),
+            Self.event(.endOfTurn(trueEnd: .milliseconds(2000), rule: .learnedModel(probability: 0.9)), at: 2.3, turn: 1, stage: .endpoint),
+            Self.event(.playoutStarted, at: 3.0, turn: 1, stage: .playout),  // v2v 1000 ms
+            Self.event(stats(4.2), at: 4, stage: .rtp),  // 2 s of silence: no alert yet
+            Self.event(stats(3.1), at: 5.5, stage: .rtp),  // 3.5 s of silence; MOS too low
+            Self.event(stats(3.0), at: 6, stage: .rtp),  // still low, still silent: no new alerts
+            Self.event(stats(4.1), at: 8, stage: .rtp),
+            Self.event(stats(3.2, leg: "caller"), at: 9, stage: .rtp),
+        ] {
+            for line in journal.lines(for: event) {
+                kinds.append(line.kind)
+                if let rule = line.rule { rules.append(rule) }
+            }
+        }
+        #expect(rules == ["v2v > 800 ms", "silence > 3 s", "mos < 3.5", "mos < 3.5"])
+        #expect(kinds.filter { $0 == "rtp" }.count == 5)
+        // Speech again starts a new gap; a turn within the limit raises nothing.
+        let quiet = journal.lines(for: Self.event(.speechStarted(speaker: .caller), at: 10, turn: 2, stage: .vad))
+            + journal.lines(for: Self.event(.speechStopped(speaker: .caller, trueEnd: .milliseconds(11000)), at: 11, turn: 2, stage: .vad))
+            + journal.lines(for: Self.event(.endOfTurn(trueEnd: .milliseconds(11000), rule: .learnedModel(probability: 0.9)), at: 11.2, turn: 2, stage: .endpoint))
+            + journal.lines(for: Self.event(.playoutStarted, at: 11.5, turn: 2, stage: .playout))
+        #expect(quiet.allSatisfy { $0.kind != "alert" })
+        #expect(journal.lines(for: Self.event(stats(4.2, leg: "caller"), at: 15, stage: .rtp)).map { $0.rule ?? $0.kind } == ["rtp", "silence > 3 s"])
+    }
+
+    /// The caller speaking over the agent: a bargeIn line when the agent stops, with how long it took;
+    /// the caller speaking after the agent stopped is no barge-in. The agent speaking is no silence.
+    @Test func aBargeInGivesHowFastTheAgentYielded() {
+        var journal = SupervisionJournal(rules: .init(silenceSeconds: 2))
+        let lines = [
+            Self.event(.speechStarted(speaker: .agent), at: 0.5, stage: .vad),
+            Self.event(.speechStarted(speaker: .caller), at: 3.0, turn: 1, stage: .vad),
+            Self.event(.speechStopped(speaker: .agent, trueEnd: .milliseconds(3400)), at: 3.42, turn: 1, stage: .vad),
+            Self.event(.speechStopped(speaker: .caller, trueEnd: .milliseconds(4000)), at: 4.0, turn: 1, stage: .vad),
+            Self.event(.speechStarted(speaker: .agent), at: 4.6, turn: 1, stage: .vad),
+            Self.event(.speechStopped(speaker: .agent, trueEnd: .milliseconds(6000)), at: 6.0, turn: 1, stage: .vad),
+            Self.event(.speechStarted(speaker: .caller), at: 6.5, turn: 2, stage: .vad),
+        ].flatMap { journal.lines(for: $0) }
+        #expect(lines.map(\.kind) == ["bargeIn"])
+        #expect(lines.first?.yieldMs == 420 && lines.first?.turn == 1)
+    }
+
     /// Agent audio with no caller turn before it (the greeting) is no turn to measure.
     @Test func theGreetingIsNoTurn() {
         var journal = SupervisionJournal()

@@ -99,6 +99,35 @@ import TestSupport
         return outcome == nil ? nil : call
     }
 
+    /// A phone on its own port that answers every call (a remote agent, a transfer target, a fallback).
+    static func answering(codecs: [MediaCodec] = [.pcmu]) throws -> (SIPPhone, PhoneEventLog) {
+        let phone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: 0), mediaAddress: "127.0.0.1",
+                                                                  codecs: codecs, autoAnswer: true))
+        let log = PhoneEventLog(phone)
+        try phone.start()
+        return (phone, log)
+    }
+
+    /// A caller's call through `supervisor` to the agent whose events `agentLog` sees, once the agent
+    /// answered and supervise logged the bridge.
+    static func bridged(through supervisor: Supervisor, _ agentLog: PhoneEventLog, callerCodecs: [MediaCodec]) async throws -> (SIPPhone, PhoneEventLog, PhoneCall) {
+        let (callerPhone, callerLog) = try caller(codecs: callerCodecs)
+        let call = try #require(try await dial(callerPhone, callerLog, supervisor), "no call through supervise: \(supervisor.log)")
+        #expect(await agentLog.waitFor { $0.connectedCall != nil } != nil)
+        #expect(await supervisor.waitForLine(15) { $0["kind"] as? String == "sip" && ($0["state"] as? String ?? "").hasPrefix("bridged") } != nil,
+                "the call was not bridged: \(supervisor.output)")
+        return (callerPhone, callerLog, call)
+    }
+
+    /// `say LINE` to supervise; how well the same line synthesised here (its second to fourth second)
+    /// is found in what the caller then hears: the correlation at best alignment.
+    static func operatorSays(_ line: String, through supervisor: Supervisor, to call: PhoneCall) async throws -> Double {
+        supervisor.send("say \(line)")
+        let spoken = try speech(line, voice: "awb")
+        let heard = try await listen(call, frames: spoken.count + 150)
+        return SignalAlignment.locate(Array(spoken.flatMap(\.samples)[8000..<32000]), in: heard).correlation
+    }
+
     /// Writes `frames` into `sink` on a thread of its own (the sink paces it); signalled when done.
     static func play(_ frames: [AudioFrame], into sink: any AudioSink) -> DispatchSemaphore {
         let done = DispatchSemaphore(value: 0)
@@ -189,10 +218,7 @@ import TestSupport
 
     /// The caller hangs up a bridged call: the agent gets a BYE.
     @Test func theCallerHangingUpEndsTheAgentLeg() async throws {
-        let agentPhone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: 0), mediaAddress: "127.0.0.1",
-                                                                       codecs: [.pcmu], autoAnswer: true))
-        let agentLog = PhoneEventLog(agentPhone)
-        try agentPhone.start()
+        let (agentPhone, agentLog) = try Self.answering()
         let supervisor = try Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPhone.agent.localPort)", ["--no-record"])
         defer { supervisor.stop() }
         let (callerPhone, callerLog) = try Self.caller(codecs: [.opus])
@@ -242,6 +268,30 @@ import TestSupport
         withExtendedLifetime(silent) {}
     }
 
+    /// --fallback-uri: a busy agent, and then one that never answers, are replaced by the fallback while
+    /// the caller rings; the caller is answered by it (the fallback's phone sees the call connect) and the
+    /// bridge names it.
+    @Test(arguments: [false, true]) func aFailingAgentIsReplacedByTheFallback(silent: Bool) async throws {
+        let busy = try AnsweringCallee(supported: [.pcmu], decision: .reject(status: 486, phrase: "Busy Here"))
+        let mute = try UDPSocket.pair(address: "127.0.0.1", port: 0).rtp
+        let (fallback, fallbackLog) = try Self.answering()
+        let fallbackURI = "sip:desk@127.0.0.1:\(fallback.agent.localPort)"
+        let agentURI = "sip:agent@127.0.0.1:\(silent ? mute.local.port : busy.agent.localPort)"
+        let supervisor = try Supervisor(agentURI: agentURI, ["--no-record", "--agent-timeout", "2", "--fallback-uri", fallbackURI])
+        defer { supervisor.stop() }
+        let (callerPhone, callerLog) = try Self.caller(codecs: [.pcmu])
+        let call = try #require(try await Self.dial(callerPhone, callerLog, supervisor), "no call through supervise: \(supervisor.log)")
+        #expect(call.endReason == nil && callerLog.all.contains { $0.connectedCall === call }, "the caller's call: \(callerLog.all)")
+        #expect(await fallbackLog.waitFor(5) { $0.connectedCall != nil } != nil, "the fallback got no call: \(fallbackLog.all)")
+        let bridged = await supervisor.waitForLine(15) { $0["kind"] as? String == "sip" && ($0["state"] as? String ?? "").hasPrefix("bridged") }
+        #expect((bridged?["state"] as? String ?? "").contains(fallbackURI), "\(supervisor.output)")
+        call.hangUp()
+        await callerPhone.shutdown()
+        await fallback.shutdown()
+        await busy.agent.shutdown()
+        withExtendedLifetime(mute) {}
+    }
+
     // MARK: Takeover
 
     /// `t` on standard input: the agent's leg is put on hold (it sees the re-INVITE: it may only
@@ -250,18 +300,11 @@ import TestSupport
         let operatorWAV = try TestPaths.temporaryDirectory("ringside-operator").appendingPathComponent("operator.wav")
         let operatorSpeech = try Self.speech("This is a person from the clinic taking over your call now. Please hold on a moment.", voice: "awb")
         try WAVFile.write(PCMAudio(sampleRate: 16000, channels: 1, samples: operatorSpeech.flatMap(\.samples)), to: operatorWAV.path)
-        let agentPhone = SIPPhone(configuration: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: 0), mediaAddress: "127.0.0.1",
-                                                                       codecs: [.pcmu], autoAnswer: true))
-        let agentLog = PhoneEventLog(agentPhone)
-        try agentPhone.start()
+        let (agentPhone, agentLog) = try Self.answering()
         let supervisor = try Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPhone.agent.localPort)",
                                         ["--no-record", "--operator-input", operatorWAV.path])
         defer { supervisor.stop() }
-        let (callerPhone, callerLog) = try Self.caller(codecs: [.pcmu])
-        let call = try #require(try await Self.dial(callerPhone, callerLog, supervisor), "no call through supervise: \(supervisor.log)")
-        #expect(await agentLog.waitFor { $0.connectedCall != nil } != nil)
-        #expect(await supervisor.waitForLine(15) { $0["kind"] as? String == "sip" && ($0["state"] as? String ?? "").hasPrefix("bridged") } != nil,
-                "the call was not bridged: \(supervisor.output)")
+        let (callerPhone, _, call) = try await Self.bridged(through: supervisor, agentLog, callerCodecs: [.pcmu])
 
         supervisor.send("t")
         let held = await agentLog.waitFor(5) { if case .mediaChanged(_, .recvonly) = $0 { return true } else { return false } }
@@ -276,6 +319,188 @@ import TestSupport
         let resumed = await agentLog.waitFor(5) { if case .mediaChanged(_, .sendrecv) = $0 { return true } else { return false } }
         #expect(resumed != nil, "the agent's leg was not resumed: \(agentLog.all)")
         #expect(await supervisor.waitForLine(5) { $0["kind"] as? String == "handback" } != nil)
+        call.hangUp()
+        await callerPhone.shutdown()
+        await agentPhone.shutdown()
+    }
+
+    /// `say TEXT` during a takeover: the caller hears the line spoken (found by correlation with the same
+    /// line synthesised here) and the JSON lines carry it as the operator's transcript; not taken over,
+    /// `say` speaks to no one.
+    @Test func typedOperatorLinesAreSpokenToTheCallerAndLogged() async throws {
+        let (agentPhone, agentLog) = try Self.answering()
+        let supervisor = try Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPhone.agent.localPort)", ["--no-record"])
+        defer { supervisor.stop() }
+        let (callerPhone, _, call) = try await Self.bridged(through: supervisor, agentLog, callerCodecs: [.pcmu])
+        let line = "Your appointment is now on Friday at nine in the morning."
+        supervisor.send("say \(line)")
+        #expect(await supervisor.waitForLine(5) { ($0["text"] as? String ?? "").hasPrefix("say: no call taken over") } != nil)
+
+        supervisor.send("t")
+        #expect(await supervisor.waitForLine(5) { $0["kind"] as? String == "takeover" } != nil)
+        let found = try await Self.operatorSays(line, through: supervisor, to: call)
+        #expect(found > 0.3, "the operator's line at the caller: correlation \(found)")
+        let logged = await supervisor.waitForLine(5) { $0["kind"] as? String == "transcript" && $0["speaker"] as? String == "operator" }
+        #expect(logged?["text"] as? String == line, "\(supervisor.output)")
+        call.hangUp()
+        await callerPhone.shutdown()
+        await agentPhone.shutdown()
+    }
+
+    /// `drop` during a takeover hangs up the agent's leg for good (the agent gets a BYE) while the caller
+    /// stays on: still connected, hearing the operator's typed line (correlation); a handback is refused;
+    /// the caller's hang-up ends the call.
+    @Test func droppingTheAgentKeepsTheCallerWithTheOperator() async throws {
+        let (agentPhone, agentLog) = try Self.answering()
+        let supervisor = try Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPhone.agent.localPort)", ["--no-record"])
+        defer { supervisor.stop() }
+        let (callerPhone, callerLog, call) = try await Self.bridged(through: supervisor, agentLog, callerCodecs: [.pcmu])
+        supervisor.send("drop")
+        #expect(await supervisor.waitForLine(5) { ($0["text"] as? String ?? "").hasPrefix("drop: no call taken over") } != nil)
+
+        supervisor.send("t")
+        #expect(await supervisor.waitForLine(5) { $0["kind"] as? String == "takeover" } != nil)
+        supervisor.send("drop")
+        let agentEnded = await agentLog.waitFor(5) { $0.endedReason != nil }
+        #expect(agentEnded?.endedReason == "remote hung up", "the agent's call: \(agentLog.all)")
+        #expect(await supervisor.waitForLine(5) { $0["kind"] as? String == "escalated" } != nil)
+
+        let line = "The agent has left the call. I will help you myself."
+        let found = try await Self.operatorSays(line, through: supervisor, to: call)
+        #expect(found > 0.3, "the operator's line at the caller after the agent left: correlation \(found)")
+        #expect(callerLog.all.allSatisfy { $0.endedReason == nil }, "the caller's call ended: \(callerLog.all)")
+        #expect(!supervisor.lines.contains { $0["kind"] as? String == "call" && $0["event"] as? String == "ended" })
+
+        supervisor.send("t")
+        #expect(await supervisor.waitForLine(5) { ($0["text"] as? String ?? "").hasPrefix("call ") && ($0["text"] as? String ?? "").hasSuffix("nothing to take over or hand back") } != nil)
+        call.hangUp()
+        #expect(await supervisor.waitForLine(5) { $0["kind"] as? String == "call" && $0["event"] as? String == "ended" } != nil, "\(supervisor.output)")
+        await callerPhone.shutdown()
+        await agentPhone.shutdown()
+    }
+
+    /// `x URI` transfers the caller (a REFER on the caller's leg): the caller's phone calls the target,
+    /// which answers; supervise then hangs up both its legs (the agent gets a BYE) and ends the call.
+    @Test func transferSendsTheCallerElsewhereAndEndsBothLegs() async throws {
+        let (agentPhone, agentLog) = try Self.answering()
+        let (targetPhone, targetLog) = try Self.answering()
+        let supervisor = try Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPhone.agent.localPort)", ["--no-record"])
+        defer { supervisor.stop() }
+        let (callerPhone, callerLog, _) = try await Self.bridged(through: supervisor, agentLog, callerCodecs: [.pcmu])
+        supervisor.send("x notaURI")
+        #expect(await supervisor.waitForLine(5) { ($0["text"] as? String ?? "").hasPrefix("x: a sip: URI") } != nil)
+
+        supervisor.send("x sip:desk@127.0.0.1:\(targetPhone.agent.localPort)")
+        #expect(await targetLog.waitFor(10) { $0.connectedCall != nil } != nil, "the target got no call: \(targetLog.all) \(callerLog.all)")
+        let agentEnded = await agentLog.waitFor(5) { $0.endedReason != nil }
+        #expect(agentEnded?.endedReason == "remote hung up", "the agent's call: \(agentLog.all)")
+        let ended = await supervisor.waitForLine(5) { $0["kind"] as? String == "call" && $0["event"] as? String == "ended" }
+        #expect(ended?["reason"] as? String == "the caller was transferred", "\(supervisor.output)")
+        await callerPhone.shutdown()
+        await targetPhone.shutdown()
+        await agentPhone.shutdown()
+    }
+
+    /// Alert rules on measures, live: nobody speaks for longer than --alert-silence, and the legs' MOS
+    /// (G.711 at best ≈ 4.4) is below --alert-mos 4.5: both raise alert lines. Both legs' RTP quality is
+    /// logged, named by leg.
+    @Test func silenceAndQualityRulesRaiseAlertsAndBothLegsQualityIsLogged() async throws {
+        let (agentPhone, agentLog) = try Self.answering()
+        let supervisor = try Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPhone.agent.localPort)",
+                                        ["--no-record", "--alert-silence", "1", "--alert-mos", "4.5"])
+        defer { supervisor.stop() }
+        let (callerPhone, callerLog) = try Self.caller(codecs: [.opus])
+        let call = try #require(try await Self.dial(callerPhone, callerLog, supervisor), "no call through supervise: \(supervisor.log)")
+        #expect(await agentLog.waitFor { $0.connectedCall != nil } != nil)
+        let silence = await supervisor.waitForLine(10) { $0["kind"] as? String == "alert" && $0["rule"] as? String == "silence > 1 s" }
+        #expect(silence != nil, "\(supervisor.output)")
+        let quality = await supervisor.waitForLine(10) { $0["kind"] as? String == "alert" && $0["rule"] as? String == "mos < 4.5" }
+        #expect((quality?["mos"] as? Double ?? 5) < 4.5, "\(supervisor.output)")
+        let agentLeg = await supervisor.waitForLine(5) { $0["kind"] as? String == "rtp" && $0["leg"] as? String == "agent" && $0["direction"] as? String == "in" }
+        #expect(agentLeg?["codec"] as? String == "PCMU" && (agentLeg?["packets"] as? Int ?? 0) > 0, "\(supervisor.output)")
+        let callerLeg = await supervisor.waitForLine(5) { $0["kind"] as? String == "rtp" && $0["leg"] as? String == "caller" && $0["direction"] as? String == "in" }
+        #expect(callerLeg?["codec"] as? String == "opus" && (callerLeg?["packets"] as? Int ?? 0) > 0, "\(supervisor.output)")
+        call.hangUp()
+        await callerPhone.shutdown()
+        await agentPhone.shutdown()
+    }
+
+    /// The caller speaking over the agent, live: the agent (a phone that never yields) talks for
+    /// several seconds; the caller starts about two seconds in; supervise logs a bargeIn whose yieldMs
+    /// is the rest of the agent's speech, between zero and its whole length.
+    @Test func aCallerSpeakingOverTheAgentIsLoggedAsABargeIn() async throws {
+        let (agentPhone, agentLog) = try Self.answering()
+        let supervisor = try Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPhone.agent.localPort)", ["--no-record"])
+        defer { supervisor.stop() }
+        let (callerPhone, _, call) = try await Self.bridged(through: supervisor, agentLog, callerCodecs: [.pcmu])
+        let agentCall = try #require(agentLog.all.compactMap(\.connectedCall).first)
+        let agentSpeech = try Self.speech("Thank you for calling the clinic. We are open from nine in the morning until five in the afternoon, "
+                                          + "Monday to Friday, and on Saturday mornings until noon.", voice: "awb")
+        // Both start together; the caller's two seconds of silence first put its words over the agent's.
+        let agentDone = Self.play(agentSpeech, into: agentCall.media.sink)
+        let pause = Array(repeating: AudioFrame.silence(rate: .hz16000, at: .zero), count: 100)
+        let callerDone = Self.play(pause + (try Self.speech("Sorry, can I book an appointment?")), into: call.media.sink)
+        let bargeIn = await supervisor.waitForLine(15) { $0["kind"] as? String == "bargeIn" }
+        let yield = bargeIn?["yieldMs"] as? Int ?? -1
+        #expect(yield > 0 && yield < agentSpeech.count * 20, "\(supervisor.output)")
+        agentDone.wait()
+        callerDone.wait()
+        call.hangUp()
+        await callerPhone.shutdown()
+        await agentPhone.shutdown()
+    }
+
+    /// Handing back passes the takeover's conversation on: what the caller said (transcribed here) and
+    /// what the operator said (the WAV, transcribed as what the caller heard) reach the agent as a SIP
+    /// MESSAGE in its dialog and a real local HTTP server as the webhook's JSON, the same lines both ways
+    /// and in the `handback` JSON line.
+    @Test func handbackPassesTheTakeoversConversationToTheAgent() async throws {
+        let operatorWAV = try TestPaths.temporaryDirectory("ringside-operator").appendingPathComponent("operator.wav")
+        let operatorSpeech = try Self.speech("Hello, this is the clinic manager. I can move your appointment to Friday.", voice: "awb")
+        try WAVFile.write(PCMAudio(sampleRate: 16000, channels: 1, samples: operatorSpeech.flatMap(\.samples)), to: operatorWAV.path)
+        let webhook = try LoopbackHTTPService(response: .init())
+        defer { webhook.stop() }
+        let (agentPhone, agentLog) = try Self.answering()
+        let supervisor = try Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPhone.agent.localPort)",
+                                        ["--no-record", "--operator-input", operatorWAV.path, "--handback-webhook", webhook.url + "/handback"])
+        defer { supervisor.stop() }
+        let (callerPhone, _, call) = try await Self.bridged(through: supervisor, agentLog, callerCodecs: [.pcmu])
+
+        supervisor.send("t")
+        #expect(await supervisor.waitForLine(5) { $0["kind"] as? String == "takeover" } != nil)
+        // The caller answers the operator while the agent is on hold.
+        let callerSpeech = try Self.speech("I would like to change my appointment to Friday morning please.")
+        Self.play(callerSpeech + Array(repeating: AudioFrame.silence(rate: .hz16000, at: .zero), count: 40), into: call.media.sink).wait()
+        func spokenDuringTakeover(_ speaker: String) -> [String] {
+            let lines = supervisor.lines
+            let from = lines.firstIndex { $0["kind"] as? String == "takeover" } ?? lines.endIndex
+            return lines[from...].filter { $0["kind"] as? String == "transcript" && $0["speaker"] as? String == speaker }.compactMap { $0["text"] as? String }
+        }
+        _ = await supervisor.waitForLine(20) { _ in !spokenDuringTakeover("caller").isEmpty && !spokenDuringTakeover("agent").isEmpty }
+        let callerWords = spokenDuringTakeover("caller"), operatorWords = spokenDuringTakeover("agent")
+        try #require(!callerWords.isEmpty && !operatorWords.isEmpty, "no transcripts during the takeover: \(supervisor.output)")
+
+        supervisor.send("t")
+        let message = await agentLog.waitFor(5) { if case .message = $0 { return true } else { return false } }
+        guard case let .message(_, text) = message else {
+            Issue.record("the agent got no MESSAGE at handback: \(agentLog.all) \(supervisor.log)")
+            return
+        }
+        let said = text.split(separator: "\n").map(String.init)
+        for words in callerWords { #expect(said.contains("caller: \(words)"), "\(words) is not in the MESSAGE: \(text)") }
+        for words in operatorWords { #expect(said.contains("operator: \(words)"), "\(words) is not in the MESSAGE: \(text)") }
+        let handback = await supervisor.waitForLine(5) { $0["kind"] as? String == "handback" }
+        #expect(handback?["text"] as? String == text)
+
+        let deadline = Date().addingTimeInterval(5)
+        while webhook.bodies.isEmpty, Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        #expect(webhook.requests.first == "POST /handback")
+        let posted = try #require(webhook.bodies.first.flatMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] },
+                                  "the webhook got no JSON: \(webhook.bodies) \(supervisor.log)")
+        #expect(posted["event"] as? String == "handback")
+        #expect(posted["context"] as? String == text)
+        let postedLines = (posted["lines"] as? [[String: String]] ?? []).map { "\($0["speaker"] ?? ""): \($0["text"] ?? "")" }
+        #expect(postedLines == said)
         call.hangUp()
         await callerPhone.shutdown()
         await agentPhone.shutdown()

@@ -24,12 +24,16 @@ public final class LoopbackHTTPService: Sendable {
     public let response: Response
     private let socket: Int32
     private let received = Mutex<[String]>([])
+    private let receivedBodies = Mutex<[String]>([])
 
     /// Base URL, e.g. `http://127.0.0.1:40123`.
     public var url: String { "http://127.0.0.1:\(port)" }
 
     /// Request lines ("POST /track") in arrival order.
     public var requests: [String] { received.withLock { $0 } }
+
+    /// The requests' bodies, in the same order.
+    public var bodies: [String] { receivedBodies.withLock { $0 } }
 
     public init(response: Response) throws {
         self.response = response
@@ -102,6 +106,7 @@ public final class LoopbackHTTPService: Sendable {
         let firstLine = String(decoding: data.prefix { $0 != 13 }, as: UTF8.self)
         let requestLine = firstLine.split(separator: " ").prefix(2).joined(separator: " ")
         received.withLock { $0.append(requestLine) }
+        receivedBodies.withLock { $0.append(String(decoding: data[min(headerEnd ?? data.count, data.count)...], as: UTF8.self)) }
         let body = Array(response.body.utf8)
         let head = "HTTP/1.1 \(response.status) \(Self.reason(response.status))\r\nContent-Type: application/json\r\n"
             + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"

@@ -129,7 +129,7 @@ public struct CallState: Sendable, Equatable {
         case .dtmf(let digit):
             appendNote("DTMF \(digit)", turn: event.turn, time: t)
         case .rtpStats(let stats):
-            rtp[stats.direction] = stats
+            if stats.leg != "agent" { rtp[stats.direction] = stats }  // a supervised call's panes show the caller's leg
         case .level(let speaker, let rms, let peak):
             levels[speaker] = AudioLevel(rms: rms, peak: peak)
         case .error(let message):

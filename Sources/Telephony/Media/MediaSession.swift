@@ -172,9 +172,12 @@ public final class MediaSession: @unchecked Sendable {
         return (received, sent)
     }
 
-    /// Both directions' statistics as call events (`.rtpStats`), for the call's event stream.
-    public func statisticsPayloads() -> [CallEventPayload] {
-        let (received, sent) = statistics()
+    /// Both directions' statistics as call events (`.rtpStats`), for the call's event stream; `leg`
+    /// names this call's leg when it is one of two (a supervised call).
+    public func statisticsPayloads(leg: String? = nil) -> [CallEventPayload] {
+        var (received, sent) = statistics()
+        received.leg = leg
+        sent.leg = leg
         return [.rtpStats(received), .rtpStats(sent)]
     }
 

@@ -17,6 +17,8 @@ public enum PhoneEvent: Sendable, CustomStringConvertible {
     case transferred(PhoneCall, to: PhoneCall)
     /// How our transfer of this call (`SIPPhone.transfer`) is going: 1xx trying or ringing, 2xx the target answered, else failed.
     case transferProgress(PhoneCall, status: Int, phrase: String)
+    /// The far end sent text in the call's dialog (SIP MESSAGE): e.g. the context of a call handed back by a supervisor.
+    case message(PhoneCall, text: String)
     /// An incoming INVITE was turned away by the inbound restrictions (source network, credentials).
     case refused(InboundRefusal)
     case error(String)
@@ -32,7 +34,7 @@ public enum PhoneEvent: Sendable, CustomStringConvertible {
         case let .ended(_, reason): return .callEnded(reason: reason)
         case let .transferred(_, to): return .sipState(.transferred(to: to.sip.remoteURI))
         case let .transferProgress(_, status, phrase): return .sipState(.transferProgress(status: status, phrase: phrase))
-        case .registration, .refused, .error: return nil
+        case .registration, .refused, .error, .message: return nil
         }
     }
 
@@ -47,6 +49,7 @@ public enum PhoneEvent: Sendable, CustomStringConvertible {
         case let .registration(r, s, p): return r ? "registered (\(s) \(p))" : "not registered (\(s) \(p))"
         case let .transferred(c, to): return "\(c) transferred to \(to)"
         case let .transferProgress(c, s, p): return "\(c) transfer \(s) \(p)"
+        case let .message(c, text): return "\(c) MESSAGE (\(text.utf8.count) bytes)"
         case let .refused(r): return r.description
         case let .error(m): return m
         }

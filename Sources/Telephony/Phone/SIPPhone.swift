@@ -86,6 +86,9 @@ public final class SIPPhone: @unchecked Sendable {
     /// Transfers the far end of `call` to `uri` (SIP REFER, cold); `.transferProgress` events follow.
     public func transfer(_ call: PhoneCall, to uri: String) throws { try agent.refer(call.sip, to: uri) }
 
+    /// Sends `text` to the far end in the call's dialog (SIP MESSAGE).
+    public func message(_ call: PhoneCall, text: String) throws { try agent.message(call.sip, text: text) }
+
     /// Registers with a registrar (see `SIPUserAgent.register`).
     public func register(aor: String, contactUser: String, registrar: String? = nil, expires: Int? = nil) throws {
         try agent.register(aor: aor, contactUser: contactUser, registrar: registrar, expires: expires)
@@ -217,6 +220,8 @@ public final class SIPPhone: @unchecked Sendable {
             }
         case let .transferProgress(_, status, phrase):
             if let call { continuation.yield(.transferProgress(call, status: status, phrase: phrase)) }
+        case let .message(_, _, text):
+            if let call { continuation.yield(.message(call, text: text)) }
         case let .refused(refusal):
             continuation.yield(.refused(refusal))
         case let .error(message):

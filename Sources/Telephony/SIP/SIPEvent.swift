@@ -20,6 +20,8 @@ public enum SIPEvent: Sendable, CustomStringConvertible {
     /// How the call we asked the peer to make (our REFER) is going: the status of its NOTIFY sipfrag,
     /// or the REFER's own failure (`>= 300`). 2xx means the transfer target answered.
     case transferProgress(SIPCall, status: Int, phrase: String)
+    /// The peer sent text in the call's dialog (a SIP MESSAGE, already answered 200).
+    case message(SIPCall, contentType: String, text: String)
     /// An INVITE turned away by the inbound restrictions (source network, credentials); counted in `SIPUserAgent.refusals`.
     case refused(InboundRefusal)
     /// A problem that is not tied to one call.
@@ -29,7 +31,7 @@ public enum SIPEvent: Sendable, CustomStringConvertible {
     public var sipCall: SIPCall? {
         switch self {
         case let .incomingCall(c, _), let .progress(c, _, _, _), let .answered(c, _), let .established(c), let .ended(c, _), let .updated(c, _),
-             let .referred(c, _), let .transferProgress(c, _, _): return c
+             let .referred(c, _), let .transferProgress(c, _, _), let .message(c, _, _): return c
         case .registration, .refused, .error: return nil
         }
     }
@@ -45,6 +47,7 @@ public enum SIPEvent: Sendable, CustomStringConvertible {
         case let .registration(r, s, p): return r ? "registered (\(s) \(p))" : "not registered (\(s) \(p))"
         case let .referred(c, to): return "\(c): referred to \(to)"
         case let .transferProgress(c, s, p): return "\(c): transfer \(s) \(p)"
+        case let .message(c, type, text): return "\(c): MESSAGE \(type) (\(text.utf8.count) bytes)"
         case let .refused(r): return r.description
         case let .error(m): return "SIP error: \(m)"
         }

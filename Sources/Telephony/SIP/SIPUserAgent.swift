@@ -212,6 +212,19 @@ public final class SIPUserAgent: @unchecked Sendable {
         }
     }
 
+    /// Sends `text` to the peer of an established call as a SIP MESSAGE in its dialog (RFC 3428); the
+    /// peer's answer is logged (a refusal also arrives as `.error`).
+    public func message(_ call: SIPCall, text: String, contentType: String = "text/plain;charset=UTF-8") throws {
+        try requireRunning()
+        enqueue { [self] in
+            guard let leg = legs[call.id], leg.state == .established else {
+                emit(.error("\(call): no MESSAGE sent, the call is not established"))
+                return
+            }
+            rs_nua_message(leg.handle, contentType, text)
+        }
+    }
+
     /// Refuses a ringing incoming call (486 Busy Here, 603 Decline…).
     public func reject(_ call: SIPCall, status: Int = 486, phrase: String = "Busy Here") throws {
         try requireRunning()
@@ -519,6 +532,14 @@ public final class SIPUserAgent: @unchecked Sendable {
             if let id = callID, let leg = legs[id], let frag = Self.payload(sip), let (code, text) = Self.sipfragStatus(frag) {
                 emit(.transferProgress(leg.call, status: code, phrase: text))
             }
+        case nua_i_message where callID != nil:
+            // In a call's dialog (nua has answered it 200): the peer passes text on, e.g. a supervisor's context.
+            if let id = callID, let leg = legs[id] {
+                emit(.message(leg.call, contentType: rs_sip_content_type(sip).map { String(cString: $0) } ?? "", text: Self.payload(sip) ?? ""))
+            }
+        case nua_r_message:
+            if status >= 300, let id = callID, let leg = legs[id] { emit(.error("\(leg.call): the MESSAGE was refused: \(status) \(phrase)")) }
+            else if status >= 200 { logger.debug("MESSAGE answered \(status) \(phrase)") }
         case nua_i_options, nua_i_message, nua_i_method, nua_i_register, nua_i_publish, nua_i_subscribe, nua_i_refer:
             // Out-of-dialog requests nua has already answered: their handles are ours to drop, or they pile up.
             if let nh, callID == nil, requestByHandle[nh] == nil, nh != registration {

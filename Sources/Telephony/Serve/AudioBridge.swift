@@ -31,6 +31,23 @@ final class AudioBridge: @unchecked Sendable {
         }
     }
 
+    /// One call whose other side has gone (a supervised caller kept with the operator once the agent's
+    /// leg is hung up): each frame read from `a` (which paces the loop) is handed to `relay` as `.aToB`,
+    /// then a silent frame of the same time as `.bToA`, and what that returns is written back to `a`.
+    init(alone a: MediaSession, name: String, relay: @escaping @Sendable (Direction, AudioFrame) -> AudioFrame?) {
+        done.enter()
+        let thread = Thread { [running, done] in
+            defer { done.leave() }
+            while running.value {
+                guard let frame = try? a.source.nextFrame() else { break }
+                _ = relay(.aToB, frame)
+                if let out = relay(.bToA, .silence(rate: frame.rate, at: frame.timestamp)) { try? a.sink.write(out) }
+            }
+        }
+        thread.name = "ringside-bridge-\(name)-alone"
+        thread.start()
+    }
+
     /// Stops both directions (waits at most a second for them).
     func stop() {
         running.withLock { $0 = false }

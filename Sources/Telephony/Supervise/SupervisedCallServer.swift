@@ -28,14 +28,23 @@ public final class SupervisedCallServer: @unchecked Sendable {
         public var stt: RecognizerEngine?
         /// The operator's voice for a takeover of the call with this id (nil: the caller hears silence).
         public var operatorVoice: @Sendable (String) -> (any AudioSource)?
+        /// The voice the operator's typed lines are spoken in (flite).
+        public var operatorTTSVoice: String = "awb"
+        /// Called instead when the agent's leg does not connect (busy, no answer, error); nil: the caller is told.
+        public var fallbackURI: String?
+        /// At each handback the takeover's context (`HandbackContext.json`) is POSTed here too.
+        public var handbackWebhook: String?
 
         public init(agentURI: String, answerTimeout: Double = 20, recordRoot: URL? = nil, stt: RecognizerEngine? = nil,
-                    operatorVoice: @escaping @Sendable (String) -> (any AudioSource)? = { _ in nil }) {
+                    operatorVoice: @escaping @Sendable (String) -> (any AudioSource)? = { _ in nil }, handbackWebhook: String? = nil,
+                    fallbackURI: String? = nil) {
+            self.fallbackURI = fallbackURI
             self.agentURI = agentURI
             self.answerTimeout = answerTimeout
             self.recordRoot = recordRoot
             self.stt = stt
             self.operatorVoice = operatorVoice
+            self.handbackWebhook = handbackWebhook
         }
     }
 
@@ -103,7 +112,10 @@ public final class SupervisedCallServer: @unchecked Sendable {
             logger.warning("SIP: \(message)")
         case let .registration(registered, status, phrase):
             onRegistration?(registered, status, phrase)
-        case .refused, .transferred, .transferProgress:
+        case let .transferProgress(call, status, phrase):
+            guard let leg = leg(call), call === leg.caller else { break }
+            transferProgressed(leg, status: status, phrase: phrase)
+        case .refused, .transferred, .message:
             break
         }
     }
@@ -123,7 +135,7 @@ public final class SupervisedCallServer: @unchecked Sendable {
             return
         }
         let id = String(UUID().uuidString.prefix(8)).lowercased()
-        let leg = SupervisedLeg(id: id, caller: caller, agent: agent)
+        let leg = SupervisedLeg(id: id, caller: caller, agent: agent, agentURI: options.agentURI)
         legs.withLock {
             $0[ObjectIdentifier(caller)] = leg
             $0[ObjectIdentifier(agent)] = leg
@@ -138,21 +150,25 @@ public final class SupervisedCallServer: @unchecked Sendable {
                 let watcher = try await SupervisedCall.make(callID: id, recordDirectory: folder, stt: options.stt,
                                                             meta: ["agentURI": options.agentURI])
                 leg.attach(watcher)
+                watcher.bus.observe(name: "handback") { leg.noteDuringTakeover($0) }
                 watcher.bus.emit(.sip, .sipState(.incoming))
                 onCall(leg)
                 switch leg.stage {
                 case .dialing: break
-                case .bridged: watcher.bus.emit(.sip, .sipState(.bridged(to: options.agentURI)))  // bridged before the watcher was ready
+                case .bridged: watcher.bus.emit(.sip, .sipState(.bridged(to: leg.agentURI)))  // bridged before the watcher was ready
                 case let .ended(reason): watcher.end(reason: reason)
                 }
                 let stats = Task {
-                    // The caller's leg quality every two seconds: what the caller's line is like.
+                    // Both legs' quality every two seconds: what the caller's line and the agent's are like.
                     while !Task.isCancelled {
                         try? await Task.sleep(nanoseconds: 2_000_000_000)
                         guard leg.stage == .bridged else { continue }
-                        for payload in leg.caller.media.statisticsPayloads() { watcher.bus.emit(.rtp, payload) }
+                        for payload in leg.caller.media.statisticsPayloads(leg: "caller") { watcher.bus.emit(.rtp, payload) }
+                        if !leg.agentDropped {
+                            for payload in leg.agent.media.statisticsPayloads(leg: "agent") { watcher.bus.emit(.rtp, payload) }
+                        }
                         // A leg whose far end went silent past --rtp-timeout (not on hold) ends the call.
-                        if let side = leg.caller.media.peerTimedOut ? Side.caller : leg.agent.media.peerTimedOut ? Side.agent : nil {
+                        if let side = leg.caller.media.peerTimedOut ? Side.caller : !leg.agentDropped && leg.agent.media.peerTimedOut ? Side.agent : nil {
                             (side == .caller ? leg.caller : leg.agent).hangUp()
                             ended(leg, side: side, reason: "no RTP", why: side == .caller ? "no RTP from the caller" : "no RTP from the agent")
                         }
@@ -166,17 +182,45 @@ public final class SupervisedCallServer: @unchecked Sendable {
             }
             running.withLock { _ = $0.removeValue(forKey: id) }
         } }
-        // A silent agent: the caller hears why within the timeout.
+        awaitAnswer(leg, from: agent)
+    }
+
+    /// A silent agent: the caller hears why (or the fallback is called) within the timeout.
+    private func awaitAnswer(_ leg: SupervisedLeg, from agent: PhoneCall) {
         let timeout = options.answerTimeout
         Task { [self] in
             try? await Task.sleep(nanoseconds: UInt64(max(0, timeout) * 1e9))
-            guard leg.stage == .dialing else { return }
+            guard leg.stage == .dialing, leg.agent === agent else { return }
             fail(leg, AgentLegFailure.noAnswer(within: timeout))
         }
     }
 
+    /// Calls the fallback agent instead of one that did not connect (once); false when there is none
+    /// to call, so the caller is to be told.
+    private func fallBack(_ leg: SupervisedLeg, after failure: AgentLegFailure) -> Bool {
+        guard let fallback = options.fallbackURI, leg.agentURI != fallback, leg.stage == .dialing else { return false }
+        let next: PhoneCall
+        do {
+            next = try agentPhone.dial(fallback)
+        } catch {
+            logger.warning("call \(leg.id): cannot call the fallback \(fallback): \(error)")
+            return false
+        }
+        guard let failed = leg.replaceAgent(with: next, uri: fallback) else { next.hangUp(); return false }
+        legs.withLock {
+            $0.removeValue(forKey: ObjectIdentifier(failed))
+            $0[ObjectIdentifier(next)] = leg
+        }
+        failed.hangUp()
+        logger.notice("call \(leg.id): the agent did not connect (\(failure)); calling the fallback \(fallback)")
+        leg.watcher?.bus.emit(.sip, .error("the agent did not connect (\(failure)); calling the fallback \(fallback)"))
+        awaitAnswer(leg, from: next)
+        return true
+    }
+
     /// The agent leg did not connect: the caller gets `failure` as the final response; the agent leg is dropped.
     private func fail(_ leg: SupervisedLeg, _ failure: AgentLegFailure) {
+        if fallBack(leg, after: failure) { return }
         guard leg.markEnded("the agent leg failed: \(failure)") else { return }
         logger.notice("call \(leg.id): the agent did not connect; the caller is told \(failure)")
         leg.agent.hangUp()
@@ -200,8 +244,8 @@ public final class SupervisedCallServer: @unchecked Sendable {
         guard leg.markBridged() else { return }
         // The audio is joined at once, whether or not the watcher is ready: the caller never waits for it.
         leg.bridge()
-        leg.watcher?.bus.emit(.sip, .sipState(.bridged(to: options.agentURI)))
-        logger.info("call \(leg.id): bridged to \(options.agentURI)")
+        leg.watcher?.bus.emit(.sip, .sipState(.bridged(to: leg.agentURI)))
+        logger.info("call \(leg.id): bridged to \(leg.agentURI)")
     }
 
     private enum Side { case caller, agent }
@@ -216,6 +260,8 @@ public final class SupervisedCallServer: @unchecked Sendable {
                 leg.watcher?.end(reason: "the caller hung up before the agent answered (\(reason))")
                 forget(leg)
             }
+        case .bridged where side == .agent && leg.agentDropped:
+            logger.info("call \(leg.id): the agent leg is over (\(reason)); the caller stays with the operator")
         case .bridged:
             let why = why ?? (side == .agent ? "the agent hung up" : "the caller hung up")
             guard leg.markEnded(why) else { return }
@@ -245,7 +291,7 @@ public final class SupervisedCallServer: @unchecked Sendable {
     public func takeOver(_ id: String) -> Bool {
         guard let leg = all.value[id], leg.stage == .bridged, !leg.isTakenOver else { return false }
         let voice = options.operatorVoice(id)
-        guard leg.route(takenOver: true, voice: voice) else { return false }
+        guard leg.route(takenOver: true, voice: voice) != nil else { return false }
         do {
             try agentPhone.hold(leg.agent)
         } catch {
@@ -257,18 +303,100 @@ public final class SupervisedCallServer: @unchecked Sendable {
         return true
     }
 
-    /// Hands call `id` back to the agent: its leg is resumed (re-INVITE `a=sendrecv`).
+    /// Hands call `id` back to the agent: its leg is resumed (re-INVITE `a=sendrecv`), and what the
+    /// caller and the operator said meanwhile is passed on: a SIP MESSAGE in the agent's dialog (when
+    /// anything was said) and, if configured, a POST to the handback webhook.
     @discardableResult
     public func handBack(_ id: String) -> Bool {
-        guard let leg = all.value[id], leg.route(takenOver: false, voice: nil) else { return false }
+        guard let leg = all.value[id], let context = leg.route(takenOver: false, voice: nil) else { return false }
         do {
             try agentPhone.resume(leg.agent)
         } catch {
             leg.watcher?.bus.emit(.sip, .error("cannot resume the agent leg: \(error)"))
         }
-        leg.watcher?.bus.emit(.session, .handback(context: ""))
+        if !context.lines.isEmpty {
+            do {
+                try agentPhone.message(leg.agent, text: context.text)
+            } catch {
+                leg.watcher?.bus.emit(.sip, .error("cannot pass the context to the agent (MESSAGE): \(error)"))
+            }
+        }
+        if let webhook = options.handbackWebhook {
+            Task { [logger] in
+                do {
+                    try await context.post(to: webhook)
+                } catch {
+                    logger.warning("call \(id): \(error)")
+                    leg.watcher?.bus.emit(.session, .error("\(error)"))
+                }
+            }
+        }
+        leg.watcher?.bus.emit(.session, .handback(context: context.text))
         logger.notice("call \(id) handed back to the agent")
         return true
+    }
+
+    /// Speaks `text` (the operator's typed line) to the caller of call `id`, taken over, by TTS, and
+    /// records it as the operator's turn. False when there is no such call or it is not taken over.
+    @discardableResult
+    public func say(_ id: String, text: String) -> Bool {
+        let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, let leg = all.value[id], leg.isTakenOver else { return false }
+        let frames: [AudioFrame]
+        do {
+            frames = try FliteSynthesizer(voice: options.operatorTTSVoice).synthesize(text, rate: .hz16000).waitForAllFrames()
+        } catch {
+            leg.watcher?.bus.emit(.tts, .error("cannot speak the operator's line: \(error)"))
+            return false
+        }
+        guard leg.speak(frames) else { return false }
+        leg.watcher?.bus.emit(.session, .finalTranscript(speaker: .human, text: text, confidence: 1))
+        return true
+    }
+
+    /// Hangs up the agent's leg of call `id`, taken over, for good: the caller stays with the operator
+    /// (their voice, typed lines) until either hangs up. False when the call is not taken over.
+    @discardableResult
+    public func dropAgent(_ id: String) -> Bool {
+        guard let leg = all.value[id], leg.dropAgent() else { return false }
+        leg.watcher?.bus.emit(.session, .escalated(summary: "the operator hung up the agent's leg; the caller stays with the operator", target: "operator"))
+        logger.notice("call \(id): the agent's leg was hung up; the operator keeps the caller")
+        return true
+    }
+
+    /// Transfers the caller of call `id` to `uri` (a SIP REFER on the caller's leg, so the caller's phone
+    /// calls `uri` itself and Ringside leaves the media path): once the target answers, both legs here
+    /// are hung up; a failed transfer leaves the call as it was. False when there is no such bridged call.
+    @discardableResult
+    public func transfer(_ id: String, to uri: String) -> Bool {
+        guard let leg = all.value[id], leg.stage == .bridged else { return false }
+        do {
+            try callerPhone.transfer(leg.caller, to: uri)
+        } catch {
+            leg.watcher?.bus.emit(.sip, .error("cannot transfer the caller to \(uri): \(error)"))
+            return false
+        }
+        leg.watcher?.bus.emit(.sip, .sipState(.transferred(to: uri)))
+        logger.notice("call \(id): the caller is transferred to \(uri)")
+        return true
+    }
+
+    private func transferProgressed(_ leg: SupervisedLeg, status: Int, phrase: String) {
+        leg.watcher?.bus.emit(.sip, .sipState(.transferProgress(status: status, phrase: phrase)))
+        switch status {
+        case 200..<300:
+            let why = "the caller was transferred"
+            guard leg.markEnded(why) else { return }
+            leg.caller.hangUp()
+            leg.agent.hangUp()
+            leg.watcher?.end(reason: why)
+            logger.info("call \(leg.id): \(why) (\(status) \(phrase)); both legs hung up")
+            forget(leg)
+        case 300...:
+            leg.watcher?.bus.emit(.sip, .error("the transfer failed: \(status) \(phrase); the call goes on"))
+        default:
+            break
+        }
     }
 
     /// Takes call `id` over, or hands it back if it is taken over.
