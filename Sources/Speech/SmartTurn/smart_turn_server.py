@@ -25,7 +25,7 @@ A request larger than MAX_SAMPLES closes the connection.
 With --vad, each connection is one audio stream whose recurrent state the server keeps:
     request: u32 sample count N (512: 32 ms), then N int16 samples of 16 kHz mono audio
     reply:   float32 probability that the chunk holds speech, float32 milliseconds spent
-A request of 0 samples resets the stream's state (reply: 0, 0); any other size than 512 closes
+A request of 0 samples resets the stream's state (reply: 0); any other size than 512 closes
 the connection.
 """
 
@@ -168,28 +168,22 @@ class VoiceActivity:
         return float(np.asarray(output).reshape(-1)[0])
 
 
-def serve_vad(connection, vad):
-    with connection:
-        stream = vad.stream()
-        while True:
-            header = receive_exactly(connection, 4)
-            if header is None:
-                return
-            (count,) = struct.unpack("<I", header)
-            if count == 0:
-                stream = vad.stream()
-                connection.sendall(struct.pack("<ff", 0.0, 0.0))
-                continue
-            if count != VoiceActivity.CHUNK:
-                print(f"smart-turn: VAD request of {count} samples refused (chunks are {VoiceActivity.CHUNK})", file=sys.stderr)
-                return
-            body = receive_exactly(connection, 2 * count)
-            if body is None:
-                return
-            start = time.perf_counter()
-            probability = vad.probability(stream, np.frombuffer(body, dtype="<i2"))
-            elapsed = (time.perf_counter() - start) * 1000.0
-            connection.sendall(struct.pack("<ff", probability, elapsed))
+def vad_handlers(vad):
+    """What `serve` needs for one VAD stream: its own state, reset by an empty request."""
+    stream = [vad.stream()]
+
+    def refusal(count):
+        if count not in (0, VoiceActivity.CHUNK):
+            return f"VAD request of {count} samples refused (chunks are {VoiceActivity.CHUNK})"
+        return None
+
+    def answer(samples):
+        if samples.size == 0:
+            stream[0] = vad.stream()
+            return 0.0
+        return vad.probability(stream[0], samples)
+
+    return refusal, answer
 
 
 def receive_exactly(connection, count):
@@ -205,22 +199,24 @@ def receive_exactly(connection, count):
     return buffer
 
 
-def serve(connection, model):
+def serve(connection, refusal, answer):
+    """Requests on `connection` until the peer closes it: `refusal(count)` says why a request of
+    `count` samples is refused (the connection is then closed), `answer(samples)` is the probability."""
     with connection:
         while True:
             header = receive_exactly(connection, 4)
             if header is None:
                 return
             (count,) = struct.unpack("<I", header)
-            if count > MAX_SAMPLES:
-                print(f"smart-turn: request of {count} samples refused (at most {MAX_SAMPLES})", file=sys.stderr)
+            refused = refusal(count)
+            if refused:
+                print(f"smart-turn: {refused}", file=sys.stderr)
                 return
             body = receive_exactly(connection, 2 * count)
             if body is None:
                 return
             start = time.perf_counter()
-            samples = np.frombuffer(body, dtype="<i2")
-            probability = model.probability(samples)
+            probability = answer(np.frombuffer(body, dtype="<i2"))
             elapsed = (time.perf_counter() - start) * 1000.0
             connection.sendall(struct.pack("<ff", probability, elapsed))
 
@@ -240,11 +236,12 @@ def main():
         if args.vad:
             vad = VoiceActivity(args.vad, args.threads)
             vad.probability(vad.stream(), np.zeros(VoiceActivity.CHUNK, dtype=np.int16))  # warm up
-            handler = lambda connection: serve_vad(connection, vad)
+            handler = lambda connection: serve(connection, *vad_handlers(vad))
         else:
             model = Model(args.model, args.threads)
             model.probability(np.zeros(0, dtype=np.int16))  # warm up: the first run allocates
-            handler = lambda connection: serve(connection, model)
+            too_long = lambda count: f"request of {count} samples refused (at most {MAX_SAMPLES})" if count > MAX_SAMPLES else None
+            handler = lambda connection: serve(connection, too_long, model.probability)
     except Exception as error:
         print(f"smart-turn: cannot load {args.vad or args.model}: {error}", file=sys.stderr)
         sys.exit(3)
