@@ -52,11 +52,19 @@ struct SessionBench: AsyncParsableCommand {
         } catch {
             notes.append("Smart Turn not measured: \(error)")
         }
+        // Silero VAD instead of the energy one, with the last detector, no speculation.
+        let (silero, sileroService) = VADChoice.silero.detectors { notes.append("Silero VAD not measured: \($0)") }
+        defer { sileroService?.close() }
+        typealias Run = (detector: (name: String, model: (any EndOfTurnModel)?), speculate: Bool, vad: VADChoice)
+        var runs: [Run] = []
+        for detector in detectors { for speculate in [false, true] { runs.append((detector, speculate, .energy)) } }
+        if sileroService != nil, let last = detectors.last { runs.append((last, false, .silero)) }
         var report = BenchReport(name: "session")
         var lines = 0, failedCalls: [String] = []
         // Each detector with the reply worked out ahead at pauses and without, in the same run.
-        for detector in detectors { for speculate in [false, true] {
-            let label = detector.name + (speculate ? " + speculation" : "")
+        for run in runs {
+            let (detector, speculate, vad) = (run.detector, run.speculate, run.vad)
+            let label = detector.name + (speculate ? " + speculation" : "") + (vad == .silero ? " + silero VAD" : "")
             var acoustic: [Double] = [], sessionV2V: [Double] = []
             var stages: [LatencyStage: [Double]] = [:]
             var premature = 0, speculated = 0, held = 0
@@ -64,7 +72,9 @@ struct SessionBench: AsyncParsableCommand {
             for scenario in scenarios {
                 print("real time (\(label)): \(scenario.id) …")
                 do {
-                    let call = try await Self.realTimeCall(scenario, loop: loop, endOfTurnModel: detector.model, speculate: speculate)
+                    var vadFactory: VADFactory = { EnergyVAD() }
+                    if vad == .silero { vadFactory = silero }
+                    let call = try await Self.realTimeCall(scenario, loop: loop, endOfTurnModel: detector.model, speculate: speculate, vad: vadFactory)
                     speculated += call.turns.filter { $0.speculation != nil }.count
                     held += call.turns.filter { $0.speculation?.held == true }.count
                     acoustic += call.acousticMs
@@ -79,7 +89,7 @@ struct SessionBench: AsyncParsableCommand {
                 }
             }
             // The rules without speculation keep the names the table had before speculation existed.
-            let prefix = detector.model == nil && !speculate ? "" : "\(label): "
+            let prefix = detector.model == nil && !speculate && vad == .energy ? "" : "\(label): "
             report.add(prefix + "calls (real time)", Double(scenarios.count - failedCalls.filter { $0.contains("(\(label))") }.count), "calls")
             if speculate {
                 report.add(prefix + "turns speculated on", Double(speculated), "turns")
@@ -97,7 +107,26 @@ struct SessionBench: AsyncParsableCommand {
             }
             let prematureRate = lines > 0 ? Double(premature) * 100 / Double(lines) : 0
             report.add(prefix + "premature cut-offs", prematureRate, "%", target: "≤ 3 %", met: prematureRate <= 3)
-        } }
+        }
+
+        // Babble on the line (virtual time): what each VAD lets through while the agent talks.
+        if let scenario = scenarios.first {
+            var babbly = scenario
+            babbly.audio = LineConditions(seed: 3, noise: .babble, snrDB: 10)
+            for (vad, factory) in [(VADChoice.energy, { EnergyVAD() } as VADFactory)] + (sileroService == nil ? [] : [(VADChoice.silero, silero)]) {
+                print("virtual time, babble at 10 dB (\(vad.rawValue) VAD): \(scenario.id) …")
+                let buses = Mutex<[CallEventBus]>([])
+                var options = ScenarioRunner.Options(parallelism: 1)
+                options.vad = factory
+                options.onCall = { _, bus in buses.withLock { $0.append(bus) } }
+                let result = await ScenarioRunner(options: options).run([.loaded(babbly)]).first
+                guard let events = buses.withLock({ $0.first })?.events else { continue }
+                let intrusions = NoiseIntrusions(events: events)
+                report.add("\(vad.rawValue) VAD: barge-ins on babble (10 dB)", Double(intrusions.bargeIns), "barge-ins")
+                report.add("\(vad.rawValue) VAD: babble taken for the caller", Double(intrusions.phantomStarts), "starts")
+                report.add("\(vad.rawValue) VAD: babble call passes", result?.verdict == .pass ? 1 : 0, "")
+            }
+        }
         report.notes += notes
 
         print("virtual time: \(scenarios.count) calls …")
@@ -126,7 +155,7 @@ struct SessionBench: AsyncParsableCommand {
     /// One scenario through the runner's PulseAudio loop, with two more ears on the loop's sinks
     /// (on one clock of their own) to time voice-to-voice where the sound is.
     static func realTimeCall(_ scenario: Scenario, loop: PulseCallLoop, endOfTurnModel: (any EndOfTurnModel)? = nil,
-                             speculate: Bool = true) async throws -> RealTimeCall {
+                             speculate: Bool = true, vad: @escaping VADFactory = { EnergyVAD() }) async throws -> RealTimeCall {
         let clock = MonotonicClock()
         let room = Mutex<[(MediaTime, Bool)]>([]), agent = Mutex<[(MediaTime, Bool)]>([])
         let roomEar = try SinkMonitor(loop: loop, sink: loop.roomSink, clock: clock) { f in room.withLock { $0.append((f.timestamp, SinkMonitor.isVoiced(f))) } }
@@ -136,6 +165,7 @@ struct SessionBench: AsyncParsableCommand {
         var options = ScenarioRunner.Options(target: .pulse, parallelism: 1, recordRoot: recordings, pulseLoop: loop)
         options.endOfTurnModel = endOfTurnModel
         options.speculate = speculate
+        options.vad = vad
         let result = await ScenarioRunner.runOnce(scenario, run: 1, options: options)
         roomEar.stop()
         agentEar.stop()

@@ -47,6 +47,8 @@ public struct EmbeddedCall: Sendable {
         /// transcript rules as a second opinion; nil: the rules alone. Injected, so tests and
         /// benchmarks choose the engine.
         public var endOfTurnModel: (any EndOfTurnModel)?
+        /// The caller's (and the operator's) voice activity detector, one per stream.
+        public var vad: VADFactory = { EnergyVAD() }
         /// Work out the reply at the caller's pauses and play it at once when the turn ends on those
         /// words (see `SessionConfiguration.speculate`).
         public var speculate = false
@@ -139,7 +141,7 @@ public struct EmbeddedCall: Sendable {
         let digitLengths = Set(definition.slots.values.compactMap(\.length))
         let ears = try await RecognizerEngine.ears(streaming: recognizer, engine: options.stt, realtime: options.realtime,
                                                    vocabulary: definition.vocabulary, digitLengths: digitLengths)
-        let listener = SpeechListener(recognizer: ears, vad: EnergyVAD(), callID: options.callID, speaker: .caller)
+        let listener = SpeechListener(recognizer: ears, vad: options.vad(), callID: options.callID, speaker: .caller)
         listener.stampsRecognitionWait = options.realtime
         if let model = options.endOfTurnModel {
             listener.learnedTurn = LearnedTurnDetection(model: model, rules: true)
@@ -153,7 +155,7 @@ public struct EmbeddedCall: Sendable {
             if options.transcribeOperator {
                 let r = try await RecognizerEngine.ears(streaming: try PocketSphinxRecognizer(configuration: .standard()), engine: options.stt,
                                                         realtime: options.realtime, vocabulary: definition.vocabulary)
-                operatorListener = SpeechListener(recognizer: r, vad: EnergyVAD(), callID: options.callID, speaker: .human)
+                operatorListener = SpeechListener(recognizer: r, vad: options.vad(), callID: options.callID, speaker: .human)
             }
             operatorChannel = OperatorChannel(microphone: mic, listener: operatorListener, synthesizer: try FliteSynthesizer(voice: "rms"),
                                               rate: options.rate, bus: bus)

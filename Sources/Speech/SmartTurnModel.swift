@@ -209,7 +209,7 @@ public final class SmartTurnModel: EndOfTurnModel {
             slot.server = nil
             slot.restarts += 1
         }
-        let server = try SmartTurnServer.start(python: python, installation: installation,
+        let server = try SmartTurnServer.start(python: python, installation: installation, model: ["--model", installation.modelPath],
                                                startTimeout: startTimeout, answerTimeout: answerTimeout)
         slot.server = server
         return server
@@ -249,7 +249,7 @@ final class SmartTurnServer {
     let pid: pid_t
     /// The server's standard input: closing it tells the server to exit.
     private var control: Int32
-    private var connection: Int32 = -1
+    private var connection: ModelConnection?
     /// Holds the socket and the server's stderr; the server removes it when it exits on its own.
     let directory: String
     private var status: Int32?
@@ -263,7 +263,8 @@ final class SmartTurnServer {
     deinit { stop() }
 
     /// Starts the server, waits for its "ready" line and connects; on failure, says why (with its stderr).
-    static func start(python: String, installation: SmartTurnInstallation,
+    /// `model` is the server's model argument: `--model` and the Smart Turn file, or `--vad` and Silero's.
+    static func start(python: String, installation: SmartTurnInstallation, model: [String],
                       startTimeout: Double, answerTimeout: Double) throws -> SmartTurnServer {
         let directory = try privateDirectory()
         let socketPath = directory + "/socket", logPath = directory + "/server.log"
@@ -281,8 +282,7 @@ final class SmartTurnServer {
             try? FileManager.default.removeItem(atPath: directory)
             throw SmartTurnError.serverFailed("cannot create a socket pair: \(reason)")
         }
-        let arguments = [python, "-S", "-B", installation.serverPath, "--model", installation.modelPath, "--socket", socketPath,
-                         "--private-directory", directory]
+        let arguments = [python, "-S", "-B", installation.serverPath] + model + ["--socket", socketPath, "--private-directory", directory]
         var environment = ProcessInfo.processInfo.environment
         environment["PYTHONPATH"] = installation.pythonPath
         environment.removeValue(forKey: "PYTHONHOME")
@@ -319,7 +319,7 @@ final class SmartTurnServer {
             throw SmartTurnError.serverFailed("\(installation.serverPath) was not ready after \(Int(startTimeout)) s")
         }
         do {
-            try server.connect(socketPath, timeout: answerTimeout)
+            server.connection = try ModelConnection(path: socketPath, timeout: answerTimeout)
         } catch {
             server.stop()
             throw SmartTurnError.serverFailed("cannot connect to \(socketPath): \(error)")
@@ -329,47 +329,13 @@ final class SmartTurnServer {
 
     /// The probability and the server's milliseconds for `samples` (16 kHz mono).
     func ask(_ samples: [Int16]) throws -> (Double, Double) {
-        guard connection >= 0 else { throw SmartTurnServerIOError(description: "not connected") }
-        var header = UInt32(samples.count).littleEndian
-        try withUnsafeBytes(of: &header) { try sendAll($0) }
-        #if _endian(little)
-        try samples.withUnsafeBytes { try sendAll($0) }
-        #else
-        try samples.map(\.littleEndian).withUnsafeBytes { try sendAll($0) }
-        #endif
-        var reply = [UInt8](repeating: 0, count: 8)
-        try reply.withUnsafeMutableBytes { raw in
-            var got = 0
-            while got < raw.count {
-                let n = recv(connection, raw.baseAddress! + got, raw.count - got, 0)
-                if n == 0 { throw SmartTurnServerIOError(description: "the server closed the connection") }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw SmartTurnServerIOError(description: errno == EAGAIN ? "no answer in time" : "recv: \(String(cString: strerror(errno)))")
-                }
-                got += n
-            }
-        }
-        let (probability, milliseconds) = reply.withUnsafeBytes { raw in
-            (Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self))),
-             Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self))))
-        }
-        guard probability.isFinite, (0...1).contains(probability) else {
-            throw SmartTurnServerIOError(description: "the server answered \(probability), not a probability")
-        }
-        return (Double(probability), Double(milliseconds))
+        guard let connection else { throw SmartTurnServerIOError(description: "not connected") }
+        return try connection.exchange(samples)
     }
 
-    private func sendAll(_ bytes: UnsafeRawBufferPointer) throws {
-        var sent = 0
-        while sent < bytes.count {
-            let n = send(connection, bytes.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SmartTurnServerIOError(description: errno == EAGAIN ? "request timed out" : "send: \(String(cString: strerror(errno)))")
-            }
-            sent += n
-        }
+    /// Another connection to this server (a VAD stream of its own).
+    func connect(timeout: Double) throws -> ModelConnection {
+        try ModelConnection(path: directory + "/socket", timeout: timeout)
     }
 
     /// False once the process has exited (reaping it).
@@ -390,7 +356,8 @@ final class SmartTurnServer {
     /// Closes the connection and the server's standard input, waits up to a second for it to exit
     /// (it does at once), kills it otherwise, reaps it, and removes its directory. Idempotent.
     func stop() {
-        if connection >= 0 { close(connection); connection = -1 }
+        connection?.close()
+        connection = nil
         if control >= 0 { close(control); control = -1 }
         if status == nil && !waitForExit(seconds: 1) {
             kill(pid, SIGKILL)
@@ -416,34 +383,6 @@ final class SmartTurnServer {
         guard let data = FileManager.default.contents(atPath: directory + "/server.log") else { return "" }
         let text = String(decoding: data.suffix(600), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? "" : ": \(text)"
-    }
-
-    private func connect(_ path: String, timeout: Double) throws {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw SmartTurnServerIOError(description: "socket: \(String(cString: strerror(errno)))") }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            Glibc.close(fd)
-            throw SmartTurnServerIOError(description: "socket path too long")
-        }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard rc == 0 else {
-            let reason = String(cString: strerror(errno))
-            Glibc.close(fd)
-            throw SmartTurnServerIOError(description: reason)
-        }
-        var limit = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1e6))
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        connection = fd
     }
 
     /// A fresh directory only we can enter, for the socket and the server's stderr. Under TMPDIR
@@ -519,6 +458,98 @@ final class SmartTurnServer {
         let rc = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
         return rc == 0 ? .success(pid) : .failure(SpawnFailure(code: rc))
     }
+}
+
+/// One connection to a model server: a request is a u32 sample count and the samples, the reply two
+/// float32s (the model's answer, a probability, and the server's milliseconds). Not thread-safe.
+final class ModelConnection {
+    private var fd: Int32 = -1
+
+    /// Connects to the server's socket at `path`; sends and receives time out after `timeout` seconds.
+    init(path: String, timeout: Double) throws {
+        try connect(path, timeout: timeout)
+    }
+
+    deinit { close() }
+
+    func close() {
+        if fd >= 0 { Glibc.close(fd); fd = -1 }
+    }
+
+    /// Sends `samples` (16 kHz mono) and returns the probability and the server's milliseconds.
+    func exchange(_ samples: [Int16]) throws -> (Double, Double) {
+        guard fd >= 0 else { throw SmartTurnServerIOError(description: "not connected") }
+        let connection = fd
+        var header = UInt32(samples.count).littleEndian
+        try withUnsafeBytes(of: &header) { try sendAll($0) }
+        #if _endian(little)
+        try samples.withUnsafeBytes { try sendAll($0) }
+        #else
+        try samples.map(\.littleEndian).withUnsafeBytes { try sendAll($0) }
+        #endif
+        var reply = [UInt8](repeating: 0, count: 8)
+        try reply.withUnsafeMutableBytes { raw in
+            var got = 0
+            while got < raw.count {
+                let n = recv(connection, raw.baseAddress! + got, raw.count - got, 0)
+                if n == 0 { throw SmartTurnServerIOError(description: "the server closed the connection") }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw SmartTurnServerIOError(description: errno == EAGAIN ? "no answer in time" : "recv: \(String(cString: strerror(errno)))")
+                }
+                got += n
+            }
+        }
+        let (probability, milliseconds) = reply.withUnsafeBytes { raw in
+            (Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self))),
+             Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self))))
+        }
+        guard probability.isFinite, (0...1).contains(probability) else {
+            throw SmartTurnServerIOError(description: "the server answered \(probability), not a probability")
+        }
+        return (Double(probability), Double(milliseconds))
+    }
+
+    private func sendAll(_ bytes: UnsafeRawBufferPointer) throws {
+        var sent = 0
+        while sent < bytes.count {
+            let n = send(fd, bytes.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SmartTurnServerIOError(description: errno == EAGAIN ? "request timed out" : "send: \(String(cString: strerror(errno)))")
+            }
+            sent += n
+        }
+    }
+
+    private func connect(_ path: String, timeout: Double) throws {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw SmartTurnServerIOError(description: "socket: \(String(cString: strerror(errno)))") }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            Glibc.close(fd)
+            throw SmartTurnServerIOError(description: "socket path too long")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard rc == 0 else {
+            let reason = String(cString: strerror(errno))
+            Glibc.close(fd)
+            throw SmartTurnServerIOError(description: reason)
+        }
+        var limit = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1e6))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        self.fd = fd
+    }
+
 }
 
 /// posix_spawn's error number.

@@ -55,6 +55,9 @@ struct CallAudioOptions: ParsableArguments {
     @Option(help: "Answer ahead: at a pause of the caller's turn, work out the agent's reply (tools that change anything wait) and play it the moment the turn ends on those words: on or off. Off by default: with the intent engine the reply takes milliseconds, and answering ahead was not measured faster.")
     var speculate: OnOff = .off
 
+    @Option(help: "Voice activity detection, which tells the caller's speech from silence and noise: silero (a learned model; energy when it is not installed) or energy (level over the noise floor; takes background voices for the caller).")
+    var vad: VADChoice = .energy
+
     /// The recording folder for this call, or nil when recording is off.
     func recordingDirectory(agent: String, callID: String) -> URL? {
         if noRecord { return nil }
@@ -62,6 +65,8 @@ struct CallAudioOptions: ParsableArguments {
         return CallRecorder.defaultRoot().appendingPathComponent(CallRecorder.folderName(agent: agent, callID: callID))
     }
 }
+
+extension VADChoice: ExpressibleByArgument {}
 
 /// A switch given as `on` or `off`.
 enum OnOff: String, ExpressibleByArgument, CaseIterable {
@@ -88,6 +93,11 @@ extension CallAudioOptions {
             FileHandle.standardError.write(Data("ringside: Smart Turn unavailable (\(error)); the end of turn is decided by the transcript rules\n".utf8))
             return nil
         }
+    }
+
+    /// The detectors `--vad` asks for (said on stderr, in one line, when Silero cannot run).
+    func vadDetectors() -> VADFactory {
+        vad.detectors { FileHandle.standardError.write(Data("ringside: \($0)\n".utf8)) }.0
     }
 
     /// The caller's audio: `--input FILE.wav`, else the (chosen) microphone, started. Returns it and its name.

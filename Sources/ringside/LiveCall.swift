@@ -65,6 +65,7 @@ struct LiveCall {
         options.stt = audio.stt
         options.endOfTurnModel = await audio.endOfTurnModel()
         options.speculate = audio.speculate == .on
+        options.vad = audio.vadDetectors()
         options.keepDatabase = audio.keepDatabase
         // The guard stays on with the canceller too, lower: cancellers leave a residue while they adapt.
         options.echoGuardRatio = audio.echoGuard ?? ((audio.output == nil && simulatedCaller == nil) ? (echoCanceller == nil ? 0.3 : 0.15) : 0)

@@ -237,7 +237,7 @@ struct SmartTurnTests {
     func exitsOnEndOfInput() throws {
         let installation = try SmartTurnInstallation.locate()
         let server = try SmartTurnServer.start(python: try SmartTurnInstallation.python(), installation: installation,
-                                               startTimeout: 30, answerTimeout: 20)
+                                               model: ["--model", installation.modelPath], startTimeout: 30, answerTimeout: 20)
         #expect(FileManager.default.fileExists(atPath: server.directory + "/socket"))
         server.stop()  // closes its standard input, then waits up to 1 s before it would kill it
         #expect(server.exitDescription == "exited with status 0")

@@ -42,3 +42,25 @@ enum BabbleNoise {
         return rms > 0 ? mix.map { $0 / rms } : mix
     }
 }
+
+/// What a noisy line made the agent do, from a call's events: with a scripted caller who waits for
+/// the agent to finish, any caller speech heard while the agent talks is the noise.
+public struct NoiseIntrusions: Sendable, Equatable {
+    /// Times the agent stopped talking because it heard the caller.
+    public var bargeIns = 0
+    /// Caller speech starts while the agent was talking: the noise taken for the caller.
+    public var phantomStarts = 0
+
+    public init(events: [CallEvent]) {
+        var agentTalking = false
+        for event in events {
+            switch event.payload {
+            case .playoutStarted: agentTalking = true
+            case .playoutFinished: agentTalking = false
+            case .bargeIn: bargeIns += 1
+            case .speechStarted(speaker: .caller) where agentTalking: phantomStarts += 1
+            default: break
+            }
+        }
+    }
+}

@@ -36,6 +36,8 @@ public struct ScenarioRunner: Sendable {
         public var endOfTurnModel: (any EndOfTurnModel)?
         /// Embedded agents answer ahead at the caller's pauses (see `SessionConfiguration.speculate`).
         public var speculate = false
+        /// Embedded agents' voice activity detector, one per stream.
+        public var vad: VADFactory = { EnergyVAD() }
 
         public init(target: RunTarget = .embedded, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount, recordRoot: URL? = nil,
                     recognizers: RecognizerPool? = nil, remote: (any RemoteAgentDialer)? = nil, pulseServer: String? = nil,
@@ -178,6 +180,7 @@ public struct ScenarioRunner: Sendable {
         callOptions.stt = options.stt
         callOptions.endOfTurnModel = options.endOfTurnModel
         callOptions.speculate = options.speculate
+        callOptions.vad = options.vad
         let sessionBox = LockedValue<CallSession?>(nil)
         let callerBox = LockedValue<ScenarioCaller?>(nil)
         let lineBox = LockedValue<(any AudioSource)?>(nil)

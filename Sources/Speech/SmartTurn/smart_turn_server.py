@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""Ringside's end-of-turn model server: Smart Turn v3 (an ONNX Whisper-tiny encoder with a
-classifier head) behind a Unix domain socket.
+"""Ringside's model server: Smart Turn v3 (an ONNX Whisper-tiny encoder with a classifier head,
+the end-of-turn model) or Silero VAD v5 (voice activity), behind a Unix domain socket.
 
 Started by `SmartTurnModel` (Sources/Speech/SmartTurnModel.swift) as
 
     python3 -S smart_turn_server.py --model MODEL.onnx --socket DIR/socket --private-directory DIR
 
+or by `SileroVADService` (Sources/Speech/SileroVAD.swift) with `--vad silero_vad.onnx` instead of
+`--model`.
+
 with PYTHONPATH pointing at the numpy and onnxruntime wheels that
 Tests/Support/install-smart-turn.sh unpacks. It loads the model once, listens on PATH, prints
-one line "ready" on stdout, and then serves connections one after another. It exits when its
+one line "ready" on stdout, and then serves each connection on a thread of its own. It exits when its
 standard input reaches end of file (so it dies with the process that started it) or on SIGTERM,
 removing the socket file and the private directory, if one was given.
 
@@ -18,6 +21,12 @@ Protocol, all little endian, any number of requests per connection:
     reply:   float32 probability that the turn is complete, float32 milliseconds the server
              spent on it (features and inference, from the last request byte to the reply)
 A request larger than MAX_SAMPLES closes the connection.
+
+With --vad, each connection is one audio stream whose recurrent state the server keeps:
+    request: u32 sample count N (512: 32 ms), then N int16 samples of 16 kHz mono audio
+    reply:   float32 probability that the chunk holds speech, float32 milliseconds spent
+A request of 0 samples resets the stream's state (reply: 0); any other size than 512 closes
+the connection.
 """
 
 import argparse
@@ -129,6 +138,54 @@ class Model:
         return float(np.asarray(output).reshape(-1)[0])
 
 
+class VoiceActivity:
+    """Silero VAD v5: one 512-sample chunk of 16 kHz audio at a time, with the 64 samples before it
+    as context and a (2, 1, 128) recurrent state, both kept per stream by the caller."""
+
+    CHUNK = 512
+    CONTEXT = 64
+
+    def __init__(self, path, threads):
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(path, sess_options=options, providers=["CPUExecutionProvider"])
+        names = sorted(i.name for i in self.session.get_inputs())
+        if names != ["input", "sr", "state"]:
+            raise ValueError(f"{path}: expected Silero VAD v5 inputs input, sr, state; got {names}")
+        self.rate = np.array(RATE, dtype=np.int64)
+
+    def stream(self):
+        return {"state": np.zeros((2, 1, 128), dtype=np.float32),
+                "context": np.zeros((1, self.CONTEXT), dtype=np.float32)}
+
+    def probability(self, stream, samples):
+        chunk = samples.astype(np.float32)[None, :] / 32768.0
+        audio = np.concatenate([stream["context"], chunk], axis=1)
+        output, stream["state"] = self.session.run(None, {"input": audio, "state": stream["state"], "sr": self.rate})
+        stream["context"] = audio[:, -self.CONTEXT:]
+        return float(np.asarray(output).reshape(-1)[0])
+
+
+def vad_handlers(vad):
+    """What `serve` needs for one VAD stream: its own state, reset by an empty request."""
+    stream = [vad.stream()]
+
+    def refusal(count):
+        if count not in (0, VoiceActivity.CHUNK):
+            return f"VAD request of {count} samples refused (chunks are {VoiceActivity.CHUNK})"
+        return None
+
+    def answer(samples):
+        if samples.size == 0:
+            stream[0] = vad.stream()
+            return 0.0
+        return vad.probability(stream[0], samples)
+
+    return refusal, answer
+
+
 def receive_exactly(connection, count):
     """`count` bytes, or None if the peer closed the connection first."""
     buffer = bytearray(count)
@@ -142,29 +199,33 @@ def receive_exactly(connection, count):
     return buffer
 
 
-def serve(connection, model):
+def serve(connection, refusal, answer):
+    """Requests on `connection` until the peer closes it: `refusal(count)` says why a request of
+    `count` samples is refused (the connection is then closed), `answer(samples)` is the probability."""
     with connection:
         while True:
             header = receive_exactly(connection, 4)
             if header is None:
                 return
             (count,) = struct.unpack("<I", header)
-            if count > MAX_SAMPLES:
-                print(f"smart-turn: request of {count} samples refused (at most {MAX_SAMPLES})", file=sys.stderr)
+            refused = refusal(count)
+            if refused:
+                print(f"smart-turn: {refused}", file=sys.stderr)
                 return
             body = receive_exactly(connection, 2 * count)
             if body is None:
                 return
             start = time.perf_counter()
-            samples = np.frombuffer(body, dtype="<i2")
-            probability = model.probability(samples)
+            probability = answer(np.frombuffer(body, dtype="<i2"))
             elapsed = (time.perf_counter() - start) * 1000.0
             connection.sendall(struct.pack("<ff", probability, elapsed))
 
 
 def main():
     parser = argparse.ArgumentParser(description="Smart Turn end-of-turn model over a Unix socket")
-    parser.add_argument("--model", required=True, help="the Smart Turn v3 ONNX file")
+    models = parser.add_mutually_exclusive_group(required=True)
+    models.add_argument("--model", help="the Smart Turn v3 ONNX file")
+    models.add_argument("--vad", help="the Silero VAD v5 ONNX file (serve voice activity instead)")
     parser.add_argument("--socket", required=True, help="path of the Unix socket to listen on")
     parser.add_argument("--threads", type=int, default=1, help="onnxruntime intra-op threads")
     parser.add_argument("--private-directory",
@@ -172,10 +233,17 @@ def main():
     args = parser.parse_args()
 
     try:
-        model = Model(args.model, args.threads)
-        model.probability(np.zeros(0, dtype=np.int16))  # warm up: the first run allocates
+        if args.vad:
+            vad = VoiceActivity(args.vad, args.threads)
+            vad.probability(vad.stream(), np.zeros(VoiceActivity.CHUNK, dtype=np.int16))  # warm up
+            handler = lambda connection: serve(connection, *vad_handlers(vad))
+        else:
+            model = Model(args.model, args.threads)
+            model.probability(np.zeros(0, dtype=np.int16))  # warm up: the first run allocates
+            too_long = lambda count: f"request of {count} samples refused (at most {MAX_SAMPLES})" if count > MAX_SAMPLES else None
+            handler = lambda connection: serve(connection, too_long, model.probability)
     except Exception as error:
-        print(f"smart-turn: cannot load {args.model}: {error}", file=sys.stderr)
+        print(f"smart-turn: cannot load {args.vad or args.model}: {error}", file=sys.stderr)
         sys.exit(3)
 
     def quit_now(*_):
@@ -202,12 +270,15 @@ def main():
     threading.Thread(target=wait_for_stdin_eof, daemon=True).start()
     print("ready", flush=True)
 
+    def handle(connection):
+        try:
+            handler(connection)
+        except OSError:
+            pass  # the client went away mid-request
+
     while True:
         connection, _ = listener.accept()
-        try:
-            serve(connection, model)
-        except OSError:
-            pass  # the client went away mid-request: wait for the next one
+        threading.Thread(target=handle, args=(connection,), daemon=True).start()
 
 
 if __name__ == "__main__":
