@@ -45,6 +45,8 @@ struct IntentClassifier: Sendable {
         for token in SpokenText.tokens(text) {
             if negators.contains(token) { negated = true; continue }
             guard !stopWords.contains(token), token.rangeOfCharacter(from: .decimalDigits) == nil else { continue }
+            // "won't be able to make it": the denial carries over "able" to what the caller cannot do.
+            if negated, token == "able" { continue }
             let word = stem(synonyms[token] ?? token)
             out.insert(negated ? "not_" + word : word)
             negated = false
