@@ -63,11 +63,11 @@ test: setup-test
 	$(SWIFT) test --skip-build --no-parallel $(BUILD_FLAGS)
 	RINGSIDE_E2E=1 $(SWIFT) test --skip-build --no-parallel --filter "TalkEndToEndTests|SIPScenarioTests|SIPTestCommandTests|SuperviseScenarioTests" $(BUILD_FLAGS)
 
-## generalisation: the held-out scenarios (sample-calls/*/generalisation), reported apart from the tuning library.
+## generalisation: the held-out scenarios (sample-calls/*/generalisation and sample-calls/*/heldout), reported apart from the tuning library.
 ## Not part of `make test`: they measure how far the agents generalise, and are not all expected to pass.
 generalisation: build
 	@mkdir -p .bench
-	.build/release/ringside test sample-calls/clinic/generalisation sample-calls/orders/generalisation --html .bench/generalisation.html $(ARGS)
+	.build/release/ringside test sample-calls/clinic/generalisation sample-calls/orders/generalisation sample-calls/clinic/heldout sample-calls/orders/heldout --html .bench/generalisation.html $(ARGS)
 
 ## bench: latency and throughput figures, printed and written as JSON under .bench/.
 bench: setup-test

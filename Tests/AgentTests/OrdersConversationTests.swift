@@ -7,6 +7,8 @@ import Testing
     static let returned = "SELECT count(*) FROM returns WHERE order_id = "
 
     static let cases: [ConversationCase] = [
+        ConversationCase("a question sharing only its question word with a request is out of scope",
+                         ["what's the weather going to be like tomorrow"], says: ["I can't help with that"], neverSays: ["order number"]),
         ConversationCase("status with spelled digits", ["where is my order", "one oh four two seven"],
                          says: ["What's your five digit order number?", "Order 1 0 4 2 7 is processing"], called: ["order_lookup"]),
         ConversationCase("status with the number in the question", ["what's the status of order 10428"],

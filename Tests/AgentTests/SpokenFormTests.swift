@@ -13,6 +13,7 @@ import Testing
         ("21 November 1975", "1975-11-21"), ("the twenty first of November nineteen seventy five", "1975-11-21"),
         ("2026-03-05", "2026-03-05"), ("3/4/1980", "1980-03-04"), ("two thousand and five, June 3rd", "2026-06-03"),
         ("June 3rd two thousand and five", "2005-06-03"), ("the 10th", "2026-03-10"),
+        ("November the twenty first nineteen seventy five", "1975-11-21"), ("March the 5th", "2026-03-05"),
     ] as [(String, String?)])
     func dates(_ said: String, _ expected: String?) {
         #expect(SpokenDate.parse(said, today: today)?.iso == expected)
@@ -23,9 +24,24 @@ import Testing
         ("quarter to four", false, "15:45"), ("10:30", false, "10:30"), ("ten thirty", true, "10:30"),
         ("nine am", false, "09:00"), ("noon", false, "12:00"), ("at two", false, "14:00"), ("two", true, "14:00"),
         ("two", false, nil), ("nine o'clock in the morning", false, "09:00"), ("twenty past eleven", false, "11:20"),
+        // 24-hour forms, and the digits of one read out.
+        ("fifteen thirty", false, "15:30"), ("seventeen hundred", false, "17:00"), ("fifteen", true, nil),
+        ("one zero three zero", true, "10:30"), ("at one four four five", false, "14:45"), ("one zero four two seven", true, nil),
+        // An hour heard as a word that sounds like it, only where an hour must stand.
+        ("half past free", false, "15:30"), ("at for pm", false, "16:00"), ("are you free", true, nil), ("book for thirty minutes", false, nil),
     ] as [(String, Bool, String?)])
     func times(_ said: String, _ expected: Bool, _ result: String?) {
         #expect(SpokenTime.parse(said, expected: expected) == result)
+    }
+
+    /// A sentence naming several days gives them all, first as `parse` would; a day the caller rules
+    /// out ("I can't make Thursday") is marked as such.
+    @Test func severalDaysInOneSentence() {
+        let said = "Hi, this is Wei Chen, born the fifteenth of July nineteen ninety, I'd like Friday at two"
+        #expect(SpokenDate.mentions(said, today: today).map(\.day.iso) == ["1990-07-15", "2026-03-06"])
+        let words = SpokenText.tokens("I can't make my appointment on Thursday, could I do Friday")
+        let mentions = SpokenDate.mentions("I can't make my appointment on Thursday, could I do Friday", today: today)
+        #expect(mentions.map { Negation.precedes($0.words, in: words) } == [true, false])
     }
 
     @Test(arguments: [

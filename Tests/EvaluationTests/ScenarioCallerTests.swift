@@ -48,6 +48,27 @@ struct ScenarioCallerTests {
         #expect(caller.missedTurns.isEmpty)
     }
 
+    /// Asked the same question again ("Sorry, I didn't catch that. May I have your name?"), the caller
+    /// answers it again, at most twice; with nothing left to say it does not answer again but hangs up.
+    @Test func aQuestionAskedAgainIsAnsweredAgain() throws {
+        let turns = [ScenarioTurn(action: .say("John Smith"), when: "name"), ScenarioTurn(action: .say("yes"), when: "shall I book")]
+        let (caller, bus, clock) = make(turns)
+        agentSays("May I have your first and last name, please?", bus: bus, clock: clock)
+        try run(caller, clock: clock, ms: 1000)
+        for _ in 0..<3 {
+            agentSays("Sorry, I didn't catch that. May I have your first and last name, please?", bus: bus, clock: clock)
+            try run(caller, clock: clock, ms: 1000)
+        }
+        #expect(caller.spoken.map(\.index) == [0, 0, 0], "said once, then again twice, not a third time")
+        agentSays("Thanks. Shall I book it?", bus: bus, clock: clock)
+        try run(caller, clock: clock, ms: 1000)
+        agentSays("You're booked. Is there anything else? May I have your name for the records?", bus: bus, clock: clock)
+        try run(caller, clock: clock, ms: 3000)
+        #expect(caller.spoken.map(\.index) == [0, 0, 0, 1], "every required turn taken: nothing said again")
+        #expect(ScenarioCaller.lastQuestion("Thanks, John. Which day would you like? I have 9 am.") == "Which day would you like?")
+        #expect(ScenarioCaller.lastQuestion("You're booked.") == nil)
+    }
+
     @Test func optionalReactiveTurnAnswersOutOfOrderAndScriptContinues() throws {
         let turns = [ScenarioTurn(action: .say("book"), line: 1),
                      ScenarioTurn(action: .say("sorry, John Smith"), when: "didn't catch", optional: true),

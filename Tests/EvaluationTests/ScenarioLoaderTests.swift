@@ -137,21 +137,23 @@ struct ScenarioLoaderTests {
     }
 
     /// Searching a folder finds the tuning library (`calls/`); a held-out set beside it
-    /// (`generalisation/`) is found only when its folder is named, and every one of its scenarios
-    /// loads, is tagged `generalisation` and belongs to the agent above it.
+    /// (`generalisation/`, `heldout/`) is found only when its folder is named, and every one of its
+    /// scenarios loads, is tagged with its set's name and belongs to the agent above it.
     @Test func heldOutScenariosRunOnlyWhenTheirFolderIsNamed() throws {
         let library = TestPaths.repository.appendingPathComponent("sample-calls")
         let tuning = ScenarioLoader.scenarioFiles(in: [library])
         #expect(tuning.count >= 60)
         #expect(tuning.allSatisfy { $0.deletingLastPathComponent().lastPathComponent == "calls" })
         for agent in ["clinic", "orders"] {
-            let folder = library.appendingPathComponent("\(agent)/generalisation")
-            let held = ScenarioLoader.scenarioFiles(in: [folder])
-            #expect(held.count >= 30, "\(agent): \(held.count) held-out scenarios")
-            for file in held {
-                let scenario = try ScenarioLoader.load(file)
-                #expect(scenario.tags.contains("generalisation"), "\(file.lastPathComponent)")
-                #expect(ScenarioLoader.agentDirectory(for: file).lastPathComponent == agent)
+            for (set, least) in [("generalisation", 30), ("heldout", 15)] {
+                let folder = library.appendingPathComponent("\(agent)/\(set)")
+                let held = ScenarioLoader.scenarioFiles(in: [folder])
+                #expect(held.count >= least, "\(agent)/\(set): \(held.count) held-out scenarios")
+                for file in held {
+                    let scenario = try ScenarioLoader.load(file)
+                    #expect(scenario.tags.contains(set), "\(file.lastPathComponent)")
+                    #expect(ScenarioLoader.agentDirectory(for: file).lastPathComponent == agent)
+                }
             }
         }
     }

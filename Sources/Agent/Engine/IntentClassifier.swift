@@ -37,13 +37,21 @@ struct IntentClassifier: Sendable {
         }
     }
 
-    /// Content words, lightly stemmed, with synonyms folded together.
+    /// Content words, lightly stemmed, with synonyms folded together; the content word after a
+    /// negator is kept apart as "not_…" ("can't make" shares nothing with "make").
     static func words(_ text: String) -> Set<String> {
-        Set(SpokenText.tokens(text).compactMap { token -> String? in
-            guard !stopWords.contains(token), token.rangeOfCharacter(from: .decimalDigits) == nil else { return nil }
-            let folded = synonyms[token] ?? token
-            return stem(folded)
-        })
+        var out = Set<String>()
+        var negated = false
+        for token in SpokenText.tokens(text) {
+            if negators.contains(token) { negated = true; continue }
+            guard !stopWords.contains(token), token.rangeOfCharacter(from: .decimalDigits) == nil else { continue }
+            // "won't be able to make it": the denial carries over "able" to what the caller cannot do.
+            if negated, token == "able" { continue }
+            let word = stem(synonyms[token] ?? token)
+            out.insert(negated ? "not_" + word : word)
+            negated = false
+        }
+        return out
     }
 
     static func stem(_ w: String) -> String {
@@ -59,6 +67,12 @@ struct IntentClassifier: Sendable {
         "with", "your", "hi", "hello", "i'd", "i'm", "am", "are", "was", "there", "so", "well", "hey", "need",
         "id", "if", "possible", "maybe", "know", "get", "have", "thanks", "thank", "okay", "ok", "oh", "no", "yes",
     ]
+
+    /// Words that ask, about anything: they tell intents apart ("where is" vs "when is") but match none alone.
+    static let questionWords = Set(["what", "what's", "whats", "when", "where", "which", "who", "how", "why"].map(stem))
+
+    /// Words that deny the next one: "I can't make my appointment" is not "make an appointment".
+    static let negators: Set<String> = ["can't", "cant", "cannot", "won't", "wont", "couldn't", "don't", "not"]
 
     static let synonyms: [String: String] = [
         "appt": "appointment", "appointments": "appointment", "booking": "book", "schedule": "book",
@@ -93,7 +107,8 @@ struct IntentClassifier: Sendable {
         var best: [String: Double] = [:]
         for example in examples {
             let shared = known.intersection(example.words)
-            guard !shared.isEmpty else { continue }
+            // A question word alone is no evidence: "what's the weather like" is not "what's the status".
+            guard !shared.subtracting(IntentClassifier.questionWords).isEmpty else { continue }
             let sharedWeight = shared.reduce(0) { $0 + (weights[$1] ?? 0) }
             let exampleWeight = example.words.reduce(0) { $0 + (weights[$1] ?? 0) }
             let coverage = sharedWeight / exampleWeight

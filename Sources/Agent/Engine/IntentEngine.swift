@@ -50,6 +50,8 @@ public actor IntentEngine: Brain {
     private var confirmed: Set<Int> = []
     private var pending: Pending = .nothing
     private var misunderstandings = 0
+    /// Caller turns heard so far in the call.
+    private var callerTurns = 0
     /// Answers in a row, per slot, that were close to no known value (a patient not on the list).
     private var unknownAnswers: [String: Int] = [:]
     /// Known values the caller said no to when offered, per slot: never offered twice.
@@ -84,6 +86,7 @@ public actor IntentEngine: Brain {
         var confirmed: Set<Int>
         var pending: Pending
         var misunderstandings: Int
+        var callerTurns: Int
         var unknownAnswers: [String: Int]
         var declinedOffers: [String: Set<String>]
         var lastReply: [String]
@@ -95,7 +98,7 @@ public actor IntentEngine: Brain {
 
     public func checkpoint() async -> BrainCheckpoint? {
         BrainCheckpoint(State(callerID: callerID, activeIntent: activeIntent, steps: steps, slots: slots, fillOrder: fillOrder,
-                              bindings: bindings, done: done, confirmed: confirmed, pending: pending, misunderstandings: misunderstandings, unknownAnswers: unknownAnswers, declinedOffers: declinedOffers,
+                              bindings: bindings, done: done, confirmed: confirmed, pending: pending, misunderstandings: misunderstandings, callerTurns: callerTurns, unknownAnswers: unknownAnswers, declinedOffers: declinedOffers,
                               lastReply: lastReply, lastExpectation: lastExpectation, actions: actions, escalated: escalated,
                               operatorLines: operatorLines))
     }
@@ -112,6 +115,7 @@ public actor IntentEngine: Brain {
         confirmed = s.confirmed
         pending = s.pending
         misunderstandings = s.misunderstandings
+        callerTurns = s.callerTurns
         unknownAnswers = s.unknownAnswers
         declinedOffers = s.declinedOffers
         lastReply = s.lastReply
@@ -184,6 +188,7 @@ public actor IntentEngine: Brain {
         let ranking = classifier.rank(text)
         let top = ranking.first
         let words = SpokenText.tokens(text)
+        callerTurns += 1
 
         if wantsHuman(words, top: top) {
             return await escalate(reason: "the caller asked for a human", say: [], confidence: top?.score ?? 1)
@@ -208,15 +213,26 @@ public actor IntentEngine: Brain {
             if top?.intent == IntentClassifier.goodbye, let request = requestAfterGoodbye(words) {
                 return await hear(request)
             }
-            if let top, isGoodbye(top, words: words, threshold: agent.policies.confidenceThreshold) {
+            // "How are you today?" shares "today" with a goodbye; it is small talk, answered.
+            if SmallTalk.isHowAreYou(words) {
+                misunderstandings = 0
+                let ask = SentenceSplitter.split(agent.greeting).last ?? "How can I help?"
+                return finish(["I'm well, thank you.", ask], expects: .open, intent: nil, confidence: 1, path: AnswerPath(.intentEngine, reason: "small talk answered"))
+            }
+            // A goodbye as the caller's very first words, before they asked anything, is far more often a
+            // greeting heard wrong ("hi there" as "bye there") than a caller leaving; ending the call
+            // cannot be taken back, so it is greeted back: a caller who does mean it says so again.
+            let goodbyeFirst = callerTurns == 1 && words.count <= 3
+            if let top, isGoodbye(top, words: words, threshold: agent.policies.confidenceThreshold), !goodbyeFirst {
                 return goodbye(confidence: top.score)
             }
             // "Hello", "hi there", "good morning": a greeting back and the question, not a misunderstanding.
-            if SmallTalk.isGreeting(words) {
+            if SmallTalk.isGreeting(words) || goodbyeFirst && top.map({ isGoodbye($0, words: words, threshold: agent.policies.confidenceThreshold) }) == true {
                 misunderstandings = 0
                 let ask = SentenceSplitter.split(agent.greeting).last ?? "How can I help?"
                 return finish(["Hello!", ask], expects: .open, intent: nil, confidence: 1, path: AnswerPath(.intentEngine, reason: "greeting answered"))
             }
+
             guard let top, !top.intent.hasPrefix("_"), top.score >= agent.policies.confidenceThreshold else {
                 if let offer = offerIntent(text, words: words, top: top) { return offer }
                 if let outOfScope = outOfScope(text, words: words, reask: ["What would you like to do?"]) { return outOfScope }
@@ -272,8 +288,38 @@ public actor IntentEngine: Brain {
             confirmed.insert(index)
             return await runFlow(prefix: [], confidence: 1, why: "caller confirmed")
         }
+        // "No, the time is wrong": only that slot is asked again, the rest of the read-back stands.
+        if let wrong = slotNamed(SpokenText.tokens(text), confirmation: index) {
+            slots.removeValue(forKey: wrong)
+            fillOrder.removeAll { $0 == wrong }
+            invalidate(dependingOn: wrong)
+            return await runFlow(prefix: ["Sorry about that."], confidence: 1, why: "caller said the \(wrong) was wrong")
+        }
         let outcome = steps[index].step.ifNo ?? FlowOutcome(say: "Okay, I haven't changed anything.", then: .end)
         return await apply(outcome, prefix: [], confidence: 1, why: "caller declined the confirmation")
+    }
+
+    /// The one slot of a read-back that the caller's words name ("the time", "the day", "the name"):
+    /// first among the slots the read-back says, then among those its looked-up records came from.
+    private func slotNamed(_ words: [String], confirmation index: Int) -> String? {
+        guard index < steps.count, case .confirm(let text) = steps[index].step.action else { return nil }
+        let said = Set(words)
+        let direct = Template.references(text)
+        var behind = Set<String>()
+        for planned in steps where planned.step.bindAs.map(direct.contains) == true {
+            behind.formUnion(planned.step.arguments.values.flatMap(Template.references))
+        }
+        for candidates in [direct, behind] {
+            let named = candidates.filter { name in
+                guard let definition = agent.slots[name], slots[name] != nil else { return false }
+                var cues = Set(name.split(separator: "_").map(String.init)).subtracting(["of", "the", "new"])
+                if definition.type == .date { cues.formUnion(["day", "date"]) }
+                if definition.type == .time { cues.insert("time") }
+                return !cues.isDisjoint(with: said)
+            }
+            if named.count == 1 { return named.first }
+        }
+        return nil
     }
 
     private func answerSlot(_ text: String, slot name: String, top: IntentClassifier.Match?) async -> BrainTurn {
@@ -482,9 +528,9 @@ public actor IntentEngine: Brain {
             guard let definition = agent.slots[name], definition.type != .text, definition.type != .yesNo else { continue }
             // Two slots of one type (date of birth, appointment day) would both grab the same words.
             if let expectedSlot, agent.slots[expectedSlot]?.type == definition.type { continue }
-            guard let value = extractor.extract(definition, known: agent.knownValues[name] ?? [], from: text, expected: false) else { continue }
             // Unasked dates: a birth date lies in the past, an appointment day in the future.
-            if definition.type == .date, let day = CalendarDay(iso: value.value), definition.sensitive != (day < today) { continue }
+            guard let value = extractor.extract(definition, known: agent.knownValues[name] ?? [], from: text, expected: false,
+                                                accept: { fitsUnasked(definition, $0) }) else { continue }
             fill(name, value)
         }
     }
@@ -499,15 +545,21 @@ public actor IntentEngine: Brain {
         for name in fillOrder.reversed() {
             guard let definition = agent.slots[name], definition.type != .yesNo, definition.type != .text else { continue }
             let latest = name == fillOrder.last
-            guard let value = extractor.extract(definition, known: agent.knownValues[name] ?? [], from: text, expected: latest),
-                  value != slots[name] else { continue }
             // "No, I said Thursday" corrects the appointment day, not a date of birth: as when filling
             // unasked slots, a birth date lies in the past and an appointment day does not.
-            if definition.type == .date, let day = CalendarDay(iso: value.value), definition.sensitive != (day < today) { continue }
+            guard let value = extractor.extract(definition, known: agent.knownValues[name] ?? [], from: text, expected: latest,
+                                                accept: { fitsUnasked(definition, $0) }),
+                  value != slots[name] else { continue }
             fill(name, value)
             return true
         }
         return false
+    }
+
+    /// A value for a slot nobody asked for: a birth date lies in the past, an appointment day does not.
+    private func fitsUnasked(_ definition: SlotDefinition, _ value: SlotValue) -> Bool {
+        guard definition.type == .date, let day = CalendarDay(iso: value.value) else { return true }
+        return definition.sensitive == (day < today)
     }
 
     /// Forgets confirmations and tool results that used `name`, and what depended on those.

@@ -3,15 +3,18 @@ struct SlotExtractor: Sendable {
     var today: CalendarDay
 
     /// `expected` is true when the agent just asked for this slot, which lets looser forms count
-    /// (a bare "three" as a time, a whole reply as a name or an address).
-    func extract(_ slot: SlotDefinition, known: [String], from text: String, expected: Bool) -> SlotValue? {
+    /// (a bare "three" as a time, a whole reply as a name or an address). `accept` passes over values
+    /// that cannot be this slot's (a birth date for an appointment day): a sentence naming several
+    /// days gives the first one accepted.
+    func extract(_ slot: SlotDefinition, known: [String], from text: String, expected: Bool,
+                 accept: (SlotValue) -> Bool = { _ in true }) -> SlotValue? {
         // A caller who corrects themselves means what they said last ("Tuesday, no, Wednesday";
         // "10428, sorry, 10427"): the words after the last correction first, then the whole sentence.
         if slot.type != .yesNo, let tail = SelfCorrection.lastPart(of: text),
-           let value = extractPlain(slot, known: known, from: tail, expected: expected) {
+           let value = extractPlain(slot, known: known, from: tail, expected: expected, accept: accept) {
             return value
         }
-        return extractPlain(slot, known: known, from: text, expected: expected)
+        return extractPlain(slot, known: known, from: text, expected: expected, accept: accept)
     }
 
     /// The one known value close to what was heard when nothing known matched exactly ("Asia Khan"
@@ -54,11 +57,25 @@ struct SlotExtractor: Sendable {
         }
     }
 
-    private func extractPlain(_ slot: SlotDefinition, known: [String], from text: String, expected: Bool) -> SlotValue? {
+    private func extractPlain(_ slot: SlotDefinition, known: [String], from text: String, expected: Bool,
+                              accept: (SlotValue) -> Bool) -> SlotValue? {
+        if slot.type == .date {
+            let words = SpokenText.tokens(text)
+            for mention in SpokenDate.mentions(text, today: today) where slot.sensitive || !Negation.precedes(mention.words, in: words) {
+                let day = mention.day
+                let value = SlotValue(value: day.iso, spoken: slot.sensitive || day.year != today.year && day < today ? day.spoken(withYear: true) : day.spoken())
+                if accept(value) { return value }
+            }
+            return nil
+        }
+        guard let value = extractOne(slot, known: known, from: text, expected: expected) else { return nil }
+        return accept(value) ? value : nil
+    }
+
+    private func extractOne(_ slot: SlotDefinition, known: [String], from text: String, expected: Bool) -> SlotValue? {
         switch slot.type {
         case .date:
-            guard let day = SpokenDate.parse(text, today: today) else { return nil }
-            return SlotValue(value: day.iso, spoken: slot.sensitive || day.year != today.year && day < today ? day.spoken(withYear: true) : day.spoken())
+            return nil
         case .time:
             guard let time = SpokenTime.parse(text, expected: expected) else { return nil }
             return SlotValue(value: time, spoken: SpokenTime.spoken(time))
@@ -138,6 +155,17 @@ enum SelfCorrection {
     }
 }
 
+/// "I can't make Thursday", "I'm not free on Monday": a day the caller rules out, not one they want.
+enum Negation {
+    static let cues: Set<String> = ["can't", "cant", "cannot", "won't", "wont", "not", "unable", "couldn't"]
+
+    /// A negative word among the few before `words` (the clause the mention sits in).
+    static func precedes(_ words: Range<Int>, in t: [String]) -> Bool {
+        let from = max(0, words.lowerBound - 7)
+        return t[from..<min(words.lowerBound, t.count)].contains { cues.contains($0) }
+    }
+}
+
 /// Words callers say that are not a request.
 enum SmallTalk {
     static let greetingWords: Set<String> = ["hello", "hi", "hey", "hiya", "howdy", "morning", "afternoon", "evening",
@@ -147,5 +175,14 @@ enum SmallTalk {
     /// Only a greeting ("hello", "hi there", "good morning", "oh hello yes"), nothing asked.
     static func isGreeting(_ words: [String]) -> Bool {
         !words.isEmpty && words.count <= 5 && words.allSatisfy { greetingWords.contains($0) } && words.contains { greetingCores.contains($0) }
+    }
+
+    static let howAreYouWords: Set<String> = ["how", "are", "you", "doing", "is", "it", "going", "today", "things", "all", "well"]
+
+    /// "How are you?", "hi, how's it going today": asked after the agent, nothing else.
+    static func isHowAreYou(_ words: [String]) -> Bool {
+        let rest = words.filter { !greetingWords.contains($0) }
+        return words.count <= 8 && rest.contains("how") && (rest.contains("you") || rest.contains("going"))
+            && rest.allSatisfy { howAreYouWords.contains($0) }
     }
 }

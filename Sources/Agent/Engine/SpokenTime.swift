@@ -1,9 +1,10 @@
-/// Hears a time of day: "three pm", "half past two", "quarter to four", "10:30", "ten thirty", "noon".
-/// Hours from 1 to 7 without am or pm are taken as afternoon, as a business would.
+/// Hears a time of day: "three pm", "half past two", "quarter to four", "10:30", "ten thirty", "noon",
+/// "fifteen thirty", "one zero three zero". Hours from 1 to 7 without am or pm are taken as
+/// afternoon, as a business would.
 enum SpokenTime {
     /// `HH:MM`, or nil. With `expected`, a bare number ("three") counts as an hour.
     static func parse(_ text: String, expected: Bool) -> String? {
-        let t = SpokenText.tokens(text)
+        let t = repairingSoundAlikes(SpokenText.tokens(text))
         guard let (hour, minute, marked) = find(t, expected: expected) else { return nil }
         var h = hour
         if let marked {
@@ -44,6 +45,21 @@ enum SpokenTime {
         }
     }
 
+    /// Words a recogniser hears for an hour ("half past free", "at for pm"), read as that hour only
+    /// where an hour must stand: after "past", "to", "at", or before am, pm, o'clock or minutes.
+    static let soundAlikes: [String: String] = ["free": "three", "tree": "three", "for": "four", "fore": "four", "too": "two", "won": "one", "ate": "eight"]
+
+    static func repairingSoundAlikes(_ t: [String]) -> [String] {
+        let before: Set<String> = ["past", "to", "at"]
+        let after: Set<String> = ["am", "pm", "o'clock", "oclock", "thirty", "fifteen", "forty", "fifty"]
+        return t.indices.map { i in
+            guard let repaired = soundAlikes[t[i]] else { return t[i] }
+            let hourBefore = i > 0 && before.contains(t[i - 1]) && !(t[i] == "for" && t[i - 1] == "to")
+            let hourAfter = i + 1 < t.count && after.contains(t[i + 1]) && (t[i] != "for" || ["am", "pm", "o'clock", "oclock"].contains(t[i + 1]))
+            return hourBefore || hourAfter ? repaired : t[i]
+        }
+    }
+
     private static func find(_ t: [String], expected: Bool) -> (Int, Int, String?)? {
         for (i, w) in t.enumerated() {
             if w == "noon" || w == "midday" { return (12, 0, "pm") }
@@ -64,14 +80,24 @@ enum SpokenTime {
             }
         }
         for i in t.indices {
+            // "one zero three zero": a 24-hour time said digit by digit.
+            let isDigit = { (k: Int) in k >= 0 && k < t.count && SpokenText.units[t[k]] != nil }
+            if !isDigit(i - 1), !isDigit(i + 4), (i..<(i + 4)).allSatisfy(isDigit) {
+                let d = t[i..<(i + 4)].compactMap { SpokenText.units[$0] }
+                if d[0] * 10 + d[1] <= 23, d[2] * 10 + d[3] <= 59 { return (d[0] * 10 + d[1], d[2] * 10 + d[3], meridiem(t, at: i + 4)) }
+            }
+            // A digit inside a run of digits ("one zero four two seven") is part of a number, not an hour.
+            let inRun = { (k: Int) in isDigit(k) && t[k] != "oh" && t[k] != "o" }
+            if SpokenText.units[t[i]] != nil, inRun(i - 1) || inRun(i + 1) { continue }
             guard let hour = hourWord(t, at: i) else { continue }
             var j = i + 1
             var minute = 0
-            if j < t.count, t[j] == "o'clock" || t[j] == "oclock" { j += 1 }
+            var onTheHour = false
+            if j < t.count, t[j] == "o'clock" || t[j] == "oclock" || t[j] == "hundred" { j += 1; onTheHour = true }
             else if j < t.count, t[j] == "oh" || t[j] == "o", j + 1 < t.count, let u = SpokenText.units[t[j + 1]] { minute = u; j += 2 }
             else if j < t.count, SpokenText.units[t[j]] == nil, let m = SpokenText.number(t, at: j), m.value >= 10, m.value < 60 { minute = m.value; j += m.used }
             let mark = meridiem(t, at: j)
-            let anchored = mark != nil || (i > 0 && ["at", "for", "around", "about"].contains(t[i - 1])) || t.contains("o'clock") || t.contains("oclock") || minute > 0
+            let anchored = mark != nil || onTheHour || (i > 0 && ["at", "for", "around", "about"].contains(t[i - 1])) || t.contains("o'clock") || t.contains("oclock") || minute > 0
             if anchored || expected { return (hour, minute, mark) }
         }
         return nil
@@ -81,6 +107,8 @@ enum SpokenTime {
         if let n = Int(t[i]), (0...23).contains(n) { return n }
         if let u = SpokenText.units[t[i]], u > 0, t[i] != "o", t[i] != "oh" { return u }
         if let v = SpokenText.teens[t[i]], v <= 12 { return v }
+        // "fifteen thirty", "seventeen hundred": a 24-hour clock, only with its minutes.
+        if let v = SpokenText.teens[t[i]], i + 1 < t.count, t[i + 1] == "hundred" || SpokenText.tens[t[i + 1]] != nil { return v }
         return nil
     }
 }

@@ -31,6 +31,8 @@ public final class ScenarioCaller: AudioSource, @unchecked Sendable {
 
     private struct State {
         var fired: Set<Int> = []
+        /// Reactive turns said again because the agent asked their question again, and how often.
+        var repeats: [Int: Int] = [:]
         var spoken: [SpokenTurn] = []
         var frames: [AudioFrame] = []
         var position = 0
@@ -156,6 +158,7 @@ public final class ScenarioCaller: AudioSource, @unchecked Sendable {
                 if let end = s.endAt, now >= end { s.hungUp = true; return (nil, nil) }
                 return (.silence(rate: rate, at: now), nil)
             }
+            if s.fired.contains(index) { s.repeats[index, default: 0] += 1 }
             s.fired.insert(index)
             s.endAt = nil
             s.agentText = ""
@@ -207,7 +210,33 @@ public final class ScenarioCaller: AudioSource, @unchecked Sendable {
             }
             if !s.agentSpeaking, let done = s.agentFinishedAt, now >= done + pause + .milliseconds(Double(turn.delayMs)) { return i }
         }
+        return answerAgain(s, now: now, waitingFor: cursor)
+    }
+
+    /// How often a reactive turn is said again when the agent asks its question again.
+    static let maxRepeats = 2
+
+    /// A person asked the same thing again answers again: while a required turn is still to come and
+    /// none is due, the agent's last question ("May I have your first and last name, please?" after
+    /// "Sorry, I didn't catch that") matching a reactive turn already taken has that turn said again,
+    /// the latest such turn first, at most `maxRepeats` times each.
+    private func answerAgain(_ s: State, now: MediaTime, waitingFor cursor: Int?) -> Int? {
+        guard cursor != nil, !s.agentSpeaking, let done = s.agentFinishedAt, now >= done + pause,
+              let question = Self.lastQuestion(s.agentText) else { return nil }
+        for taken in s.spoken.reversed() {
+            let turn = turns[taken.index]
+            guard let pattern = turn.when, case .say = turn.action, s.repeats[taken.index, default: 0] < Self.maxRepeats else { continue }
+            if heard(pattern, question) { return taken.index }
+        }
         return nil
+    }
+
+    /// The last sentence ending in a question mark, or nil when the agent asked nothing.
+    static func lastQuestion(_ text: String) -> String? {
+        guard let mark = text.lastIndex(of: "?") else { return nil }
+        let head = text[..<mark]
+        let start = head.lastIndex { ".!?".contains($0) }.map { head.index(after: $0) } ?? head.startIndex
+        return String(text[start...mark]).trimmingCharacters(in: .whitespaces)
     }
 
     public func close() {}

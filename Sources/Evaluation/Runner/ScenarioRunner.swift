@@ -135,7 +135,13 @@ public struct ScenarioRunner: Sendable {
     }
 
     /// One call on the embedded pipeline: in virtual time, or in real time through `loop`.
-    private static func call(_ scenario: Scenario, run: Int, options: Options, loop: PulseCallLoop?) async throws -> ScenarioRunResult {
+    private static func call(_ scripted: Scenario, run: Int, options: Options, loop: PulseCallLoop?) async throws -> ScenarioRunResult {
+        // The caller answers the agent's "Is that about …?" from the scenario's goal (see `GoalAnswers`).
+        var withGoal = scripted
+        if let agent = try? AgentLoader.load(directory: scripted.agentDirectory) {
+            withGoal.turns += GoalAnswers.turns(agent: agent, goal: scripted.assertions.toolsCalled)
+        }
+        let scenario = withGoal
         let root = options.recordRoot ?? FileManager.default.temporaryDirectory.appendingPathComponent("ringside-test-\(ProcessInfo.processInfo.processIdentifier)")
         let recording = root.appendingPathComponent("\(scenario.id)-run\(run)")
         try? FileManager.default.removeItem(at: recording)
