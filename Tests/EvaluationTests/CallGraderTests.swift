@@ -95,6 +95,24 @@ struct CallGraderTests {
         #expect(reasons.isEmpty == passes, "\(reasons)")
     }
 
+    /// A remote agent's opening is heard in pieces, split where it paused: all of it before the caller's
+    /// first words is its opening. A disclosure said only after the caller spoke is still not first.
+    @Test(arguments: [
+        (["hello", "you're speaking with an ai how can i help"], 1000.0, true),
+        (["how can i help", "hello you're speaking with an ai"], 1000.0, false),
+        (["hello"], 2500.0, false),
+    ])
+    func aHeardOpeningInPiecesIsOneOpening(pieces: [String], secondAt: Double, passes: Bool) {
+        var events = Self.events.filter { if case .ttsRequested = $0.payload { $0.turn == 1 } else { true } }
+        events.append(Self.event(100, .farEndHeard(text: pieces[0])))
+        if pieces.count > 1 { events.append(Self.event(secondAt, .farEndHeard(text: pieces[1]))) }
+        events.sort { $0.time < $1.time }
+        let record = CallRecord(events: events, spoken: Self.record().spoken, endReason: "caller audio ended", queryRows: [],
+                                disclosure: "Hello, you're speaking with an AI. More.", recordingTexts: [:])
+        let (reasons, _) = CallGrader.grade(Self.scenario(CallAssertions(disclosureFirst: true)), record)
+        #expect(reasons.contains { $0.contains("disclosure") } != passes, "\(reasons)")
+    }
+
     @Test func escalationApprovalSQLDisclosureAndRecordingRules() {
         let a = CallAssertions(escalation: true, approvalRequested: true, sql: [DatabaseCheck(query: "SELECT 1", rows: [["2"]], line: 12)],
                                disclosureFirst: true, notInRecording: ["tuesday at nine"], endReason: "hung up")

@@ -18,13 +18,18 @@ public enum CallGrader {
 
         // The disclosure comes first.
         if scenario.assertions.disclosureFirst {
-            let said = TranscriptNormalizer.normalize(agentLines.first?.1 ?? "")
+            // The agent's first turn: everything it said before the caller first spoke (a remote agent's
+            // opening is heard in pieces, split wherever it paused: "Hello," alone is not its opening).
+            let firstCaller = record.spoken.first?.start ?? MediaTime(nanoseconds: .max)
+            let opening = agentLines.filter { $0.0 < firstCaller }.map(\.1).joined(separator: " ")
+            let openingText = opening.isEmpty ? (agentLines.first?.1 ?? "") : opening
+            let said = TranscriptNormalizer.normalize(openingText)
             let disclosure = TranscriptNormalizer.normalize(firstSentence(of: record.disclosure))
-            let opening = Array(said.prefix(disclosure.count + 2))
-            let heard = Double(disclosure.filter { opening.contains($0) }.count) / Double(max(1, disclosure.count))
+            let start = Array(said.prefix(disclosure.count + 2))
+            let heard = Double(disclosure.filter { start.contains($0) }.count) / Double(max(1, disclosure.count))
             let matches = Array(said.prefix(disclosure.count)) == disclosure || (record.disclosureMatch < 1 && heard >= record.disclosureMatch)
             if disclosure.isEmpty || !matches {
-                reasons.append("the agent did not open with its disclosure; it said first: \"\(agentLines.first?.1 ?? "nothing")\"")
+                reasons.append("the agent did not open with its disclosure; it said first: \"\(openingText.isEmpty ? "nothing" : openingText)\"")
             }
         }
 
