@@ -48,7 +48,9 @@ import TestSupport
             + "sip:agent@127.0.0.1:\(port) --input \(silence) --output \(dir.path)/heard.wav --no-record"
         try TmuxHarness.run(["new-session", "-d", "-s", session, "-x", "120", "-y", "36", command])
         defer { _ = try? TmuxHarness.run(["kill-session", "-t", session]) }
-        let screen = try await TmuxHarness.waitForInBackground("0-9*# DTMF", in: session, seconds: 60)
+        _ = try await TmuxHarness.waitForInBackground("0-9*# DTMF", in: session, seconds: 60)
+        // Each text waited for on its own: a capture may catch the terminal between two parts of a redraw.
+        let screen = try await TmuxHarness.waitForInBackground("X hang up", in: session, seconds: 20)
         #expect(screen.contains("X hang up"), "the softphone's keys are in the footer:\n\(screen)")
         let call = try #require(await wait(60) { served.value }, "the agent server never got the call")
 
@@ -61,7 +63,8 @@ import TestSupport
         #expect(digits == ["4", "2", "#"], "the agent received \(String(describing: digits))")
 
         try TmuxHarness.run(["send-keys", "-t", session, "H"])
-        let held = try await TmuxHarness.waitForInBackground("ON HOLD", in: session, seconds: 20)
+        _ = try await TmuxHarness.waitForInBackground("ON HOLD", in: session, seconds: 20)
+        let held = try await TmuxHarness.waitForInBackground("H resume", in: session, seconds: 20)
         #expect(held.contains("H resume"), "\(held)")
         let holdSeen = await wait(20) { events().contains { if case .sipState(.onHold) = $0 { return true } else { return false } } ? true : nil }
         #expect(holdSeen == true, "the agent's side saw the re-INVITE putting it on hold")
