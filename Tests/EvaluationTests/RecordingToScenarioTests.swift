@@ -1,5 +1,7 @@
 import Foundation
 import RingsideCore
+import Session
+import Audio
 import Testing
 import TestSupport
 @testable import Evaluation
@@ -61,5 +63,63 @@ import TestSupport
         } catch {
             #expect("\(error)".contains("events.jsonl:1:"), "\(error)")
         }
+    }
+
+    /// A recording of a remote agent, as `ringside supervise` writes one: the agent heard (not known),
+    /// a takeover in the middle. `CallRecorder` writes it; audio of the caller's turns on the left.
+    static func remoteRecording() throws -> URL {
+        let dir = try TestPaths.temporaryDirectory("remote-recording").appendingPathComponent("call")
+        let recorder = try CallRecorder(directory: dir, rate: .hz16000, meta: ["agent": "remote agent (supervised)"])
+        func at(_ s: Double, _ payload: CallEventPayload) { recorder.observe(CallEvent(callID: "r", turn: 0, time: .seconds(s), stage: .stt, payload: payload)) }
+        at(0, .callStarted(agent: "remote", transport: "sip"))
+        at(0.5, .farEndHeard(text: "Hello, you have reached the riverside clinic"))
+        at(2, .speechStarted(speaker: .caller))
+        at(3, .speechStopped(speaker: .caller, trueEnd: .seconds(3)))
+        at(3.2, .finalTranscript(speaker: .caller, text: "when are you open", confidence: 0.9))
+        at(4, .farEndHeard(text: "we are open weekdays from nine until five"))
+        at(5, .takeover(by: "operator"))
+        at(5.5, .speechStarted(speaker: .caller))
+        at(6, .finalTranscript(speaker: .caller, text: "is a person there", confidence: 0.9))
+        at(6.5, .farEndHeard(text: "yes this is the manager speaking"))
+        at(7, .handback(context: "caller: is a person there"))
+        at(8, .speechStarted(speaker: .caller))
+        at(9, .finalTranscript(speaker: .caller, text: "thank you goodbye", confidence: 0.9))
+        at(10, .callEnded(reason: "the caller hung up"))
+        let tone = (0..<320).map { Int16(8000 * sin(Double($0) * 0.3)) }
+        for _ in 0..<500 { recorder.record(caller: AudioFrame(rate: .hz16000, samples: tone, timestamp: .zero), agent: nil) }
+        recorder.close()
+        return dir
+    }
+
+    /// The remote agent's scenario: the caller's lines outside the takeover, each expecting some of the
+    /// words the agent was heard to answer with (none for the last: it was not heard answering), the
+    /// call its opening words; no tool, escalation or approval assertions (not observable over SIP).
+    @Test func aRemoteAgentsRecordingExpectsWhatTheAgentWasHeardToSay() throws {
+        let recording = try Self.remoteRecording()
+        let file = try TestPaths.temporaryDirectory("remote-scenario").appendingPathComponent("calls/incident.yaml")
+        try RecordingToScenario.writeScenario(recording: recording, agentDirectory: nil, to: file)
+        let scenario = try ScenarioLoader.load(file)
+        #expect(scenario.turns.compactMap(\.spokenText) == ["when are you open", "thank you goodbye"])
+        #expect(scenario.turns.allSatisfy { $0.audioFile != nil })
+        #expect(scenario.turns.map(\.expect.agentSays) == [["weekdays|until"], []])
+        #expect(scenario.assertions.agentSays == ["riverside|reached|clinic"])
+        #expect(scenario.assertions.toolsCalled.isEmpty && scenario.assertions.escalation == nil && scenario.assertions.approvalRequested == nil)
+    }
+
+    /// The caller's audio is the scenario's voice: a recording whose call.wav is missing or is not a
+    /// WAV cannot become one with clips, and the error names the file.
+    @Test func aMissingOrCorruptAudioFileIsAnErrorNamingIt() throws {
+        let recording = try Self.remoteRecording()
+        let wav = recording.appendingPathComponent(CallRecorder.FileName.audio)
+        let file = try TestPaths.temporaryDirectory("remote-scenario-broken").appendingPathComponent("calls/incident.yaml")
+        try Data("RIFF....WAVEjunk, not a header".utf8).write(to: wav)
+        #expect { try RecordingToScenario.writeScenario(recording: recording, agentDirectory: nil, to: file) } throws: { error in
+            "\(error)".hasPrefix(wav.path + ": not a readable WAV file")
+        }
+        try FileManager.default.removeItem(at: wav)
+        #expect { try RecordingToScenario.writeScenario(recording: recording, agentDirectory: nil, to: file) } throws: { error in
+            "\(error)" == wav.path + ": missing; the caller's audio cannot be cut into the scenario's clips"
+        }
+        #expect(!FileManager.default.fileExists(atPath: file.path), "no scenario is written")
     }
 }

@@ -13,6 +13,13 @@ import Session
 /// leaves the lines to the scenario's synthetic voice. The tool calls made (name
 /// and arguments), the escalation and the approvals become assertions, marked for review: they
 /// describe what the agent *did*, which is not necessarily what it *should* have done.
+///
+/// A recording of a remote agent (`ringside supervise`, or a test over `--target sip:`) knows the
+/// agent only by what was heard of it (`farEndHeard`): its tools, escalations and approvals are not
+/// observable over SIP, so each caller line expects instead some of the words the agent was heard to
+/// answer it with (`expect: agent_says`, its longest words as alternatives: the recogniser hears a
+/// reply differently from call to call), and the call the words it opened with. What the caller said
+/// to an operator during a takeover (between `takeover` and `handback`) is left out: the agent never heard it.
 public enum RecordingToScenario {
     /// What went wrong reading a recording.
     public struct ConversionError: Error, CustomStringConvertible, Sendable {
@@ -51,6 +58,8 @@ public enum RecordingToScenario {
         var start: MediaTime
         var end: MediaTime
         var bargeInAfterMs: Int?
+        /// What the agent was heard to answer (remote agents only), until the caller's next line.
+        var answer = ""
     }
 
     static func convert(recording: URL, agentDirectory: URL?, clipStem: String?) throws -> (yaml: String, clips: [Clip]) {
@@ -68,15 +77,32 @@ public enum RecordingToScenario {
             }
         }
         let definition = try agentDirectory.map { try AgentLoader.load(directory: $0) }
-        let utterances = callerUtterances(events)
+        var utterances = callerUtterances(events)
         guard !utterances.isEmpty else {
             throw ConversionError(description: "\(eventsURL.path): the caller never said anything the recogniser finalised; nothing to replay")
+        }
+        let heard = heardAgent(events)
+        let opening = heard.filter { $0.time < utterances[0].start }.map(\.text).joined(separator: " ")
+        for k in utterances.indices {
+            let until = k + 1 < utterances.count ? utterances[k + 1].start : MediaTime(nanoseconds: .max)
+            utterances[k].answer = heard.filter { $0.time >= utterances[k].start && $0.time < until }.map(\.text).joined(separator: " ")
         }
 
         // The caller's audio, cut per utterance from the left channel of call.wav.
         var clips: [Clip] = []
         let wavPath = recording.appendingPathComponent(CallRecorder.FileName.audio).path
-        let call = try? WAVFile.read(path: wavPath, lenient: true)
+        var call: PCMAudio?
+        if clipStem != nil {
+            // The clips are the test's voice: without them the scenario would quietly speak synthesised lines.
+            guard FileManager.default.fileExists(atPath: wavPath) else {
+                throw ConversionError(description: "\(wavPath): missing; the caller's audio cannot be cut into the scenario's clips")
+            }
+            do {
+                call = try WAVFile.read(path: wavPath, lenient: true)
+            } catch {
+                throw ConversionError(description: "\(wavPath): not a readable WAV file (\(error)); the caller's audio cannot be cut into the scenario's clips")
+            }
+        }
         if let call, let clipStem {
             let left = call.channels > 1 ? call.channel(0) : call.samples
             for (k, u) in utterances.enumerated() {
@@ -106,6 +132,20 @@ public enum RecordingToScenario {
             y += "  - say: \(yamlString(u.text))\n"
             if let clipStem, clipNames.contains("\(clipStem)-turn\(k + 1).wav") { y += "    audio: \(clipStem)-turn\(k + 1).wav\n" }
             if let b = u.bargeInAfterMs { y += "    barge_in_after_ms: \(b)\n" }
+            if heard.isEmpty { continue }
+            if let words = keyWords(u.answer) {
+                y += "    expect: {agent_says: [\(yamlString(words))]}  # heard: \(quoteFree(u.answer))\n"
+            } else {
+                y += "    # The agent was not heard answering this line.\n"
+            }
+        }
+        if !heard.isEmpty {
+            // A remote agent: only what it said can be checked.
+            y += "# Review these: they expect words the agent was heard to say in the recorded call (its tools are not observable over SIP).\n"
+            y += "assert:\n"
+            if let words = keyWords(opening) { y += "  agent_says: [\(yamlString(words))]  # it opened: \(quoteFree(opening))\n" } else { y += "  {}\n" }
+            y += limits(utterances: utterances.count, events: events)
+            return (y, clips)
         }
 
         y += "# Review these: they assert what the agent did in the recorded call, which may not be what it should do.\n"
@@ -130,10 +170,40 @@ public enum RecordingToScenario {
         let asked = events.contains { if case .approvalRequested = $0.payload { return true } else { return false } }
         y += "  escalation: \(escalated)\n"
         y += "  approval_requested: \(asked)\n"
-        let turnsLimit = max(utterances.count + 4, 6)
-        let seconds = Int((events.last?.time.seconds ?? 60) * 1.5) + 30
-        y += "limits: {max_turns: \(turnsLimit), max_duration_s: \(min(3600, seconds))}\n"
+        y += limits(utterances: utterances.count, events: events)
         return (y, clips)
+    }
+
+    /// The `limits:` line: a few turns more than the recording's, half as long again.
+    private static func limits(utterances: Int, events: [CallEvent]) -> String {
+        let seconds = Int((events.last?.time.seconds ?? 60) * 1.5) + 30
+        return "limits: {max_turns: \(max(utterances + 4, 6)), max_duration_s: \(min(3600, seconds))}\n"
+    }
+
+    /// What a remote agent was heard to say (nothing for an embedded agent, whose words are known), outside takeovers.
+    static func heardAgent(_ events: [CallEvent]) -> [(time: MediaTime, text: String)] {
+        var takenOver = false
+        var out: [(time: MediaTime, text: String)] = []
+        for e in events {
+            switch e.payload {
+            case .ttsRequested: return []
+            case .takeover: takenOver = true
+            case .handback: takenOver = false
+            case let .farEndHeard(text) where !takenOver && !text.isEmpty: out.append((e.time, text))
+            default: break
+            }
+        }
+        return out
+    }
+
+    /// Up to three of the longest words (five letters or more) of what the agent was heard to say, as
+    /// alternatives ("clinic|saturday|appointment"): one of them heard again is the same answer.
+    static func keyWords(_ text: String) -> String? {
+        var seen = Set<String>()
+        let words = text.lowercased().split { !$0.isLetter && $0 != "'" }.map(String.init)
+            .filter { $0.count >= 5 && $0.allSatisfy(\.isLetter) && seen.insert($0).inserted }
+        let longest = words.enumerated().sorted { ($0.element.count, -$0.offset) > ($1.element.count, -$1.offset) }.prefix(3).map(\.element)
+        return longest.isEmpty ? nil : longest.joined(separator: "|")
     }
 
     /// The caller's finalised utterances with their speech start and end, and barge-ins.
@@ -144,8 +214,17 @@ public enum RecordingToScenario {
         var playoutStart: MediaTime?
         var agentSpeaking = false
         var bargeAfter: Int?
+        // During a takeover the caller spoke to the operator, not the agent: not a line for the agent.
+        var takenOver = false
         for e in events {
             switch e.payload {
+            case .takeover:
+                takenOver = true
+            case .handback:
+                takenOver = false
+            case .finalTranscript(.caller, _, _) where takenOver:
+                speechStart = nil
+                bargeAfter = nil
             case .playoutStarted:
                 playoutStart = e.time
                 agentSpeaking = true
