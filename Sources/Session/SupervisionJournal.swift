@@ -85,7 +85,7 @@ public struct SupervisionJournal: Sendable {
     }
 
     /// Lower-case words, punctuation dropped.
-    static func words(_ text: String) -> [Substring] {
+    public static func words(_ text: String) -> [Substring] {
         text.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "'") }
     }
 

@@ -326,7 +326,7 @@ import TestSupport
 
     /// `say TEXT` during a takeover: the caller hears the line spoken (found by correlation with the same
     /// line synthesised here) and the JSON lines carry it as the operator's transcript; not taken over,
-    /// `say` speaks to no one.
+    /// `say` speaks to no one. At the handback the agent is told the line once (not again as heard back).
     @Test func typedOperatorLinesAreSpokenToTheCallerAndLogged() async throws {
         let (agentPhone, agentLog) = try Self.answering()
         let supervisor = try Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPhone.agent.localPort)", ["--no-record"])
@@ -342,6 +342,17 @@ import TestSupport
         #expect(found > 0.3, "the operator's line at the caller: correlation \(found)")
         let logged = await supervisor.waitForLine(5) { $0["kind"] as? String == "transcript" && $0["speaker"] as? String == "operator" }
         #expect(logged?["text"] as? String == line, "\(supervisor.output)")
+
+        // The line, heard back on the agent's side (what the caller heard), is passed on at the handback once.
+        let heardBack = await supervisor.waitForLine(15) { $0["kind"] as? String == "transcript" && $0["speaker"] as? String == "agent" }
+        #expect(heardBack != nil, "the typed line was not heard back: \(supervisor.output)")
+        supervisor.send("t")
+        let message = await agentLog.waitFor(5) { if case .message = $0 { return true } else { return false } }
+        guard case let .message(_, text)? = message else {
+            Issue.record("the agent got no MESSAGE at handback: \(agentLog.all)")
+            return
+        }
+        #expect(text.split(separator: "\n").filter { $0.hasPrefix("operator: ") } == ["operator: \(line)"], "the MESSAGE: \(text)")
         call.hangUp()
         await callerPhone.shutdown()
         await agentPhone.shutdown()
@@ -555,6 +566,45 @@ struct SuperviseScenarioTests {
             (line["speaker"] as? String) == "agent" && line["turn"] as? Int == 1 && days.contains { ((line["text"] as? String) ?? "").contains($0) }
         }
         #expect(agent != nil, "supervise's transcript of the agent: \(supervisor.output)")
+    }
+}
+
+extension SuperviseScenarioTests {
+    /// An incident on a real agent becomes a test for it: a call through `ringside supervise` to the
+    /// clinic (served on 127.0.0.1) is recorded; `ringside replay` shows both sides of it; `replay
+    /// --to-scenario` turns it into a scenario (the caller's recorded lines, expecting words the agent
+    /// was heard to answer with); `ringside test --target sip:` runs that scenario against the same agent
+    /// directly, and it passes.
+    @Test func aSupervisedRecordingBecomesAPassingScenarioForTheSameAgent() async throws {
+        let ringside = TestPaths.builtProduct("ringside").path
+        let clinic = TestPaths.repository.appendingPathComponent("sample-calls/clinic")
+        let dir = try TestPaths.temporaryDirectory("ringside-supervised-incident")
+        let server = try LoopbackAgentServer(agentDirectory: clinic, databaseURL: dir.appendingPathComponent("clinic.sqlite"))
+        let supervisor = try SuperviseTests.Supervisor(agentURI: server.uri, ["--codecs", "pcmu", "--agent-codecs", "pcmu"])
+        defer { supervisor.stop() }
+        #expect(await supervisor.waitForLine(30) { $0["kind"] as? String == "note" } != nil, "\(supervisor.log)")
+        let dialer = SIPAgentDialer(target: supervisor.uri, phone: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: 0),
+                                                                                       mediaAddress: "127.0.0.1", codecs: [.pcmu]))
+        let runner = ScenarioRunner(options: ScenarioRunner.Options(target: .sip, parallelism: 1, remote: dialer))
+        _ = await runner.run(ScenarioEntry.load(paths: [clinic.appendingPathComponent("calls/hours.yaml")]))
+        #expect(await supervisor.waitForLine(10) { $0["kind"] as? String == "call" && $0["event"] as? String == "ended" } != nil, "\(supervisor.output)")
+        supervisor.stop()
+        let recording = try #require(supervisor.recordings.first, "supervise recorded nothing: \(supervisor.log)")
+
+        let replay = try runProgram(ringside, ["replay", recording.path, "--no-tui"])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(replay.stdout.contains("  caller: ") && replay.stdout.contains("  agent:  "), "replay shows both sides: \(replay.stdout)")
+
+        let scenario = dir.appendingPathComponent("incidents/calls/hours-incident.yaml")
+        let converted = try runProgram(ringside, ["replay", recording.path, "--to-scenario", scenario.path])
+        #expect(converted.status == 0, "\(converted.stderr)")
+        let yaml = try String(contentsOf: scenario, encoding: .utf8)
+        #expect(yaml.contains("audio: hours-incident-turn1.wav") && yaml.contains("expect: {agent_says:"), "\(yaml)")
+        #expect(!yaml.contains("tools_called"), "a remote agent's tools are not observable: \(yaml)")
+
+        let test = try runProgram(ringside, ["test", scenario.path, "--target", server.uri])
+        await server.stop()
+        #expect(test.status == 0 && test.stdout.contains("PASS replay-"), "the scenario:\n\(yaml)\nringside test said:\n\(test.stdout)\n\(test.stderr)")
     }
 }
 

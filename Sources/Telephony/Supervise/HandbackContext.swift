@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import RingsideCore
+import Session
 
 /// What a remote agent is told when the operator hands a call back to it: the human part of the
 /// conversation during the takeover (the caller's and the operator's words, in order, as transcribed
@@ -17,6 +18,8 @@ public struct HandbackContext: Sendable, Equatable {
     public var callID: String
     public var agentURI: String
     public var lines: [Line] = []
+    /// The words of the operator's typed lines so far: heard back on the agent's side, they are not said twice.
+    private var typedWords: Set<Substring> = []
 
     public init(callID: String, agentURI: String, lines: [Line] = []) {
         self.callID = callID
@@ -25,14 +28,22 @@ public struct HandbackContext: Sendable, Equatable {
     }
 
     /// Adds what the bus said during a takeover: the caller's final transcripts, what the caller heard
-    /// (the operator's voice, transcribed on the agent's side) and the operator's typed lines (which
-    /// the caller heard too, so they may also come back as heard).
+    /// (the operator's voice, transcribed on the agent's side) and the operator's typed lines. The
+    /// caller hears a typed line spoken, so it comes back as heard too, roughly: a heard piece most of
+    /// whose words are the typed lines' is that echo, and is left out (the typed words are exact).
     public mutating func observe(_ event: CallEvent) {
         switch event.payload {
-        case let .finalTranscript(.caller, text, _) where !text.isEmpty: lines.append(Line(speaker: "caller", text: text))
-        case let .farEndHeard(text) where !text.isEmpty: lines.append(Line(speaker: "operator", text: text))
-        case let .finalTranscript(.human, text, _) where !text.isEmpty: lines.append(Line(speaker: "operator", text: text))
-        default: break
+        case let .finalTranscript(.caller, text, _) where !text.isEmpty:
+            lines.append(Line(speaker: "caller", text: text))
+        case let .farEndHeard(text) where !text.isEmpty:
+            let heard = SupervisionJournal.words(text)
+            if !heard.isEmpty, heard.filter(typedWords.contains).count * 2 >= heard.count { return }
+            lines.append(Line(speaker: "operator", text: text))
+        case let .finalTranscript(.human, text, _) where !text.isEmpty:
+            typedWords.formUnion(SupervisionJournal.words(text))
+            lines.append(Line(speaker: "operator", text: text))
+        default:
+            break
         }
     }
 
