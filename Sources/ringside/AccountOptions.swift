@@ -5,13 +5,14 @@ import Telephony
 
 /// `--account NAME` (and `--config FILE`): a SIP account from Ringside's configuration file.
 struct AccountOptions: ParsableArguments {
-    @Option(help: "The configuration file holding the accounts (default: $RINGSIDE_CONFIG, else $XDG_CONFIG_HOME/ringside/config.yaml).")
+    @Option(help: "The configuration file holding the accounts (and supervise's settings) (default: $RINGSIDE_CONFIG, else $XDG_CONFIG_HOME/ringside/config.yaml).")
     var config: String?
 
     @Option(help: "A SIP account from the configuration file: serve registers with its registrar (and unregisters on exit); call calls as it (From, its registrar as outbound proxy, its password for digest challenges).")
     var account: String?
 
-    func validate() throws {
+    /// `--config` names the file accounts are read from: alone it does nothing (supervise reads its settings there too).
+    func requireAccountWithConfig() throws {
         if config != nil, account == nil { throw ValidationError("--config needs --account NAME") }
     }
 

@@ -36,6 +36,7 @@ struct Call: AsyncParsableCommand {
     var accountOptions: AccountOptions
 
     func validate() throws {
+        try accountOptions.requireAccountWithConfig()
         if accountOptions.account != nil, auth.authUser != nil { throw ValidationError("--account brings its own credentials; leave out --auth-user") }
     }
 

@@ -88,6 +88,8 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup(title: "Account")
     var accountOptions: AccountOptions
 
+    func validate() throws { try accountOptions.requireAccountWithConfig() }
+
     func run() async throws {
         let useScreen = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
         let root = noRecord ? nil : (record.map { URL(fileURLWithPath: $0) } ?? CallRecorder.defaultRoot())

@@ -29,7 +29,11 @@ struct Supervise: AsyncParsableCommand {
             transcript; "t" again resumes the agent and passes it what the caller and the operator said meanwhile \
             (a SIP MESSAGE in the agent's dialog, and a POST to --handback-webhook if given); "drop [ID]" \
             hangs up the agent's leg of a call taken over for good, the caller staying with the operator; \
-            "x [@ID] URI" transfers the caller to URI (SIP REFER; both legs end once the target answers).
+            "x [@ID] URI" transfers the caller to URI (SIP REFER; both legs end once the target answers). \
+            The alert rules, the fallback and the webhook may also be set in the configuration file (--config, \
+            else the default one if it exists) under "supervise:": alerts: {phrases: [speak to a person], \
+            silence_s: 8, v2v_ms: 2500, mos_below: 3.5}, fallback_uri: sip:..., handback_webhook: http://...; \
+            a flag given replaces that setting.
             """
     )
 
@@ -104,7 +108,7 @@ struct Supervise: AsyncParsableCommand {
         for (name, value) in [("--alert-silence", alertSilence), ("--alert-v2v", alertV2v), ("--alert-mos", alertMos)] {
             if let value, !(value > 0) { throw ValidationError("\(name) must be more than 0") }
         }
-        if let handbackWebhook, URL(string: handbackWebhook).map({ ["http", "https"].contains($0.scheme ?? "") && $0.host != nil }) != true {
+        if let handbackWebhook, !SuperviseSettings.isWebURL(handbackWebhook) {
             throw ValidationError("--handback-webhook \(handbackWebhook): not an http(s) URL")
         }
         if let operatorInput, !FileManager.default.isReadableFile(atPath: operatorInput) {
@@ -112,7 +116,31 @@ struct Supervise: AsyncParsableCommand {
         }
     }
 
+    /// The configuration file's `supervise:` settings with the flags given laid over them (a flag given
+    /// replaces that setting). Without `--config` the default file is read when there is one. Exits 2
+    /// naming the file, line and problem when the file is malformed.
+    func settings() throws -> SuperviseSettings {
+        let path = accountOptions.config ?? SIPAccountsFile.defaultPath()
+        var settings = SuperviseSettings()
+        if accountOptions.config != nil || FileManager.default.fileExists(atPath: path) {
+            do {
+                settings = try SIPAccountsFile.load(path).supervise
+            } catch {
+                printError("\(error)")
+                throw ExitCode(2)
+            }
+        }
+        if !alert.isEmpty { settings.alertPhrases = alert }
+        settings.rules.silenceSeconds = alertSilence ?? settings.rules.silenceSeconds
+        settings.rules.v2vMs = alertV2v ?? settings.rules.v2vMs
+        settings.rules.mos = alertMos ?? settings.rules.mos
+        settings.fallbackURI = fallbackUri ?? settings.fallbackURI
+        settings.handbackWebhook = handbackWebhook ?? settings.handbackWebhook
+        return settings
+    }
+
     func run() async throws {
+        let settings = try settings()
         let useScreen = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
         let root = noRecord ? nil : (record.map { URL(fileURLWithPath: $0) } ?? CallRecorder.defaultRoot())
         CommandLogging.bootstrap(file: useScreen ? (root ?? FileManager.default.temporaryDirectory).appendingPathComponent("supervise.log").path : nil)
@@ -133,12 +161,11 @@ struct Supervise: AsyncParsableCommand {
             printError("cannot listen for SIP on \(address):\(port): \(error)")
             throw ExitCode(3)
         }
-        let operatorInput = self.operatorInput, alerts = alert
-        let rules = SupervisionJournal.AlertRules(silenceSeconds: alertSilence, v2vMs: alertV2v, mos: alertMos)
+        let operatorInput = self.operatorInput, alerts = settings.alertPhrases, rules = settings.rules
         let server = SupervisedCallServer(callerPhone: callerPhone, agentPhone: agentPhone, options: .init(
             agentURI: agentUri, answerTimeout: agentTimeout, recordRoot: root, stt: stt,
-            operatorVoice: { _ in operatorInput.flatMap { try? WAVFileSource(path: $0, rate: .hz16000) } }, handbackWebhook: handbackWebhook,
-            fallbackURI: fallbackUri))
+            operatorVoice: { _ in operatorInput.flatMap { try? WAVFileSource(path: $0, rate: .hz16000) } }, handbackWebhook: settings.handbackWebhook,
+            fallbackURI: settings.fallbackURI))
         let board: BoardScreen? = useScreen ? BoardScreen(
             board: BoardState(title: "SUPERVISE \(agentUri) at sip:supervise@\(address):\(port)",
                               emptyNote: "Waiting for calls. Try: ringside call sip:supervise@\(address):\(port)"),

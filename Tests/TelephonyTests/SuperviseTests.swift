@@ -436,6 +436,26 @@ import TestSupport
         await agentPhone.shutdown()
     }
 
+    /// The rules from the configuration file's `supervise:` section, live: its MOS rule (4.5, above what
+    /// G.711 reaches) raises an alert; its silence rule (1 s) is replaced by --alert-silence 2 (a flag
+    /// overrides the file), so the silence alert names 2 s and never 1 s.
+    @Test func alertRulesComeFromTheConfigurationFileAndFlagsOverrideThem() async throws {
+        let config = try TestPaths.temporaryDirectory("ringside-supervise-rules").appendingPathComponent("config.yaml")
+        try "supervise:\n  alerts:\n    silence_s: 1\n    mos_below: 4.5\n".write(to: config, atomically: true, encoding: .utf8)
+        let (agentPhone, agentLog) = try Self.answering()
+        let supervisor = try Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPhone.agent.localPort)",
+                                        ["--no-record", "--config", config.path, "--alert-silence", "2"])
+        defer { supervisor.stop() }
+        let (callerPhone, _, call) = try await Self.bridged(through: supervisor, agentLog, callerCodecs: [.pcmu])
+        let quality = await supervisor.waitForLine(10) { $0["kind"] as? String == "alert" && $0["rule"] as? String == "mos < 4.5" }
+        #expect(quality != nil, "\(supervisor.output) \(supervisor.log)")
+        let silence = await supervisor.waitForLine(10) { $0["kind"] as? String == "alert" && ($0["rule"] as? String ?? "").hasPrefix("silence") }
+        #expect(silence?["rule"] as? String == "silence > 2 s", "\(supervisor.output)")
+        call.hangUp()
+        await callerPhone.shutdown()
+        await agentPhone.shutdown()
+    }
+
     /// The caller speaking over the agent, live: the agent (a phone that never yields) talks for
     /// several seconds; the caller starts about two seconds in; supervise logs a bargeIn whose yieldMs
     /// is the rest of the agent's speech, between zero and its whole length.

@@ -1,7 +1,8 @@
 import Foundation
 import RingsideCore
 
-/// Ringside's configuration file (`$XDG_CONFIG_HOME/ringside/config.yaml`): for now its SIP accounts.
+/// Ringside's configuration file (`$XDG_CONFIG_HOME/ringside/config.yaml`): its SIP accounts, and
+/// `ringside supervise`'s settings (`SuperviseSettings`).
 ///
 /// ```yaml
 /// accounts:
@@ -10,10 +11,14 @@ import RingsideCore
 ///     user: ringside
 ///     password_file: ~/.config/ringside/office-password   # chmod 600
 ///     expires: 600
+/// supervise:
+///   alerts: {phrases: [speak to a person], silence_s: 8}
 /// ```
 public struct SIPAccountsFile: Sendable, Equatable {
     public var accounts: [String: SIPAccount]
     public var path: String
+    /// The `supervise:` section (empty settings when there is none).
+    public var supervise = SuperviseSettings()
 
     /// `--config`, else `$RINGSIDE_CONFIG`, else `$XDG_CONFIG_HOME/ringside/config.yaml` (`~/.config/ringside/config.yaml`).
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -45,7 +50,7 @@ public struct SIPAccountsFile: Sendable, Equatable {
     /// Reads the file strictly: unknown keys, missing fields and bad values are errors at their line.
     public static func parse(yaml: String, file: String) throws(LocatedError) -> SIPAccountsFile {
         let top = try StrictYAMLNode.document(yaml: yaml, file: file, what: "configuration file", example: "accounts: {office: {registrar: sip:pbx.example.com, user: me}}")
-        let keys = try top.mapping(allowed: ["accounts"])
+        let keys = try top.mapping(allowed: ["accounts", "supervise"])
         var accounts: [String: SIPAccount] = [:]
         if let list = keys["accounts"], !["", "~", "null"].contains(list.node.scalar?.string ?? "-") {
             guard let mapping = list.node.mapping else { throw list.error("expected accounts by name", suggestion: "write 'office:' and its fields under it") }
@@ -61,7 +66,9 @@ public struct SIPAccountsFile: Sendable, Equatable {
                 accounts[name] = try account(name, StrictYAMLNode(node: value, file: file, path: "accounts.\(name)"), at: location)
             }
         }
-        return SIPAccountsFile(accounts: accounts, path: file)
+        var loaded = SIPAccountsFile(accounts: accounts, path: file)
+        if let section = keys["supervise"] { loaded.supervise = try SuperviseSettings.parse(section) }
+        return loaded
     }
 
     private static func account(_ name: String, _ node: StrictYAMLNode, at location: SourceLocation) throws(LocatedError) -> SIPAccount {
