@@ -13,11 +13,14 @@ import RingsideCore
 ///
 /// - `rtp`: `{"call","kind":"rtp","t","leg":"caller"|"agent","direction":"in"|"out","codec","packets","lost",
 ///   "jitterMs","rttMs"?,"mos"?}`: each leg's quality, every two seconds
+/// - `deadAir`: `{"call","kind":"deadAir","turn","t","deadAirMs"}`: after the caller's turn ended, how long
+///   neither side spoke (its end of turn → the next speech from either side), when someone speaks again
 /// - `bargeIn`: `{"call","kind":"bargeIn","turn","t","yieldMs"}`: the caller spoke over the agent, and the
 ///   agent stopped `yieldMs` after the caller started
 /// - `alert`: `{"call","kind":"alert","speaker"?,"turn"?,"t","rule"}`: a transcript held one of the
 ///   alert phrases (`--alert`), whole words, case and punctuation aside (it follows that transcript's
-///   line); or a rule of `AlertRules` was broken: "silence > N s" (neither side spoke for that long),
+///   line); or a rule of `AlertRules` was broken: "silence > N s" (neither side spoke for that long; after
+///   a caller's turn the alert carries that turn and its dead air so far, `deadAirMs`),
 ///   "v2v > N ms" (it follows the turn's line), "mos < X" (on a leg and direction, once until it recovers).
 ///
 /// Texts are the call's (already redacted) event texts.
@@ -45,6 +48,7 @@ public struct SupervisionJournal: Sendable {
         public var rttMs: Double?
         public var mos: Double?
         public var yieldMs: Int?
+        public var deadAirMs: Int?
     }
 
     /// Alerts on measures rather than words (nil: not watched).
@@ -72,6 +76,8 @@ public struct SupervisionJournal: Sendable {
     private var speaking: Set<Speaker> = []
     private var lastSpoke: Double?
     private var silenceAlerted = false
+    /// The caller's turn that ended with nobody speaking, and when it ended (until someone speaks).
+    private var deadAir: (turn: Int, since: Double)?
     /// When the caller started speaking over the agent (until the agent stops).
     private var bargedInAt: Double?
     /// Legs and directions whose MOS is below the rule now (alerted once until they recover).
@@ -130,21 +136,36 @@ public struct SupervisionJournal: Sendable {
     }
 
     /// The silence rule: an alert once neither side has spoken for longer than the rule allows (checked
-    /// at each event; the legs' quality comes every two seconds, so a silent call still has events).
+    /// at each event; the legs' quality comes every two seconds, so a silent call still has events);
+    /// and each caller turn's dead air, once someone speaks after it.
     private mutating func silenceAlert(at event: CallEvent) -> [Line] {
         let t = event.time.seconds
+        var lines: [Line] = []
         switch event.payload {
         case let .speechStarted(speaker):
             speaking.insert(speaker); lastSpoke = t; silenceAlerted = false
+            if let gap = deadAir {
+                var line = Line(call: event.callID, kind: "deadAir", t: (t * 1000).rounded() / 1000, turn: gap.turn)
+                line.deadAirMs = Int(((t - gap.since) * 1000).rounded())
+                lines.append(line)
+                deadAir = nil
+            }
         case let .speechStopped(speaker, _):
             speaking.remove(speaker); lastSpoke = t; silenceAlerted = false
+        case let .endOfTurn(trueEnd, _) where speaking.isEmpty:
+            deadAir = (event.turn, trueEnd.seconds)
         default:
             break
         }
         if lastSpoke == nil { lastSpoke = t }
-        guard let limit = rules.silenceSeconds, speaking.isEmpty, !silenceAlerted, let since = lastSpoke, t - since > limit else { return [] }
+        guard let limit = rules.silenceSeconds, speaking.isEmpty, !silenceAlerted, let since = lastSpoke, t - since > limit else { return lines }
         silenceAlerted = true
-        return [Line(call: event.callID, kind: "alert", t: (t * 1000).rounded() / 1000, rule: "silence > \(Self.figure(limit)) s")]
+        var alert = Line(call: event.callID, kind: "alert", t: (t * 1000).rounded() / 1000, rule: "silence > \(Self.figure(limit)) s")
+        if let gap = deadAir {
+            alert.turn = gap.turn
+            alert.deadAirMs = Int(((t - gap.since) * 1000).rounded())
+        }
+        return lines + [alert]
     }
 
     /// A barge-in line when the agent stops after the caller started speaking over it (called after

@@ -137,7 +137,7 @@ struct LiveCall {
         case let .deny(id): return .deny(id: id)
         case let .say(text): return .typed(text)
         case .quit: return .hangUp
-        case .dtmf, .setOnHold: return nil
+        case .dtmf, .setOnHold, .dropAgent, .transfer: return nil
         }
     }
 

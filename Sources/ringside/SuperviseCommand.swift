@@ -20,7 +20,7 @@ struct Supervise: AsyncParsableCommand {
             (486 busy, 603 declined, 404 not found, 480 no answer within the timeout or unavailable, or 502 \
             for anything else; the log names the agent's answer). A hang-up on either leg hangs up the other. Both sides are transcribed \
             locally and every call is recorded (stereo WAV: left the caller, right what the caller heard; \
-            ringside replay opens it). On a terminal the calls are listed on a board as in serve (t takes the \
+            ringside replay opens it). On a terminal the calls are listed on a board as in serve (x transfers the selected caller to a typed URI, D drops the agent of a call taken over, t takes the \
             selected call over and hands it back). With --headless (or without a terminal) standard output carries one JSON line per transcript, per turn (the agent's \
             voice-to-voice as the caller heard it, v2vMs) and per call event. Standard input takes commands, one a \
             line: "t [ID]" takes the call (default: the newest) over or hands it back: the agent's leg is put on \
@@ -166,13 +166,16 @@ struct Supervise: AsyncParsableCommand {
             agentURI: agentUri, answerTimeout: agentTimeout, recordRoot: root, stt: stt,
             operatorVoice: { _ in operatorInput.flatMap { try? WAVFileSource(path: $0, rate: .hz16000) } }, handbackWebhook: settings.handbackWebhook,
             fallbackURI: settings.fallbackURI))
+        var boardState = BoardState(title: "SUPERVISE \(agentUri) at sip:supervise@\(address):\(port)",
+                                    emptyNote: "Waiting for calls. Try: ringside call sip:supervise@\(address):\(port)")
+        boardState.supervises = true
         let board: BoardScreen? = useScreen ? BoardScreen(
-            board: BoardState(title: "SUPERVISE \(agentUri) at sip:supervise@\(address):\(port)",
-                              emptyNote: "Waiting for calls. Try: ringside call sip:supervise@\(address):\(port)"),
+            board: boardState,
             themes: ThemeLibrary.load(directory: ThemeLibrary.defaultDirectory() ?? "themes"), initialTheme: theme) : nil
         let target = agentUri, engine = stt
         server.onCall = { leg in
             guard let watcher = leg.watcher else { return }
+            let journal = LockedValue(SupervisionJournal(alertPhrases: alerts, rules: rules))
             if let board {
                 // The caller's contact without its parameters (";transport=udp").
                 let caller = leg.caller.sip.remoteURI.split(separator: ";").first.map(String.init) ?? leg.caller.sip.remoteURI
@@ -180,9 +183,14 @@ struct Supervise: AsyncParsableCommand {
                 board.setSessionInfo(SessionInfo(agentName: target, transport: "sip (bridged)", stt: RecognizerEngine.headerName(engine) + " (both sides)",
                                                  brain: "remote", tts: "remote", inputDevice: "RTP", outputDevice: "RTP"), for: leg.id)
                 board.attach(id: leg.id, events: watcher.bus.stream(name: "board"), clock: watcher.bus.clock)
+                // The alert rules highlight the call (and ring the bell) on the board.
+                watcher.bus.observe(name: "alerts") { event in
+                    for line in journal.withLock({ $0.lines(for: event) }) where line.kind == "alert" {
+                        board.raise(rule: [line.rule, line.speaker.map { "said by the \($0)" }].compactMap { $0 }.joined(separator: ", "), on: leg.id)
+                    }
+                }
                 return
             }
-            let journal = LockedValue(SupervisionJournal(alertPhrases: alerts, rules: rules))
             watcher.bus.observe(name: "journal") { event in
                 for line in journal.withLock({ $0.texts(for: event) }) {
                     Self.say(line)
@@ -214,6 +222,8 @@ struct Supervise: AsyncParsableCommand {
                 case .takeOver: server.takeOver(id)
                 case .handBack: server.handBack(id)
                 case let .say(text): server.say(id, text: text)
+                case .dropAgent: server.dropAgent(id)
+                case let .transfer(uri): server.transfer(id, to: uri)
                 default: break
                 }
             }

@@ -114,7 +114,7 @@ private final class DemoResponder: Sendable {
         case .say(let text):
             let speaker: Speaker = mode.withLock { $0 } == .human ? .human : .caller
             send(.finalTranscript(speaker: speaker, text: text, confidence: 1))
-        case .setMicMuted, .quit, .dtmf, .setOnHold:
+        case .setMicMuted, .quit, .dtmf, .setOnHold, .dropAgent, .transfer:
             break
         }
     }

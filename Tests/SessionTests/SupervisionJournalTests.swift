@@ -104,6 +104,32 @@ import Testing
         #expect(lines.first?.yieldMs == 420 && lines.first?.turn == 1)
     }
 
+    /// Dead air per turn: from the caller's end of turn to the next speech from either side (the agent
+    /// answering, or the caller going on when it does not); a silence alert during dead air names the
+    /// turn and the dead air so far. A pause inside the caller's turn (no end of turn) is none.
+    @Test func deadAirIsMeasuredPerTurnAndCarriedByTheSilenceAlert() {
+        var journal = SupervisionJournal(rules: .init(silenceSeconds: 3))
+        let stats = CallEventPayload.rtpStats(RTPStats(direction: .received, codec: "PCMU", packets: 100, lost: 0, jitterMs: 1, mos: 4.3, leg: "agent"))
+        let lines = [
+            Self.event(.speechStarted(speaker: .caller), at: 1.0, turn: 1, stage: .vad),
+            Self.event(.speechStopped(speaker: .caller, trueEnd: .milliseconds(1500)), at: 1.6, turn: 1, stage: .vad),
+            Self.event(.speechStarted(speaker: .caller), at: 1.8, turn: 1, stage: .vad),  // a pause, not the turn's end
+            Self.event(.speechStopped(speaker: .caller, trueEnd: .milliseconds(2000)), at: 2.1, turn: 1, stage: .vad),
+            Self.event(.endOfTurn(trueEnd: .milliseconds(2000), rule: .learnedModel(probability: 0.9)), at: 2.3, turn: 1, stage: .endpoint),
+            Self.event(.speechStarted(speaker: .agent), at: 3.2, turn: 1, stage: .vad),
+            Self.event(.speechStopped(speaker: .agent, trueEnd: .milliseconds(4000)), at: 4.0, turn: 1, stage: .vad),
+            Self.event(.speechStarted(speaker: .caller), at: 4.5, turn: 2, stage: .vad),
+            Self.event(.speechStopped(speaker: .caller, trueEnd: .milliseconds(6000)), at: 6.0, turn: 2, stage: .vad),
+            Self.event(.endOfTurn(trueEnd: .milliseconds(6000), rule: .learnedModel(probability: 0.9)), at: 6.2, turn: 2, stage: .endpoint),
+            Self.event(stats, at: 9.5, stage: .rtp),
+            Self.event(.speechStarted(speaker: .caller), at: 10, turn: 3, stage: .vad),
+        ].flatMap { journal.lines(for: $0) }.filter { $0.kind != "rtp" }
+        #expect(lines.map(\.kind) == ["deadAir", "alert", "deadAir"])
+        #expect(lines.map(\.turn) == [1, 2, 2])
+        #expect(lines.map(\.deadAirMs) == [1200, 3500, 4000])
+        #expect(lines[1].rule == "silence > 3 s")
+    }
+
     /// Agent audio with no caller turn before it (the greeting) is no turn to measure.
     @Test func theGreetingIsNoTurn() {
         var journal = SupervisionJournal()

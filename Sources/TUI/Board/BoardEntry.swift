@@ -26,6 +26,8 @@ public struct BoardEntry: Sendable, Equatable, Identifiable {
     public var call: CallState
     /// The handoff summary while the agent's caller waits for a human; cleared by a takeover or the end.
     public private(set) var alert: String?
+    /// The alert is a supervise rule broken (a phrase, silence, latency, quality), not a caller waiting for a human.
+    public private(set) var alertIsRule = false
 
     public init(id: String, title: String, detail: String = "", badge: Badge = .live, call: CallState = CallState()) {
         self.id = id
@@ -43,6 +45,7 @@ public struct BoardEntry: Sendable, Equatable, Identifiable {
         case let .escalated(summary, target):
             guard call.status.isActive, call.mode == .agent else { return false }
             alert = target.map { "\(summary) (for \($0))" } ?? summary
+            alertIsRule = false
             return true
         case .takeover, .callEnded:
             alert = nil
@@ -50,5 +53,13 @@ public struct BoardEntry: Sendable, Equatable, Identifiable {
             break
         }
         return false
+    }
+
+    /// A supervise alert rule broken on this call (`rule` says which); false when the call is over or taken over.
+    public mutating func raise(rule: String) -> Bool {
+        guard call.status.isActive, call.mode == .agent else { return false }
+        alert = rule
+        alertIsRule = true
+        return true
     }
 }

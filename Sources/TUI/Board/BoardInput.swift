@@ -32,6 +32,7 @@ public enum BoardInput {
         ("Esc", "back to the list from an opened call"),
         ("t", "take over the selected call / hand it back"),
         ("a / d", "approve / deny its tool request"),
+        ("x / D", "supervise: transfer its caller (type the URI) / drop its agent (taken over)"),
         ("f", "follow the newest call / stay on this one"),
         ("PgUp / PgDn", "scroll its transcript"),
         ("T", "cycle the theme"),
@@ -83,6 +84,10 @@ public enum BoardInput {
             return callKey(key, board: &board)
         case .pageUp, .pageDown:
             return callKey(key, board: &board)
+        case .character("x"), .character("D"):
+            // A transfer's URI is typed on the opened call's footer.
+            if key == .character("x"), board.supervises, board.selectedEntry?.call.status.isActive == true { board.isOpen = true }
+            return supervisorKey(key, board: &board)
         default:
             break
         }
@@ -95,6 +100,20 @@ public enum BoardInput {
         if command == .toggleTakeover, board.selectedEntry?.call.status.isActive != true { return Outcome() }
         let outcome = board.withSelectedCall { InputController.apply(command, state: &$0) } ?? InputController.Outcome()
         return Outcome(actions: outcome.actions.map { Action(entryID: id, action: $0) })
+    }
+
+    /// A supervised call's own keys: `x` starts typing where to transfer its caller; `D` drops the agent
+    /// of a call taken over. Nothing on another board, or once the call is over.
+    static func supervisorKey(_ key: KeyPress, board: inout BoardState) -> Outcome {
+        guard board.supervises, let entry = board.selectedEntry, entry.call.status.isActive else { return Outcome() }
+        if key == .character("D") {
+            return entry.call.mode == .human ? Outcome(actions: [Action(entryID: entry.id, action: .dropAgent)]) : Outcome()
+        }
+        board.withSelectedCall {
+            $0.view.input = ""
+            $0.view.inputPurpose = .transfer
+        }
+        return Outcome()
     }
 
     /// An opened call takes every key as its own screen does, except that Esc (and q) go back to the list.
@@ -115,6 +134,7 @@ public enum BoardInput {
             default: return Outcome()
             }
         }
+        if !busy, key == .character("x") || key == .character("D") { return supervisorKey(key, board: &board) }
         let outcome = board.withSelectedCall { InputController.handle(key, state: &$0) } ?? InputController.Outcome()
         return Outcome(actions: outcome.actions.filter { $0 != .quit }.map { Action(entryID: id, action: $0) }, cycleTheme: outcome.cycleTheme)
     }

@@ -21,6 +21,7 @@ public final class BoardScreen: Sendable {
         case info(id: String, SessionInfo)
         case summary(String)
         case event(id: String, CallEvent)
+        case alert(id: String, rule: String)
     }
 
     private struct Inbox: Sendable {
@@ -66,6 +67,11 @@ public final class BoardScreen: Sendable {
     /// One of an entry's events.
     public func push(_ event: CallEvent, to id: String) {
         inbox.withLock { $0.updates.append(.event(id: id, event)) }
+    }
+
+    /// A supervise alert rule broken on call `id`: the call is highlighted and the bell rings.
+    public func raise(rule: String, on id: String) {
+        inbox.withLock { $0.updates.append(.alert(id: id, rule: rule)) }
     }
 
     /// Follows an entry's call: its events as they come and, with `clock`, its timer between events.
@@ -118,6 +124,9 @@ public final class BoardScreen: Sendable {
                     dirty = true
                 case let .summary(s):
                     board.summary = s
+                    dirty = true
+                case let .alert(id, rule):
+                    board.raise(rule: rule, on: id)
                     dirty = true
                 case let .event(id, event):
                     board.apply(event, to: id)

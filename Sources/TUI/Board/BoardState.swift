@@ -11,6 +11,8 @@ public struct BoardState: Sendable, Equatable {
     public var summary: String
     /// Whether an operator can act on the calls (take over, approve): not on a test run's simulated calls.
     public var allowsActions = true
+    /// The calls are supervised (`ringside supervise`): `x` transfers the selected caller, `D` drops its agent.
+    public var supervises = false
     /// The list's pane title: "Calls", "Runs".
     public var listTitle = "Calls"
     /// What an empty board says (how to place a call, what is loading).
@@ -80,6 +82,13 @@ public struct BoardState: Sendable, Equatable {
             if !isOpen { selected = i }
         }
         if case .callEnded = event.payload, entries[i].badge == .live { entries[i].badge = .ended }
+    }
+
+    /// A supervise alert rule broken on call `id`: highlighted like a handoff, and the bell rings.
+    public mutating func raise(rule: String, on id: String) {
+        guard let i = index(of: id), entries[i].raise(rule: rule) else { return }
+        bellsPending += 1
+        if !isOpen { selected = i }
     }
 
     /// Moves every live entry's clock on (the timer and timeline move between events).

@@ -69,7 +69,9 @@ public struct BoardView {
         grid.fill(row, with: Cell(fg: .header, bg: .headerBar))
         var x = row.x
         var right = board.summary
-        if !board.alerts.isEmpty { right += "  ⚠ \(board.alerts.count) WAITING FOR A HUMAN" }
+        let waiting = board.alerts.filter { !$0.alertIsRule }.count, alerted = board.alerts.count - waiting
+        if waiting > 0 { right += "  ⚠ \(waiting) WAITING FOR A HUMAN" }
+        if alerted > 0 { right += "  ⚠ \(alerted) ALERT" + (alerted > 1 ? "S" : "") }
         let text = right.isEmpty ? "" : right + " "
         x += grid.write(" RINGSIDE ", x: x, y: row.y, limit: row.maxX - x, fg: .header, attributes: .bold)
         // The title gives way to the summary (counts, alerts), which matters more.
@@ -83,7 +85,9 @@ public struct BoardView {
     private func drawAlert(_ entry: BoardEntry, count: Int, in row: Rect, into grid: inout Grid) {
         grid.fill(row, with: Cell(fg: .approval, bg: .approvalBar))
         let more = count > 1 ? " (+\(count - 1) more)" : ""
-        let text = " ⚠ \(entry.title) wants a human\(more): \(entry.alert ?? "") · select it and press t to take the call"
+        let text = entry.alertIsRule
+            ? " ⚠ \(entry.title) alert\(more): \(entry.alert ?? "") · select it and press t to take over"
+            : " ⚠ \(entry.title) wants a human\(more): \(entry.alert ?? "") · select it and press t to take the call"
         grid.write(DisplayWidth.truncate(text, to: row.width), x: row.x, y: row.y, limit: row.width, fg: .approval, attributes: .bold)
     }
 
@@ -126,7 +130,7 @@ public struct BoardView {
 
     /// The list's status column for an entry.
     static func badge(_ entry: BoardEntry) -> (String, ColorRole) {
-        if entry.alert != nil { return ("⚠ HUMAN?", .approval) }
+        if entry.alert != nil { return (entry.alertIsRule ? "⚠ ALERT" : "⚠ HUMAN?", .approval) }
         switch entry.badge {
         case .queued: return ("· queued", .muted)
         case .live: return entry.call.mode == .human ? ("● TAKEN", .human) : ("● live", .good)
@@ -149,6 +153,10 @@ public struct BoardView {
         if board.allowsActions, let entry = board.selectedEntry, entry.call.status.isActive {
             keys.append(("t", entry.call.mode == .human ? "hand back" : (entry.alert != nil ? "take the call" : "take over")))
             if !entry.call.pendingApprovals.isEmpty { keys.append(("a/d", "approve/deny")) }
+            if board.supervises {
+                if entry.call.mode == .human { keys.append(("D", "drop the agent")) }
+                keys.append(("x", "transfer"))
+            }
         }
         keys += [("f", board.follows ? "stay here" : "follow"), ("?", "help"), ("q", "quit"), ("T", "theme")]
         FooterWidget.drawKeys(keys, in: row, into: &grid)

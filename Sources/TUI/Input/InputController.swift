@@ -100,11 +100,14 @@ public enum InputController {
             if !line.isEmpty { line.removeLast() }
         case .escape:
             state.view.input = nil
+            state.view.inputPurpose = .say
             return Outcome()
         case .enter:
             state.view.input = nil
             let text = line.trimmingSpaces
-            return text.isEmpty ? Outcome() : Outcome(actions: [.say(text)])
+            defer { state.view.inputPurpose = .say }
+            guard !text.isEmpty else { return Outcome() }
+            return Outcome(actions: [state.view.inputPurpose == .transfer ? .transfer(to: text) : .say(text)])
         case .pageUp, .pageDown, .up, .down:
             if let command = KeyCommand(key) { _ = apply(command, state: &state) }
         case .tab, .resize, .left, .right, .home, .end:

@@ -12,5 +12,9 @@ public enum OperatorAction: Sendable, Equatable {
     case dtmf(Character)
     /// A softphone key: put the far end on hold, or take it off.
     case setOnHold(Bool)
+    /// A supervised call: hang the agent's leg up for good (the operator keeps the caller).
+    case dropAgent
+    /// A supervised call: transfer the caller to this SIP URI (typed after `x`).
+    case transfer(to: String)
     case quit
 }

@@ -24,6 +24,8 @@ public struct CallState: Sendable, Equatable {
     public private(set) var levels: [Speaker: AudioLevel] = [:]
     public private(set) var lastError: String?
     public private(set) var rtp: [RTPStats.Direction: RTPStats] = [:]
+    /// A supervised call's other leg: the remote agent's RTP quality, each direction.
+    public private(set) var agentLegRTP: [RTPStats.Direction: RTPStats] = [:]
     /// The latest time seen, from events or from the app's clock ticks.
     public private(set) var now: MediaTime = .zero
     public var view = ViewState()
@@ -129,7 +131,7 @@ public struct CallState: Sendable, Equatable {
         case .dtmf(let digit):
             appendNote("DTMF \(digit)", turn: event.turn, time: t)
         case .rtpStats(let stats):
-            if stats.leg != "agent" { rtp[stats.direction] = stats }  // a supervised call's panes show the caller's leg
+            if stats.leg == "agent" { agentLegRTP[stats.direction] = stats } else { rtp[stats.direction] = stats }
         case .level(let speaker, let rms, let peak):
             levels[speaker] = AudioLevel(rms: rms, peak: peak)
         case .error(let message):

@@ -6,6 +6,8 @@ public struct ViewState: Sendable, Equatable {
     public var showHelp = false
     /// The line being typed after Tab, or nil when not typing.
     public var input: String?
+    /// What the line being typed is for: words to say (Tab), or where to transfer the caller (`x` on a supervise board).
+    public var inputPurpose = InputPurpose.say
     /// Quitting during a call asks first.
     public var confirmingQuit = false
     public var micMuted = false
@@ -40,4 +42,12 @@ public struct ReplayPosition: Sendable, Equatable {
         self.playing = playing
         self.folder = folder
     }
+}
+
+/// What a typed line becomes on Enter.
+public enum InputPurpose: Sendable, Equatable {
+    /// Words for the caller (`OperatorAction.say`).
+    case say
+    /// A SIP URI to transfer the caller to (`OperatorAction.transfer`).
+    case transfer
 }

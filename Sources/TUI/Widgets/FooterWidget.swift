@@ -13,7 +13,7 @@ public struct FooterWidget: Widget {
         }
         if let input = state.view.input {
             var x = row.x
-            x += grid.write(" say› ", x: x, y: row.y, limit: row.width, fg: .key)
+            x += grid.write(state.view.inputPurpose == .transfer ? " transfer to› " : " say› ", x: x, y: row.y, limit: row.width, fg: .key)
             let hint = "  Enter send · Esc cancel"
             let room = row.maxX - x - DisplayWidth.of(hint) - 1
             // Show the end of a long line, where the cursor is.

@@ -1,4 +1,5 @@
 import Foundation
+import RingsideCore
 
 /// The top two rows: call status and timer, mode, agent, mute and approvals on a bar; engines,
 /// devices, echo cancelling and SIP state below.
@@ -57,9 +58,19 @@ public struct HeaderWidget: Widget {
         if let sip = state.sipState { parts.append("sip \(sip)") }
         for direction in state.rtp.keys.sorted() {
             guard let rtp = state.rtp[direction] else { continue }
-            let loss = rtp.packets + rtp.lost > 0 ? Double(rtp.lost) * 100 / Double(rtp.packets + rtp.lost) : 0
-            parts.append("rtp \(direction.rawValue) \(rtp.codec) loss \(String(format: "%.1f", loss))% jitter \(Int(rtp.jitterMs.rounded()))ms")
+            parts.append("rtp \(direction.rawValue) " + Self.quality(rtp))
+        }
+        // A supervised call: the remote agent's leg too, with its MOS.
+        for direction in state.agentLegRTP.keys.sorted() {
+            guard let rtp = state.agentLegRTP[direction] else { continue }
+            parts.append("agent rtp \(direction.rawValue) " + Self.quality(rtp) + (rtp.mos.map { " MOS \(String(format: "%.1f", $0))" } ?? ""))
         }
         return parts.joined(separator: " │ ")
+    }
+
+    /// "PCMU loss 0.0% jitter 2ms".
+    static func quality(_ rtp: RTPStats) -> String {
+        let loss = rtp.packets + rtp.lost > 0 ? Double(rtp.lost) * 100 / Double(rtp.packets + rtp.lost) : 0
+        return "\(rtp.codec) loss \(String(format: "%.1f", loss))% jitter \(Int(rtp.jitterMs.rounded()))ms"
     }
 }
