@@ -91,14 +91,9 @@ enum ServeBench {
         throw BenchError("no free port")
     }
 
-    static func residentKB(_ pid: pid_t) -> Double? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kb = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return nil }
-        return kb
-    }
+    static func residentKB(_ pid: pid_t) -> Double? { ProcessFigures.residentKB(pid) }
 
-    static func openFiles(_ pid: pid_t) -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"))?.count ?? -1 }
+    static func openFiles(_ pid: pid_t) -> Int { ProcessFigures.openFiles(pid) }
 
     /// Least-squares slope of `ys` over `xs`.
     static func slope(_ xs: [Double], _ ys: [Double]) -> Double {

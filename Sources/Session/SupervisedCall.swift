@@ -16,10 +16,17 @@ public final class SupervisedCall: @unchecked Sendable {
     private let session: RemoteCallSession
     private let callerTap: FrameTap
     private let heardTap: FrameTap
+    /// Where the two pocketsphinx recognisers go back when the call ends (nil: they are freed).
+    private var pool: RecognizerPool?
+    private var pooled: [PocketSphinxRecognizer] = []
+    /// The pool's key for supervised calls' recognisers (no agent definition adapts them).
+    static let poolKey = URL(fileURLWithPath: "/ringside/supervised-call")
 
     /// `recordDirectory` nil records nothing; `stt` as for other calls (nil: the preferred engine).
+    /// With `pool`, the recognisers come from it and go back when the call ends: a long-running
+    /// supervise then does not build (and leave to the allocator, which keeps most of it) two decoders a call.
     public static func make(callID: String, rate: SampleRate = .hz16000, recordDirectory: URL?, stt: RecognizerEngine?,
-                            meta: [String: String] = [:]) async throws -> SupervisedCall {
+                            meta: [String: String] = [:], pool: RecognizerPool? = nil) async throws -> SupervisedCall {
         // The remote agent's policy is unknown here: every kind of personal data is redacted.
         let redactor = Redactor()
         let bus = CallEventBus(callID: callID, clock: MonotonicClock(), redact: { redactor.redact($0) }, learnSecret: { redactor.addSecret($0) })
@@ -27,10 +34,16 @@ public final class SupervisedCall: @unchecked Sendable {
             try CallRecorder(directory: $0, rate: rate, meta: meta.merging(["callID": callID, "agent": "remote agent (supervised)"]) { a, _ in a },
                              redact: { redactor.redact($0) })
         }
+        var pooled: [PocketSphinxRecognizer] = []
         func ears() async throws -> any SpeechRecognizer {
-            try await RecognizerEngine.ears(streaming: try PocketSphinxRecognizer(configuration: .standard()), engine: stt, realtime: true)
+            let streaming = try await pool?.checkOut(agent: poolKey) ?? PocketSphinxRecognizer(configuration: .standard())
+            pooled.append(streaming)
+            return try await RecognizerEngine.ears(streaming: streaming, engine: stt, realtime: true)
         }
-        return SupervisedCall(bus: bus, recorder: recorder, rate: rate, callerRecognizer: try await ears(), agentRecognizer: try await ears())
+        let call = SupervisedCall(bus: bus, recorder: recorder, rate: rate, callerRecognizer: try await ears(), agentRecognizer: try await ears())
+        call.pool = pool
+        call.pooled = pooled
+        return call
     }
 
     private init(bus: CallEventBus, recorder: CallRecorder?, rate: SampleRate, callerRecognizer: any SpeechRecognizer, agentRecognizer: any SpeechRecognizer) {
@@ -65,6 +78,10 @@ public final class SupervisedCall: @unchecked Sendable {
     public func run(transport: String) async -> String {
         let reason = await session.run(transport: transport)
         recorder?.close()
+        if let pool {
+            // Two calls' worth kept idle: a burst of calls does not keep its decoders for ever.
+            for recognizer in pooled { await pool.checkIn(recognizer, agent: Self.poolKey, keepAtMost: 4) }
+        }
         return reason
     }
 

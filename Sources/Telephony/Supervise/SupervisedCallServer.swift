@@ -62,6 +62,8 @@ public final class SupervisedCallServer: @unchecked Sendable {
     private let running = LockedValue<[String: Task<Void, Never>]>([:])
     private let stopping = LockedValue(false)
     private let logger = Logger(label: "ringside.supervise")
+    /// Both sides' recognisers, kept between calls.
+    private let recognizers = RecognizerPool()
 
     public init(callerPhone: SIPPhone, agentPhone: SIPPhone, options: Options) {
         self.callerPhone = callerPhone
@@ -148,9 +150,11 @@ public final class SupervisedCallServer: @unchecked Sendable {
             let folder = options.recordRoot.map { $0.appendingPathComponent(CallRecorder.folderName(agent: "supervised", callID: id)) }
             do {
                 let watcher = try await SupervisedCall.make(callID: id, recordDirectory: folder, stt: options.stt,
-                                                            meta: ["agentURI": options.agentURI])
+                                                            meta: ["agentURI": options.agentURI], pool: recognizers)
                 leg.attach(watcher)
-                watcher.bus.observe(name: "handback") { leg.noteDuringTakeover($0) }
+                // Weakly: the bus keeps its observers, and the leg keeps the watcher (a cycle would keep
+                // both legs' sockets and both recognisers of every call ever supervised).
+                watcher.bus.observe(name: "handback") { [weak leg] in leg?.noteDuringTakeover($0) }
                 watcher.bus.emit(.sip, .sipState(.incoming))
                 onCall(leg)
                 switch leg.stage {

@@ -1,0 +1,59 @@
+import Audio
+import Foundation
+import RingsideCore
+import Testing
+import TestSupport
+@testable import Telephony
+
+/// A bounded soak of `ringside supervise` (the built program, headless, recording each call) in front
+/// of a real `ringside serve` (the clinic) as the remote agent: call after call over loopback — the
+/// greeting through the bridge, a question, a little of the answer, BYE — while supervise's resident
+/// memory and open descriptors are read from /proc. After a warm-up, neither may grow with the calls.
+@Suite(.serialized) struct SuperviseSoakTests {
+    static let warmUp = 4
+    static let calls = 12
+
+    @Test func memoryAndDescriptorsStayFlatAcrossSupervisedCalls() async throws {
+        let dir = try TestPaths.temporaryDirectory("ringside-supervise-soak")
+        let (serve, agentPort) = try ServeShutdownTests.spawnServe(in: dir, ["--no-record"])
+        defer {
+            serve.signal(SIGKILL)
+            _ = serve.wait()
+        }
+        let supervisor = try SuperviseTests.Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPort)", ["--codecs", "pcmu", "--agent-codecs", "pcmu"])
+        defer { supervisor.stop() }
+        let recordings = supervisor.dir.appendingPathComponent("calls")
+        let (callerPhone, callerLog) = try SuperviseTests.caller(codecs: [.pcmu])
+        let speech = try await ServeSoakTests.speech()
+        var figures = SoakFigures(warmUp: Self.warmUp, calls: Self.calls)
+        for n in 1...(Self.warmUp + Self.calls) {
+            // serve may still be starting for the first call (its recognisers load): a bounded number of tries.
+            var connected: PhoneCall?
+            for _ in 0..<(n == 1 ? 30 : 1) where connected == nil {
+                guard let call = try await SuperviseTests.dial(callerPhone, callerLog, supervisor) else { break }
+                if callerLog.all.contains(where: { $0.connectedCall === call }) { connected = call } else { try await Task.sleep(for: .milliseconds(200)) }
+            }
+            let call = try #require(connected, "call \(n) did not connect: \(supervisor.log)")
+            for _ in 0..<25 { _ = try await call.media.source.nextFrameAsync() }
+            for f in speech {
+                try call.media.sink.write(f)
+                _ = try await call.media.source.nextFrameAsync()
+            }
+            for _ in 0..<25 { _ = try await call.media.source.nextFrameAsync() }
+            call.hangUp()
+            _ = await callerLog.waitFor(5) { if case let .ended(c, _) = $0 { return c === call } else { return false } }
+            // supervise closes the call's recording once both legs are down and the watcher stopped (bounded).
+            for _ in 0..<100 where SoakFigures.finishedRecordings(in: recordings) < n { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(SoakFigures.finishedRecordings(in: recordings) == n, "call \(n)'s recording was not finished: \(supervisor.log)")
+            figures.sample(supervisor.process.pid, afterCall: n)
+        }
+        await callerPhone.shutdown()
+        let growth = try #require(figures.growth(), "missing readings: \(figures.listing)")
+        print("supervise soak: \(Self.warmUp + Self.calls) calls; RSS median \(String(format: "%.1f", growth.early)) → \(String(format: "%.1f", growth.late)) MB "
+              + "(\(String(format: "%.0f", growth.perCallKB)) KB per call); fds \(growth.fdsAfterWarmUp) → \(growth.fdsAtEnd)")
+        #expect(growth.mb <= 15, "supervise grew \(growth.mb) MB over the second half of the calls: \(figures.listing)")
+        // Each call holds two dialogs and two RTP sessions: a descriptor kept per call adds at least one a
+        // call (12 here); a few sockets still closing when a figure is read come and go.
+        #expect(growth.fdsAtEnd - growth.fdsAfterWarmUp < Self.calls / 2, "open descriptors grew: \(figures.listing)")
+    }
+}
