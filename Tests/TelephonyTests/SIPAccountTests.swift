@@ -53,12 +53,17 @@ import TestSupport
         ("acounts:\n  office: {}\n", 1, 1, "did you mean 'accounts'"),
     ])
     func errorsNameTheFileLineAndColumn(yaml: String, line: Int, column: Int, words: String) {
+        Self.expectRefused(yaml, line: line, column: column, words: words)
+    }
+
+    /// The configuration file `yaml` is refused with an error at `line`:`column` holding `words`.
+    static func expectRefused(_ yaml: String, line: Int, column: Int, words: String) {
         do {
-            _ = try SIPAccountsFile.parse(yaml: yaml, file: Self.file)
+            _ = try SIPAccountsFile.parse(yaml: yaml, file: file)
             Issue.record("accepted:\n\(yaml)")
         } catch {
-            #expect(error.location == SourceLocation(file: Self.file, line: line, column: column), "\(error)")
-            #expect(error.description.hasPrefix("\(Self.file):\(line):\(column): "), "\(error)")
+            #expect(error.location == SourceLocation(file: file, line: line, column: column), "\(error)")
+            #expect(error.description.hasPrefix("\(file):\(line):\(column): "), "\(error)")
             #expect(error.description.contains(words), "\(error)")
         }
     }

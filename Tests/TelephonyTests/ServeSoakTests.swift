@@ -38,13 +38,7 @@ import TestSupport
                     if case .ended = event { break }
                 }
                 if connected {
-                    // The start of the greeting, a question, a little of the answer (bounded frame reads).
-                    for _ in 0..<25 { _ = try await call.media.source.nextFrameAsync() }
-                    for f in speech {
-                        try call.media.sink.write(f)
-                        _ = try await call.media.source.nextFrameAsync()
-                    }
-                    for _ in 0..<25 { _ = try await call.media.source.nextFrameAsync() }
+                    try await Self.converse(call, speech)
                     call.hangUp()
                     for await event in client.events { if case .ended = event { break } }
                 } else {
@@ -67,12 +61,22 @@ import TestSupport
         await client.shutdown()
         // (A leak of ≈ 42 MB a call was found before this test existed.)
         let growth = try #require(figures.growth(), "missing readings: \(figures.listing)")
-        print("serve soak: \(connectedCalls) calls; RSS median \(String(format: "%.1f", growth.early)) → \(String(format: "%.1f", growth.late)) MB "
-              + "(\(String(format: "%.0f", growth.perCallKB)) KB per call); fds \(growth.fdsAfterWarmUp) → \(growth.fdsAtEnd)")
+        print("serve soak: " + figures.summary)
         #expect(growth.mb <= 20, "serve grew \(growth.mb) MB over the second half of the calls: \(figures.listing)")
         // A descriptor kept per call would add one per call (24); a few sockets still closing when a
         // figure is read (RTP, SIP transactions) come and go. Growth must stay below one per four calls.
         #expect(growth.fdsAtEnd - growth.fdsAfterWarmUp < Self.calls / 4, "open descriptors grew: \(figures.listing)")
+    }
+
+    /// One soaked call's audio: the start of the greeting, `speech` (a question), a little of the answer
+    /// (bounded frame reads).
+    static func converse(_ call: PhoneCall, _ speech: [AudioFrame]) async throws {
+        for _ in 0..<25 { _ = try await call.media.source.nextFrameAsync() }
+        for f in speech {
+            try call.media.sink.write(f)
+            _ = try await call.media.source.nextFrameAsync()
+        }
+        for _ in 0..<25 { _ = try await call.media.source.nextFrameAsync() }
     }
 
     /// One second and a half of a caller's question (flite), at the rate the phone takes frames at

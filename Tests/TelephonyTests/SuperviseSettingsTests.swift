@@ -7,8 +7,6 @@ import TestSupport
 /// The configuration file's `supervise:` section, read strictly: alert rules, fallback and webhook;
 /// malformed entries are errors at their file, line and column, and `ringside supervise` stops on them.
 @Suite struct SuperviseSettingsTests {
-    static let file = "/home/me/.config/ringside/config.yaml"
-
     @Test func readsTheRulesTheFallbackAndTheWebhook() throws {
         let yaml = """
             supervise:
@@ -20,12 +18,12 @@ import TestSupport
               fallback_uri: sip:desk@127.0.0.1:5070
               handback_webhook: http://127.0.0.1:8080/handback
             """
-        let settings = try SIPAccountsFile.parse(yaml: yaml, file: Self.file).supervise
+        let settings = try SIPAccountsFile.parse(yaml: yaml, file: SIPAccountTests.file).supervise
         #expect(settings.alertPhrases == ["speak to a person", "cancel my account"])
         #expect(settings.rules == .init(silenceSeconds: 8, v2vMs: 2500, mos: 3.5))
         #expect(settings.fallbackURI == "sip:desk@127.0.0.1:5070")
         #expect(settings.handbackWebhook == "http://127.0.0.1:8080/handback")
-        #expect(try SIPAccountsFile.parse(yaml: "accounts:\n", file: Self.file).supervise == SuperviseSettings(), "no section: nothing set")
+        #expect(try SIPAccountsFile.parse(yaml: "accounts:\n", file: SIPAccountTests.file).supervise == SuperviseSettings(), "no section: nothing set")
     }
 
     @Test(arguments: [
@@ -40,13 +38,7 @@ import TestSupport
         ("supervise:\n  alert: {}\n", 2, 3, "unknown key 'alert'"),
     ])
     func errorsNameTheFileLineAndColumn(yaml: String, line: Int, column: Int, words: String) {
-        do {
-            _ = try SIPAccountsFile.parse(yaml: yaml, file: Self.file)
-            Issue.record("accepted:\n\(yaml)")
-        } catch {
-            #expect(error.description.hasPrefix("\(Self.file):\(line):\(column): "), "\(error)")
-            #expect(error.description.contains(words), "\(error)")
-        }
+        SIPAccountTests.expectRefused(yaml, line: line, column: column, words: words)
     }
 
     /// `ringside supervise --config FILE` with a malformed `supervise:` section: exit 2, the file, line

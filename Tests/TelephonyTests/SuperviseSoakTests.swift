@@ -5,10 +5,8 @@ import Testing
 import TestSupport
 @testable import Telephony
 
-/// A bounded soak of `ringside supervise` (the built program, headless, recording each call) in front
-/// of a real `ringside serve` (the clinic) as the remote agent: call after call over loopback — the
-/// greeting through the bridge, a question, a little of the answer, BYE — while supervise's resident
-/// memory and open descriptors are read from /proc. After a warm-up, neither may grow with the calls.
+/// `ringside supervise` soaked like serve (`ServeSoakTests`), in front of a real `ringside serve` (the
+/// clinic) as the remote agent: the same calls, through the bridge; supervise's figures are watched.
 @Suite(.serialized) struct SuperviseSoakTests {
     static let warmUp = 4
     static let calls = 12
@@ -34,12 +32,7 @@ import TestSupport
                 if callerLog.all.contains(where: { $0.connectedCall === call }) { connected = call } else { try await Task.sleep(for: .milliseconds(200)) }
             }
             let call = try #require(connected, "call \(n) did not connect: \(supervisor.log)")
-            for _ in 0..<25 { _ = try await call.media.source.nextFrameAsync() }
-            for f in speech {
-                try call.media.sink.write(f)
-                _ = try await call.media.source.nextFrameAsync()
-            }
-            for _ in 0..<25 { _ = try await call.media.source.nextFrameAsync() }
+            try await ServeSoakTests.converse(call, speech)
             call.hangUp()
             _ = await callerLog.waitFor(5) { if case let .ended(c, _) = $0 { return c === call } else { return false } }
             // supervise closes the call's recording once both legs are down and the watcher stopped (bounded).
@@ -49,8 +42,7 @@ import TestSupport
         }
         await callerPhone.shutdown()
         let growth = try #require(figures.growth(), "missing readings: \(figures.listing)")
-        print("supervise soak: \(Self.warmUp + Self.calls) calls; RSS median \(String(format: "%.1f", growth.early)) → \(String(format: "%.1f", growth.late)) MB "
-              + "(\(String(format: "%.0f", growth.perCallKB)) KB per call); fds \(growth.fdsAfterWarmUp) → \(growth.fdsAtEnd)")
+        print("supervise soak: " + figures.summary)
         #expect(growth.mb <= 15, "supervise grew \(growth.mb) MB over the second half of the calls: \(figures.listing)")
         // Each call holds two dialogs and two RTP sessions: a descriptor kept per call adds at least one a
         // call (12 here); a few sockets still closing when a figure is read come and go.

@@ -550,17 +550,28 @@ import TestSupport
 @Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["RINGSIDE_E2E"] == "1",
                              "run separately: RINGSIDE_E2E=1 swift test --filter SuperviseScenarioTests (make test does)"))
 struct SuperviseScenarioTests {
-    @Test func openingHoursThroughTheBridgeOpusToPCMU() async throws {
-        let clinic = TestPaths.repository.appendingPathComponent("sample-calls/clinic")
-        let server = try LoopbackAgentServer(agentDirectory: clinic,
-                                             databaseURL: try TestPaths.temporaryDirectory("ringside-supervised-clinic").appendingPathComponent("clinic.sqlite"))
-        let supervisor = try SuperviseTests.Supervisor(agentURI: server.uri, ["--codecs", "opus", "--agent-codecs", "pcmu"])
-        defer { supervisor.stop() }
+    static let clinic = TestPaths.repository.appendingPathComponent("sample-calls/clinic")
+
+    /// The clinic served on 127.0.0.1 (its database in `folder`) and `ringside supervise` in front of it;
+    /// the sample caller asks for the opening hours through supervise, on `callerCodec`, the agent's leg on
+    /// `agentCodec`. The caller stops the supervisor.
+    static func hoursCall(in folder: URL, callerCodec: MediaCodec, agentCodec: MediaCodec) async throws
+        -> (server: LoopbackAgentServer, supervisor: SuperviseTests.Supervisor, result: ScenarioRunResult?) {
+        let server = try LoopbackAgentServer(agentDirectory: clinic, databaseURL: folder.appendingPathComponent("clinic.sqlite"))
+        let supervisor = try SuperviseTests.Supervisor(agentURI: server.uri, ["--codecs", callerCodec.encodingName.lowercased(),
+                                                                              "--agent-codecs", agentCodec.encodingName.lowercased()])
         #expect(await supervisor.waitForLine(30) { $0["kind"] as? String == "note" } != nil, "\(supervisor.log)")
         let dialer = SIPAgentDialer(target: supervisor.uri, phone: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: 0),
-                                                                                       mediaAddress: "127.0.0.1", codecs: [.opus]))
+                                                                                       mediaAddress: "127.0.0.1", codecs: [callerCodec]))
         let runner = ScenarioRunner(options: ScenarioRunner.Options(target: .sip, parallelism: 1, remote: dialer))
         let ran = await runner.run(ScenarioEntry.load(paths: [clinic.appendingPathComponent("calls/hours.yaml")])).first
+        return (server, supervisor, ran)
+    }
+
+    @Test func openingHoursThroughTheBridgeOpusToPCMU() async throws {
+        let (server, supervisor, ran) = try await Self.hoursCall(in: try TestPaths.temporaryDirectory("ringside-supervised-clinic"),
+                                                                 callerCodec: .opus, agentCodec: .pcmu)
+        defer { supervisor.stop() }
         await server.stop()
         let result = try #require(ran)
         let agentSaid = result.transcript.filter { $0.who == .agent }.map(\.text).joined(separator: " ").lowercased()
@@ -597,16 +608,9 @@ extension SuperviseScenarioTests {
     /// directly, and it passes.
     @Test func aSupervisedRecordingBecomesAPassingScenarioForTheSameAgent() async throws {
         let ringside = TestPaths.builtProduct("ringside").path
-        let clinic = TestPaths.repository.appendingPathComponent("sample-calls/clinic")
         let dir = try TestPaths.temporaryDirectory("ringside-supervised-incident")
-        let server = try LoopbackAgentServer(agentDirectory: clinic, databaseURL: dir.appendingPathComponent("clinic.sqlite"))
-        let supervisor = try SuperviseTests.Supervisor(agentURI: server.uri, ["--codecs", "pcmu", "--agent-codecs", "pcmu"])
+        let (server, supervisor, _) = try await Self.hoursCall(in: dir, callerCodec: .pcmu, agentCodec: .pcmu)
         defer { supervisor.stop() }
-        #expect(await supervisor.waitForLine(30) { $0["kind"] as? String == "note" } != nil, "\(supervisor.log)")
-        let dialer = SIPAgentDialer(target: supervisor.uri, phone: SIPPhoneConfiguration(sip: SIPConfiguration(bindAddress: "127.0.0.1", port: 0),
-                                                                                       mediaAddress: "127.0.0.1", codecs: [.pcmu]))
-        let runner = ScenarioRunner(options: ScenarioRunner.Options(target: .sip, parallelism: 1, remote: dialer))
-        _ = await runner.run(ScenarioEntry.load(paths: [clinic.appendingPathComponent("calls/hours.yaml")]))
         #expect(await supervisor.waitForLine(10) { $0["kind"] as? String == "call" && $0["event"] as? String == "ended" } != nil, "\(supervisor.output)")
         supervisor.stop()
         let recording = try #require(supervisor.recordings.first, "supervise recorded nothing: \(supervisor.log)")
