@@ -12,6 +12,8 @@ struct ConditionRun {
     var useExpectations: Bool
     /// Whisper as the final pass (`TwoPassRecognizer`); with `prompted`, biased by the vocabulary.
     var whisper: WhisperPass? = nil
+    /// The two-pass settings (the live ones unless the bench was asked for another deadline).
+    var twoPass = TwoPassRecognizer.Settings()
 
     enum WhisperPass: Sendable { case plain, prompted }
 
@@ -33,7 +35,7 @@ struct ConditionRun {
         if let vocabulary { try await streaming.adapt(to: vocabulary) }
         let recognizer: any SpeechRecognizer
         if let whisper {
-            let twoPass = TwoPassRecognizer(streaming: streaming, whisper: try WhisperModel.shared(), settings: TwoPassRecognizer.Settings())
+            let twoPass = TwoPassRecognizer(streaming: streaming, whisper: try WhisperModel.shared(), settings: twoPass)
             if whisper == .prompted, let vocabulary { await twoPass.bias(towards: vocabulary) }
             recognizer = twoPass
         } else {

@@ -24,6 +24,8 @@ struct SpeechBench: AsyncParsableCommand {
     @Option(help: "Decoders run in parallel.") var jobs = 2
     @Flag(inversion: .prefixedNo, help: "Also run the domain-adapted model with per-utterance expectations (clean and telephone).") var adapted = true
     @Flag(inversion: .prefixedNo, help: "Also run Whisper as the final pass (plain on every condition; prompted with the domain vocabulary on clean and telephone).") var whisper = true
+    @Option(help: "Seconds the end of a turn waits for Whisper before the streaming final stands (a live call's: 1.5). A long deadline measures Whisper's words apart from the machine's load.")
+    var whisperDeadline = 1.5
     @Flag(help: "Use pocketsphinx's second (forward-flat) pass.") var fwdflat = false
     @Flag(help: "Suppress noise (speexdsp) before recognition.") var denoise = false
     @Option(help: "Extra pocketsphinx flags, e.g. '-beam=1e-60,-pbeam=1e-60'.") var sphinx = ""
@@ -74,12 +76,14 @@ struct SpeechBench: AsyncParsableCommand {
                 var w = run
                 w.modelName = "whisper"
                 w.whisper = .plain
+                w.twoPass.deadline = .milliseconds(Int(whisperDeadline * 1000))
                 whisperRuns.append(w)
             }
             for run in runs where run.modelName == "domain+expect" {
                 var w = run
                 w.modelName = "whisper+prompt"
                 w.whisper = .prompted
+                w.twoPass.deadline = .milliseconds(Int(whisperDeadline * 1000))
                 whisperRuns.append(w)
             }
         }

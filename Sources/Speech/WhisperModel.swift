@@ -137,7 +137,7 @@ public final class WhisperModel: @unchecked Sendable {
         }
     }
 
-    /// Threads per decode: every core (two on the machines Ringside is measured on); one decode runs at a time.
+    /// The cores decodes may use: every core (two on the machines Ringside is measured on); a live decode takes them all.
     public static var defaultThreads: Int { max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)) }
 
     /// Queues a decode of 16 kHz mono samples.
@@ -152,11 +152,16 @@ public struct WhisperRequest: Sendable {
     public var prompt: String?
     /// Decodes whose result someone is waiting for go first; speculative ones wait.
     public var urgent: Bool
+    /// A decode for a call in virtual time, where only the throughput counts: it runs on one thread,
+    /// beside other such decodes (one per core). A live call's decode takes every core, alone, for
+    /// the shortest wait. The words are the same either way.
+    public var shareCores: Bool
 
-    public init(samples: [Float], prompt: String? = nil, urgent: Bool) {
+    public init(samples: [Float], prompt: String? = nil, urgent: Bool, shareCores: Bool = false) {
         self.samples = samples
         self.prompt = prompt
         self.urgent = urgent
+        self.shareCores = shareCores
     }
 
     /// Audio seconds.
@@ -188,6 +193,8 @@ public struct WhisperOutcome: Sendable, Equatable {
     public var minTokenProbability: Double
     /// Wall time the decode ran (not counting its wait in the queue).
     public var decodeSeconds: Double
+    /// Threads it ran on.
+    public var threads: Int = 0
 }
 
 /// A queued or running decode; `cancel()` aborts it wherever it is.
@@ -264,15 +271,21 @@ public final class WhisperJob: @unchecked Sendable {
     }
 }
 
-/// Runs decodes one at a time on a thread of its own (whisper.cpp blocks; the cooperative pool must
-/// not), urgent ones first, each in order of submission. A decode cancelled while queued never runs.
+/// Runs decodes on threads of its own (whisper.cpp blocks; the cooperative pool must not), urgent
+/// ones first, each in order of submission, within a budget of `threads` cores: a live decode takes
+/// them all and runs alone; decodes that share the cores (virtual time) run one per core at once.
+/// A decode cancelled while queued never runs.
 public final class WhisperScheduler: @unchecked Sendable {
     private let model: OpaquePointer
     private let threads: Int
     private let condition = NSCondition()
     private var queue: [WhisperJob] = []
     private var sequence = 0
-    private var worker: Thread?
+    private var workers: [Thread] = []
+    /// Cores taken by the decodes running now, and the most decodes seen running at once.
+    private var busyThreads = 0
+    private var running = 0
+    private var mostRunning = 0
     private let logger = Logger(label: "ringside.speech.whisper")
     /// Decodes run, aborted, and skipped (cancelled before they ran), for the bench and the tests.
     private var tally = (ran: 0, aborted: 0, skipped: 0)
@@ -287,6 +300,12 @@ public final class WhisperScheduler: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return tally
+    }
+    /// The most decodes that ran at the same time.
+    public var peakParallelDecodes: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return mostRunning
     }
 
     init(model: OpaquePointer, threads: Int) {
@@ -305,8 +324,12 @@ public final class WhisperScheduler: @unchecked Sendable {
         var count: Int
         var digest: Int
         var prompt: String?
+        /// Apart, so that a decode on one core is never answered by one on every core (they are
+        /// meant to write the same words: a test checks it, which a shared key would hide).
+        var shareCores: Bool
 
         init(_ r: WhisperRequest) {
+            shareCores = r.shareCores
             count = r.samples.count
             var h = Hasher()
             r.samples.withUnsafeBytes { h.combine(bytes: $0) }
@@ -335,22 +358,26 @@ public final class WhisperScheduler: @unchecked Sendable {
             return job
         }
         queue.append(job)
-        if worker == nil {
+        // One worker per decode that can run at once; each keeps a decoding state of its own.
+        let wanted = request.shareCores ? threads : 1
+        while workers.count < wanted {
             let t = Thread { [unowned self] in self.work() }
-            t.name = "ringside-whisper"
+            t.name = "ringside-whisper-\(workers.count + 1)"
             t.stackSize = 8 << 20
-            worker = t
+            workers.append(t)
             t.start()
         }
-        condition.signal()
+        condition.broadcast()
         return job
     }
 
     func wake() {
         condition.lock()
-        condition.signal()
+        condition.broadcast()
         condition.unlock()
     }
+
+    private func threadsFor(_ job: WhisperJob) -> Int { job.request.shareCores ? 1 : threads }
 
     /// Jobs waiting to run.
     public var queued: Int {
@@ -359,7 +386,9 @@ public final class WhisperScheduler: @unchecked Sendable {
         return queue.count
     }
 
-    private func next() -> WhisperJob {
+    /// The next job to run and the threads it gets; waits while the first in line does not fit in
+    /// the cores left (a lesser job never overtakes it).
+    private func next() -> (WhisperJob, Int) {
         condition.lock()
         defer { condition.unlock() }
         while true {
@@ -374,27 +403,41 @@ public final class WhisperScheduler: @unchecked Sendable {
                 let (ja, jb) = (queue[a], queue[b])
                 if ja.isUrgent != jb.isUrgent { return ja.isUrgent }
                 return ja.sequence < jb.sequence
-            }) {
-                return queue.remove(at: i)
+            }), busyThreads + threadsFor(queue[i]) <= threads {
+                let job = queue.remove(at: i)
+                let n = threadsFor(job)
+                busyThreads += n
+                running += 1
+                mostRunning = max(mostRunning, running)
+                return (job, n)
             }
             condition.wait()
         }
+    }
+
+    private func done(threads n: Int) {
+        condition.lock()
+        busyThreads -= n
+        running -= 1
+        condition.broadcast()
+        condition.unlock()
     }
 
     private func work() {
         var state: OpaquePointer?
         var buffer = [CChar](repeating: 0, count: 4096)
         while true {
-            let job = next()
+            let (job, jobThreads) = next()
             if state == nil { state = rs_whisper_state_new(model) }
             guard let st = state else {
+                done(threads: jobThreads)
                 job.finish(WhisperOutcome(status: .failed(code: -1), text: "", tokens: 0, noSpeechProbability: 0,
                                           meanTokenProbability: 0, minTokenProbability: 0, decodeSeconds: 0))
                 continue
             }
             let started = DispatchTime.now().uptimeNanoseconds
             let r = job.request
-            let threads = Int32(self.threads)
+            let threads = Int32(jobThreads)
             let model = self.model
             let raw: rs_whisper_outcome = r.samples.withUnsafeBufferPointer { samples in
                 buffer.withUnsafeMutableBufferPointer { out in
@@ -417,7 +460,8 @@ public final class WhisperScheduler: @unchecked Sendable {
             if case let .failed(code) = status { logger.warning("whisper decode failed", metadata: ["code": "\(code)"]) }
             let outcome = WhisperOutcome(status: status, text: text, tokens: Int(raw.n_tokens),
                                          noSpeechProbability: Double(raw.no_speech_prob), meanTokenProbability: Double(raw.mean_token_p),
-                                         minTokenProbability: Double(raw.min_token_p), decodeSeconds: seconds)
+                                         minTokenProbability: Double(raw.min_token_p), decodeSeconds: seconds, threads: jobThreads)
+            done(threads: jobThreads)
             if status == .ok, let key = job.cacheKey {
                 condition.lock()
                 if cache.updateValue(outcome, forKey: key) == nil { cacheOrder.append(key) }

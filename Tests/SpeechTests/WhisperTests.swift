@@ -113,6 +113,34 @@ struct WhisperTests {
         #expect(waited < .milliseconds(700), "the caller waited \(waited) for a 200 ms deadline")
     }
 
+    @Test("decodes that share the cores run side by side, one thread each, and write the words a decode on every core writes")
+    func sharedCores() async throws {
+        let model = try Self.model()
+        try #require(WhisperModel.defaultThreads >= 2, "one core: nothing to share")
+        var rng = SystemRandomNumberGenerator()
+        var audios: [[Float]] = []
+        for sentence in ["Could you check where my order is, the number is one zero four two seven",
+                         "My date of birth is the third of March nineteen eighty four"] {
+            // A little noise of this run's own keeps the requests out of the decode cache.
+            audios.append(try await SpeechFixtures.speak(sentence).flatMap(\.samples)
+                .map { Float($0) / 32768 + Float.random(in: -0.001...0.001, using: &rng) })
+        }
+        var alone: [WhisperOutcome] = []
+        for a in audios { alone.append(try #require(await model.decode(WhisperRequest(samples: a, urgent: true)).wait(deadline: nil))) }
+        let started = ContinuousClock.now
+        let jobs = audios.map { model.decode(WhisperRequest(samples: $0, urgent: true, shareCores: true)) }
+        var shared: [WhisperOutcome] = []
+        for j in jobs { shared.append(try #require(await j.wait(deadline: nil))) }
+        let took = ContinuousClock.now - started
+        let wall = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
+        #expect(shared.map(\.text) == alone.map(\.text))
+        #expect(alone.allSatisfy { $0.threads == WhisperModel.defaultThreads }, "\(alone.map(\.threads))")
+        #expect(shared.allSatisfy { $0.threads == 1 }, "\(shared.map(\.threads))")
+        // Side by side: both done in less time than one after the other would take.
+        let serial = shared.map(\.decodeSeconds).reduce(0, +)
+        #expect(wall < 0.9 * serial, "two shared decodes took \(wall) s; one after the other: \(serial) s")
+    }
+
     @Test("a speculative decode started at a pause is thrown away when the caller goes on; its text never appears alone")
     func speculationCancelled() async throws {
         let first = "I need to book an appointment"
