@@ -49,12 +49,13 @@ final class CountingSink: AudioSink, @unchecked Sendable {
         let afterDetection = written.filter { $0 > detected + AudioFrame.duration && $0 < barge.time }
         #expect(afterDetection.isEmpty, "\(afterDetection.count) agent frames were sent after the caller cut in")
 
-        // The heard fraction is the share of the greeting's frames actually sent.
+        // The heard fraction is the share of the greeting's frames actually sent (from its first sound:
+        // the synthesiser's silent lead-in is skipped, never sent).
         let player = try FliteSynthesizer(voice: call.definition.voice)
         var total = 0
         for sentence in SentenceSplitterProbe.greetingSentences(call.definition) {
             let job = try player.synthesize(sentence, rate: .hz16000)
-            for try await _ in job.frames { total += 1 }
+            for try await frame in job.frames where total > 0 || AudioLevel(frame: frame).isSound { total += 1 }
         }
         let sent = greetingFrames.filter { $0 >= playout.time - .milliseconds(40) }.count
         #expect(abs(fraction * Double(total) - Double(sent)) <= 1.0, "fraction \(fraction) × \(total) frames vs \(sent) sent")
