@@ -17,18 +17,21 @@ final class CountingSink: AudioSink, @unchecked Sendable {
 }
 
 @Suite(.serialized) struct BargeInTests {
-    @Test func callerSpeakingOverTheGreetingCancelsPlayoutAndReportsWhatWasHeard() async throws {
-        let clock = VirtualClock()
-        var options = EmbeddedCall.Options(agentDirectory: ClinicCallTests.clinic, callID: "barge", clock: clock, realtime: false,
+    /// A virtual-time clinic call with flite's "awb" saying `lines`, the agent's frames going to `sink`; run to its end.
+    static func clinicCall(_ lines: [SimulatedCaller.Line], sink: any AudioSink, callID: String) async throws -> EmbeddedCall {
+        var options = EmbeddedCall.Options(agentDirectory: ClinicCallTests.clinic, callID: callID, clock: VirtualClock(), realtime: false,
                                            approvalMode: .denyAll)
         options.transcribeOperator = false
-        let sink = CountingSink()
         let callerVoice = try FliteSynthesizer(voice: "awb")
         let call = try await EmbeddedCall.make(options, audio: .init(
-            caller: { bus in SimulatedCaller(lines: [.bargeIn("I want to cancel my appointment", afterMilliseconds: 1500)],
-                                             synthesizer: callerVoice, rate: .hz16000, bus: bus) },
-            farEnd: sink))
+            caller: { bus in SimulatedCaller(lines: lines, synthesizer: callerVoice, rate: .hz16000, bus: bus) }, farEnd: sink))
         await call.session.run()
+        return call
+    }
+
+    @Test func callerSpeakingOverTheGreetingCancelsPlayoutAndReportsWhatWasHeard() async throws {
+        let sink = CountingSink()
+        let call = try await Self.clinicCall([.bargeIn("I want to cancel my appointment", afterMilliseconds: 1500)], sink: sink, callID: "barge")
         let events = call.bus.events
 
         let playout = try #require(events.first { $0.payload == .playoutStarted })

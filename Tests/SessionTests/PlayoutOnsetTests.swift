@@ -11,16 +11,8 @@ import Testing
 /// and voice-to-voice on the screen ends where an acoustic measurement does.
 @Suite(.serialized) struct PlayoutOnsetTests {
     @Test func everyReplysFirstFrameSentIsSound() async throws {
-        let clock = VirtualClock()
-        var options = EmbeddedCall.Options(agentDirectory: ClinicCallTests.clinic, callID: "onset", clock: clock, realtime: false,
-                                           approvalMode: .denyAll)
-        options.transcribeOperator = false
         let sink = RecordingSink()
-        let callerVoice = try FliteSynthesizer(voice: "awb")
-        let call = try await EmbeddedCall.make(options, audio: .init(
-            caller: { bus in SimulatedCaller(lines: [.say("What are your opening hours on Friday?")], synthesizer: callerVoice, rate: .hz16000, bus: bus) },
-            farEnd: sink))
-        await call.session.run()
+        let call = try await BargeInTests.clinicCall([.say("What are your opening hours on Friday?")], sink: sink, callID: "onset")
         let starts = call.bus.events.filter { $0.payload == .playoutStarted }
         #expect(starts.count >= 2, "the greeting and an answer: \(starts.map(\.time))")
         let frames = sink.frames.withLock { $0 }
