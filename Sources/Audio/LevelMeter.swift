@@ -29,6 +29,8 @@ public struct AudioLevel: Sendable, Equatable {
     public static func dBFS(_ linear: Double) -> Double { linear > 0 ? max(-120, 20 * log10(linear)) : -120 }
 
     public var rmsDBFS: Double { Self.dBFS(rms) }
+    /// Above −40 dBFS: sound, not the near-silence a synthesiser puts around its speech (or a clean loop's digital zero).
+    public var isSound: Bool { rms > 0.01 }
     public var peakDBFS: Double { Self.dBFS(peak) }
 }
 

@@ -112,6 +112,10 @@ public final class CallEventBus: Sendable {
     /// `text` is personal data: hidden from every later event (and wherever else the call's redactor writes).
     public func noteSecret(_ text: String) { learnSecret(text) }
 
+    /// Publishes an event a stage decided, at its time and turn.
+    @discardableResult
+    public func publish(_ event: CallEvent) -> CallEvent { emit(event.stage, event.payload, at: event.time, turn: event.turn) }
+
     /// Stamps and publishes an event now; `at` overrides the time (for facts measured at the audio).
     @discardableResult
     public func emit(_ stage: Stage, _ payload: CallEventPayload, at time: MediaTime? = nil, turn: Int? = nil) -> CallEvent {

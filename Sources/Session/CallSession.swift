@@ -239,14 +239,14 @@ public final class CallSession: @unchecked Sendable {
                     player.pause(unplayed: farEnd.discardQueued())
                 }
             }
-            bus.emit(event.stage, event.payload, at: event.time, turn: event.turn)
+            bus.publish(event)
         case let .finalTranscript(.caller, text, confidence):
             let speculated = speculation
             speculation = nil
             speculationsThisPause = 0
             // An answer to a question for personal data is secret in every form it is written, understood or not.
             if sensitiveAnswerAwaited, !text.isEmpty { bus.noteSecret(text) }
-            bus.emit(event.stage, event.payload, at: event.time, turn: event.turn)
+            bus.publish(event)
             if utteranceIsEcho {
                 utteranceIsEcho = false
                 speculated?.cancel()
@@ -291,12 +291,12 @@ public final class CallSession: @unchecked Sendable {
             startBrain(spoken, confidence: confidence, turn: event.turn, decidedAt: turnEndedAt, speculated: speculated)
         case let .finalSource(source) where source.speaker == .caller:
             lastFinalUnclear = source.unclear == true
-            bus.emit(event.stage, event.payload, at: event.time, turn: event.turn)
+            bus.publish(event)
         case .endOfTurn:
             turnEndedAt = event.time
-            bus.emit(event.stage, event.payload, at: event.time, turn: event.turn)
+            bus.publish(event)
         default:
-            bus.emit(event.stage, event.payload, at: event.time, turn: event.turn)
+            bus.publish(event)
         }
     }
 

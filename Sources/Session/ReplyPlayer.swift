@@ -103,6 +103,8 @@ final class ReplyPlayer: @unchecked Sendable {
     private var position = 0   // next frame within it
     private(set) var turn = 0
     private var startedPlayout = false
+    /// Silent frames skipped before the reply's first sound (never sent, so never heard).
+    private var leadIn = 0
     private let firstAudio = LockedValue(false)
     private(set) var reply = AgentReply(sentences: [])
 
@@ -131,6 +133,7 @@ final class ReplyPlayer: @unchecked Sendable {
         index = 0
         position = 0
         startedPlayout = false
+        leadIn = 0
         firstAudio.withLock { $0 = false }
         let sentences = reply.sentences.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         guard !sentences.isEmpty else { phase = .idle; return }
@@ -172,6 +175,12 @@ final class ReplyPlayer: @unchecked Sendable {
             if wait { await u.waitForFrame(position) }
             if let f = u.frame(at: position) {
                 position += 1
+                // A reply starts at its first sound: the synthesiser's lead-in (about 200 ms with
+                // flite) is dead air before the answer, and the caller's wait ends where they hear it.
+                if !startedPlayout, !AudioLevel(frame: f).isSound {
+                    leadIn += 1
+                    continue
+                }
                 return f
             }
             if u.snapshot.finished {
@@ -232,7 +241,8 @@ final class ReplyPlayer: @unchecked Sendable {
                 words += w.prefix(Int((Double(w.count) * share).rounded(.down)))
             }
         }
-        let fraction = total > 0 ? Double(played) / Double(total) : 0
+        // Of what was sent: the lead-in skipped before the first sound is no part of the reply heard.
+        let fraction = total > leadIn ? Double(max(0, played - leadIn)) / Double(total - leadIn) : 0
         return (words.joined(separator: " "), fraction)
     }
 

@@ -55,7 +55,7 @@ public final class SupervisedCall: @unchecked Sendable {
         // The session pairs each frame the caller heard with one the caller said (it polls the caller's
         // side once per frame heard: both run at 20 ms from the same clock).
         session = RemoteCallSession(bus: bus, microphone: callerTap, speaker: stereo.heard, farEndIn: heardTap, farEndOut: stereo.said,
-                                    callerRecognizer: callerRecognizer, agentRecognizer: agentRecognizer)
+                                    callerRecognizer: callerRecognizer, agentRecognizer: agentRecognizer, vad: { EnergyVAD() })
         if let recorder { bus.observe(name: "recorder") { recorder.observe($0) } }
     }
 

@@ -99,7 +99,8 @@ struct Call: AsyncParsableCommand {
                                         callerRecognizer: try await RecognizerEngine.ears(streaming: try PocketSphinxRecognizer(configuration: .standard()),
                                                                                           engine: audio.stt, realtime: true),
                                         agentRecognizer: try await RecognizerEngine.ears(streaming: try PocketSphinxRecognizer(configuration: .standard()),
-                                                                                         engine: audio.stt, realtime: true))
+                                                                                         engine: audio.stt, realtime: true),
+                                        vad: audio.vadDetectors())
         let transport = "sip \(codec.encodingName)"
         // Hang up locally when the far end does; follow a transfer to its new call.
         let watcher = Task {

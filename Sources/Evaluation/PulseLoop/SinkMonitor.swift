@@ -12,7 +12,7 @@ public final class SinkMonitor: Sendable {
     private let stopped = Atomic<Bool>(false)
 
     /// A frame counts as sound above −40 dBFS: the loop is clean, so silence is digital zero.
-    public static func isVoiced(_ frame: AudioFrame) -> Bool { AudioLevel(samples: frame.samples).rms > 0.01 }
+    public static func isVoiced(_ frame: AudioFrame) -> Bool { AudioLevel(frame: frame).isSound }
 
     public init(loop: PulseCallLoop, sink: String, clock: any CallClock, onFrame: @escaping @Sendable (AudioFrame) -> Void) throws {
         capture = try PulseCapture(options: loop.stream(sink + ".monitor", name: "monitor"), clock: clock, ringFrames: 3_000)

@@ -16,8 +16,6 @@ import Speech
 /// reported as not observable instead of failing; database checks run when the dialer names the
 /// agent's database file.
 enum RemoteScenarioCall {
-    /// The agent has finished speaking once it has been quiet this long (and its words are transcribed).
-    static let agentQuiet = MediaTime.milliseconds(1000)
     /// The disclosure is heard through a recogniser: this share of its words must be in the agent's first line.
     static let disclosureMatch = 0.5
 
@@ -53,42 +51,17 @@ enum RemoteScenarioCall {
         let caller = ScenarioCaller(turns: scenario.turns, audio: audio, rate: voice.rate, bus: bus, limits: scenario.limits,
                                     heard: TextMatch.roughlyMatches) { line.sendDigits($0) }
         let source: any AudioSource = scenario.audio.isClean ? caller : try PhoneLine(source: caller, conditions: scenario.audio, speechRMS: speechRMS)
-        let ear = RemoteAgentEar(bus: bus, callID: callID, agent: agentEars)
-
+        // Media time is the call's own, paced by the agent's frames; the agent is heard as a remote
+        // user's call hears it, the caller's side is what the script said.
+        let session = RemoteCallSession(bus: bus, microphone: source, speaker: DiscardingSink(rate: voice.rate),
+                                        farEndIn: line.fromAgent, farEndOut: line.toAgent,
+                                        caller: ScriptedCallerStage(callID: callID, caller: caller, turns: scenario.turns),
+                                        farEnd: FarEndEar(callID: callID, .words(SpeechListener(recognizer: agentEars, vad: EnergyVAD(), callID: callID,
+                                                                                                  speaker: .agent, firstTurn: 0))),
+                                        pace: clock, farEndEnded: { line.endReason.map { "the agent's side ended the call: \($0)" } })
         onCall?(ScenarioRunner.key(file: scenario.file, run: run), bus)
-        bus.emit(.session, .callStarted(agent: dialer.target, transport: line.transport))
-        var endReason = "the caller hung up"
-        while true {
-            let incoming: AudioFrame?
-            do {
-                incoming = try await line.fromAgent.nextFrameAsync()
-            } catch {
-                endReason = "\(error)"
-                break
-            }
-            guard let agentFrame = incoming else {
-                endReason = line.endReason.map { "the agent's side ended the call: \($0)" } ?? "the agent's audio ended"
-                break
-            }
-            if let reason = line.endReason {
-                endReason = "the agent's side ended the call: \(reason)"
-                break
-            }
-            clock.advance(by: AudioFrame.duration)
-            let now = clock.now()
-            guard let said = try source.nextFrame() else { break }
-            let callerFrame = AudioFrame(rate: said.rate, samples: said.samples, timestamp: now)
-            try? line.toAgent.write(callerFrame)
-            if let turn = caller.spoken.last, turn.end > turn.start, let text = scenario.turns[turn.index].spokenText {
-                ear.callerSaid(text, start: turn.start, end: turn.end)
-            }
-            await ear.hear(agent: AudioFrame(rate: agentFrame.rate, samples: agentFrame.samples, timestamp: now))
-        }
+        let endReason = await session.run(agent: dialer.target, transport: line.transport)
         await line.hangUp()
-        await ear.finish()
-        bus.emit(.session, .callEnded(reason: endReason))
-        bus.finish()
-        await bus.drain()
 
         var graded = scenario
         var notObservable: [String] = []
@@ -147,73 +120,35 @@ enum RemoteScenarioCall {
     }
 }
 
-/// Both sides of a remote call as the events an embedded call would have. The caller's turns come
-/// from the script as it is spoken (start, true end, its words — no recogniser needed: the harness
-/// knows what it said); the agent's audio is transcribed locally into its words (`farEndHeard`),
-/// its first audio after each caller turn (`playoutStarted`, so voice-to-voice is measured as the
-/// caller hears it) and `playoutFinished` once it has been quiet a while with its words in.
-/// Owned by the one task running the call.
-final class RemoteAgentEar: @unchecked Sendable {
-    private let bus: CallEventBus
-    private let agentListener: SpeechListener
-    /// The caller turn that has ended and not yet heard an answer.
-    private var awaitingReply: Int?
-    private var callerTurn = 0
-    private var lastCallerStart: MediaTime?
-    private var agentSpeaking = false
-    private var agentUntranscribed = false
-    private var agentLastSpeech = MediaTime.zero
+/// The scripted caller's side of a remote call: the harness knows what it said, so each turn is
+/// reported once it has been spoken in full (its start, true end and words) — no recogniser needed.
+final class ScriptedCallerStage: CallStage {
+    private let callID: String
+    private let caller: ScenarioCaller
+    private let turns: [ScenarioTurn]
+    private var lastStart: MediaTime?
+    private var turn = 0
 
-    init(bus: CallEventBus, callID: String, agent: any SpeechRecognizer) {
-        self.bus = bus
-        agentListener = SpeechListener(recognizer: agent, vad: EnergyVAD(), callID: callID, speaker: .agent, firstTurn: 0)
+    init(callID: String, caller: ScenarioCaller, turns: [ScenarioTurn]) {
+        self.callID = callID
+        self.caller = caller
+        self.turns = turns
     }
 
-    /// A scripted caller turn has been spoken in full (called every frame; reports each turn once).
-    func callerSaid(_ text: String, start: MediaTime, end: MediaTime) {
-        guard lastCallerStart != start else { return }
-        lastCallerStart = start
-        callerTurn += 1
-        bus.emit(.vad, .speechStarted(speaker: .caller), at: start, turn: callerTurn)
-        bus.emit(.endpoint, .endOfTurn(trueEnd: end, rule: .scripted), at: end, turn: callerTurn)
-        bus.emit(.stt, .finalTranscript(speaker: .caller, text: text, confidence: 1), at: end, turn: callerTurn)
-        awaitingReply = callerTurn
-    }
-
-    func hear(agent: AudioFrame) async {
-        do {
-            for e in try await agentListener.process(agent) { agentEvent(e) }
-        } catch {
-            bus.emit(.stt, .error("local transcription failed: \(error)"))
+    func process(_ frame: AudioFrame) -> [CallEvent] {
+        guard let spoken = caller.spoken.last, spoken.end > spoken.start, spoken.start != lastStart,
+              let text = turns[spoken.index].spokenText else { return [] }
+        lastStart = spoken.start
+        turn += 1
+        func event(_ stage: Stage, _ payload: CallEventPayload, at time: MediaTime) -> CallEvent {
+            CallEvent(callID: callID, turn: turn, time: time, stage: stage, payload: payload)
         }
-        // Quiet long enough, and its words are in: the agent has finished this reply.
-        if agentSpeaking, !agentUntranscribed, agent.timestamp - agentLastSpeech >= RemoteScenarioCall.agentQuiet {
-            agentSpeaking = false
-            bus.emit(.playout, .playoutFinished(heardFraction: 1), at: agentLastSpeech, turn: callerTurn)
-        }
+        return [event(.vad, .speechStarted(speaker: .caller), at: spoken.start),
+                event(.endpoint, .endOfTurn(trueEnd: spoken.end, rule: .scripted), at: spoken.end),
+                event(.stt, .finalTranscript(speaker: .caller, text: text, confidence: 1), at: spoken.end)]
     }
 
-    func finish() async {
-        for e in (try? await agentListener.flush()) ?? [] { agentEvent(e) }
-    }
-
-    private func agentEvent(_ e: CallEvent) {
-        switch e.payload {
-        case .speechStarted:
-            agentUntranscribed = true
-            if !agentSpeaking {
-                agentSpeaking = true
-                bus.emit(.playout, .playoutStarted, at: e.time, turn: awaitingReply ?? callerTurn)
-                awaitingReply = nil
-            }
-        case let .speechStopped(_, trueEnd), let .endOfTurn(trueEnd, _):
-            agentLastSpeech = trueEnd
-        case let .finalTranscript(_, text, _):
-            agentUntranscribed = false
-            if !text.isEmpty { bus.emit(.stt, .farEndHeard(text: text), at: e.time, turn: callerTurn) }
-        default: break
-        }
-    }
+    func finish() -> [CallEvent] { [] }
 }
 
 /// What an agent says — its disclosure, greeting, prompts and flow lines — as phrases for the

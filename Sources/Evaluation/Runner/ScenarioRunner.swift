@@ -172,7 +172,7 @@ public struct ScenarioRunner: Sendable {
         let realTime = loop.map { _ in DeferredStartClock() }
         let clock: any CallClock = realTime ?? VirtualClock()
         let pulseCall = try loop.map { try PulseLoopCall(loop: $0, clock: clock) }
-        var ear: AgentSoundEar?
+        var ear: SinkMonitor?
         defer {
             ear?.stop()
             try? pulseCall?.finish()
@@ -226,7 +226,7 @@ public struct ScenarioRunner: Sendable {
         }
         if let loop, let pulseCall, let realTime {
             realTime.start()
-            ear = try AgentSoundEar(loop: loop, clock: clock, caller: caller)
+            ear = try agentSound(loop: loop, clock: clock, callID: callOptions.callID, caller: caller)
             pulseCall.start(caller: line)
         }
         let endReason = await embedded.session.run()
@@ -251,6 +251,23 @@ public struct ScenarioRunner: Sendable {
         result.phases = phases
         result.callerTurns = caller.spoken.count
         return result
+    }
+
+    /// The caller's ear in a real-time run: it hears the agent sink's monitor through a `FarEndEar`,
+    /// so the caller takes turns and barges in on what it hears, not on what the agent meant to play.
+    /// (What the agent said, for reactive turns, still comes from the agent's own words, as in virtual time.)
+    private static func agentSound(loop: PulseCallLoop, clock: any CallClock, callID: String, caller: ScenarioCaller) throws -> SinkMonitor {
+        let ear = FarEndEar(callID: callID, .sound(voiced: SinkMonitor.isVoiced))
+        // The monitor's one thread feeds the ear.
+        return try SinkMonitor(loop: loop, sink: loop.agentSink, clock: clock) { frame in
+            for e in ear.hear(frame) {
+                switch e.payload {
+                case .playoutStarted: caller.heardAgent(speaking: true, at: e.time)
+                case .playoutFinished: caller.heardAgent(speaking: false, at: e.time)
+                default: break
+                }
+            }
+        }
     }
 
     private static func query(_ sql: String, in database: DatabaseQueue?) async -> Result<[[String]], QueryFailure> {
