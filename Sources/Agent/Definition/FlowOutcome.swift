@@ -41,21 +41,17 @@ public struct FlowOutcome: Sendable, Equatable, Decodable {
 
 /// Where a flow goes when an outcome's retries are used up: spoken first, then the transition
 /// (never `retry` — the loader refuses it).
-public struct FlowFallback: Sendable, Equatable, Decodable {
+public struct FlowFallback: Sendable, Equatable {
     public var say: String?
     public var then: FlowTransition
+}
 
+extension FlowFallback: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable { case say, then }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
-        say = try c.decodeIfPresent(String.self, forKey: .say)
-        then = try c.decode(FlowTransition.self, forKey: .then)
-    }
-
-    public init(say: String?, then: FlowTransition) {
-        self.say = say
-        self.then = then
+        self.init(say: try c.decodeIfPresent(String.self, forKey: .say), then: try c.decode(FlowTransition.self, forKey: .then))
     }
 }
 
