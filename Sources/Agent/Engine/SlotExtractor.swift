@@ -146,24 +146,36 @@ enum SelfCorrection {
         "about", "that", "this", "it", "it's", "its", "the", "a", "for", "please", "thanks", "thank", "you", "all",
         "again", "i", "i'm", "im", "me", "my", "is", "was", "so", "um", "uh", "er", "just", "then", "there", "okay", "ok",
         "in", "on", "at", "around", "ish", "early", "late", "earlier", "later", "morning", "afternoon", "evening", "night",
+        "make", "let's", "lets", "say", "how", "what",
     ]
+
+    /// Words that begin another value after a replacement ("when's the | at two pm").
+    static let valueOpeners: Set<String> = ["at", "on", "for", "around", "about", "by"]
 
     /// Whether a correction's replacement (`tail`, the words after the last marker) was said but not
     /// understood as any value — not a day, a time, a number — as when a corrected word is misheard
     /// ("Tuesday, no, Wensday"). "Sorry" alone is too often an apology to count as taking anything
     /// back; with another marker ("nope, sorry") it does. A long tail is a new sentence, not a value.
+    /// The replacement is the tail's words before another value begins ("Tuesday, no sorry, when's the
+    /// at two pm": "when's the"), so a correction that also says the time is still seen.
     static func replacementUnheard(_ tail: String, in text: String, today: CalendarDay) -> Bool {
-        let words = SpokenText.tokens(tail)
+        let tailWords = SpokenText.tokens(tail)
+        let valueStart = tailWords.indices.first { i in
+            valueOpeners.contains(tailWords[i]) || SpokenText.number(tailWords, at: i) != nil
+                || CalendarDay.weekdayNames.contains(tailWords[i]) || CalendarDay.monthNames.contains(tailWords[i])
+        } ?? tailWords.count
+        let words = Array(tailWords[..<valueStart])
         guard (1...3).contains(words.count), !words.allSatisfy(notAReplacement.contains) else { return false }
         let all = SpokenText.tokens(text)
-        let cut = all.count - words.count
+        let cut = all.count - tailWords.count
         guard cut > 0, let marker = markers.first(where: { m in cut >= m.count && Array(all[(cut - m.count)..<cut]) == m }) else { return false }
         if marker == ["sorry"] {
             let before = all[..<(cut - 1)]
             guard markers.contains(where: { m in m != ["sorry"] && before.count >= m.count && Array(before.suffix(m.count)) == m }) else { return false }
         }
-        return SpokenDate.mentions(tail, today: today).isEmpty && SpokenTime.parse(tail, expected: true) == nil
-            && SpokenDigits.parse(tail) == nil && !words.indices.contains { SpokenText.number(words, at: $0) != nil }
+        let replacement = words.joined(separator: " ")
+        return SpokenDate.mentions(replacement, today: today).isEmpty && SpokenTime.parse(replacement, expected: true) == nil
+            && SpokenDigits.parse(replacement) == nil
     }
 
     /// The words after the last correction marker that has words after it, or nil when there is none.
