@@ -123,6 +123,32 @@ import Testing
         #expect(clinic.slots["name"]?.ifUnknown?.then == .escalate)
     }
 
+    /// A retry's `attempts` and `otherwise` belong to `then: retry`; `then: message` needs a `message`
+    /// flow that records something. Each error names the line.
+    @Test func boundedRetriesAndTakingAMessageAreChecked() throws {
+        func withOutcome(_ outcome: String, extra: String = "") -> String {
+            Self.valid.replacingOccurrences(of: "      as: free", with: "      as: free\n      if_empty: \(outcome)")
+                .replacingOccurrences(of: "\ntools:", with: "\n" + extra + "tools:")
+        }
+        let noMessageFlow = try #require(load(withOutcome("{clear: [day], then: retry, attempts: 2, otherwise: {then: message}}")))
+        #expect(noMessageFlow.location.line == 17, "\(noMessageFlow)")
+        #expect(noMessageFlow.problem.contains("'then: message' needs a flow block named 'message'"), "\(noMessageFlow)")
+        let notRetrying = try #require(load(withOutcome("{say: \"None.\", then: end, attempts: 2}")))
+        #expect(notRetrying.location.line == 17, "\(notRetrying)")
+        #expect(notRetrying.problem.contains("'attempts' counts retries"), "\(notRetrying)")
+        let zero = try #require(load(withOutcome("{clear: [day], then: retry, attempts: 0}")))
+        #expect(zero.problem.contains("1 or more"), "\(zero)")
+        let retryAgain = try #require(load(withOutcome("{clear: [day], then: retry, otherwise: {then: retry}}")))
+        #expect(retryAgain.problem.contains("cannot retry again"), "\(retryAgain)")
+        let messageFlowReadOnly = "  message:\n    - ask: day\n    - call: free_slots\n      with: {day: \"{day}\"}\n"
+        let recordsNothing = try #require(load(withOutcome("{clear: [day], then: retry, attempts: 2, otherwise: {then: message}}", extra: messageFlowReadOnly)))
+        #expect(recordsNothing.problem.contains("records nothing"), "\(recordsNothing)")
+        #expect(load(withOutcome("{clear: [day], then: retry, attempts: 2, otherwise: {say: \"Sorry.\", then: escalate}}")) == nil)
+        let clinic = try Fixtures.loadAgent("clinic")
+        let identify = try #require(clinic.flow["identify"]?.first { $0.ifEmpty != nil }?.ifEmpty)
+        #expect(identify.attempts == 2 && identify.otherwise?.then == .message)
+    }
+
     @Test func invalidEnumValueListsChoices() throws {
         let yaml = Self.valid.replacingOccurrences(of: "type: date", with: "type: calendar")
         let error = try #require(load(yaml))

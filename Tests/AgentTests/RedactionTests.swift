@@ -55,7 +55,9 @@ import Testing
         }
     }
 
-    @Test func noSecretReachesAnyLogFile() async throws {
+    /// Plays `lines` to the clinic agent with every event, audit entry and log line written to files
+    /// in one folder; returns the folder and the call's database.
+    func recordCall(_ lines: [String]) async throws -> (logs: URL, database: DatabaseQueue) {
         let agent = try Fixtures.loadAgent("clinic")
         let folder = Fixtures.temporaryFolder()
         let logs = folder.appendingPathComponent("logs")
@@ -75,15 +77,6 @@ import Testing
         let options = ConversationOptions(callID: "pii", clock: clock, events: sink, approvalMode: .approveAll, auditURL: logs.appendingPathComponent("audit.jsonl"), logger: logger)
         let conversation = try Conversation(agent: agent, database: database, options: options)
         _ = await conversation.start()
-        let lines = [
-            "I'd like to book an appointment",
-            "John Smith",
-            "my date of birth is March 4th 1980",
-            "my card number is 4111 1111 1111 1111 and my SSN is 123-45-6789",
-            "Tuesday",
-            "9 am",
-            "yes",
-        ]
         for line in lines {
             conversation.tracer.emit(.finalTranscript(speaker: .caller, text: line, confidence: 1), stage: .stt)
             _ = await conversation.hear(line)
@@ -91,8 +84,10 @@ import Testing
         }
         await conversation.end(reason: "done")
         try eventLines.withLock { $0 }.joined(separator: "\n").write(to: eventsURL, atomically: true, encoding: .utf8)
+        return (logs, database)
+    }
 
-        let secrets = ["4111 1111 1111 1111", "4111111111111111", "123-45-6789", "123456789", "1980-03-04", "March 4th 1980", "1980"]
+    func expectNoSecret(_ secrets: [String], in logs: URL) throws {
         let files = try FileManager.default.contentsOfDirectory(at: logs, includingPropertiesForKeys: nil)
         #expect(files.count == 3)
         for file in files {
@@ -102,9 +97,39 @@ import Testing
                 #expect(!text.contains(secret), "\(file.lastPathComponent) contains \(secret)")
             }
         }
+    }
+
+    @Test func noSecretReachesAnyLogFile() async throws {
+        let (logs, database) = try await recordCall([
+            "I'd like to book an appointment",
+            "John Smith",
+            "my date of birth is March 4th 1980",
+            "my card number is 4111 1111 1111 1111 and my SSN is 123-45-6789",
+            "Tuesday",
+            "9 am",
+            "yes",
+        ])
+        try expectNoSecret(["4111 1111 1111 1111", "4111111111111111", "123-45-6789", "123456789", "1980-03-04", "March 4th 1980", "1980"], in: logs)
         // The booking itself still went through: redaction hides, it does not break the call.
         let booked = try await database.read { db in try Int.fetchOne(db, sql: "SELECT patient_id FROM slots WHERE id = 1") }
         #expect(booked == 1)
+    }
+
+    /// A message taken after identification failed twice: the dates of birth given (wrong, so never
+    /// matched) and a card number inside the message reach no file; the message itself is recorded.
+    @Test func aMessageAfterFailedIdentificationKeepsPersonalDataOutOfEveryFile() async throws {
+        let (logs, database) = try await recordCall([
+            "I'd like to book an appointment",
+            "John Smith",
+            "March 5th 1980",
+            "John Smith",
+            "the sixth of March nineteen eighty",
+            "please call me back, my card is 4111 1111 1111 1111",
+            "yes",
+        ])
+        try expectNoSecret(["4111 1111 1111 1111", "4111111111111111", "1980-03-05", "March 5th 1980", "1980-03-06", "sixth of March nineteen eighty"], in: logs)
+        let message = try await database.read { db in try String.fetchOne(db, sql: "SELECT name || ': ' || text FROM messages") }
+        #expect(message?.hasPrefix("John Smith: please call me back") == true, "\(message ?? "no message")")
     }
 }
 

@@ -121,10 +121,22 @@ import Testing
         ("Tuesday is fine", SlotType.date, "2026-03-03"),
         ("no, Friday please", SlotType.date, "2026-03-06"),
         ("on Thursday, actually in the morning", SlotType.date, "2026-03-05"),
+        ("Tuesday at two, no, make it at three", SlotType.date, "2026-03-03"),
+        ("Tuesday at two, no, make it at three", SlotType.time, "15:00"),
+        ("for Tuesday no sorry when's the at two pm", SlotType.time, "14:00"),
     ] as [(String, SlotType, String)])
     func selfCorrectionsKeepTheLastValue(_ said: String, _ type: SlotType, _ expected: String) {
         let slot = SlotDefinition(type: type, prompt: "?", length: type == .digits ? 5 : nil)
         let value = SlotExtractor(today: today).extract(slot, known: [], from: said, expected: true)
         #expect(value?.value == expected, "\(said) → \(value?.value ?? "nothing")")
+    }
+
+    /// A correction whose new value was misheard takes the old one back without a replacement: nothing,
+    /// so the agent asks — also when the time follows the misheard day.
+    @Test(arguments: ["Tuesday, no, Wensday", "for Tuesday no sorry when's the at two pm", "Tuesday, nope, sorry, when's the"])
+    func aTakenBackDayWithItsReplacementMisheardIsNothing(_ said: String) {
+        let slot = SlotDefinition(type: .date, prompt: "?")
+        let value = SlotExtractor(today: today).extract(slot, known: [], from: said, expected: true)
+        #expect(value == nil, "\(said) → \(value?.value ?? "nothing")")
     }
 }

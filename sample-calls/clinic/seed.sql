@@ -12,6 +12,12 @@ CREATE TABLE slots (
     patient_id INTEGER REFERENCES patients(id),
     UNIQUE (date, time)
 );
+CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    text TEXT NOT NULL,
+    day TEXT NOT NULL
+);
 CREATE TABLE hours (
     position INTEGER PRIMARY KEY,
     summary TEXT NOT NULL

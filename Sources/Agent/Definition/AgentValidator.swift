@@ -44,6 +44,9 @@ enum AgentValidator {
         for block in agent.flow.keys.sorted() {
             if let issue = checkFlow(block, agent: agent) { return issue }
         }
+        for (path, outcome) in outcomes(in: agent) {
+            if let issue = checkOutcome(outcome, path: path, agent: agent) { return issue }
+        }
         for name in agent.tools.keys.sorted() {
             guard let tool = agent.tools[name] else { continue }
             let takes = Set(ToolArgumentCheck.parameterNames(tool))
@@ -88,8 +91,64 @@ enum AgentValidator {
                 }
                 if tool.writes { confirmed = false }
             case .say:
-                break
+                if step.then == .message, let issue = messageFlowIssue(path: path + ["then"], agent: agent) { return issue }
             }
+        }
+        return nil
+    }
+
+    /// Every outcome of the agent file with its path of keys, in a stable order.
+    static func outcomes(in agent: AgentDefinition) -> [([String], FlowOutcome)] {
+        var out: [([String], FlowOutcome)] = []
+        for name in agent.slots.keys.sorted() {
+            if let outcome = agent.slots[name]?.ifUnknown { out.append((["slots", name, "if_unknown"], outcome)) }
+        }
+        for block in agent.flow.keys.sorted() {
+            for (i, step) in (agent.flow[block] ?? []).enumerated() {
+                for (key, outcome) in [("if_empty", step.ifEmpty), ("if_no", step.ifNo), ("if_denied", step.ifDenied)] {
+                    if let outcome { out.append((["flow", block, String(i), key], outcome)) }
+                }
+            }
+        }
+        return out
+    }
+
+    private static func checkOutcome(_ outcome: FlowOutcome, path: [String], agent: AgentDefinition) -> DefinitionIssue? {
+        if let attempts = outcome.attempts {
+            guard outcome.then == .retry else {
+                return DefinitionIssue(path: path + ["attempts"], field: "attempts", problem: "'attempts' counts retries, and this outcome does not retry (then: \(outcome.then.rawValue))",
+                                       suggestion: "remove 'attempts', or write 'then: retry'", atKey: true)
+            }
+            guard attempts >= 1 else {
+                return DefinitionIssue(path: path + ["attempts"], field: "attempts", problem: "'attempts' must be 1 or more", suggestion: "write how many tries the caller gets, e.g. 2")
+            }
+        }
+        if let otherwise = outcome.otherwise {
+            guard outcome.then == .retry else {
+                return DefinitionIssue(path: path + ["otherwise"], field: "otherwise", problem: "'otherwise' follows used-up retries, and this outcome does not retry (then: \(outcome.then.rawValue))",
+                                       suggestion: "remove 'otherwise', or write 'then: retry'", atKey: true)
+            }
+            if otherwise.then == .retry {
+                return DefinitionIssue(path: path + ["otherwise", "then"], field: "then", problem: "'otherwise' cannot retry again",
+                                       suggestion: "use end, escalate, hangup or message")
+            }
+            if otherwise.then == .message, let issue = messageFlowIssue(path: path + ["otherwise", "then"], agent: agent) { return issue }
+        }
+        if outcome.then == .message { return messageFlowIssue(path: path + ["then"], agent: agent) }
+        return nil
+    }
+
+    /// `then: message` needs a `message` block that records something: a message only asked for and
+    /// read back would be lost.
+    private static func messageFlowIssue(path: [String], agent: AgentDefinition) -> DefinitionIssue? {
+        let block = FlowTransition.messageFlow
+        guard let steps = agent.flow[block] else {
+            return DefinitionIssue(path: path, field: "then", problem: "'then: message' needs a flow block named '\(block)'",
+                                   suggestion: "add 'flow: \(block):' that asks for the message (a text slot), reads it back with 'confirm:' and records it with a 'call:'")
+        }
+        guard agent.steps(for: block).contains(where: { if case .call(let tool) = $0.action { return agent.tools[tool]?.writes == true } else { return false } }) else {
+            return DefinitionIssue(path: ["flow", block], field: block, problem: "the '\(block)' flow records nothing (no call to a tool that writes)",
+                                   suggestion: "add a 'call:' to a tool with 'writes: true' that stores the message", atKey: steps.isEmpty)
         }
         return nil
     }

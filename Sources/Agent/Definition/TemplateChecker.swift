@@ -19,7 +19,6 @@ enum TemplateChecker {
         var out: [([String], String)] = []
         for name in agent.slots.keys.sorted() {
             if let slot = agent.slots[name] { out.append((["slots", name, "prompt"], slot.prompt)) }
-            if let text = agent.slots[name]?.ifUnknown?.say { out.append((["slots", name, "if_unknown", "say"], text)) }
         }
         for block in agent.flow.keys.sorted() {
             for (i, step) in (agent.flow[block] ?? []).enumerated() {
@@ -32,10 +31,11 @@ enum TemplateChecker {
                 if let text = step.prompt { out.append((path + ["prompt"], text)) }
                 for key in step.arguments.keys.sorted() { out.append((path + ["with", key], step.arguments[key] ?? "")) }
                 if let text = step.sayAfter { out.append((path + ["say"], text)) }
-                for (key, outcome) in [("if_empty", step.ifEmpty), ("if_no", step.ifNo), ("if_denied", step.ifDenied)] {
-                    if let text = outcome?.say { out.append((path + [key, "say"], text)) }
-                }
             }
+        }
+        for (path, outcome) in AgentValidator.outcomes(in: agent) {
+            if let text = outcome.say { out.append((path + ["say"], text)) }
+            if let text = outcome.otherwise?.say { out.append((path + ["otherwise", "say"], text)) }
         }
         return out
     }

@@ -56,6 +56,8 @@ public actor IntentEngine: Brain {
     private var unknownAnswers: [String: Int] = [:]
     /// Known values the caller said no to when offered, per slot: never offered twice.
     private var declinedOffers: [String: Set<String>] = [:]
+    /// How many times each step's `retry` outcome has happened in this request, by step index.
+    private var retries: [Int: Int] = [:]
     private var lastReply: [String] = []
     private var lastExpectation: RecognitionExpectation = .open
     private var actions: [String] = []
@@ -89,6 +91,7 @@ public actor IntentEngine: Brain {
         var callerTurns: Int
         var unknownAnswers: [String: Int]
         var declinedOffers: [String: Set<String>]
+        var retries: [Int: Int]
         var lastReply: [String]
         var lastExpectation: RecognitionExpectation
         var actions: [String]
@@ -98,7 +101,7 @@ public actor IntentEngine: Brain {
 
     public func checkpoint() async -> BrainCheckpoint? {
         BrainCheckpoint(State(callerID: callerID, activeIntent: activeIntent, steps: steps, slots: slots, fillOrder: fillOrder,
-                              bindings: bindings, done: done, confirmed: confirmed, pending: pending, misunderstandings: misunderstandings, callerTurns: callerTurns, unknownAnswers: unknownAnswers, declinedOffers: declinedOffers,
+                              bindings: bindings, done: done, confirmed: confirmed, pending: pending, misunderstandings: misunderstandings, callerTurns: callerTurns, unknownAnswers: unknownAnswers, declinedOffers: declinedOffers, retries: retries,
                               lastReply: lastReply, lastExpectation: lastExpectation, actions: actions, escalated: escalated,
                               operatorLines: operatorLines))
     }
@@ -118,6 +121,7 @@ public actor IntentEngine: Brain {
         callerTurns = s.callerTurns
         unknownAnswers = s.unknownAnswers
         declinedOffers = s.declinedOffers
+        retries = s.retries
         lastReply = s.lastReply
         lastExpectation = s.lastExpectation
         actions = s.actions
@@ -286,6 +290,7 @@ public actor IntentEngine: Brain {
         misunderstandings = 0
         if yes {
             confirmed.insert(index)
+            retries[index] = nil
             return await runFlow(prefix: [], confidence: 1, why: "caller confirmed")
         }
         // "No, the time is wrong": only that slot is asked again, the rest of the read-back stands.
@@ -296,7 +301,7 @@ public actor IntentEngine: Brain {
             return await runFlow(prefix: ["Sorry about that."], confidence: 1, why: "caller said the \(wrong) was wrong")
         }
         let outcome = steps[index].step.ifNo ?? FlowOutcome(say: "Okay, I haven't changed anything.", then: .end)
-        return await apply(outcome, prefix: [], confidence: 1, why: "caller declined the confirmation")
+        return await apply(outcome, at: index, prefix: [], confidence: 1, why: "caller declined the confirmation")
     }
 
     /// The one slot of a read-back that the caller's words name ("the time", "the day", "the name"):
@@ -323,7 +328,8 @@ public actor IntentEngine: Brain {
     }
 
     private func answerSlot(_ text: String, slot name: String, top: IntentClassifier.Match?) async -> BrainTurn {
-        let corrected = applyCorrections(text)
+        // Free text (a message) is the caller's own words, all of them: "not" or "sorry" in it corrects nothing.
+        let corrected = agent.slots[name]?.type != .text && applyCorrections(text)
         let heard = agent.slots[name].flatMap { extractor.extract($0, known: agent.knownValues[name] ?? [], from: text, expected: true) }
         if let definition = agent.slots[name], !corrected {
             let vocabulary = (agent.knownValues[name] ?? []) + definition.values
@@ -456,7 +462,7 @@ public actor IntentEngine: Brain {
         }
         unknownAnswers[name] = nil
         fill(name, value)
-        return await apply(FlowOutcome(say: nil, clear: outcome.clear, then: outcome.then), prefix: said, confidence: 1,
+        return await apply(FlowOutcome(say: nil, clear: outcome.clear, then: outcome.then), at: nil, prefix: said, confidence: 1,
                            why: "\(name) matches nothing known, twice: the agent file's way forward")
     }
 
@@ -592,6 +598,7 @@ public actor IntentEngine: Brain {
         steps = plan(intent)
         done = []
         confirmed = []
+        retries = [:]
         pending = .nothing
         // A shared block's results (the identified patient) stay valid across requests.
         for (i, planned) in steps.enumerated() where planned.shared {
@@ -634,17 +641,17 @@ public actor IntentEngine: Brain {
             case .ask(let name):
                 if slots[name] != nil { index += 1; continue }
                 pending = .slot(name)
-                said += SentenceSplitter.split(promptText(for: name, override: step.prompt))
+                // An outcome that already asked ("No problem. Which day would you like instead?") is
+                // the question: the slot's own prompt after it would ask the same thing twice.
+                if said.last?.hasSuffix("?") != true { said += SentenceSplitter.split(promptText(for: name, override: step.prompt)) }
                 return finish(said, expects: expectation(for: name), intent: activeIntent, confidence: confidence, path: AnswerPath(.intentEngine, reason: why))
             case .say(let text):
                 if done.contains(index) { index += 1; continue }
                 done.insert(index)
                 said += SentenceSplitter.split(render(text))
                 switch step.then {
-                case .end?: return endRequest(said, confidence: confidence, why: why)
-                case .escalate?: return await escalate(reason: "the flow hands this request to a human", say: said, confidence: confidence)
-                case .hangup?: return goodbye(confidence: confidence, prefix: said)
                 case .retry?, nil: index += 1
+                case let then?: return await follow(then, said: said, confidence: confidence, why: "the flow hands this request on")
                 }
             case .confirm:
                 if confirmed.contains(index) { index += 1; continue }
@@ -666,10 +673,10 @@ public actor IntentEngine: Brain {
                 case .success(let value):
                     if ToolResults.isEmpty(value) {
                         let outcome = step.ifEmpty ?? FlowOutcome(say: "Sorry, I couldn't find that.", then: .end)
-                        let turn = await apply(outcome, prefix: said, confidence: confidence, why: "\(toolName) found nothing")
-                        return turn
+                        return await apply(outcome, at: index, prefix: said, confidence: confidence, why: "\(toolName) found nothing")
                     }
                     done.insert(index)
+                    retries[index] = nil
                     if let bound = step.bindAs { bindings[bound] = value }
                     if agent.tools[toolName]?.writes == true { actions.append("\(toolName) \(tracer.redactor.redact(JSONValue.object(arguments).jsonText))") }
                     if let after = step.sayAfter { said += SentenceSplitter.split(render(after)) }
@@ -682,28 +689,49 @@ public actor IntentEngine: Brain {
                     let outcome = step.ifDenied ?? FlowOutcome(say: decision == .timedOut
                         ? "I couldn't get that approved in time, so nothing has been changed."
                         : "I'm sorry, that wasn't approved, so nothing has been changed.", then: .end)
-                    return await apply(outcome, prefix: said, confidence: confidence, why: "\(toolName): \(why)")
+                    return await apply(outcome, at: index, prefix: said, confidence: confidence, why: "\(toolName): \(why)")
                 }
             }
         }
         return endRequest(said, confidence: confidence, why: why)
     }
 
-    private func apply(_ outcome: FlowOutcome, prefix: [String], confidence: Double, why: String) async -> BrainTurn {
+    /// `index` is the step the outcome belongs to: its retries are counted there, and once they reach
+    /// the outcome's limit the flow takes its `otherwise` (by default the human handoff) instead.
+    private func apply(_ outcome: FlowOutcome, at index: Int?, prefix: [String], confidence: Double, why: String) async -> BrainTurn {
         var said = prefix
         if let say = outcome.say { said += SentenceSplitter.split(render(say)) }
+        if outcome.then == .retry, let index {
+            let count = (retries[index] ?? 0) + 1
+            retries[index] = count
+            if count >= outcome.attemptLimit {
+                retries[index] = nil
+                let fallback = outcome.otherwise ?? FlowFallback(say: nil, then: .escalate)
+                if let say = fallback.say { said += SentenceSplitter.split(render(say)) }
+                return await follow(fallback.then, said: said, confidence: confidence, why: "\(why), \(count) times: the agent file's way forward")
+            }
+        }
         for name in outcome.clear {
             slots.removeValue(forKey: name)
             fillOrder.removeAll { $0 == name }
             invalidate(dependingOn: name)
         }
-        switch outcome.then {
+        return await follow(outcome.then, said: said, confidence: confidence, why: why)
+    }
+
+    private func follow(_ then: FlowTransition, said: [String], confidence: Double, why: String) async -> BrainTurn {
+        switch then {
         case .end: return endRequest(said, confidence: confidence, why: why)
         case .retry:
             pending = .nothing
             return await runFlow(prefix: said, confidence: confidence, why: why)
         case .escalate: return await escalate(reason: why, say: said, confidence: confidence)
         case .hangup: return goodbye(confidence: confidence, prefix: said)
+        case .message:
+            // What the caller said so far (their name) stays for the message; the request is over.
+            keepSharedState()
+            start(intent: FlowTransition.messageFlow)
+            return await runFlow(prefix: said, confidence: confidence, why: "\(why); taking a message")
         }
     }
 

@@ -10,9 +10,12 @@ struct SlotExtractor: Sendable {
                  accept: (SlotValue) -> Bool = { _ in true }) -> SlotValue? {
         // A caller who corrects themselves means what they said last ("Tuesday, no, Wednesday";
         // "10428, sorry, 10427"): the words after the last correction first, then the whole sentence.
-        if slot.type != .yesNo, let tail = SelfCorrection.lastPart(of: text),
-           let value = extractPlain(slot, known: known, from: tail, expected: expected, accept: accept) {
-            return value
+        // Free text is kept whole (a message is the caller's words, corrections and all).
+        if slot.type != .yesNo, slot.type != .text, let tail = SelfCorrection.lastPart(of: text) {
+            if let value = extractPlain(slot, known: known, from: tail, expected: expected, accept: accept) { return value }
+            // "Tuesday, no, Wensday": the value was taken back and its replacement not understood;
+            // what was taken back is not the answer, so the slot stays empty and is asked.
+            if SelfCorrection.replacementUnheard(tail, in: text, today: today) { return nil }
         }
         return extractPlain(slot, known: known, from: text, expected: expected, accept: accept)
     }
@@ -136,6 +139,44 @@ enum SelfCorrection {
         ["no"], ["nope"], ["sorry"], ["i", "mean"], ["i", "meant"], ["actually"], ["make", "that"], ["rather"],
         ["wait"], ["scratch", "that"], ["i", "said"], ["correction"], ["not", "that"], ["oops"],
     ]
+
+    /// Words after a marker that are no replacement value: an apology or a pleasantry ("Tuesday at
+    /// three, sorry about that"), or a refinement of what stands ("Thursday, actually in the morning").
+    static let notAReplacement: Set<String> = [
+        "about", "that", "this", "it", "it's", "its", "the", "a", "for", "please", "thanks", "thank", "you", "all",
+        "again", "i", "i'm", "im", "me", "my", "is", "was", "so", "um", "uh", "er", "just", "then", "there", "okay", "ok",
+        "in", "on", "at", "around", "ish", "early", "late", "earlier", "later", "morning", "afternoon", "evening", "night",
+        "make", "let's", "lets", "say", "how", "what",
+    ]
+
+    /// Words that begin another value after a replacement ("when's the | at two pm").
+    static let valueOpeners: Set<String> = ["at", "on", "for", "around", "about", "by"]
+
+    /// Whether a correction's replacement (`tail`, the words after the last marker) was said but not
+    /// understood as any value — not a day, a time, a number — as when a corrected word is misheard
+    /// ("Tuesday, no, Wensday"). "Sorry" alone is too often an apology to count as taking anything
+    /// back; with another marker ("nope, sorry") it does. A long tail is a new sentence, not a value.
+    /// The replacement is the tail's words before another value begins ("Tuesday, no sorry, when's the
+    /// at two pm": "when's the"), so a correction that also says the time is still seen.
+    static func replacementUnheard(_ tail: String, in text: String, today: CalendarDay) -> Bool {
+        let tailWords = SpokenText.tokens(tail)
+        let valueStart = tailWords.indices.first { i in
+            valueOpeners.contains(tailWords[i]) || SpokenText.number(tailWords, at: i) != nil
+                || CalendarDay.weekdayNames.contains(tailWords[i]) || CalendarDay.monthNames.contains(tailWords[i])
+        } ?? tailWords.count
+        let words = Array(tailWords[..<valueStart])
+        guard (1...3).contains(words.count), !words.allSatisfy(notAReplacement.contains) else { return false }
+        let all = SpokenText.tokens(text)
+        let cut = all.count - tailWords.count
+        guard cut > 0, let marker = markers.first(where: { m in cut >= m.count && Array(all[(cut - m.count)..<cut]) == m }) else { return false }
+        if marker == ["sorry"] {
+            let before = all[..<(cut - 1)]
+            guard markers.contains(where: { m in m != ["sorry"] && before.count >= m.count && Array(before.suffix(m.count)) == m }) else { return false }
+        }
+        let replacement = words.joined(separator: " ")
+        return SpokenDate.mentions(replacement, today: today).isEmpty && SpokenTime.parse(replacement, expected: true) == nil
+            && SpokenDigits.parse(replacement) == nil
+    }
 
     /// The words after the last correction marker that has words after it, or nil when there is none.
     static func lastPart(of text: String) -> String? {
