@@ -9,7 +9,7 @@ struct RingsideBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ringside-bench",
         abstract: "Ringside's benchmarks: print tables and write the figures as JSON under .bench/.",
-        subcommands: [BenchAll.self, AudioBenchCommand.self, SpeechBench.self, SuiteBench.self, SessionBench.self, TurnBench.self, TUIBench.self, SIPBenchCommand.self, ServeBenchCommand.self, FarmBenchCommand.self],
+        subcommands: [BenchAll.self, AudioBenchCommand.self, SpeechBench.self, SuiteBench.self, SessionBench.self, TurnBench.self, TUIBench.self, SIPBenchCommand.self, SuperviseBenchCommand.self, ServeBenchCommand.self, FarmBenchCommand.self],
         defaultSubcommand: BenchAll.self
     )
 }

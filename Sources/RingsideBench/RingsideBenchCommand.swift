@@ -28,6 +28,8 @@ struct BenchAll: AsyncParsableCommand {
         try await tui.run()
         let sip = try SIPBenchCommand.parse(["--output", options.output])
         try await sip.run()
+        let supervise = try SuperviseBenchCommand.parse(["--output", options.output])
+        try await supervise.run()
         let serve = try ServeBenchCommand.parse(["--output", options.output])
         try await serve.run()
         let farm = try FarmBenchCommand.parse(["--output", options.output])

@@ -69,14 +69,15 @@ enum SIPBench {
     /// Delay of 1 kHz bursts from one phone's sink (as a microphone frame) to the other's playout.
     static func mouthToEar(codec: MediaCodec, bursts: Int = 15) async throws -> [Double] {
         let pair = try await PhonePair.connect(codec: codec)
-        let result = await Result(catching: { try await burstDelays(pair, bursts: bursts) })
+        let result = await Result(catching: { try await burstDelays(from: pair.caller, to: pair.callee, bursts: bursts) })
         await pair.close()
         return try result.get()
     }
 
-    private static func burstDelays(_ pair: PhonePair, bursts: Int) async throws -> [Double] {
+    /// Delays of 1 kHz bursts written as microphone frames into `sender` until `receiver` plays them out.
+    static func burstDelays(from sender: PhoneCall, to receiver: PhoneCall, bursts: Int) async throws -> [Double] {
         let clock = MonotonicClock()
-        let rate = pair.caller.media.sink.rate
+        let rate = sender.media.sink.rate
         let n = rate.hertz / 50
         let tone = AudioFrame.frames(from: (0..<(n * 5)).map { Int16(8000 * sin(2 * .pi * 1000 * Double($0) / Double(rate.hertz))) }, rate: rate)
         var sentAt: [MediaTime] = []
@@ -84,11 +85,11 @@ enum SIPBench {
         var inBurst = false
         // One frame out per frame in: the far end's playout paces the microphone, as in a live call.
         for i in 0..<(bursts * 50 + 25) {
-            let received = try await pair.callee.media.source.nextFrameAsync()
+            let received = try await receiver.media.source.nextFrameAsync()
             let heardAt = clock.now()
             let phase = i % 50
             let frame = phase < tone.count && i < bursts * 50 ? tone[phase] : AudioFrame.silence(rate: rate, at: .zero)
-            try pair.caller.media.sink.write(frame)
+            try sender.media.sink.write(frame)
             if phase == 0, i < bursts * 50 { sentAt.append(clock.now()) }
             guard let received else { break }
             if let k = received.samples.firstIndex(where: { abs(Int($0)) > 2000 }) {

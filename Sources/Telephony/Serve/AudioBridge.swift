@@ -10,6 +10,9 @@ final class AudioBridge: @unchecked Sendable {
     /// Which way a frame is going.
     enum Direction: Sendable { case aToB, bToA }
 
+    /// The most audio left waiting to be sent on a leg before a frame is dropped.
+    static let standingQueue = MediaTime.milliseconds(40)
+
     private let running = LockedValue(true)
     private let done = DispatchGroup()
 
@@ -23,7 +26,12 @@ final class AudioBridge: @unchecked Sendable {
                 defer { done.leave() }
                 while running.value {
                     guard let frame = try? from.source.nextFrame() else { break }
-                    if let out = relay(direction, frame) { try? to.sink.write(out) }
+                    guard let out = relay(direction, frame) else { continue }
+                    // Both legs tick every 20 ms, so whatever waits in the far leg's send queue (a burst
+                    // read at the start, a stall) would stay there for the whole call as added delay:
+                    // past `standingQueue`, the frame is dropped instead (as a jitter buffer drops one to
+                    // catch up with a faster sender).
+                    if to.queuedDuration < Self.standingQueue { try? to.sink.write(out) }
                 }
             }
             thread.name = "ringside-bridge-\(name)-\(direction == .aToB ? "a→b" : "b→a")"
