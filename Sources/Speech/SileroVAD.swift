@@ -95,8 +95,19 @@ public final class SileroVADService: @unchecked Sendable {
     /// The server's process id while one runs (for tests).
     public var serverProcessID: pid_t? { server.withLock { $0?.pid } }
 
+    /// Set by a stream whose server stopped answering: the next stream looks harder at whether it died.
+    private let failed = Mutex(false)
+
+    /// A stream's connection failed. A killed server resets its connections a moment before it can be
+    /// reaped, so the next `running()` waits (bounded) for its exit before trusting it.
+    func noteFailure() { failed.withLock { $0 = true } }
+
     private func running() throws -> SmartTurnServer {
-        try server.withLock { server in
+        let suspect = failed.withLock { f in defer { f = false }; return f }
+        return try server.withLock { server in
+            if suspect, let current = server {
+                for _ in 0..<50 where current.isRunning() { usleep(10_000) }
+            }
             if let running = server, running.isRunning() { return running }
             server?.stop()
             let started = try SmartTurnServer.start(python: python, installation: installation, model: ["--vad", installation.vadModelPath],
@@ -165,6 +176,7 @@ public final class SileroVAD: VoiceActivityDetector {
         } catch {
             logger.warning("Silero VAD failed (\(error)); this stream goes on with energy voice activity detection")
             connection.close()
+            service.noteFailure()
             let energy = EnergyVAD()
             fallback = energy
             pending = []

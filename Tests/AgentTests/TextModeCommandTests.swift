@@ -77,6 +77,13 @@ import Testing
         return folder
     }
 
+    /// The line (from 1) of the clinic's `file` that holds `text`: the expected location follows the
+    /// sample agent as it is edited.
+    func lineNumber(of text: String, inClinic file: String) throws -> Int {
+        let lines = try String(contentsOf: Fixtures.agentDirectory("clinic").appendingPathComponent(file), encoding: .utf8).components(separatedBy: "\n")
+        return try #require(lines.firstIndex { $0.contains(text) }) + 1
+    }
+
     /// Runs `talk --text` on a broken agent: exit 2, nothing on stdout, exactly `line` on stderr.
     func expectOneLine(_ folder: URL, _ line: String) throws {
         let result = try Fixtures.run(binary(), ["talk", "--text", "--agent", folder.path], input: "")
@@ -92,13 +99,15 @@ import Testing
 
     @Test func unclosedTemplateBraceFailsTheLoad() throws {
         let folder = try clinic(editing: "agent.yaml") { $0.replacingOccurrences(of: "\"Thanks, {patient.first_name}.\"", with: "\"Thanks, {patient.first_name.\"") }
-        try expectOneLine(folder, "\(folder.path)/agent.yaml:81:21: flow.identify.2.say: unclosed \"{\" in template \"Thanks, {patient.first_name.\" (write a placeholder as {name} or {result.field})")
+        let line = try lineNumber(of: "\"Thanks, {patient.first_name}.\"", inClinic: "agent.yaml")
+        try expectOneLine(folder, "\(folder.path)/agent.yaml:\(line):21: flow.identify.2.say: unclosed \"{\" in template \"Thanks, {patient.first_name.\" (write a placeholder as {name} or {result.field})")
     }
 
     @Test func missingAndBrokenSeedsNameTheirLine() throws {
         let missing = try clinic(editing: "agent.yaml") { $0.replacingOccurrences(of: "seed: seed.sql", with: "seed: seeds.sql") }
         try expectOneLine(missing, "\(missing.path)/agent.yaml:9:9: database.seed: no seed file 'seeds.sql' in \(missing.path) (give the SQL file that creates the agent's database, relative to the agent folder)")
         let broken = try clinic(editing: "seed.sql") { $0.replacingOccurrences(of: "(3, 'Wei', 'Chen', '1990-07-15')", with: "(3, 'Wei', 'Chen' '1990-07-15')") }
-        try expectOneLine(broken, "\(broken.path)/seed.sql:23:23: the seed SQL failed: near \"'1990-07-15'\": syntax error (fix this statement; the agent's database is built from this file)")
+        let line = try lineNumber(of: "(3, 'Wei', 'Chen', '1990-07-15')", inClinic: "seed.sql")
+        try expectOneLine(broken, "\(broken.path)/seed.sql:\(line):23: the seed SQL failed: near \"'1990-07-15'\": syntax error (fix this statement; the agent's database is built from this file)")
     }
 }

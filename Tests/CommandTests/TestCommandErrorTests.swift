@@ -24,7 +24,9 @@ import TestSupport
     @Test func anAgentThatDoesNotLoadIsReportedOnceOnStderr() throws {
         let agent = try TestPaths.temporaryDirectory("broken-agent")
         let clinic = TestPaths.repository.appendingPathComponent("sample-calls/clinic")
-        let yaml = try String(contentsOf: clinic.appendingPathComponent("agent.yaml"), encoding: .utf8)
+        let original = try String(contentsOf: clinic.appendingPathComponent("agent.yaml"), encoding: .utf8)
+        let line = try #require(original.components(separatedBy: "\n").firstIndex { $0.contains("\"Thanks, {patient.first_name}.\"") }) + 1
+        let yaml = original
             .replacingOccurrences(of: "\"Thanks, {patient.first_name}.\"", with: "\"Thanks, {patient.first_name.\"")
         try yaml.write(to: agent.appendingPathComponent("agent.yaml"), atomically: true, encoding: .utf8)
         try FileManager.default.copyItem(at: clinic.appendingPathComponent("seed.sql"), to: agent.appendingPathComponent("seed.sql"))
@@ -36,7 +38,7 @@ import TestSupport
         let run = try runProgram(ringside, ["test", "--quiet", "--stt", "pocketsphinx", agent.path])
         #expect(run.status == 2)
         #expect(run.stderr.split(separator: "\n").map(String.init) == [
-            "ringside: \(agent.path)/agent.yaml:81:21: flow.identify.2.say: unclosed \"{\" in template \"Thanks, {patient.first_name.\" (write a placeholder as {name} or {result.field})",
+            "ringside: \(agent.path)/agent.yaml:\(line):21: flow.identify.2.say: unclosed \"{\" in template \"Thanks, {patient.first_name.\" (write a placeholder as {name} or {result.field})",
         ])
     }
 }
