@@ -33,6 +33,8 @@ public enum RecognizerEngine: String, Sendable, CaseIterable, Codable {
             if first { FileHandle.standardError.write(Data("ringside: whisper unavailable, using pocketsphinx: \(error)\n".utf8)) }
             return streaming
         }
+        // A live caller's first turn must not wait for what only a thread's first decode does.
+        if realtime { model.warmUp() }
         let twoPass = TwoPassRecognizer(streaming: streaming, whisper: model, settings: realtime ? .init() : .virtualTime)
         if let vocabulary { await twoPass.bias(towards: vocabulary) }
         await twoPass.expectDigitStrings(ofLength: digitLengths)

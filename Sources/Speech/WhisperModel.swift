@@ -22,7 +22,7 @@ public final class WhisperModel: @unchecked Sendable {
 
     public let path: String
     public let scheduler: WhisperScheduler
-    private let model: OpaquePointer
+    let model: OpaquePointer
 
     private init(path: String, model: OpaquePointer, threads: Int) {
         self.path = path
@@ -144,6 +144,11 @@ public final class WhisperModel: @unchecked Sendable {
     public func decode(_ request: WhisperRequest) -> WhisperJob {
         scheduler.submit(request)
     }
+
+    /// Gets a live call's decoding ready before its caller's first turn ends (see
+    /// `WhisperScheduler.warmUp`).
+    @discardableResult
+    public func warmUp() -> WhisperJob { scheduler.warmUp() }
 }
 
 /// One decode to run.
@@ -195,12 +200,16 @@ public struct WhisperOutcome: Sendable, Equatable {
     public var decodeSeconds: Double
     /// Threads it ran on.
     public var threads: Int = 0
+    /// Its thread had no decoding state yet and made one first (counted in `decodeSeconds`).
+    public var coldStart = false
 }
 
 /// A queued or running decode; `cancel()` aborts it wherever it is.
 public final class WhisperJob: @unchecked Sendable {
     let request: WhisperRequest
     let sequence: Int
+    /// A decode run only to get a decoding thread and its state ready (see `WhisperScheduler.warmUp`).
+    var isWarmUp = false
     /// Set by the scheduler (under its lock) when the job is submitted.
     var cacheKey: WhisperScheduler.CacheKey?
     private let abortFlag: OpaquePointer
@@ -301,6 +310,13 @@ public final class WhisperScheduler: @unchecked Sendable {
         defer { condition.unlock() }
         return tally
     }
+    /// Wall seconds the warm-up took (its state made and its decode run or cut short), once it ran.
+    public var warmUpSeconds: Double? {
+        condition.lock()
+        defer { condition.unlock() }
+        return warmUpTime
+    }
+    private var warmUpTime: Double?
     /// The most decodes that ran at the same time.
     public var peakParallelDecodes: Int {
         condition.lock()
@@ -348,14 +364,48 @@ public final class WhisperScheduler: @unchecked Sendable {
     func submit(_ request: WhisperRequest) -> WhisperJob {
         condition.lock()
         defer { condition.unlock() }
+        return enqueue(request, warmUp: false)
+    }
+
+    /// A live call's first decode otherwise pays for what only the first decode on a thread does
+    /// (the decoding state's buffers, ggml's worker threads, the weights paged in): on the machines
+    /// Ringside is measured on that made the caller's first turn miss Whisper's deadline. `warmUp`
+    /// runs a decode of one second of faint noise ahead, on the thread live decodes use, so that
+    /// this happens while the agent greets. Once per scheduler; never cached or counted with the
+    /// callers' decodes; cancelled (its state kept) as soon as a real decode is submitted.
+    func warmUp() -> WhisperJob {
+        condition.lock()
+        defer { condition.unlock() }
+        if let warmUpJob { return warmUpJob }
+        var noise = SplitMix64(seed: 1)
+        let samples = (0..<16000).map { _ in Float(noise.next() % 201) / 100_000 - 0.001 }
+        let job = enqueue(WhisperRequest(samples: samples, urgent: false), warmUp: true)
+        warmUpJob = job
+        return job
+    }
+
+    private var warmUpJob: WhisperJob?
+    /// Whether `warmUp` was asked for.
+    public var warmUpRequested: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return warmUpJob != nil
+    }
+
+    /// Queues a job (the lock held), starting the worker threads it needs.
+    private func enqueue(_ request: WhisperRequest, warmUp: Bool) -> WhisperJob {
         sequence += 1
         let job = WhisperJob(request: request, sequence: sequence)
-        let key = CacheKey(request)
-        job.cacheKey = key
-        if let hit = cache[key] {
-            cacheHits += 1
-            job.finish(hit)
-            return job
+        job.isWarmUp = warmUp
+        if !warmUp {
+            if warmUpJob?.outcome == nil { warmUpJob?.cancel() }
+            let key = CacheKey(request)
+            job.cacheKey = key
+            if let hit = cache[key] {
+                cacheHits += 1
+                job.finish(hit)
+                return job
+            }
         }
         queue.append(job)
         // One worker per decode that can run at once; each keeps a decoding state of its own.
@@ -428,14 +478,15 @@ public final class WhisperScheduler: @unchecked Sendable {
         var buffer = [CChar](repeating: 0, count: 4096)
         while true {
             let (job, jobThreads) = next()
-            if state == nil { state = rs_whisper_state_new(model) }
+            let started = DispatchTime.now().uptimeNanoseconds
+            let cold = state == nil
+            if cold { state = rs_whisper_state_new(model) }
             guard let st = state else {
                 done(threads: jobThreads)
                 job.finish(WhisperOutcome(status: .failed(code: -1), text: "", tokens: 0, noSpeechProbability: 0,
                                           meanTokenProbability: 0, minTokenProbability: 0, decodeSeconds: 0))
                 continue
             }
-            let started = DispatchTime.now().uptimeNanoseconds
             let r = job.request
             let threads = Int32(jobThreads)
             let model = self.model
@@ -454,13 +505,14 @@ public final class WhisperScheduler: @unchecked Sendable {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             let status: WhisperOutcome.Status = raw.status == 0 ? .ok : raw.status == 1 ? .aborted : .failed(code: Int(raw.status))
             condition.lock()
-            if status == .aborted { tally.aborted += 1 } else { tally.ran += 1; decodeTimes.append(seconds) }
+            if job.isWarmUp { warmUpTime = seconds } else if status == .aborted { tally.aborted += 1 } else { tally.ran += 1; decodeTimes.append(seconds) }
             condition.unlock()
             let text = status == .ok ? String(nulTerminated: buffer) : ""
             if case let .failed(code) = status { logger.warning("whisper decode failed", metadata: ["code": "\(code)"]) }
             let outcome = WhisperOutcome(status: status, text: text, tokens: Int(raw.n_tokens),
                                          noSpeechProbability: Double(raw.no_speech_prob), meanTokenProbability: Double(raw.mean_token_p),
-                                         minTokenProbability: Double(raw.min_token_p), decodeSeconds: seconds, threads: jobThreads)
+                                         minTokenProbability: Double(raw.min_token_p), decodeSeconds: seconds, threads: jobThreads,
+                                         coldStart: cold)
             done(threads: jobThreads)
             if status == .ok, let key = job.cacheKey {
                 condition.lock()

@@ -141,6 +141,32 @@ struct WhisperTests {
         #expect(wall < 0.9 * serial, "two shared decodes took \(wall) s; one after the other: \(serial) s")
     }
 
+    @Test("a live call's ears warm Whisper up while the agent greets: the first decode a caller waits for finds its state made")
+    func warmUpBeforeTheFirstTurn() async throws {
+        let model = try Self.model()
+        _ = try await RecognizerEngine.ears(streaming: try SpeechFixtures.recognizer(), engine: .whisper, realtime: true)
+        #expect(model.scheduler.warmUpRequested, "a live call's ears must ask for the warm-up")
+        _ = try await RecognizerEngine.ears(streaming: try SpeechFixtures.recognizer(), engine: .whisper, realtime: false)
+
+        // On schedulers of their own (the shared one may have decoded for other tests already): the
+        // same sentence as a caller's first turn, with the warm-up and without.
+        let speech = try await SpeechFixtures.speak("I would like to book an appointment on Tuesday").flatMap(\.samples).map { Float($0) / 32768 }
+        let warmed = WhisperScheduler(model: model.model, threads: WhisperModel.defaultThreads)
+        let warmUp = warmed.warmUp()
+        #expect(warmed.warmUp() === warmUp, "once per scheduler")
+        _ = await warmUp.wait(deadline: nil)
+        #expect(warmed.warmUpSeconds != nil)
+        let first = try #require(await warmed.submit(WhisperRequest(samples: speech, urgent: true)).wait(deadline: nil))
+        #expect(!first.coldStart, "the caller's first decode made its own state despite the warm-up")
+        #expect(warmed.counts.ran == 1, "the warm-up is not counted with the callers' decodes: \(warmed.counts)")
+
+        let cold = WhisperScheduler(model: model.model, threads: WhisperModel.defaultThreads)
+        let unwarmed = try #require(await cold.submit(WhisperRequest(samples: speech, urgent: true)).wait(deadline: nil))
+        #expect(unwarmed.coldStart)
+        #expect(unwarmed.text == first.text)
+        print("first live decode: cold \(unwarmed.decodeSeconds) s, after the warm-up (\(warmed.warmUpSeconds ?? 0) s) \(first.decodeSeconds) s")
+    }
+
     @Test("a speculative decode started at a pause is thrown away when the caller goes on; its text never appears alone")
     func speculationCancelled() async throws {
         let first = "I need to book an appointment"
