@@ -199,7 +199,10 @@ public final class CallSession: @unchecked Sendable {
         if let agentFrame {
             do { try farEnd.write(agentFrame) } catch { bus.emit(.playout, .error("agent audio output failed: \(error)")) }
             if !inTakeover, player.notePlayed() {
-                bus.emit(.playout, .playoutStarted, at: now + farEnd.outputDelay, turn: player.turn)
+                // A live loop that fell behind its frames' time (a tick waited for the recogniser's
+                // final) hands this frame over now, not at the frame's time: the reply is heard from then.
+                let handedOver = configuration.realtime ? max(now, clock.now()) : now
+                bus.emit(.playout, .playoutStarted, at: handedOver + farEnd.outputDelay, turn: player.turn)
             }
         } else if farEnd.wantsContinuousAudio {
             try? farEnd.write(.silence(rate: configuration.rate, at: now))
