@@ -55,8 +55,8 @@ public struct EmbeddedCall: Sendable {
         /// What the agent's tools see as the environment (header secrets, `${NAME}` in HTTP URLs).
         public var environment: [String: String] = ProcessInfo.processInfo.environment
 
-        public init(agentDirectory: URL, callID: String = String(UUID().uuidString.prefix(8)).lowercased(), clock: any CallClock = MonotonicClock(),
-                    realtime: Bool = true, rate: SampleRate = .hz16000, databaseURL: URL? = nil, recordDirectory: URL? = nil,
+        public init(agentDirectory: URL, callID: String = String(UUID().uuidString.prefix(8)).lowercased(), clock: any CallClock,
+                    realtime: Bool, rate: SampleRate = .hz16000, databaseURL: URL? = nil, recordDirectory: URL? = nil,
                     approvalMode: ApprovalMode = .ask, approvalTimeout: Double? = nil, callerID: String? = nil, adaptRecognizer: Bool = true,
                     voice: String? = nil, echoGuardRatio: Double = 0, useLLM: Bool = false, transcribeOperator: Bool = true) {
             self.agentDirectory = agentDirectory
