@@ -103,6 +103,30 @@ import Testing
         #expect(classifier.rank("purple monkey dishwasher").isEmpty)
     }
 
+    /// A correction inside a request does not hide it: the request ranks as it would with the
+    /// correction applied, at the agent's own threshold or above.
+    @Test(arguments: [
+        ("clinic", "I'd like to book Monday at ten, sorry, I mean eleven", "book"),
+        ("clinic", "could I make an appointment for Friday, no wait, Thursday", "book"),
+        ("clinic", "I need to move my appointment to the fifth, actually I meant the sixth", "reschedule"),
+        ("clinic", "are you open on Saturday, oops, Sunday I mean", "hours"),
+        ("orders", "where is my order one oh four two eight, no sorry, one oh four two seven", "status"),
+        ("orders", "I'd like to return the blue one, scratch that, the red one", "return"),
+    ])
+    func aCorrectionInsideARequestKeepsItsIntent(_ agentName: String, _ said: String, _ intent: String) throws {
+        let agent = try Fixtures.loadAgent(agentName)
+        let top = IntentClassifier(intents: agent.intents).rank(said).first
+        #expect(top?.intent == intent && (top?.score ?? 0) >= agent.policies.confidenceThreshold, "\(said) → \(String(describing: top))")
+    }
+
+    /// The words that take something back are left out only between words: a leading "sorry" asks.
+    @Test func correctionMarkersAreLeftOutOnlyInsideASentence() {
+        #expect(SelfCorrection.withoutMarkers(SpokenText.tokens("Monday at ten, sorry, I mean eleven")) == ["monday", "at", "ten", "eleven"])
+        #expect(SelfCorrection.withoutMarkers(SpokenText.tokens("sorry, can you repeat that")) == ["sorry", "can", "you", "repeat", "that"])
+        #expect(SelfCorrection.withoutMarkers(SpokenText.tokens("oh no sorry what was that")) == ["oh", "no", "sorry", "what", "was", "that"])
+        #expect(SelfCorrection.withoutMarkers(SpokenText.tokens("I'm not that sure")) == ["i'm", "not", "that", "sure"])
+    }
+
     @Test func sentenceSplitterStreams() {
         var splitter = SentenceSplitter()
         #expect(splitter.feed("Sure. We open at 8").isEmpty == false)

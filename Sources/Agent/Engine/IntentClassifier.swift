@@ -38,11 +38,12 @@ struct IntentClassifier: Sendable {
     }
 
     /// Content words, lightly stemmed, with synonyms folded together; the content word after a
-    /// negator is kept apart as "not_…" ("can't make" shares nothing with "make").
+    /// negator is kept apart as "not_…" ("can't make" shares nothing with "make"). A caller's own
+    /// correction words ("sorry, I mean") say nothing about what they ask for and are left out.
     static func words(_ text: String) -> Set<String> {
         var out = Set<String>()
         var negated = false
-        for token in SpokenText.tokens(text) {
+        for token in SelfCorrection.withoutMarkers(SpokenText.tokens(text)) {
             if negators.contains(token) { negated = true; continue }
             guard !stopWords.contains(token), token.rangeOfCharacter(from: .decimalDigits) == nil else { continue }
             // "won't be able to make it": the denial carries over "able" to what the caller cannot do.
