@@ -119,6 +119,22 @@ import Testing
         #expect(top?.intent == intent && (top?.score ?? 0) >= agent.policies.confidenceThreshold, "\(said) → \(String(describing: top))")
     }
 
+    /// An inflected word ranks as its base form does ("cancelling" as "cancel", "refunded" as
+    /// "refund"), and a preposition ("calling about my parcel") points to no intent.
+    @Test(arguments: [
+        ("clinic", "I was thinking of cancelling my appointment", "cancel"),
+        ("clinic", "I'm ringing about my appointment, I need it cancelled", "cancel"),
+        ("clinic", "my appointment needs postponing", "reschedule"),
+        ("clinic", "could you have it rescheduled", "reschedule"),
+        ("orders", "the parcel arrived damaged and I want it refunded", "return"),
+        ("orders", "I'm calling about my parcel", "status"),
+    ])
+    func inflectionsRankAsTheirBaseWord(_ agentName: String, _ said: String, _ intent: String) throws {
+        let agent = try Fixtures.loadAgent(agentName)
+        let top = IntentClassifier(intents: agent.intents).rank(said).first
+        #expect(top?.intent == intent && (top?.score ?? 0) >= agent.policies.confidenceThreshold, "\(said) → \(String(describing: top))")
+    }
+
     /// The words that take something back are left out only between words: a leading "sorry" asks.
     @Test func correctionMarkersAreLeftOutOnlyInsideASentence() {
         #expect(SelfCorrection.withoutMarkers(SpokenText.tokens("Monday at ten, sorry, I mean eleven")) == ["monday", "at", "ten", "eleven"])
