@@ -1,3 +1,4 @@
+import Agent
 import RingsideCore
 
 /// An agent's reply as the session plays it.
@@ -64,7 +65,7 @@ public protocol CallAgent: Sendable {
 }
 
 extension CallAgent {
-    public func unclear() async -> AgentReply { AgentReply(sentences: ["Sorry, I didn't catch that.", "Could you say that again?"]) }
+    public func unclear() async -> AgentReply { AgentReply(sentences: [Reask.notCaught, "Could you say that again?"]) }
     public func speculate(_ text: String, confidence: Double) async -> SpeculativeReply? { nil }
     public func adopt(_ speculation: SpeculativeReply) async -> Bool { false }
 }

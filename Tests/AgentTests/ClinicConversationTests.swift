@@ -172,6 +172,14 @@ import Testing
         ConversationCase("the second re-ask uses different words",
                          ["book an appointment", "John Smith", "March 4th 1980", "purple", "banana"],
                          says: ["Sorry, I didn't catch the date", "Let me put it another way: you can say a day like next Tuesday"]),
+        // Turns that stop before their point are not counted, but the caller still hears other words the second time.
+        ConversationCase("the second re-ask in a row uses different words when neither turn counted",
+                         ["book an appointment", "um", "so my name is"],
+                         says: ["Sorry, I didn't catch the name. May I have your first and last name, please?",
+                                "Let me put it another way: please say just your first name, then your last name. May I have"]),
+        ConversationCase("the second re-ask at a read-back uses different words when the first was cut off",
+                         ["book an appointment", "John Smith", "March 4th 1980", "Tuesday", "two pm", "well I was going to", "hmm so I think the"],
+                         says: ["Sorry, was that a yes or a no?", "I just need a yes or a no."]),
         ConversationCase("the second menu re-ask gives examples",
                          ["blah blah", "purple monkey dishwasher"],
                          says: ["Sorry, I didn't understand that", "I'm still not sure what you need. You could say, for example, \"I'd like to book an appointment\""]),
@@ -179,6 +187,18 @@ import Testing
         ConversationCase("unfinished turns never escalate",
                          ["I was wondering if", "um", "so I need the", "blah blah", "flibbertigibbet"],
                          neverSays: ["front desk team"]),
+        // A turn that names a day or a time asks for something done then: not a human, not a repeat.
+        ConversationCase("'see someone' on a day is a booking, not a request for a human",
+                         ["can I see someone on Thursday", "Wei Chen", "July 15th 1990"],
+                         says: ["May I have your first and last name", "On Thursday the 5th of March I have"], neverSays: ["front desk team"]),
+        ConversationCase("'somebody' with a day and a time is a booking too",
+                         ["could somebody see me on Friday at two", "Wei Chen", "July 15th 1990", "yes"],
+                         says: ["Wei Chen on Friday the 6th of March at 2 pm. Shall I book it?"], neverSays: ["front desk team"], checks: [(slot + "15", "3")]),
+        ConversationCase("an answer with a day that shares a word with 'come again' is not a request to repeat",
+                         ["book an appointment", "John Smith", "March 4th 1980", "could I come in on Thursday"],
+                         says: ["On Thursday the 5th of March I have"]),
+        ConversationCase("asking for someone by name of the verb still transfers, day or not",
+                         ["can I speak to someone tomorrow about my results"], says: ["front desk team"], handoff: true),
         ConversationCase("escalation on request", ["can I speak to a real person please"],
                          says: ["Let me put you through"], checks: [("SELECT count(*) FROM slots WHERE patient_id IS NOT NULL", "5")], handoff: true),
         ConversationCase("escalation on request mid-flow", ["book an appointment", "John Smith", "I want to talk to a human"],
@@ -197,5 +217,29 @@ import Testing
     @Test(arguments: cases)
     func conversation(_ scripted: ConversationCase) async throws {
         _ = try await scripted.run(agent: "clinic")
+    }
+
+    /// Words nobody could make out, twice in a row at the name question: the second time the caller
+    /// hears other words (how to say a name), and a turn heard in between starts the count again.
+    @Test func wordsNotMadeOutTwiceAreAskedInOtherWords() async throws {
+        var call = try await ScriptedCall(agent: "clinic")
+        await call.say("I'd like to book an appointment")
+        let first = await call.conversation.unclear()
+        let second = await call.conversation.unclear()
+        #expect(first.text == "Sorry, I didn't catch that. May I have your first and last name, please?", "\(first.text)")
+        #expect(second.text == "Let me put it another way: please say just your first name, then your last name. May I have your first and last name, please?", "\(second.text)")
+        let name = await call.say("John Smith")
+        #expect(name.text.contains("date of birth"), "\(name.text)")
+        let again = await call.conversation.unclear()
+        #expect(again.text == "Sorry, I didn't catch that. And your date of birth?", "\(again.text)")
+    }
+
+    /// At the open question there is nothing to give an example of: other words all the same.
+    @Test func wordsNotMadeOutTwiceBeforeAnyRequestAreAskedInOtherWords() async throws {
+        let call = try await ScriptedCall(agent: "clinic")
+        let first = await call.conversation.unclear()
+        let second = await call.conversation.unclear()
+        #expect(first.sentences.first == Reask.notCaught)
+        #expect(second.sentences == [Reask.stillNotCaught, "How can I help you today?"], "\(second.sentences)")
     }
 }

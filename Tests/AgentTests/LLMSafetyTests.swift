@@ -67,7 +67,7 @@ import Testing
         let request = try #require(try Self.requests(server).first)
         let names = Set(request["tools"]?.arrayValue?.compactMap { $0["function"]?["name"]?.stringValue } ?? [])
         #expect(!names.contains("patient_names"))
-        #expect(names == ["transfer_to_human", "find_patient", "free_slots", "book_slot", "next_appointment", "move_appointment", "cancel_appointment", "opening_hours"])
+        #expect(names == ["transfer_to_human", "find_patient", "free_slots", "book_slot", "next_appointment", "move_appointment", "cancel_appointment", "take_message", "opening_hours"])
         #expect(request["max_tokens"] == .number(160))
     }
 
@@ -135,6 +135,48 @@ import Testing
         #expect(handoff.done.contains { $0.hasPrefix("book_slot") }, "\(handoff.done)")
         let audit = try String(contentsOf: call.auditURL, encoding: .utf8)
         #expect(audit.contains("llm_read_back") && audit.contains("llm_read_back_confirmed"))
+    }
+
+    static func messages(_ database: DatabaseQueue) throws -> [String] {
+        try database.read { db in try String.fetchAll(db, sql: "SELECT name || '|' || text || '|' || day FROM messages ORDER BY id") }
+    }
+
+    /// Take-a-message on the LLM path: read back with the agent file's own words, kept only after a yes,
+    /// and with the day the call knows: the model is not asked for it, and a day it makes up anyway is not kept.
+    @Test func aMessageIsReadBackThenKeptWithTheCallsOwnDay() async throws {
+        let server = try LocalServer(replies: [
+            Self.toolCall("take_message", #"{"name":"Suzanne Clark","text":"please call me back about my test results","day":"2019-07-15"}"#),
+        ])
+        defer { server.stop() }
+        let call = try await Self.call(server)
+        let readBack = await call.conversation.hear(Self.vague)
+        #expect(readBack.text == "I'll pass this on to the front desk from Suzanne Clark: please call me back about my test results. Is that right?", "\(readBack.text)")
+        #expect(readBack.expects == .yesNo)
+        #expect(Self.started(call.events, "take_message") == 0)
+        #expect(try Self.messages(call.database).isEmpty)
+        let schema = try Self.requests(server).first?["tools"]?.arrayValue?.first { $0["function"]?["name"] == "take_message" }
+        let asked = Set(schema?["function"]?["parameters"]?["properties"]?.objectValue?.keys.map { $0 } ?? [])
+        #expect(asked == ["name", "text"], "\(asked)")
+
+        let done = await call.conversation.hear("yes")
+        #expect(done.text == "Thank you, I've passed your message on. The front desk will call you back.", "\(done.text)")
+        #expect(try Self.messages(call.database) == ["Suzanne Clark|please call me back about my test results|2026-03-02"])
+        let audit = try String(contentsOf: call.auditURL, encoding: .utf8)
+        #expect(audit.contains("llm_read_back_confirmed"))
+    }
+
+    @Test func aMessageWithNothingInItIsRejected() async throws {
+        let server = try LocalServer(replies: [
+            Self.toolCall("take_message", #"{"name":"Suzanne Clark","text":"  "}"#),
+            Self.text("What would you like the message to say?"),
+        ])
+        defer { server.stop() }
+        let call = try await Self.call(server)
+        let turn = await call.conversation.hear(Self.vague)
+        #expect(turn.text == "What would you like the message to say?")
+        let told = try Self.requests(server).last?["messages"]?.arrayValue?.last { $0["role"] == "tool" }?["content"]?.stringValue ?? ""
+        #expect(told.contains("not run") && told.contains("'text' is empty"), "\(told)")
+        #expect(try Self.messages(call.database).isEmpty)
     }
 
     @Test func declinedReadBackChangesNothing() async throws {

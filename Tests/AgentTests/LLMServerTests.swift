@@ -79,36 +79,41 @@ import Testing
         #expect(turn.path.answerer == .llm || errors.contains { $0.contains("the intent engine answers") }, "\(turn.path) \(errors)")
     }
 
-    @Test func writeTheModelAsksForNeverRunsWithoutAConfirmedReadBack() async throws {
-        // The real model's own arguments for a booking...
+    /// Each write the model can ask for, with what it changes: a booking, a message for the front desk.
+    @Test(arguments: [
+        ("book_slot", "Book me in on Wednesday at two, I'm patient twelve.", "SELECT count(*) FROM slots WHERE patient_id IS NOT NULL"),
+        ("take_message", "I'm Suzanne Clark, please tell the front desk I'll be ten minutes late.", "SELECT count(*) FROM messages"),
+    ])
+    func writeTheModelAsksForNeverRunsWithoutAConfirmedReadBack(_ tool: String, _ said: String, _ changed: String) async throws {
+        // The real model's own arguments for the write...
         let server = try await LlamaServer()
-        let choice: JSONValue = ["type": "function", "function": ["name": "book_slot"]]
+        let choice: JSONValue = ["type": "function", "function": ["name": .string(tool)]]
         let reply = try await Self.client(server, stream: false).complete(
-            messages: [Self.system, ["role": "user", "content": "Book me in on Wednesday at two, I'm patient twelve."]],
-            tools: try Self.schemas(["book_slot"]), timeout: 60, toolChoice: choice)
+            messages: [Self.system, ["role": "user", "content": .string(said)]],
+            tools: try Self.schemas([tool]), timeout: 60, toolChoice: choice)
         server.stop()
         let call = try #require(reply.toolCalls.first)
-        #expect(call.name == "book_slot")
+        #expect(call.name == tool)
         // ...replayed to the brain as the server's answer (a recorded reply, so the turn is this one).
         let escaped = String(decoding: try JSONEncoder().encode(call.arguments), as: UTF8.self)
-        let recorded = #"{"choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"r1","type":"function","function":{"name":"book_slot","arguments":"# + escaped + "}}]}}]}"
+        let recorded = #"{"choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"r1","type":"function","function":{"name":""# + tool + #"","arguments":"# + escaped + "}}]}}]}"
         let replay = try LocalServer(replies: [(200, recorded, "application/json"), (200, #"{"choices":[{"index":0,"message":{"role":"assistant","content":"Which day?"}}]}"#, "application/json")])
         defer { replay.stop() }
         var agent = try Fixtures.loadAgent("clinic")
         agent.llm = LLMSettings(url: replay.base + "/v1", model: "recorded", timeout: 5, stream: false)
         let folder = Fixtures.temporaryFolder()
         let database = try AgentDatabase.create(at: folder.appendingPathComponent("clinic.sqlite"), definition: agent)
-        let before = try await database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM slots WHERE patient_id IS NOT NULL") }
+        let before = try await database.read { db in try Int.fetchOne(db, sql: changed) }
         let events = EventCollector()
         let conversation = try Conversation(agent: agent, database: database, options: ConversationOptions(events: events, approvalMode: .approveAll, useLLM: true))
         _ = await conversation.start()
         let turn = await conversation.hear("hmm so I was kind of wondering about something")
-        let started = events.events.contains { if case .toolStarted(let t) = $0.payload { return t.tool == "book_slot" } else { return false } }
-        #expect(!started, "book_slot ran with the model's arguments \(call.arguments)")
-        let after = try await database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM slots WHERE patient_id IS NOT NULL") }
+        let started = events.events.contains { if case .toolStarted(let t) = $0.payload { return t.tool == tool } else { return false } }
+        #expect(!started, "\(tool) ran with the model's arguments \(call.arguments)")
+        let after = try await database.read { db in try Int.fetchOne(db, sql: changed) }
         #expect(before == after)
         // Either the arguments were rejected (told to the model, an error event) or they are read back first.
-        let rejected = events.events.contains { if case .error(let e) = $0.payload { return e.contains("book_slot not run") } else { return false } }
-        #expect(rejected || turn.text.hasPrefix("To confirm"), "\(call.arguments) -> \(turn.text)")
+        let rejected = events.events.contains { if case .error(let e) = $0.payload { return e.contains("\(tool) not run") } else { return false } }
+        #expect(rejected || turn.path.reason.contains("read-back of \(tool) before it runs"), "\(call.arguments) -> \(turn.text)")
     }
 }

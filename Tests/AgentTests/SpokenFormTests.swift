@@ -103,6 +103,38 @@ import Testing
         #expect(classifier.rank("purple monkey dishwasher").isEmpty)
     }
 
+    /// A correction inside a request does not hide it: the request ranks as it would with the
+    /// correction applied, at the agent's own threshold or above. An inflected word ranks as its base
+    /// form does ("cancelling" as "cancel", "refunded" as "refund"), and a preposition ("calling about
+    /// my parcel") points to no intent.
+    @Test(arguments: [
+        ("clinic", "I'd like to book Monday at ten, sorry, I mean eleven", "book"),
+        ("clinic", "could I make an appointment for Friday, no wait, Thursday", "book"),
+        ("clinic", "I need to move my appointment to the fifth, actually I meant the sixth", "reschedule"),
+        ("clinic", "are you open on Saturday, oops, Sunday I mean", "hours"),
+        ("orders", "where is my order one oh four two eight, no sorry, one oh four two seven", "status"),
+        ("orders", "I'd like to return the blue one, scratch that, the red one", "return"),
+        ("clinic", "I was thinking of cancelling my appointment", "cancel"),
+        ("clinic", "I'm ringing about my appointment, I need it cancelled", "cancel"),
+        ("clinic", "my appointment needs postponing", "reschedule"),
+        ("clinic", "could you have it rescheduled", "reschedule"),
+        ("orders", "the parcel arrived damaged and I want it refunded", "return"),
+        ("orders", "I'm calling about my parcel", "status"),
+    ])
+    func aRequestRanksAsItsIntent(_ agentName: String, _ said: String, _ intent: String) throws {
+        let agent = try Fixtures.loadAgent(agentName)
+        let top = IntentClassifier(intents: agent.intents).rank(said).first
+        #expect(top?.intent == intent && (top?.score ?? 0) >= agent.policies.confidenceThreshold, "\(said) → \(String(describing: top))")
+    }
+
+    /// The words that take something back are left out only between words: a leading "sorry" asks.
+    @Test func correctionMarkersAreLeftOutOnlyInsideASentence() {
+        #expect(SelfCorrection.withoutMarkers(SpokenText.tokens("Monday at ten, sorry, I mean eleven")) == ["monday", "at", "ten", "eleven"])
+        #expect(SelfCorrection.withoutMarkers(SpokenText.tokens("sorry, can you repeat that")) == ["sorry", "can", "you", "repeat", "that"])
+        #expect(SelfCorrection.withoutMarkers(SpokenText.tokens("oh no sorry what was that")) == ["oh", "no", "sorry", "what", "was", "that"])
+        #expect(SelfCorrection.withoutMarkers(SpokenText.tokens("I'm not that sure")) == ["i'm", "not", "that", "sure"])
+    }
+
     @Test func sentenceSplitterStreams() {
         var splitter = SentenceSplitter()
         #expect(splitter.feed("Sure. We open at 8").isEmpty == false)

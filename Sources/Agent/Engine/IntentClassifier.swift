@@ -38,26 +38,32 @@ struct IntentClassifier: Sendable {
     }
 
     /// Content words, lightly stemmed, with synonyms folded together; the content word after a
-    /// negator is kept apart as "not_…" ("can't make" shares nothing with "make").
+    /// negator is kept apart as "not_…" ("can't make" shares nothing with "make"). A caller's own
+    /// correction words ("sorry, I mean") say nothing about what they ask for and are left out.
     static func words(_ text: String) -> Set<String> {
         var out = Set<String>()
         var negated = false
-        for token in SpokenText.tokens(text) {
+        for token in SelfCorrection.withoutMarkers(SpokenText.tokens(text)) {
             if negators.contains(token) { negated = true; continue }
             guard !stopWords.contains(token), token.rangeOfCharacter(from: .decimalDigits) == nil else { continue }
             // "won't be able to make it": the denial carries over "able" to what the caller cannot do.
             if negated, token == "able" { continue }
-            let word = stem(synonyms[token] ?? token)
+            let word = stem(synonyms[token] ?? stemmedSynonyms[stem(token)] ?? token)
             out.insert(negated ? "not_" + word : word)
             negated = false
         }
         return out
     }
 
-    static func stem(_ w: String) -> String {
-        for suffix in ["ing", "ed", "es", "s"] where w.count > suffix.count + 3 && w.hasSuffix(suffix) {
-            return String(w.dropLast(suffix.count))
+    /// One form for a word and its inflections: "cancel", "cancelled", "cancelling" → "cancel";
+    /// "arrive", "arrived", "arriving" → "arriv" (a final "e" and a doubled consonant go too).
+    static func stem(_ word: String) -> String {
+        var w = word
+        if let suffix = ["ing", "ed", "es", "s"].first(where: { w.count > $0.count + 3 && w.hasSuffix($0) }) {
+            w = String(w.dropLast(suffix.count))
         }
+        if w.count > 3, w.hasSuffix("e") { w.removeLast() }
+        if w.count > 3, let last = w.last, last == w.dropLast().last, !"aeiou".contains(last) { w.removeLast() }
         return w
     }
 
@@ -66,6 +72,7 @@ struct IntentClassifier: Sendable {
         "would", "like", "want", "you", "we", "do", "in", "and", "um", "uh", "just", "some", "this", "that", "be",
         "with", "your", "hi", "hello", "i'd", "i'm", "am", "are", "was", "there", "so", "well", "hey", "need",
         "id", "if", "possible", "maybe", "know", "get", "have", "thanks", "thank", "okay", "ok", "oh", "no", "yes",
+        "about",
     ]
 
     /// Words that ask, about anything: they tell intents apart ("where is" vs "when is") but match none alone.
@@ -83,11 +90,19 @@ struct IntentClassifier: Sendable {
         "refund": "return", "hours": "open", "opening": "open", "close": "open", "closing": "open",
     ]
 
-    static func isSlotWord(_ w: String) -> Bool {
-        CalendarDay.weekdayNames.contains(w) || CalendarDay.monthNames.contains(w) || SpokenText.units[w] != nil
-            || SpokenText.teens[w] != nil || SpokenText.tens[w] != nil || SpokenText.ordinals[w] != nil
-            || ["am", "pm", "half", "quarter", "past", "noon", "tomorrow", "today", "next", "week", "morning", "afternoon", "o'clock"].contains(w)
-    }
+    /// Synonyms by the stem of the word they replace, so an inflection finds one too ("arrived").
+    static let stemmedSynonyms: [String: String] = Dictionary(synonyms.map { (stem($0.key), $0.value) }) { first, _ in first }
+
+    /// Words that carry slot values (days, months, numbers, times), as `words` stems them.
+    static let slotWords: Set<String> = {
+        let plain = CalendarDay.weekdayNames + CalendarDay.monthNames + Array(SpokenText.units.keys) + Array(SpokenText.teens.keys)
+            + Array(SpokenText.tens.keys) + Array(SpokenText.ordinals.keys)
+            + ["am", "pm", "half", "quarter", "past", "noon", "tomorrow", "today", "next", "week", "morning", "afternoon", "o'clock"]
+        return Set(plain.map(stem))
+    }()
+
+    /// `w` as `words` gives it (stemmed).
+    static func isSlotWord(_ w: String) -> Bool { slotWords.contains(w) }
 
     /// Content words of `utterance` that no intent's examples use (slot values aside): what the
     /// caller talked about that none of the intents is about ("the weather").

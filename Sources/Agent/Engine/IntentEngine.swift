@@ -50,6 +50,8 @@ public actor IntentEngine: Brain {
     private var confirmed: Set<Int> = []
     private var pending: Pending = .nothing
     private var misunderstandings = 0
+    /// Re-asks in a row, counted as misunderstandings or not: the second uses other words.
+    private var reasks = 0
     /// Caller turns heard so far in the call.
     private var callerTurns = 0
     /// Answers in a row, per slot, that were close to no known value (a patient not on the list).
@@ -88,6 +90,7 @@ public actor IntentEngine: Brain {
         var confirmed: Set<Int>
         var pending: Pending
         var misunderstandings: Int
+        var reasks: Int
         var callerTurns: Int
         var unknownAnswers: [String: Int]
         var declinedOffers: [String: Set<String>]
@@ -101,7 +104,7 @@ public actor IntentEngine: Brain {
 
     public func checkpoint() async -> BrainCheckpoint? {
         BrainCheckpoint(State(callerID: callerID, activeIntent: activeIntent, steps: steps, slots: slots, fillOrder: fillOrder,
-                              bindings: bindings, done: done, confirmed: confirmed, pending: pending, misunderstandings: misunderstandings, callerTurns: callerTurns, unknownAnswers: unknownAnswers, declinedOffers: declinedOffers, retries: retries,
+                              bindings: bindings, done: done, confirmed: confirmed, pending: pending, misunderstandings: misunderstandings, reasks: reasks, callerTurns: callerTurns, unknownAnswers: unknownAnswers, declinedOffers: declinedOffers, retries: retries,
                               lastReply: lastReply, lastExpectation: lastExpectation, actions: actions, escalated: escalated,
                               operatorLines: operatorLines))
     }
@@ -118,6 +121,7 @@ public actor IntentEngine: Brain {
         confirmed = s.confirmed
         pending = s.pending
         misunderstandings = s.misunderstandings
+        reasks = s.reasks
         callerTurns = s.callerTurns
         unknownAnswers = s.unknownAnswers
         declinedOffers = s.declinedOffers
@@ -139,7 +143,7 @@ public actor IntentEngine: Brain {
 
     /// The best intent for an utterance and its confidence, without acting on it (hybrid routing).
     public func classify(_ text: String) -> (intent: String?, confidence: Double) {
-        guard let top = classifier.rank(text).first else { return (nil, 0) }
+        guard let top = rank(text).first else { return (nil, 0) }
         return (top.intent, top.score)
     }
 
@@ -189,7 +193,7 @@ public actor IntentEngine: Brain {
         if let handoff = escalated {
             return finish(["Please hold while I transfer you."], expects: .open, intent: handoff.intent, confidence: 1, path: AnswerPath(.intentEngine, reason: "already transferring"), handoff: handoff)
         }
-        let ranking = classifier.rank(text)
+        let ranking = rank(text)
         let top = ranking.first
         let words = SpokenText.tokens(text)
         callerTurns += 1
@@ -240,13 +244,21 @@ public actor IntentEngine: Brain {
             guard let top, !top.intent.hasPrefix("_"), top.score >= agent.policies.confidenceThreshold else {
                 if let offer = offerIntent(text, words: words, top: top) { return offer }
                 if let outOfScope = outOfScope(text, words: words, reask: ["What would you like to do?"]) { return outOfScope }
-                return await notUnderstood(words, reason: top.map { "best intent \($0.intent) at \(format($0.score)) < \(format(agent.policies.confidenceThreshold))" } ?? "no intent matched",
-                                           retry: menuSentence(), again: menuSentenceAgain())
+                return await notUnderstood(words, reason: top.map { "best intent \($0.intent) at \(format($0.score)) < \(format(agent.policies.confidenceThreshold))" } ?? "no intent matched")
             }
             start(intent: top.intent)
             fillOpportunistically(text, expectedSlot: nil)
             return await runFlow(prefix: [], confidence: top.score, why: "intent \(top.intent) at \(format(top.score)) ≥ \(format(agent.policies.confidenceThreshold))")
         }
+    }
+
+    /// Intents ranked for a caller's turn. A turn that names a day or a time asks for something done
+    /// then: it is not a request for a human ("can I see someone on Thursday") nor for a repeat ("can I
+    /// come in Thursday" is not "come again"), whatever words it shares with those phrases.
+    private func rank(_ text: String) -> [IntentClassifier.Match] {
+        let ranking = classifier.rank(text)
+        guard !SpokenDate.mentions(text, today: today).isEmpty || SpokenTime.parse(text, expected: false) != nil else { return ranking }
+        return ranking.filter { $0.intent != IntentClassifier.human && $0.intent != IntentClassifier.repeatThat }
     }
 
     /// The caller is leaving: the goodbye intent is clear, and the turn is not a question ("what's the
@@ -265,7 +277,7 @@ public actor IntentEngine: Brain {
         guard rest.count >= 3 else { return nil }
         let text = rest.joined(separator: " ")
         if OutOfScope.isQuestionOrRequest(rest) { return text }
-        if let top = classifier.rank(text).first, !top.intent.hasPrefix("_"), top.score >= agent.policies.confidenceThreshold { return text }
+        if let top = rank(text).first, !top.intent.hasPrefix("_"), top.score >= agent.policies.confidenceThreshold { return text }
         return nil
     }
 
@@ -282,10 +294,8 @@ public actor IntentEngine: Brain {
         }
         guard let yes = YesNo.parse(text) else {
             if let switched = await switchIntentIfClear(text, top: top) { return switched }
-            let question = confirmationText(index)
-            if let outOfScope = outOfScope(text, words: SpokenText.tokens(text), reask: [question]) { return outOfScope }
-            return await notUnderstood(SpokenText.tokens(text), reason: "expected yes or no", retry: ["Sorry, was that a yes or a no?", question],
-                                       again: ["I just need a yes or a no.", question])
+            if let outOfScope = outOfScope(text, words: SpokenText.tokens(text), reask: [confirmationText(index)]) { return outOfScope }
+            return await notUnderstood(SpokenText.tokens(text), reason: "expected yes or no")
         }
         misunderstandings = 0
         if yes {
@@ -340,7 +350,7 @@ public actor IntentEngine: Brain {
                     let heardValue = heard ?? extractor.heardAsIs(definition, from: text) ?? offered
                     pending = .suggestion(slot: name, offered: offered, heard: heardValue)
                     misunderstandings = 0
-                    return finish(["Did you mean \(offered.spoken)?"], expects: .yesNo, intent: activeIntent, confidence: 1,
+                    return finish([Self.suggestionQuestion(offered)], expects: .yesNo, intent: activeIntent, confidence: 1,
                                   path: AnswerPath(.intentEngine, reason: "closest known \(name) offered for confirmation"))
                 }
                 if let heard, let outcome = definition.ifUnknown {
@@ -360,12 +370,9 @@ public actor IntentEngine: Brain {
         }
         if let switched = await switchIntentIfClear(text, top: top) { return switched }
         if let top, isGoodbye(top, words: SpokenText.tokens(text), threshold: 0.6) { return goodbye(confidence: top.score) }
-        let prompt = promptText(for: name)
         let words = SpokenText.tokens(text)
-        if let outOfScope = outOfScope(text, words: words, reask: [prompt]) { return outOfScope }
-        let hint = agent.slots[name].map(hintSentence) ?? "Sorry, I didn't catch that."
-        let hintAgain = agent.slots[name].map(hintSentenceAgain) ?? "Let me ask that another way."
-        return await notUnderstood(words, reason: "no \(agent.slots[name]?.type.rawValue ?? "value") heard for \(name)", retry: [hint, prompt], again: [hintAgain, prompt])
+        if let outOfScope = outOfScope(text, words: words, reask: [promptText(for: name)]) { return outOfScope }
+        return await notUnderstood(words, reason: "no \(agent.slots[name]?.type.rawValue ?? "value") heard for \(name)")
     }
 
     /// The answer to "Did you mean …?": yes takes the offered value; no takes what was heard (a value
@@ -397,11 +404,8 @@ public actor IntentEngine: Brain {
             return await runFlow(prefix: [], confidence: 1, why: "closest \(name) declined; taking \(name) as heard")
         case nil:
             if let switched = await switchIntentIfClear(text, top: top) { return switched }
-            let question = "Did you mean \(offered.spoken)?"
-            if let outOfScope = outOfScope(text, words: SpokenText.tokens(text), reask: [question]) { return outOfScope }
-            return await notUnderstood(SpokenText.tokens(text), reason: "expected yes or no to the closest known \(name)",
-                                       retry: ["Sorry, was that a yes or a no?", question],
-                                       again: ["Please say yes if you meant \(offered.spoken), or no if not."])
+            if let outOfScope = outOfScope(text, words: SpokenText.tokens(text), reask: [Self.suggestionQuestion(offered)]) { return outOfScope }
+            return await notUnderstood(SpokenText.tokens(text), reason: "expected yes or no to the closest known \(name)")
         }
     }
 
@@ -412,7 +416,7 @@ public actor IntentEngine: Brain {
               declinedOffers[Self.declinedIntents]?.contains(top.intent) != true,
               let intent = agent.intents.first(where: { $0.name == top.intent }) else { return nil }
         pending = .intentOffer(intent: intent.name, said: text)
-        return finish(["Is that about \(intent.description)?"], expects: .yesNo, intent: nil, confidence: top.score,
+        return finish([Self.offerQuestion(intent)], expects: .yesNo, intent: nil, confidence: top.score,
                       path: AnswerPath(.intentEngine, reason: "best intent \(intent.name) at \(format(top.score)) < \(format(agent.policies.confidenceThreshold)): offered for confirmation"))
     }
 
@@ -748,27 +752,63 @@ public actor IntentEngine: Brain {
         return finish(prefix + ["Thank you for calling \(agent.name). Goodbye!"], expects: .open, intent: intent ?? IntentClassifier.goodbye, confidence: confidence, path: AnswerPath(.intentEngine, reason: "goodbye"), hangUp: true)
     }
 
-    /// A turn the engine could not use. Only a finished turn counts as a misunderstanding (a turn
-    /// that stops on "and", "the", "um" is asked again without counting); the second re-ask in a row
-    /// uses `again`, other words than the first.
-    private func notUnderstood(_ words: [String], reason: String, retry: [String], again: [String]) async -> BrainTurn {
+    /// A turn the engine could not use, asked again. Only a finished turn counts as a misunderstanding
+    /// (a turn that stops on "and", "the", "um" is asked again without counting); the second re-ask in
+    /// a row, counted or not, uses other words than the first (`reask(again:)`).
+    private func notUnderstood(_ words: [String], reason: String) async -> BrainTurn {
         let expects: RecognitionExpectation
         switch pending {
         case .slot(let name): expects = expectation(for: name)
         case .confirmation, .suggestion, .intentOffer: expects = .yesNo
         case .nothing: expects = .open
         }
+        let said = reask(again: reasks >= 1)
         if UnfinishedTurn.isUnfinished(words) {
-            return finish(misunderstandings >= 1 ? again : retry, expects: expects, intent: activeIntent, confidence: 0,
+            return finish(said, expects: expects, intent: activeIntent, confidence: 0, reask: true,
                           path: AnswerPath(.intentEngine, reason: "not understood (\(reason)), an unfinished turn, not counted"))
         }
         misunderstandings += 1
         if misunderstandings > agent.policies.maxMisunderstandings {
             return await escalate(reason: "\(misunderstandings) misunderstandings in a row (\(reason))", say: [], confidence: 0)
         }
-        return finish(misunderstandings >= 2 ? again : retry, expects: expects, intent: activeIntent, confidence: 0,
+        return finish(said, expects: expects, intent: activeIntent, confidence: 0, reask: true,
                       path: AnswerPath(.intentEngine, reason: "not understood (\(reason)), misunderstanding \(misunderstandings) of \(agent.policies.maxMisunderstandings)"))
     }
+
+    /// What the engine asks again for what it waits on; `again` for the second time in a row, in
+    /// other words than the first.
+    private func reask(again: Bool) -> [String] {
+        switch pending {
+        case .slot(let name):
+            let prompt = promptText(for: name)
+            guard let definition = agent.slots[name] else { return [again ? "Let me ask that another way." : Reask.notCaught, prompt] }
+            return [again ? hintSentenceAgain(definition) : hintSentence(definition), prompt]
+        case .confirmation(let index):
+            return [again ? Self.yesOrNoAgain : "Sorry, was that a yes or a no?", confirmationText(index)]
+        case .suggestion(_, let offered, _):
+            return again ? ["Please say yes if you meant \(offered.spoken), or no if not."] : ["Sorry, was that a yes or a no?", Self.suggestionQuestion(offered)]
+        case .intentOffer(let intent, _):
+            let question = agent.intents.first { $0.name == intent }.map(Self.offerQuestion) ?? "Is that right?"
+            return [again ? Self.yesOrNoAgain : "Sorry, was that a yes or a no?", question]
+        case .nothing:
+            return again ? menuSentenceAgain() : menuSentence()
+        }
+    }
+
+    /// The second re-ask in a row for what the engine waits on, for a turn whose words nobody could
+    /// make out twice (`Conversation.unclear()`): nil when it waits for nothing but a new request.
+    public func askAgain() -> [String]? {
+        guard activeIntent != nil || pending != .nothing else { return nil }
+        let said = reask(again: true)
+        lastReply = said
+        return said
+    }
+
+    static let yesOrNoAgain = "I just need a yes or a no."
+
+    static func suggestionQuestion(_ offered: SlotValue) -> String { "Did you mean \(offered.spoken)?" }
+
+    static func offerQuestion(_ intent: IntentDefinition) -> String { "Is that about \(intent.description)?" }
 
     private func escalate(reason: String, say: [String], confidence: Double) async -> BrainTurn {
         let handoff = Handoff(
@@ -783,7 +823,10 @@ public actor IntentEngine: Brain {
         return finish(said, expects: .open, intent: activeIntent, confidence: confidence, path: AnswerPath(.intentEngine, reason: "escalation (\(reason))"), handoff: handoff)
     }
 
-    private func finish(_ sentences: [String], expects: RecognitionExpectation, intent: String?, confidence: Double, path: AnswerPath, handoff: Handoff? = nil, hangUp: Bool = false) -> BrainTurn {
+    /// Every reply goes through here; `reask` marks one that asks again what was not understood, so
+    /// the next re-ask in a row knows to use other words.
+    private func finish(_ sentences: [String], expects: RecognitionExpectation, intent: String?, confidence: Double, reask: Bool = false, path: AnswerPath, handoff: Handoff? = nil, hangUp: Bool = false) -> BrainTurn {
+        reasks = reask ? reasks + 1 : 0
         lastReply = sentences
         lastExpectation = expects
         return BrainTurn(sentences: sentences, toolCalls: toolCallsThisTurn, expects: expects, intent: intent, confidence: confidence, path: path, handoff: handoff, hangUp: hangUp)
@@ -839,7 +882,7 @@ public actor IntentEngine: Brain {
         case .time: return "Sorry, I didn't catch the time."
         case .digits: return slot.length.map { "Sorry, that should be \($0) digits." } ?? "Sorry, I didn't catch the number."
         case .name: return "Sorry, I didn't catch the name."
-        default: return "Sorry, I didn't catch that."
+        default: return Reask.notCaught
         }
     }
 
@@ -851,7 +894,7 @@ public actor IntentEngine: Brain {
         case .digits: return slot.length.map { "Let me put it another way: please say the \($0) digits one at a time, or type them on your keypad." }
             ?? "Let me put it another way: please say the number one digit at a time."
         case .name: return "Let me put it another way: please say just your first name, then your last name."
-        case .yesNo: return "I just need a yes or a no."
+        case .yesNo: return Self.yesOrNoAgain
         default: return "Let me put it another way."
         }
     }

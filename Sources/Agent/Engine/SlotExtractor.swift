@@ -178,6 +178,29 @@ enum SelfCorrection {
             && SpokenDigits.parse(replacement) == nil
     }
 
+    /// Markers that only take back what was said; "not that" and "make that" also say something
+    /// ("I'm not that sure", "can I make that appointment") and are kept.
+    static let takingBack = markers.filter { $0 != ["not", "that"] && $0 != ["make", "that"] }
+
+    /// `t` without the markers that correct what came before them ("Monday at ten, sorry, I mean
+    /// eleven" → "monday at ten eleven"): what is left is the request with its correction in it. A
+    /// marker counts only after a word that says something and before more words: "sorry, can you
+    /// repeat that" and "oh sorry, what was that" keep their "sorry".
+    static func withoutMarkers(_ t: [String]) -> [String] {
+        var out: [String] = []
+        var i = 0
+        while i < t.count {
+            if out.contains(where: { !IntentClassifier.stopWords.contains($0) && !UnfinishedTurn.fillers.contains($0) }),
+               let m = takingBack.first(where: { i + $0.count < t.count && Array(t[i..<(i + $0.count)]) == $0 }) {
+                i += m.count
+            } else {
+                out.append(t[i])
+                i += 1
+            }
+        }
+        return out
+    }
+
     /// The words after the last correction marker that has words after it, or nil when there is none.
     static func lastPart(of text: String) -> String? {
         let t = SpokenText.tokens(text)

@@ -22,6 +22,9 @@ public actor HybridBrain: Brain {
 
     public func resume() async -> BrainTurn? { await engine.resume() }
 
+    /// The engine's words, unless the LLM's read-back is what the caller is answering.
+    public func askAgain() async -> [String]? { await llm.awaitsConfirmation ? nil : await engine.askAgain() }
+
     public func checkpoint() async -> BrainCheckpoint? {
         guard let e = await engine.checkpoint(), let l = await llm.checkpoint() else { return nil }
         return BrainCheckpoint((e, l))

@@ -32,6 +32,8 @@ public actor LLMBrain: Brain {
     private let tools: ToolLayer
     private let tracer: CallTracer
     private let onSentence: (@Sendable (String) -> Void)?
+    /// Values the call itself knows, by template name (`today`): see `filledByCall`.
+    private let callValues: [String: String]
     private var messages: [JSONValue]
     private let functionSchemas: [JSONValue]
     private var pendingWrite: PendingWrite?
@@ -42,8 +44,10 @@ public actor LLMBrain: Brain {
     /// Tools run during the last turn that failed, so a fallback answer still shows them.
     private(set) var failedTurnTraces: [ToolCallTrace] = []
 
-    public init(agent: AgentDefinition, settings: LLMSettings, tools: ToolLayer, tracer: CallTracer, environment: [String: String], onSentence: (@Sendable (String) -> Void)? = nil) {
+    public init(agent: AgentDefinition, settings: LLMSettings, tools: ToolLayer, tracer: CallTracer, environment: [String: String], today: CalendarDay,
+                onSentence: (@Sendable (String) -> Void)? = nil) {
         self.agent = agent
+        callValues = ["today": today.iso, "agent": agent.name]
         client = ChatCompletionClient(settings: settings, apiKey: settings.apiKeyEnv.flatMap { environment[$0] })
         self.tools = tools
         self.tracer = tracer
@@ -88,6 +92,33 @@ public actor LLMBrain: Brain {
         agent.tools.keys.sorted().filter { agent.tools[$0]?.llm == true }
     }
 
+    /// Template names of the values the brain fills in itself (the caller's id is not known to it).
+    static let callValueNames: Set<String> = ["today", "agent"]
+
+    /// A tool's parameters that the agent's flow passes a value the call itself knows (`day: "{today}"`
+    /// for a message), by parameter: the model is not asked for them, so it cannot get them wrong.
+    static func filledByCall(_ tool: String, agent: AgentDefinition) -> [String: String] {
+        var filled: [String: String] = [:]
+        for name in agent.flow.keys.sorted() {
+            for step in agent.steps(for: name) where step.action == .call(tool: tool) {
+                for (parameter, template) in step.arguments {
+                    let expression = template.trimmingCharacters(in: CharacterSet(charactersIn: "{}"))
+                    if template == "{\(expression)}", callValueNames.contains(expression) { filled[parameter] = expression }
+                }
+            }
+        }
+        return filled
+    }
+
+    /// The model's arguments with the values the call knows put in (over whatever the model said).
+    private func completed(_ parsed: JSONValue?, tool: String) -> JSONValue? {
+        guard case .object(var object)? = parsed else { return parsed }
+        for (parameter, name) in Self.filledByCall(tool, agent: agent) {
+            if let value = callValues[name] { object[parameter] = .string(value) }
+        }
+        return .object(object)
+    }
+
     /// The offered tools as OpenAI function schemas, plus the transfer to a human.
     static func schemas(_ agent: AgentDefinition) -> [JSONValue] {
         let transfer: JSONValue = [
@@ -102,7 +133,8 @@ public actor LLMBrain: Brain {
             guard let tool = agent.tools[name] else { return nil }
             var properties: [String: JSONValue] = [:]
             var required: [JSONValue] = []
-            for parameter in ToolArgumentCheck.parameterNames(tool) {
+            let filled = filledByCall(name, agent: agent)
+            for parameter in ToolArgumentCheck.parameterNames(tool) where filled[parameter] == nil {
                 let declared = tool.parameters[parameter]
                 var description = declared?.description ?? parameter
                 if let format = declared?.format { description += format == "date" ? " (YYYY-MM-DD)" : " (HH:MM)" }
@@ -313,12 +345,13 @@ public actor LLMBrain: Brain {
             var readBack: PendingWrite?
             for call in reply.toolCalls {
                 let result: JSONValue
-                if let checked = await check(call, offered: offered) {
+                let parsed = completed(JSONValue.parse(call.arguments), tool: call.name)
+                if let checked = await check(call, parsed: parsed, offered: offered) {
                     if case .unparseable(let why) = checked { badArguments += 1; if badArguments > 1 { return .failure(.unparseableArguments(tool: call.name, why: why)) } }
                     result = ["error": .string("not run: \(checked.problem). Call it again with corrected arguments, or answer the caller.")]
                 } else {
-                    let parsed = JSONValue.parse(call.arguments) ?? .object([:])
-                    let arguments = agent.tools[call.name].map { ToolArgumentCheck.normalised(parsed, for: $0) } ?? parsed
+                    let given = parsed ?? .object([:])
+                    let arguments = agent.tools[call.name].map { ToolArgumentCheck.normalised(given, for: $0) } ?? given
                     if agent.tools[call.name]?.writes == true {
                         if readBack == nil {
                             let pending = PendingWrite(tool: call.name, arguments: arguments, readBack: ReadBack.make(tool: call.name, arguments: arguments, agent: agent, bindings: bindings))
@@ -367,12 +400,13 @@ public actor LLMBrain: Brain {
         }
     }
 
-    /// Checks a call before anything runs; a rejection is traced, audited and told to the model.
-    private func check(_ call: ChatCompletionClient.ToolCall, offered: Set<String>) async -> Rejection? {
+    /// Checks a call (its arguments `parsed`, with the call's own values in) before anything runs; a
+    /// rejection is traced, audited and told to the model.
+    private func check(_ call: ChatCompletionClient.ToolCall, parsed: JSONValue?, offered: Set<String>) async -> Rejection? {
         let rejection: Rejection?
         if !offered.contains(call.name) {
             rejection = .invalid("there is no tool named '\(call.name)' (the tools are \(offered.sorted().joined(separator: ", ")))")
-        } else if let parsed = JSONValue.parse(call.arguments), parsed.objectValue != nil, let definition = agent.tools[call.name] {
+        } else if let parsed, parsed.objectValue != nil, let definition = agent.tools[call.name] {
             rejection = await tools.problem(call.name, arguments: ToolArgumentCheck.normalised(parsed, for: definition)).map { Rejection.invalid($0) }
         } else {
             rejection = .unparseable(String(call.arguments.prefix(80)))

@@ -16,12 +16,16 @@ public protocol Brain: Sendable {
     func checkpoint() async -> BrainCheckpoint?
     /// Returns to a state taken by `checkpoint()` of this same brain.
     func restore(_ checkpoint: BrainCheckpoint) async
+    /// What the agent waits for, asked in other words than the first time (the caller's words could
+    /// not be made out twice in a row); nil when the brain has no other words for it.
+    func askAgain() async -> [String]?
 }
 
 extension Brain {
     public func resume() async -> BrainTurn? { nil }
     public func checkpoint() async -> BrainCheckpoint? { nil }
     public func restore(_ checkpoint: BrainCheckpoint) async {}
+    public func askAgain() async -> [String]? { nil }
 }
 
 /// A brain's state at one moment, opaque to everyone but the brain that took it.

@@ -25,6 +25,8 @@ public actor Conversation {
     private var lastTurn: BrainTurn?
     /// The last reply the caller was given, whatever asked for it: `unclear()` repeats its question.
     private var lastPublished: BrainTurn?
+    /// Caller turns in a row whose words could not be made out: the second is asked in other words.
+    private var unclearInARow = 0
     private let memoryDate: Date
     /// Counts changes to the brain's state; a speculation taken at one count is adopted only at the same.
     private var generation = 0
@@ -51,7 +53,8 @@ public actor Conversation {
         let today = options.today ?? agent.referenceDate.flatMap(CalendarDay.init(iso:)) ?? CalendarDay.fromSystemDate()
         engine = IntentEngine(agent: agent, tools: tools, tracer: tracer, today: today)
         if options.useLLM, let settings = agent.llm {
-            let llm = LLMBrain(agent: agent, settings: settings, tools: tools, tracer: tracer, environment: options.environment, onSentence: options.onSentence)
+            let llm = LLMBrain(agent: agent, settings: settings, tools: tools, tracer: tracer, environment: options.environment, today: today,
+                               onSentence: options.onSentence)
             brain = HybridBrain(engine: engine, llm: llm, bypassConfidence: agent.policies.llmBypassConfidence, tracer: tracer)
         } else {
             brain = engine
@@ -86,6 +89,7 @@ public actor Conversation {
             return BrainTurn(sentences: [], path: AnswerPath(.human, reason: "the human is answering"))
         }
         tracer.emit(.brainStarted(input: text), stage: .brain)
+        unclearInARow = 0
         beforeLastTurn = await brain.checkpoint()
         var turn = await brain.respond(to: .utterance(text, confidence: confidence))
         turn.asksForSensitive = await asksForSensitive(turn)
@@ -99,13 +103,17 @@ public actor Conversation {
 
     /// The caller spoke, but the recogniser could not make out the words: asks again, the brain
     /// untouched — whatever the agent was waiting for (a slot, a yes or no) it still waits for.
-    /// Not a misunderstanding: nothing was understood wrongly, nothing was heard.
+    /// Not a misunderstanding: nothing was understood wrongly, nothing was heard. The second time in
+    /// a row it is asked in other words: the brain's own (an example of the answer it waits for), or
+    /// a plain request to say it more slowly.
     public func unclear() async -> BrainTurn {
         await changingBrain()
         if inTakeover { return BrainTurn(sentences: [], path: AnswerPath(.human, reason: "the human is answering")) }
         tracer.emit(.brainStarted(input: ""), stage: .brain)
+        unclearInARow += 1
         let question = lastPublished?.sentences.last { $0.hasSuffix("?") } ?? "Could you say that again?"
-        var turn = BrainTurn(sentences: ["Sorry, I didn't catch that.", question], expects: lastPublished?.expects ?? .open,
+        let said = unclearInARow >= 2 ? await brain.askAgain() ?? [Reask.stillNotCaught, question] : [Reask.notCaught, question]
+        var turn = BrainTurn(sentences: said, expects: lastPublished?.expects ?? .open,
                              intent: lastPublished?.intent, confidence: 0,
                              path: AnswerPath(.intentEngine, reason: "the caller's words could not be made out: asked again"))
         turn.asksForSensitive = await asksForSensitive(turn)
