@@ -87,7 +87,7 @@ install: build
 	install -d $(DESTDIR)$(PREFIX)/lib/ringside/pywhispercpp.libs
 	cp -P $(WHISPER_PREFIX)/lib/libwhisper.so* $(DESTDIR)$(PREFIX)/lib/ringside/
 	install -m 755 $(WHISPER_PREFIX)/lib/pywhispercpp.libs/* $(DESTDIR)$(PREFIX)/lib/ringside/pywhispercpp.libs/
-	install -m 644 $(WHISPER_PREFIX)/share/ringside/ggml-tiny.en.bin $(DESTDIR)$(PREFIX)/share/ringside/
+	install -m 644 $(WHISPER_PREFIX)/share/ringside/ggml-tiny.en-q8_0.bin $(DESTDIR)$(PREFIX)/share/ringside/
 	rm -rf $(DESTDIR)$(PREFIX)/lib/ringside/smart-turn
 	install -d $(DESTDIR)$(PREFIX)/lib/ringside/smart-turn
 	cp -R --preserve=timestamps $(SMART_TURN_PREFIX)/VERSION $(SMART_TURN_PREFIX)/share $(SMART_TURN_PREFIX)/libexec \

