@@ -52,18 +52,6 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "One database file for every call (created from the agent's seed when missing); default: a fresh copy per call.")
     var database: String?
 
-    @Option(help: "PulseAudio server for the operator's microphone and speaker (default: PULSE_SERVER or the local one).")
-    var server: String?
-
-    @Option(help: "The operator's microphone (source) for takeovers, as listed by `ringside devices`.")
-    var mic: String?
-
-    @Option(help: "The operator's speaker (sink), where a taken-over call is heard.")
-    var speaker: String?
-
-    @Option(help: "The operator's voice from this WAV file instead of the microphone (played from the start of each takeover).")
-    var operatorInput: String?
-
     @Option(help: RecognizerEngine.optionHelp)
     var stt: RecognizerEngine?
 
@@ -81,6 +69,9 @@ struct Serve: AsyncParsableCommand {
 
     @Flag(help: "Keep a recording folder (events only) for calls that ended before the agent started.")
     var recordFailed = false
+
+    @OptionGroup(title: "Operator")
+    var operatorAudio: OperatorAudioOptions
 
     @OptionGroup(title: "SIP")
     var sip: ServeSIPOptions
@@ -155,16 +146,12 @@ struct Serve: AsyncParsableCommand {
         // The operator's ear and voice: a speaker switched to the call taken over, and a microphone per call.
         var monitor: MonitorSwitch?
         if board != nil {
-            let (ear, note) = openOperatorSpeaker()
+            let (ear, note) = operatorAudio.openSpeaker()
             monitor = ear
             if let note { Self.logger.warning("\(note)") }
-            let operatorInput = self.operatorInput, pulseServer = self.server, mic = self.mic
-            // The microphone opens when a takeover starts and closes when it ends (not one capture per call).
-            server.operatorSetup = AgentCallServer.Operator(holdOnHandoff: true, microphone: { _ in
-                LazyAudioSource(rate: .hz16000, isLive: operatorInput == nil) {
-                    Self.openOperatorMicrophone(wav: operatorInput, server: pulseServer, device: mic)
-                }
-            }, monitor: { id in ear?.tap(for: id) })
+            let operatorAudio = self.operatorAudio
+            server.operatorSetup = AgentCallServer.Operator(holdOnHandoff: true, microphone: { _ in operatorAudio.microphone() },
+                                                            monitor: { id in ear?.tap(for: id) })
         }
         print("serving \(agent) at \(uri)")
         // --account: register, say how each answer went, unregister on the way out (Ctrl-C, SIGTERM, q).
@@ -200,34 +187,6 @@ struct Serve: AsyncParsableCommand {
     }
 
     private static let logger = Logger(label: "ringside.serve")
-
-    /// The operator's speaker, switched to the call taken over; nil (with why) when there is no audio server.
-    private func openOperatorSpeaker() -> (MonitorSwitch?, String?) {
-        var options = PulseStreamOptions(server: server, device: speaker, rate: .hz16000, bufferMilliseconds: 40, streamName: "operator")
-        options.applicationName = "Ringside"
-        do {
-            let playback = try PulsePlayback(options: options, clock: MonotonicClock())
-            playback.start()
-            return (MonitorSwitch(speaker: playback), nil)
-        } catch {
-            return (nil, "no speaker for the operator (taken-over calls will not be heard): \(error)")
-        }
-    }
-
-    /// The operator's voice for one call's takeovers: a WAV file, or a capture of the microphone.
-    private static func openOperatorMicrophone(wav: String?, server: String?, device: String?) -> (any AudioSource)? {
-        do {
-            if let wav { return try WAVFileSource(path: wav, rate: .hz16000) }
-            var options = PulseStreamOptions(server: server, device: device, rate: .hz16000, bufferMilliseconds: 40, streamName: "operator")
-            options.applicationName = "Ringside"
-            let capture = try PulseCapture(options: options, clock: MonotonicClock())
-            capture.start()
-            return capture
-        } catch {
-            logger.warning("no microphone for the operator (type with Tab during a takeover): \(error)")
-            return nil
-        }
-    }
 }
 
 /// How `serve` stops: new calls get 503; with `drain`, live calls get that long to end by themselves;

@@ -24,7 +24,9 @@ struct Supervise: AsyncParsableCommand {
             selected call over and hands it back). With --headless (or without a terminal) standard output carries one JSON line per transcript, per turn (the agent's \
             voice-to-voice as the caller heard it, v2vMs) and per call event. Standard input takes commands, one a \
             line: "t [ID]" takes the call (default: the newest) over or hands it back: the agent's leg is put on \
-            hold (re-INVITE sendonly) and the caller hears --operator-input instead; "say [@ID] TEXT" speaks TEXT to \
+            hold (re-INVITE sendonly), the caller hears the operator (--operator-input, or the microphone: on the \
+            board, or with --mic; silence otherwise) and the operator's speaker (--speaker; on the board, or \
+            headless with --mic or --speaker) the caller; "say [@ID] TEXT" speaks TEXT to \
             the caller of a call taken over (flite; on the board, Tab and a line) and logs it as the operator's \
             transcript; "t" again resumes the agent and passes it what the caller and the operator said meanwhile \
             (a SIP MESSAGE in the agent's dialog, and a POST to --handback-webhook if given); "drop [ID]" \
@@ -67,9 +69,6 @@ struct Supervise: AsyncParsableCommand {
     @Option(help: RecognizerEngine.optionHelp)
     var stt: RecognizerEngine?
 
-    @Option(help: "The operator's voice during a takeover, from this WAV file (played from its start at each takeover).")
-    var operatorInput: String?
-
     @Option(help: "Raise an alert when neither side has spoken for longer than this, seconds.")
     var alertSilence: Double?
 
@@ -91,6 +90,9 @@ struct Supervise: AsyncParsableCommand {
     @Option(help: "Raise an alert (a JSON line of kind alert, and the terminal bell on standard error) when either side says this phrase; repeat for more.")
     var alert: [String] = []
 
+    @OptionGroup(title: "Operator")
+    var operatorAudio: OperatorAudioOptions
+
     @OptionGroup(title: "SIP")
     var sip: ServeSIPOptions
 
@@ -110,9 +112,6 @@ struct Supervise: AsyncParsableCommand {
         }
         if let handbackWebhook, !SuperviseSettings.isWebURL(handbackWebhook) {
             throw ValidationError("--handback-webhook \(handbackWebhook): not an http(s) URL")
-        }
-        if let operatorInput, !FileManager.default.isReadableFile(atPath: operatorInput) {
-            throw ValidationError("--operator-input \(operatorInput): no such readable file")
         }
     }
 
@@ -161,11 +160,22 @@ struct Supervise: AsyncParsableCommand {
             printError("cannot listen for SIP on \(address):\(port): \(error)")
             throw ExitCode(3)
         }
-        let operatorInput = self.operatorInput, alerts = settings.alertPhrases, rules = settings.rules
+        let alerts = settings.alertPhrases, rules = settings.rules
+        // The operator's microphone and speaker: on the board, or headless when --mic or --speaker names them
+        // (a headless supervisor is often where no sound server runs); --operator-input replaces the microphone.
+        let operatorAudio = self.operatorAudio
+        let usesDevices = useScreen || operatorAudio.mic != nil || operatorAudio.speaker != nil
+        var speaker: MonitorSwitch?
+        if usesDevices {
+            let (ear, note) = operatorAudio.openSpeaker()
+            speaker = ear
+            if let note { Logger(label: "ringside.supervise").warning("\(note)") }
+        }
         let server = SupervisedCallServer(callerPhone: callerPhone, agentPhone: agentPhone, options: .init(
             agentURI: agentUri, answerTimeout: agentTimeout, recordRoot: root, stt: stt,
-            operatorVoice: { _ in operatorInput.flatMap { try? WAVFileSource(path: $0, rate: .hz16000) } }, handbackWebhook: settings.handbackWebhook,
-            fallbackURI: settings.fallbackURI))
+            operatorVoice: { _ in usesDevices || operatorAudio.operatorInput != nil ? operatorAudio.microphone() : nil },
+            operatorSpeaker: speaker, handbackWebhook: settings.handbackWebhook, fallbackURI: settings.fallbackURI))
+        defer { try? speaker?.close() }
         var boardState = BoardState(title: "SUPERVISE \(agentUri) at sip:supervise@\(address):\(port)",
                                     emptyNote: "Waiting for calls. Try: ringside call sip:supervise@\(address):\(port)")
         boardState.supervises = true

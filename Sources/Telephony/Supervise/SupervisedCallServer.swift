@@ -15,8 +15,8 @@ import Speech
 /// `answerTimeout`. Once bridged, a BYE on either leg ends the other. Every bridged call is watched
 /// by a `SupervisedCall` (both sides transcribed, per-turn voice-to-voice, recording).
 ///
-/// A takeover puts the agent's leg on hold (re-INVITE `a=sendonly`) and gives the caller the
-/// operator's voice instead; handing back resumes the agent's leg.
+/// A takeover puts the agent's leg on hold (re-INVITE `a=sendonly`), gives the caller the operator's
+/// voice instead and the operator's speaker the caller; handing back resumes the agent's leg.
 public final class SupervisedCallServer: @unchecked Sendable {
     public struct Options: Sendable {
         /// The remote agent, e.g. `sip:agent@127.0.0.1:5062`.
@@ -28,6 +28,8 @@ public final class SupervisedCallServer: @unchecked Sendable {
         public var stt: RecognizerEngine?
         /// The operator's voice for a takeover of the call with this id (nil: the caller hears silence).
         public var operatorVoice: @Sendable (String) -> (any AudioSource)?
+        /// Where the operator hears the caller of the call taken over (switched to it for the takeover); nil: nowhere.
+        public var operatorSpeaker: MonitorSwitch?
         /// The voice the operator's typed lines are spoken in (flite).
         public var operatorTTSVoice: String = "awb"
         /// Called instead when the agent's leg does not connect (busy, no answer, error); nil: the caller is told.
@@ -36,8 +38,9 @@ public final class SupervisedCallServer: @unchecked Sendable {
         public var handbackWebhook: String?
 
         public init(agentURI: String, answerTimeout: Double = 20, recordRoot: URL? = nil, stt: RecognizerEngine? = nil,
-                    operatorVoice: @escaping @Sendable (String) -> (any AudioSource)? = { _ in nil }, handbackWebhook: String? = nil,
-                    fallbackURI: String? = nil) {
+                    operatorVoice: @escaping @Sendable (String) -> (any AudioSource)? = { _ in nil }, operatorSpeaker: MonitorSwitch? = nil,
+                    handbackWebhook: String? = nil, fallbackURI: String? = nil) {
+            self.operatorSpeaker = operatorSpeaker
             self.fallbackURI = fallbackURI
             self.agentURI = agentURI
             self.answerTimeout = answerTimeout
@@ -279,7 +282,13 @@ public final class SupervisedCallServer: @unchecked Sendable {
         }
     }
 
+    /// The operator's speaker goes quiet if it was on call `id` (handed back or over).
+    private func stopListening(to id: String) {
+        if let speaker = options.operatorSpeaker, speaker.current == id { speaker.listen(to: nil) }
+    }
+
     private func forget(_ leg: SupervisedLeg) {
+        stopListening(to: leg.id)
         legs.withLock {
             $0.removeValue(forKey: ObjectIdentifier(leg.caller))
             $0.removeValue(forKey: ObjectIdentifier(leg.agent))
@@ -295,7 +304,8 @@ public final class SupervisedCallServer: @unchecked Sendable {
     public func takeOver(_ id: String) -> Bool {
         guard let leg = all.value[id], leg.stage == .bridged, !leg.isTakenOver else { return false }
         let voice = options.operatorVoice(id)
-        guard leg.route(takenOver: true, voice: voice) != nil else { return false }
+        guard leg.route(takenOver: true, voice: voice, ear: options.operatorSpeaker?.tap(for: id)) != nil else { return false }
+        options.operatorSpeaker?.listen(to: id)
         do {
             try agentPhone.hold(leg.agent)
         } catch {
@@ -312,7 +322,8 @@ public final class SupervisedCallServer: @unchecked Sendable {
     /// anything was said) and, if configured, a POST to the handback webhook.
     @discardableResult
     public func handBack(_ id: String) -> Bool {
-        guard let leg = all.value[id], let context = leg.route(takenOver: false, voice: nil) else { return false }
+        guard let leg = all.value[id], let context = leg.route(takenOver: false, voice: nil, ear: nil) else { return false }
+        stopListening(to: id)
         do {
             try agentPhone.resume(leg.agent)
         } catch {

@@ -32,8 +32,10 @@ public final class SupervisedLeg: @unchecked Sendable {
         var bridge: AudioBridge?
         /// During a takeover: the operator's voice (nil: silence), which the caller hears instead of the agent.
         var operatorVoice: (any AudioSource)?
-        /// During a takeover: the operator's typed lines, spoken (after the voice above, or instead of silence).
+        /// During a takeover: the operator's typed lines, spoken (before the voice above, or instead of silence).
         var typedLines: FrameTap?
+        /// During a takeover: where the operator hears the caller.
+        var operatorEar: (any AudioSink)?
         var takenOver = false
         /// The operator hung the agent's leg up; the call goes on with the operator alone.
         var agentDropped = false
@@ -119,20 +121,23 @@ public final class SupervisedLeg: @unchecked Sendable {
     /// Whether the operator hung the agent's leg up (its end does not end the call).
     public var agentDropped: Bool { state.value.agentDropped }
 
-    /// What passes for one frame (on the bridge's threads; never waits): the caller's goes to the agent
-    /// unless taken over; towards the caller goes the agent's, or, taken over, the operator's voice,
-    /// typed lines or silence. The watcher sees both.
+    /// What passes for one frame (on the bridge's threads; never waits): the caller's goes to the agent,
+    /// or, taken over, to the operator's speaker; towards the caller goes the agent's, or, taken over,
+    /// the operator's typed lines being spoken, else their voice, else silence. The watcher sees both.
     private func relay(_ direction: AudioBridge.Direction, _ frame: AudioFrame) -> AudioFrame? {
-        let (watcher, takenOver, voice, typed) = state.withLock { ($0.watcher, $0.takenOver, $0.operatorVoice, $0.typedLines) }
+        let (watcher, takenOver, voice, typed, ear) = state.withLock { ($0.watcher, $0.takenOver, $0.operatorVoice, $0.typedLines, $0.operatorEar) }
         switch direction {
         case .aToB:  // the caller speaking, towards the agent
             watcher?.callerSaid(frame)
-            return takenOver ? nil : frame
+            guard takenOver else { return frame }
+            try? ear?.write(frame)
+            return nil
         case .bToA:  // the agent speaking (paced by its RTP), towards the caller
             var out = frame
             if takenOver {
-                let spoken = voice.flatMap { v in (try? (v.isLive ? v.pollFrame() : v.nextFrame())) ?? nil }
-                    ?? typed.flatMap { (try? $0.pollFrame()) ?? nil }
+                // A live microphone always has a frame: a typed line being spoken goes first (as in serve).
+                let spoken = typed.flatMap { (try? $0.pollFrame()) ?? nil }
+                    ?? voice.flatMap { v in (try? (v.isLive ? v.pollFrame() : v.nextFrame())) ?? nil }
                 out = spoken.map { AudioFrame(rate: frame.rate, samples: $0.samples, timestamp: frame.timestamp) }
                     ?? .silence(rate: frame.rate, at: frame.timestamp)
             }
@@ -143,12 +148,13 @@ public final class SupervisedLeg: @unchecked Sendable {
 
     /// Starts or ends a takeover's audio routing; nil when nothing changed,
     /// else what was said during the takeover now ending (nothing yet when one starts).
-    func route(takenOver: Bool, voice: (any AudioSource)?) -> HandbackContext? {
+    func route(takenOver: Bool, voice: (any AudioSource)?, ear: (any AudioSink)?) -> HandbackContext? {
         state.withLock { s in
             guard s.stage == .bridged, s.takenOver != takenOver, !s.agentDropped else { return nil }
             s.takenOver = takenOver
             s.operatorVoice?.close()
             s.operatorVoice = takenOver ? voice : nil
+            s.operatorEar = takenOver ? ear : nil
             s.typedLines?.finish()
             s.typedLines = takenOver ? FrameTap(rate: .hz16000) : nil
             let said = s.handback ?? HandbackContext(callID: id, agentURI: s.agentURI)
