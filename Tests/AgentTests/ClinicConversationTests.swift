@@ -242,4 +242,63 @@ import Testing
         #expect(first.sentences.first == Reask.notCaught)
         #expect(second.sentences == [Reask.stillNotCaught, "How can I help you today?"], "\(second.sentences)")
     }
+
+    /// Words not made out three times in a row: two re-asks, then no third question but the agent
+    /// file's way forward, a message for the front desk, which the caller can leave; the call goes on.
+    @Test func wordsNotMadeOutPastTheLimitTakeAMessage() async throws {
+        var call = try await ScriptedCall(agent: "clinic")
+        await call.say("I'd like to book an appointment")
+        let reasks = [await call.conversation.unclear(), await call.conversation.unclear()]
+        #expect(reasks.allSatisfy { $0.text.hasSuffix("May I have your first and last name, please?") }, "\(reasks.map(\.text))")
+        let forward = await call.conversation.unclear()
+        #expect(forward.sentences.prefix(2) == [Reask.givingUp, Reask.offerMessage], "\(forward.text)")
+        #expect(forward.text.hasSuffix("May I have your first and last name, please?"), "\(forward.text)")
+        #expect(forward.handoff == nil && !forward.hangUp)
+        await call.say("John Smith")
+        let readBack = await call.say("please call me back about an appointment")
+        #expect(readBack.text.contains("from John Smith: please call me back about an appointment. Is that right?"), "\(readBack.text)")
+        let done = await call.say("yes")
+        #expect(done.text.contains("The front desk will call you back"), "\(done.text)")
+        #expect(try call.scalar("SELECT name || ': ' || text FROM messages") == "John Smith: please call me back about an appointment")
+    }
+
+    /// A turn heard in between starts the count again: two unclear turns, the name, two more are
+    /// still asked again; the next one in a row gets the way forward.
+    @Test func aClearTurnStartsTheReaskCountAgain() async throws {
+        var call = try await ScriptedCall(agent: "clinic")
+        await call.say("I'd like to book an appointment")
+        _ = await call.conversation.unclear()
+        _ = await call.conversation.unclear()
+        await call.say("John Smith")
+        let again = [await call.conversation.unclear(), await call.conversation.unclear()]
+        #expect(again.allSatisfy { $0.text.hasSuffix("And your date of birth?") }, "\(again.map(\.text))")
+        let forward = await call.conversation.unclear()
+        #expect(forward.sentences.first == Reask.givingUp, "\(forward.text)")
+        // The name the caller gave stays for the message: it is asked for next.
+        #expect(forward.text.hasSuffix("What would you like to tell them?"), "\(forward.text)")
+    }
+
+    /// Every kind of re-ask counts in the same row: a turn that stopped on "um" (asked again, not a
+    /// misunderstanding), then words not made out, twice: the third re-ask is the way forward.
+    @Test func reasksOfEveryKindCountInOneRow() async throws {
+        var call = try await ScriptedCall(agent: "clinic")
+        await call.say("I'd like to book an appointment")
+        let unfinished = await call.say("my name is um")
+        #expect(unfinished.path.reason.contains("unfinished"), "\(unfinished.path.reason)")
+        let unclear = await call.conversation.unclear()
+        #expect(unclear.text.hasSuffix("May I have your first and last name, please?"), "\(unclear.text)")
+        let forward = await call.conversation.unclear()
+        #expect(forward.sentences.first == Reask.givingUp, "\(forward.text)")
+    }
+
+    /// Already taking a message, the words still cannot be made out: past the limit again, a person.
+    @Test func wordsNotMadeOutWhileTakingAMessageGoToAPerson() async throws {
+        var call = try await ScriptedCall(agent: "clinic")
+        for _ in 0..<3 { _ = await call.conversation.unclear() }
+        for _ in 0..<2 { _ = await call.conversation.unclear() }
+        let transfer = await call.conversation.unclear()
+        #expect(transfer.handoff != nil, "\(transfer.text)")
+        #expect(transfer.text.hasSuffix("Let me put you through to a member of our front desk team."), "\(transfer.text)")
+        #expect(!transfer.hangUp)
+    }
 }

@@ -84,4 +84,16 @@ import Testing
     func conversation(_ scripted: ConversationCase) async throws {
         _ = try await scripted.run(agent: "orders")
     }
+
+    /// An agent without a message flow: past the limit of re-asks in a row, the human handoff.
+    @Test func wordsNotMadeOutPastTheLimitTransferWithoutAMessageFlow() async throws {
+        var call = try await ScriptedCall(agent: "orders")
+        await call.say("where is my order")
+        let reasks = [await call.conversation.unclear(), await call.conversation.unclear()]
+        #expect(reasks.allSatisfy { $0.handoff == nil && $0.text.hasSuffix("What's your five digit order number?") }, "\(reasks.map(\.text))")
+        let transfer = await call.conversation.unclear()
+        #expect(transfer.handoff != nil && !transfer.hangUp, "\(transfer.text)")
+        #expect(transfer.sentences.first == Reask.givingUp, "\(transfer.text)")
+        #expect(transfer.text.contains("customer service team"), "\(transfer.text)")
+    }
 }

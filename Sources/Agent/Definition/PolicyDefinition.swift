@@ -2,7 +2,8 @@
 public struct PolicyDefinition: Sendable, Equatable, Decodable {
     /// Below this intent confidence, a reply counts as not understood.
     public var confidenceThreshold: Double
-    /// Misunderstandings in a row before the call is handed to a human.
+    /// Misunderstandings in a row before the call is handed to a human; also re-asks in a row of any
+    /// kind (words not made out, unfinished turns) before the agent offers its way forward instead.
     public var maxMisunderstandings: Int
     public var approvals: [ApprovalRule]
     /// Seconds an approval waits for the operator before it counts as denied.

@@ -763,13 +763,17 @@ public actor IntentEngine: Brain {
         case .nothing: expects = .open
         }
         let said = reask(again: reasks >= 1)
-        if UnfinishedTurn.isUnfinished(words) {
-            return finish(said, expects: expects, intent: activeIntent, confidence: 0, reask: true,
-                          path: AnswerPath(.intentEngine, reason: "not understood (\(reason)), an unfinished turn, not counted"))
-        }
-        misunderstandings += 1
+        let unfinished = UnfinishedTurn.isUnfinished(words)
+        if !unfinished { misunderstandings += 1 }
         if misunderstandings > agent.policies.maxMisunderstandings {
             return await escalate(reason: "\(misunderstandings) misunderstandings in a row (\(reason))", say: [], confidence: 0)
+        }
+        if reasks >= agent.policies.maxMisunderstandings {
+            return await wayForward(reason: "not understood (\(reason)) after \(reasks) re-asks in a row")
+        }
+        if unfinished {
+            return finish(said, expects: expects, intent: activeIntent, confidence: 0, reask: true,
+                          path: AnswerPath(.intentEngine, reason: "not understood (\(reason)), an unfinished turn, not counted"))
         }
         return finish(said, expects: expects, intent: activeIntent, confidence: 0, reask: true,
                       path: AnswerPath(.intentEngine, reason: "not understood (\(reason)), misunderstanding \(misunderstandings) of \(agent.policies.maxMisunderstandings)"))
@@ -802,6 +806,34 @@ public actor IntentEngine: Brain {
         let said = reask(again: true)
         lastReply = said
         return said
+    }
+
+    /// The caller's words could not be made out (`Conversation.unclear()`), a re-ask in a row like
+    /// any other: nil to ask again, or once re-asks in a row reach the agent file's limit, the way
+    /// forward instead (`wayForward`). The brain is otherwise untouched: asking again waits for the same.
+    public func unclear() async -> BrainTurn? {
+        guard reasks < agent.policies.maxMisunderstandings else {
+            return await wayForward(reason: "the caller's words could not be made out after \(reasks) re-asks in a row")
+        }
+        reasks += 1
+        return nil
+    }
+
+    /// Re-asks in a row reached the agent file's limit (`max_misunderstandings`): no question again,
+    /// but a way forward that never ends the call — a message for a person where the agent defines
+    /// the `message` flow (and is not already taking one), else the human handoff.
+    private func wayForward(reason: String) async -> BrainTurn {
+        guard agent.flow[FlowTransition.messageFlow] != nil, activeIntent != FlowTransition.messageFlow else {
+            return await escalate(reason: reason, say: [Reask.givingUp], confidence: 0)
+        }
+        var turn = await follow(.message, said: [Reask.givingUp], confidence: 0, why: reason)
+        // A flow that first asks for the message (a text slot) offers it in its own words; one that
+        // asks who is calling first is preceded by what the question is for.
+        if case .slot(let name) = pending, agent.slots[name]?.type != .text {
+            turn.sentences.insert(Reask.offerMessage, at: 1)
+            lastReply = turn.sentences
+        }
+        return turn
     }
 
     static let yesOrNoAgain = "I just need a yes or a no."

@@ -25,6 +25,9 @@ public actor HybridBrain: Brain {
     /// The engine's words, unless the LLM's read-back is what the caller is answering.
     public func askAgain() async -> [String]? { await llm.awaitsConfirmation ? nil : await engine.askAgain() }
 
+    /// The engine keeps the count of re-asks in a row, whoever asked: its bound holds for both.
+    public func unclear() async -> BrainTurn? { await engine.unclear() }
+
     public func checkpoint() async -> BrainCheckpoint? {
         guard let e = await engine.checkpoint(), let l = await llm.checkpoint() else { return nil }
         return BrainCheckpoint((e, l))

@@ -19,6 +19,9 @@ public protocol Brain: Sendable {
     /// What the agent waits for, asked in other words than the first time (the caller's words could
     /// not be made out twice in a row); nil when the brain has no other words for it.
     func askAgain() async -> [String]?
+    /// The caller's words could not be made out: nil to ask again, or the brain's way forward when
+    /// its limit of re-asks in a row is reached (a message, a human; never the end of the call).
+    func unclear() async -> BrainTurn?
 }
 
 extension Brain {
@@ -26,6 +29,7 @@ extension Brain {
     public func checkpoint() async -> BrainCheckpoint? { nil }
     public func restore(_ checkpoint: BrainCheckpoint) async {}
     public func askAgain() async -> [String]? { nil }
+    public func unclear() async -> BrainTurn? { nil }
 }
 
 /// A brain's state at one moment, opaque to everyone but the brain that took it.

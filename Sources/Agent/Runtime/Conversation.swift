@@ -95,9 +95,7 @@ public actor Conversation {
         turn.asksForSensitive = await asksForSensitive(turn)
         lastTurn = turn
         publish(turn)
-        if let handoff = turn.handoff {
-            await audit?.append(call: tracer.callID, kind: "escalation", time: tracer.clock.now(), detail: ["summary": .string(handoff.summary), "target": .string(handoff.target)])
-        }
+        await auditEscalation(turn)
         return turn
     }
 
@@ -105,12 +103,19 @@ public actor Conversation {
     /// untouched — whatever the agent was waiting for (a slot, a yes or no) it still waits for.
     /// Not a misunderstanding: nothing was understood wrongly, nothing was heard. The second time in
     /// a row it is asked in other words: the brain's own (an example of the answer it waits for), or
-    /// a plain request to say it more slowly.
+    /// a plain request to say it more slowly. Re-asks in a row are bounded by the brain (`Brain.unclear()`):
+    /// at its limit the caller is offered its way forward instead.
     public func unclear() async -> BrainTurn {
         await changingBrain()
         if inTakeover { return BrainTurn(sentences: [], path: AnswerPath(.human, reason: "the human is answering")) }
         tracer.emit(.brainStarted(input: ""), stage: .brain)
         unclearInARow += 1
+        if var forward = await brain.unclear() {
+            forward.asksForSensitive = await asksForSensitive(forward)
+            publish(forward)
+            await auditEscalation(forward)
+            return forward
+        }
         let question = lastPublished?.sentences.last { $0.hasSuffix("?") } ?? "Could you say that again?"
         let said = unclearInARow >= 2 ? await brain.askAgain() ?? [Reask.stillNotCaught, question] : [Reask.notCaught, question]
         var turn = BrainTurn(sentences: said, expects: lastPublished?.expects ?? .open,
@@ -240,9 +245,7 @@ public actor Conversation {
         beforeLastTurn = speculation.before
         lastTurn = speculation.turn
         for e in speculation.events { tracer.publishHeld(e.payload, stage: e.stage) }
-        if let handoff = speculation.turn.handoff {
-            await audit?.append(call: tracer.callID, kind: "escalation", time: tracer.clock.now(), detail: ["summary": .string(handoff.summary), "target": .string(handoff.target)])
-        }
+        await auditEscalation(speculation.turn)
         return true
     }
 
@@ -277,6 +280,12 @@ public actor Conversation {
             if text.contains(slot.prompt.lowercased()) || text.contains(name.replacingOccurrences(of: "_", with: " ").lowercased()) { return true }
         }
         return false
+    }
+
+    /// A turn that hands the call to a human goes into the audit trail with its summary.
+    private func auditEscalation(_ turn: BrainTurn) async {
+        guard let handoff = turn.handoff else { return }
+        await audit?.append(call: tracer.callID, kind: "escalation", time: tracer.clock.now(), detail: ["summary": .string(handoff.summary), "target": .string(handoff.target)])
     }
 
     private func publish(_ turn: BrainTurn) {

@@ -6,4 +6,8 @@ public enum Reask {
     public static let notCaught = "Sorry, I didn't catch that."
     /// The second time in a row, before the question again, when the brain has no other words of its own.
     public static let stillNotCaught = "Sorry, I still couldn't make that out."
+    /// Re-asks in a row reached the agent file's limit: said before the way forward.
+    public static let givingUp = "I'm sorry, I'm having trouble understanding you."
+    /// Before the message flow's questions, when that is the way forward.
+    public static let offerMessage = "Let me take a message, so that someone can call you back."
 }
