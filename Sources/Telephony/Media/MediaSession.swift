@@ -73,11 +73,6 @@ public final class MediaSession: @unchecked Sendable {
     private var dtmfReceiver = DTMFReceiver()
     private var inBandDTMF = InBandDTMFDetector()
     private var playoutNext: MediaTime?
-    /// Relaying (`arrivedFrame`): when the next packet is expected.
-    private var arrivalDue: MediaTime?
-    /// Sending each frame as it is written (`sendsOnWrite`), and when the last one went.
-    private var writerPaced = false
-    private var lastWrittenAt: MediaTime?
 
     /// Binds the sockets. `events` hears DTMF digits and symmetric-RTP latching, on the network thread.
     public init(configuration: MediaSessionConfiguration = MediaSessionConfiguration(), logger: Logger = Logger(label: "ringside.rtp"),
@@ -218,19 +213,6 @@ public final class MediaSession: @unchecked Sendable {
 
     // MARK: Sink side
 
-    /// While true (a bridge forwarding audio as it arrives), a frame written is sent at once instead of
-    /// at the next 20 ms tick, whose phase has nothing to do with the other leg's (up to a frame of
-    /// delay, and a standing queue after any burst); the tick only sends silence once writes stop.
-    var sendsOnWrite: Bool {
-        get { lock.withLock { writerPaced } }
-        set {
-            lock.withLock {
-                writerPaced = newValue
-                lastWrittenAt = nil
-            }
-        }
-    }
-
     func enqueue(_ frame: AudioFrame) throws {
         // The encoder takes every frame for one of the session's rate: another rate's samples would
         // leave at the wrong speed and packet rate (8 kHz frames in a 16 kHz session: half the packets).
@@ -238,13 +220,6 @@ public final class MediaSession: @unchecked Sendable {
             throw MediaSessionError.wrongRate(expected: configuration.rate.rawValue, got: frame.rate.rawValue)
         }
         lock.lock()
-        if writerPaced {
-            lastWrittenAt = clock.now()
-            let (datagrams, to) = (packets(carrying: frame), remote)
-            lock.unlock()
-            if let to { for d in datagrams { rtp.send(d, to: to) } }
-            return
-        }
         defer { lock.unlock() }
         var waited = 0
         while running && sendQueue.count >= configuration.sendQueueFrames && waited < 50 {
@@ -274,61 +249,11 @@ public final class MediaSession: @unchecked Sendable {
 
     /// The next playout frame: waits for its 20 ms slot if `wait`, else nil when the slot has not come.
     func playoutFrame(wait: Bool) throws -> AudioFrame? {
-        try detectingInBandDTMF(try decodePlayout(wait: wait))
-    }
-
-    /// The far end's next frame as soon as its packet arrives, for a bridge that forwards audio at once:
-    /// the far end's own jitter buffer absorbs the network's jitter, and a second one here would only
-    /// add its depth as delay. A packet not here a frame after it was due is concealed (silence when
-    /// none is outstanding: a pause, hold), so frames keep coming every 20 ms whatever the far end does.
-    /// Of packets that piled up meanwhile (the reader was held up) at most `backlog` are forwarded.
-    func arrivedFrame(backlog: Int) throws -> AudioFrame? {
-        try detectingInBandDTMF(try decodeArrived(backlog: backlog))
-    }
-
-    private func detectingInBandDTMF(_ frame: AudioFrame?) -> AudioFrame? {
-        guard let frame, configuration.detectInBandDTMF else { return frame }
+        guard let frame = try decodePlayout(wait: wait) else { return nil }
+        guard configuration.detectInBandDTMF else { return frame }
         let digit = lock.withLock { inBandDTMF.process(frame) }
         if let digit { eventHandler?(.dtmf(digit: digit)) }
         return frame
-    }
-
-    private func decodeArrived(backlog: Int) throws -> AudioFrame? {
-        lock.lock()
-        defer { lock.unlock() }
-        while true {
-            guard !stopped else { return nil }
-            let now = clock.now()
-            try checkPeerSending(now: now)
-            let due = arrivalDue ?? now + AudioFrame.duration
-            arrivalDue = due
-            if let decoder, let payload = jitter.popArrived(backlog: backlog) {
-                arrivalDue = now + AudioFrame.duration
-                if let frame = try? decoder.decode(payload, timestamp: now) { return frame }
-                return try decoder.conceal(next: nil, timestamp: now)
-            }
-            // A frame's grace for a packet late or reordered on its way.
-            let giveUp = due + AudioFrame.duration
-            if now >= giveUp {
-                // Frames keep to their 20 ms grid (a wake-up a little late is caught up, or the pace would
-                // slip); held up for longer (the reader was busy), the slots missed are not made up in a burst.
-                arrivalDue = (now - giveUp > .milliseconds(60) ? now - AudioFrame.duration : due) + AudioFrame.duration
-                guard let decoder, case let .lost(next) = jitter.skipArrived() else { return .silence(rate: configuration.rate, at: now) }
-                return try decoder.conceal(next: next, timestamp: now)
-            }
-            _ = lock.wait(until: Date().addingTimeInterval((giveUp - now).seconds))
-        }
-    }
-
-    /// Throws (once the far end has been silent past the RTP timeout, not on hold) `peerStoppedSending`. Under `lock`.
-    private func checkPeerSending(now: MediaTime) throws {
-        let reference = lastReceived ?? startedAt
-        // On hold (the peer sendonly, recvonly or inactive; c=0.0.0.0) it may rightly send nothing: no timeout then.
-        if let media, media.direction == .sendrecv, media.remoteAddress != "0.0.0.0", now - reference > configuration.rtpTimeout {
-            timedOut = true
-            throw MediaSessionError.peerStoppedSending(timeout: configuration.rtpTimeout.seconds, peer: configuration.peerName,
-                                                       address: remote?.description ?? "no address yet")
-        }
     }
 
     private func decodePlayout(wait: Bool) throws -> AudioFrame? {
@@ -349,7 +274,13 @@ public final class MediaSession: @unchecked Sendable {
         }
         defer { lock.unlock() }
         playoutNext = due + AudioFrame.duration
-        try checkPeerSending(now: clock.now())
+        let reference = lastReceived ?? startedAt
+        // On hold (the peer sendonly, recvonly or inactive; c=0.0.0.0) it may rightly send nothing: no timeout then.
+        if let media, media.direction == .sendrecv, media.remoteAddress != "0.0.0.0", clock.now() - reference > configuration.rtpTimeout {
+            timedOut = true
+            throw MediaSessionError.peerStoppedSending(timeout: configuration.rtpTimeout.seconds, peer: configuration.peerName,
+                                                       address: remote?.description ?? "no address yet")
+        }
         guard let decoder else { return .silence(rate: configuration.rate, at: due) }
         switch jitter.pop() {
         case let .packet(payload):
@@ -450,7 +381,6 @@ public final class MediaSession: @unchecked Sendable {
             let arrival = UInt32(truncatingIfNeeded: Int64(now.seconds * Double(media.codec.clockRate)))
             receiveStats.record(sequence: packet.sequenceNumber, rtpTimestamp: packet.timestamp, arrival: arrival)
             jitter.insert(sequence: packet.sequenceNumber, payload: packet.payload, arrival: now)
-            lock.broadcast()  // a relay waits for it (`arrivedFrame`)
         } else if packet.payloadType == media.telephoneEventPayloadType {
             digit = dtmfReceiver.receive(timestamp: packet.timestamp, payload: packet.payload)
         }
@@ -495,22 +425,11 @@ public final class MediaSession: @unchecked Sendable {
 
     private func sendTick() {
         lock.lock()
-        // A writer sending its frames itself: the tick fills in only once it has stopped for longer than a relay's grace.
-        if writerPaced, let last = lastWrittenAt, clock.now() - last < .milliseconds(60) {
+        guard let media, let encoder, let remote else {
+            if !sendQueue.isEmpty { sendQueue.removeFirst(); lock.broadcast() }
             lock.unlock()
             return
         }
-        let frame = sendQueue.isEmpty ? AudioFrame.silence(rate: configuration.rate, at: .zero) : sendQueue.removeFirst()
-        lock.broadcast()
-        let (datagrams, to) = (packets(carrying: frame), remote)
-        lock.unlock()
-        if let to { for d in datagrams { rtp.send(d, to: to) } }
-    }
-
-    /// The datagrams that carry `frame` (or, while a digit is being sent, its telephone-event packet in
-    /// its place); none before the media is agreed. Under `lock`.
-    private func packets(carrying frame: AudioFrame) -> [[UInt8]] {
-        guard let media, let encoder, remote != nil else { return [] }
         var datagrams: [[UInt8]] = []
         if dtmfSending == nil, let digit = dtmfQueue.first, media.telephoneEventPayloadType != nil, media.direction.sends {
             dtmfQueue.removeFirst()
@@ -529,7 +448,10 @@ public final class MediaSession: @unchecked Sendable {
             datagrams.append(rtpPacket.serialized())
             dtmfSending = sending.packets.isEmpty ? nil : sending
             timestamp &+= media.codec.samplesPerFrame
+            if !sendQueue.isEmpty { sendQueue.removeFirst(); lock.broadcast() }
         } else {
+            let frame = sendQueue.isEmpty ? AudioFrame.silence(rate: configuration.rate, at: .zero) : sendQueue.removeFirst()
+            lock.broadcast()
             if media.direction.sends, let payload = try? encoder.encode(frame) {
                 let packet = RTPPacket(payloadType: media.payloadType, marker: packetsSent == 0, sequenceNumber: sequence,
                                        timestamp: timestamp, ssrc: ssrc, payload: payload)
@@ -550,7 +472,8 @@ public final class MediaSession: @unchecked Sendable {
             }
             timestamp &+= media.codec.samplesPerFrame
         }
-        return datagrams
+        lock.unlock()
+        for d in datagrams { rtp.send(d, to: remote) }
     }
 
     private func sendRTCP(goodbye: Bool = false) {
