@@ -26,6 +26,8 @@ struct SessionBench: AsyncParsableCommand {
     @Argument(help: "Scenario files or folders.") var paths: [String] = ["sample-calls"]
     @Option(help: "Only scenarios with one of these tags (comma-separated).") var tags = "smoke"
     @Option(help: "Calls per agent (real time: each takes as long as the call).") var perAgent = 4
+    @Option(help: "Only the detector runs whose label contains this (e.g. \"smart turn + rules + speculation\"); all by default.") var only: String?
+    @Flag(help: "Print each call's voice-to-voice at the sound and from the events, turn by turn, with the stages.") var perTurn = false
     @OptionGroup var options: BenchOptions
 
     func run() async throws {
@@ -65,6 +67,7 @@ struct SessionBench: AsyncParsableCommand {
         for run in runs {
             let (detector, speculate, vad) = (run.detector, run.speculate, run.vad)
             let label = detector.name + (speculate ? " + speculation" : "") + (vad == .silero ? " + silero VAD" : "")
+            if let only, label != only { continue }
             var acoustic: [Double] = [], sessionV2V: [Double] = []
             var stages: [LatencyStage: [Double]] = [:]
             var premature = 0, speculated = 0, held = 0
@@ -84,6 +87,7 @@ struct SessionBench: AsyncParsableCommand {
                     }
                     lines += call.linesSpoken
                     premature += call.prematureTurns
+                    if perTurn { Self.printTurns(call) }
                 } catch {
                     failedCalls.append("\(scenario.id) (\(label)): \(error)")
                 }
@@ -175,6 +179,17 @@ struct SessionBench: AsyncParsableCommand {
         let lines = result.callerTurns ?? 0
         return RealTimeCall(acousticMs: acousticVoiceToVoice(room: room.withLock { $0 }, agent: agent.withLock { $0 }),
                             turns: TurnLatency.turns(from: events), linesSpoken: lines, prematureTurns: max(0, endOfTurns - lines))
+    }
+
+    /// `--per-turn`: the call's figures side by side, to see where the sound and the events part.
+    static func printTurns(_ call: RealTimeCall) {
+        print("  at the sound: " + call.acousticMs.map { String(format: "%.0f", $0) }.joined(separator: " ") + " ms")
+        for turn in call.turns {
+            guard let v2v = turn.voiceToVoiceMs else { continue }
+            let stages = turn.stageBreakdown.map { "\($0.stage.rawValue) \(Int($0.ms))" }
+            let spec = turn.speculation.map { $0.held == true ? " (speculated, held)" : " (speculated, missed)" } ?? ""
+            print("  turn \(turn.turn): events \(Int(v2v)) ms = " + stages.joined(separator: " + ") + spec)
+        }
     }
 
     /// For each stretch of caller sound followed by agent sound before the caller speaks again:

@@ -42,6 +42,13 @@ public final class SpeechListener {
     private var inUtterance = false
     private var lastPartial = ""
     private var lastEnd: MediaTime?
+    /// Whisper's words for the audio up to the current pause, once the decode started at the pause
+    /// is done (live two-pass calls). The turn rules and the learned model's veto judge these rather
+    /// than the streaming partial, which mishears far more: a digit it dropped from an order number
+    /// kept a finished turn waiting the long window.
+    private var pauseWords: String?
+    /// The learned model's last answer in this pause when the rules vetoed it.
+    private var vetoedProbability: Double?
 
     public init(recognizer: any SpeechRecognizer, vad: any VoiceActivityDetector, endpoint: EndpointDetector = EndpointDetector(),
                 callID: String = "call", speaker: Speaker = .caller, firstTurn: Int = 1, preRollFrames: Int = 12) {
@@ -76,7 +83,8 @@ public final class SpeechListener {
         let speech = vad.isSpeech(frame)
         recent.append(frame)
         if recent.count > preRollFrames + endpoint.onsetFrames { recent.removeFirst(recent.count - preRollFrames - endpoint.onsetFrames) }
-        var events = endpoint.process(frameStart: frame.timestamp, isSpeech: speech)
+        var events = await readPauseWords(at: frame.timestamp)
+        events += endpoint.process(frameStart: frame.timestamp, isSpeech: speech)
         if learnedTurn != nil, frame.rate == .hz16000 {
             history += frame.samples
             if history.count > 2 * LearnedTurnDetection.windowSamples { history.removeFirst(history.count - LearnedTurnDetection.windowSamples) }
@@ -100,7 +108,9 @@ public final class SpeechListener {
         for e in events {
             switch e {
             case let .speechStopped(trueEnd, _) where inUtterance: await recognizer.notePause(trueEnd: trueEnd)
-            case .speechStarted where inUtterance && fed == false: await recognizer.noteResumed()
+            case .speechStarted where inUtterance && fed == false:
+                await recognizer.noteResumed()
+                forgetPauseWords()
             default: break
             }
             out.append(e.callEvent(callID: callID, turn: turn, speaker: speaker))
@@ -141,19 +151,43 @@ public final class SpeechListener {
             return []
         case let .success(p):
             lastTurnProbability = p
-            if p >= learned.threshold, !learned.vetoes(endpoint.currentPartial, expecting: expectation) {
-                resetAsking()
-                return endpoint.endTurn(at: now, rule: .learnedModel(probability: p))
+            if p >= learned.threshold {
+                if !learned.vetoes(endpoint.currentPartial, expecting: expectation) {
+                    resetAsking()
+                    return endpoint.endTurn(at: now, rule: .learnedModel(probability: p))
+                }
+                vetoedProbability = p
             }
             nextAsk = silence + learned.askAgainEvery
             return []
         }
     }
 
+    /// In a pause of a two-pass recogniser's utterance: takes Whisper's words for it once they are
+    /// ready. A learned model's "complete" that the streaming words vetoed ends the turn at once
+    /// when Whisper's words do not veto it.
+    private func readPauseWords(at now: MediaTime) async -> [EndpointEvent] {
+        guard inUtterance, pauseWords == nil, endpoint.silence(at: now) != nil,
+              let twoPass = recognizer as? TwoPassRecognizer, let words = await twoPass.speculativeText(), !words.isEmpty else { return [] }
+        pauseWords = words
+        endpoint.update(partial: words)
+        guard let p = vetoedProbability, let learned = learnedTurn, !learned.vetoes(words, expecting: expectation) else { return [] }
+        resetAsking()
+        return endpoint.endTurn(at: now, rule: .learnedModel(probability: p))
+    }
+
+    /// The caller went on: the streaming partial judges the turn again.
+    private func forgetPauseWords() {
+        guard pauseWords != nil else { return }
+        pauseWords = nil
+        endpoint.update(partial: lastPartial)
+    }
+
     private func resetAsking() {
         pendingAsk?.cancel()
         pendingAsk = nil
         nextAsk = nil
+        vetoedProbability = nil
         askResult.withLock { $0 = nil }
     }
 
@@ -170,12 +204,13 @@ public final class SpeechListener {
         lastEnd = frame.timestamp + AudioFrame.duration
         guard let p = try await recognizer.accept(frame), p.changed else { return [] }
         lastPartial = p.text
-        endpoint.update(partial: p.text)
+        endpoint.update(partial: pauseWords ?? p.text)
         return [CallEvent(callID: callID, turn: turn, time: p.audioTime, stage: .stt, payload: .partialTranscript(speaker: speaker, text: p.text))]
     }
 
     private func finish(at time: MediaTime, trueEnd: MediaTime) async throws -> [CallEvent] {
         inUtterance = false
+        pauseWords = nil
         let result = try await recognizer.endUtterance()
         let at = stampsRecognitionWait ? time + .seconds(result.waitSeconds) : time
         let source = FinalSource(speaker: speaker, engine: result.engine, speculative: result.speculative,

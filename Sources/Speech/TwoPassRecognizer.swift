@@ -55,6 +55,8 @@ public actor TwoPassRecognizer: SpeechRecognizer {
     private var resampler: Resampler?
     private var pause: MediaTime?
     private var speculation: (job: WhisperJob, cut: Int)?
+    /// The streaming pass's latest partial of this utterance.
+    private var streamingPartial = ""
     /// Speculative decodes started and thrown away because the caller went on, for tests and the bench.
     public private(set) var speculationsCancelled = 0
     public private(set) var speculationsUsed = 0
@@ -85,6 +87,7 @@ public actor TwoPassRecognizer: SpeechRecognizer {
         speculation = nil
         pause = nil
         audio.removeAll(keepingCapacity: true)
+        streamingPartial = ""
         audioStart = nil
         resampler = nil
         self.expectation = expectation
@@ -93,6 +96,7 @@ public actor TwoPassRecognizer: SpeechRecognizer {
 
     public func accept(_ frame: AudioFrame) async throws -> PartialTranscript? {
         let partial = try await streaming.accept(frame)
+        if let partial { streamingPartial = partial.text }
         if audioStart == nil { audioStart = frame.timestamp }
         var samples = frame.samples
         if frame.rate != .hz16000 {
@@ -110,9 +114,20 @@ public actor TwoPassRecognizer: SpeechRecognizer {
 
     /// Whisper's words for the audio up to the current pause, once the decode started there is done;
     /// nil before (or with no pause). The final's guards may still prefer the streaming text.
+    /// Text the final's guards would throw away (a phantom line, a loop, an unsure decode) is not given.
     public func speculativeText() -> String? {
         guard pause != nil, let s = speculation, let outcome = s.job.outcome, outcome.status == .ok else { return nil }
-        return WhisperText.spoken(WhisperText.collapsingRepeats(outcome.text))
+        let spoken = WhisperText.spoken(WhisperText.collapsingRepeats(outcome.text))
+        let maxTokens = WhisperRequest.maxTokens(seconds: Double(s.cut) / 16000)
+        guard WhisperText.rejection(of: outcome, spoken: spoken, streamingText: streamingPartial, maxTokens: maxTokens) == nil else { return nil }
+        return spoken
+    }
+
+    /// Waits until the decode started at the current pause (if any) is done: for calls where
+    /// recognition takes no call time, and for tests that must not depend on how fast it runs.
+    public func speculationSettled() async {
+        guard let s = speculation else { return }
+        _ = await s.job.wait(deadline: settings.deadline)
     }
 
     public func notePause(trueEnd: MediaTime) async {

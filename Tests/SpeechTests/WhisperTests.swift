@@ -188,6 +188,51 @@ struct WhisperTests {
         #expect(await recognizer.speculationsUsed == 1, "the final pause's decode is used")
     }
 
+    /// A live caller saying an order number the streaming pass hears only in part, then silence:
+    /// the listener's events, Whisper's decode at the pause taking no call time (settled each frame).
+    static func orderNumberTurn(learned: LearnedTurnDetection? = nil) async throws -> [CallEvent] {
+        let digits = try await SpeechFixtures.speak("one zero four three one")
+        let frames = SpeechFixtures.restamp(SpeechFixtures.silence(300, start: .zero) + digits + SpeechFixtures.silence(1600, start: .zero))
+        var settings = TwoPassRecognizer.Settings.virtualTime
+        settings.speculate = true
+        let recognizer = TwoPassRecognizer(streaming: FirstWordsRecognizer(try SpeechFixtures.recognizer(), keep: 3), whisper: try model(), settings: settings)
+        let listener = SpeechListener(recognizer: recognizer, vad: EnergyVAD())
+        listener.learnedTurn = learned
+        listener.expect(.digits(count: 5))
+        var events: [CallEvent] = []
+        for f in frames {
+            events += try await listener.process(f)
+            await recognizer.speculationSettled()
+        }
+        return events + (try await listener.flush())
+    }
+
+    static func endsOfTurn(_ events: [CallEvent]) -> [(waited: MediaTime, rule: EndOfTurnRule)] {
+        events.compactMap { if case let .endOfTurn(trueEnd, rule) = $0.payload { ($0.time - trueEnd, rule) } else { nil } }
+    }
+
+    @Test("in a live pause the turn rules judge Whisper's words: a digit the streaming pass missed does not hold a finished turn for the long window")
+    func pauseWordsJudgeTheTurn() async throws {
+        let events = try await Self.orderNumberTurn()
+        let ends = Self.endsOfTurn(events)
+        try #require(ends.count == 1, "one turn expected: \(ends)")
+        // The streaming words ("one zero four", 3 of 5 digits) trail: 1100 ms. Whisper's are complete.
+        #expect(ends[0].rule == .silence(.complete), "rule: \(ends[0].rule)")
+        #expect(ends[0].waited < .milliseconds(500), "the turn ended \(ends[0].waited.milliseconds) ms after the caller stopped")
+        #expect(Self.finals(events) == ["one zero four three one"])
+    }
+
+    @Test("a learned model's 'complete' vetoed on the streaming words ends the turn once Whisper's words lift the veto")
+    func pauseWordsLiftTheVeto() async throws {
+        let learned = LearnedTurnDetection(model: ConstantTurnModel(probability: 0.9), rules: true)
+        let events = try await Self.orderNumberTurn(learned: learned)
+        let ends = Self.endsOfTurn(events)
+        try #require(ends.count == 1, "one turn expected: \(ends)")
+        #expect(ends[0].rule == .learnedModel(probability: 0.9), "rule: \(ends[0].rule)")
+        // Asked at 200 ms and vetoed; asked again only at 600 ms without Whisper's words.
+        #expect(ends[0].waited < .milliseconds(500), "the turn ended \(ends[0].waited.milliseconds) ms after the caller stopped")
+    }
+
     @Test("Whisper's phantom lines and loops never reach the brain")
     func guards() {
         let quiet = WhisperOutcome(status: .ok, text: " Thank you.", tokens: 3, noSpeechProbability: 0.2, meanTokenProbability: 0.3,
@@ -243,4 +288,37 @@ struct WhisperTests {
         defer { try? FileManager.default.removeItem(at: truncated) }
         #expect(throws: WhisperUnavailable.self) { _ = try WhisperModel.shared(path: truncated.path) }
     }
+}
+
+/// A streaming pass that hears only an utterance's first `keep` words, as pocketsphinx drops a digit
+/// of an order number; partials and final alike.
+final class FirstWordsRecognizer: SpeechRecognizer, @unchecked Sendable {
+    let base: PocketSphinxRecognizer
+    let keep: Int
+    var engineName: String { "first-words" }
+
+    init(_ base: PocketSphinxRecognizer, keep: Int) {
+        self.base = base
+        self.keep = keep
+    }
+
+    private func cut(_ text: String) -> String { text.split(separator: " ").prefix(keep).joined(separator: " ") }
+
+    func beginUtterance(expecting expectation: RecognitionExpectation?) async throws { try await base.beginUtterance(expecting: expectation) }
+    func accept(_ frame: AudioFrame) async throws -> PartialTranscript? {
+        guard var p = try await base.accept(frame) else { return nil }
+        p.text = cut(p.text)
+        return p
+    }
+    func endUtterance() async throws -> RecognitionResult {
+        var result = try await base.endUtterance()
+        result.text = cut(result.text)
+        return result
+    }
+}
+
+/// An end-of-turn model that always gives the same probability (the rules' veto is what is tested).
+struct ConstantTurnModel: EndOfTurnModel {
+    let probability: Double
+    func probabilityComplete(samples16k: [Int16]) async throws -> Double { probability }
 }
