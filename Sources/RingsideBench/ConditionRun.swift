@@ -14,6 +14,8 @@ struct ConditionRun {
     var whisper: WhisperPass? = nil
     /// The two-pass settings (the live ones unless the bench was asked for another deadline).
     var twoPass = TwoPassRecognizer.Settings()
+    /// Another Whisper model file than the installed default (to compare with it in the same run).
+    var whisperModelPath: String?
 
     enum WhisperPass: Sendable { case plain, prompted }
 
@@ -35,7 +37,8 @@ struct ConditionRun {
         if let vocabulary { try await streaming.adapt(to: vocabulary) }
         let recognizer: any SpeechRecognizer
         if let whisper {
-            let twoPass = TwoPassRecognizer(streaming: streaming, whisper: try WhisperModel.shared(), settings: twoPass)
+            let model = try whisperModelPath.map { try WhisperModel.shared(path: $0) } ?? WhisperModel.shared()
+            let twoPass = TwoPassRecognizer(streaming: streaming, whisper: model, settings: twoPass)
             if whisper == .prompted, let vocabulary { await twoPass.bias(towards: vocabulary) }
             recognizer = twoPass
         } else {

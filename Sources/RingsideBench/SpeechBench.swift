@@ -85,6 +85,15 @@ struct SpeechBench: AsyncParsableCommand {
                 w.whisper = .prompted
                 w.twoPass.deadline = .milliseconds(Int(whisperDeadline * 1000))
                 whisperRuns.append(w)
+                // The paths this one replaced, on clean speech in the same run: the f16 model, the 600-character prompt.
+                guard run.condition == .clean else { continue }
+                var f16 = w
+                f16.modelName = "whisper+prompt (f16 model)"
+                f16.whisperModelPath = WhisperModel.defaultModelPath(fileName: WhisperModel.f16ModelFileName)
+                var longPrompt = w
+                longPrompt.modelName = "whisper+prompt (600-char prompt)"
+                longPrompt.twoPass.promptLimit = 600
+                whisperRuns += [f16, longPrompt]
             }
         }
         var results = try await runAll(runs, corpus: prepared)

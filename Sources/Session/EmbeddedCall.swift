@@ -143,6 +143,7 @@ public struct EmbeddedCall: Sendable {
                                                    vocabulary: definition.vocabulary, digitLengths: digitLengths)
         let listener = SpeechListener(recognizer: ears, vad: options.vad(), callID: options.callID, speaker: .caller)
         listener.stampsRecognitionWait = options.realtime
+        listener.awaitsFinal = !options.realtime
         if let model = options.endOfTurnModel {
             listener.learnedTurn = LearnedTurnDetection(model: model, rules: true)
             listener.awaitsModel = !options.realtime

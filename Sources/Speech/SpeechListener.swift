@@ -31,6 +31,11 @@ public final class SpeechListener {
     public var awaitsModel = true
     /// The last probability the model gave, for the screen and reports.
     public private(set) var lastTurnProbability: Double?
+    /// Virtual time: the frame that ends a turn waits for the final (recognition takes no call time).
+    /// Live calls set this false: the final is worked out off the frame loop — the frames go on (the
+    /// agent keeps talking, the caller is heard) and its events come with the first frame after it
+    /// is ready, stamped when it was.
+    public var awaitsFinal = true
 
     private let rulesPolicy: TurnPolicy
     private var history: [Int16] = []
@@ -49,6 +54,8 @@ public final class SpeechListener {
     private var pauseWords: String?
     /// The learned model's last answer in this pause when the rules vetoed it.
     private var vetoedProbability: Double?
+    /// A final being worked out off the frame loop (`awaitsFinal` false).
+    private var pendingFinal: (task: Task<Void, Never>, result: LockedValue<Result<RecognitionResult, any Error>?>, time: MediaTime)?
 
     public init(recognizer: any SpeechRecognizer, vad: any VoiceActivityDetector, endpoint: EndpointDetector = EndpointDetector(),
                 callID: String = "call", speaker: Speaker = .caller, firstTurn: Int = 1, preRollFrames: Int = 12) {
@@ -83,6 +90,7 @@ public final class SpeechListener {
         let speech = vad.isSpeech(frame)
         recent.append(frame)
         if recent.count > preRollFrames + endpoint.onsetFrames { recent.removeFirst(recent.count - preRollFrames - endpoint.onsetFrames) }
+        out += try takeFinalIfReady()
         var events = await readPauseWords(at: frame.timestamp)
         events += endpoint.process(frameStart: frame.timestamp, isSpeech: speech)
         if learnedTurn != nil, frame.rate == .hz16000 {
@@ -97,6 +105,8 @@ public final class SpeechListener {
         var fed = false
         for e in events {
             if case .speechStarted = e, !inUtterance {
+                // The recogniser serves one utterance at a time: the last one's final comes first.
+                out += try await waitForFinal()
                 try await recognizer.beginUtterance(expecting: expectation)
                 inUtterance = true
                 lastPartial = ""
@@ -193,11 +203,28 @@ public final class SpeechListener {
 
     /// Ends input: closes an open turn as if the window had expired at the last frame.
     public func flush() async throws -> [CallEvent] {
-        guard inUtterance, let end = lastEnd else { return [] }
+        let before = try await waitForFinal()
+        guard inUtterance, let end = lastEnd else { return before }
         let trueEnd = end
         let e = EndpointEvent.endOfTurn(trueEnd: trueEnd, decidedAt: end, rule: .endOfInput)
         endpoint.reset(expecting: expectation)
-        return [e.callEvent(callID: callID, turn: turn, speaker: speaker)] + (try await finish(at: end, trueEnd: trueEnd))
+        let wasAwaiting = awaitsFinal
+        awaitsFinal = true
+        defer { awaitsFinal = wasAwaiting }
+        return before + [e.callEvent(callID: callID, turn: turn, speaker: speaker)] + (try await finish(at: end, trueEnd: trueEnd))
+    }
+
+    /// Waits for a final being worked out off the frame loop; its events, or none.
+    public func waitForFinal() async throws -> [CallEvent] {
+        guard let pending = pendingFinal else { return [] }
+        await pending.task.value
+        return try takeFinalIfReady()
+    }
+
+    private func takeFinalIfReady() throws -> [CallEvent] {
+        guard let pending = pendingFinal, let result = pending.result.withLock({ $0 }) else { return [] }
+        pendingFinal = nil
+        return finalEvents(try result.get(), at: pending.time)
     }
 
     private func feed(_ frame: AudioFrame) async throws -> [CallEvent] {
@@ -211,7 +238,26 @@ public final class SpeechListener {
     private func finish(at time: MediaTime, trueEnd: MediaTime) async throws -> [CallEvent] {
         inUtterance = false
         pauseWords = nil
-        let result = try await recognizer.endUtterance()
+        guard awaitsFinal else {
+            let box = LockedValue<Result<RecognitionResult, any Error>?>(nil)
+            let recognizer = self.recognizer
+            let task = Task {
+                let result: Result<RecognitionResult, any Error>
+                do { result = .success(try await recognizer.endUtterance()) } catch { result = .failure(error) }
+                box.withLock { $0 = result }
+            }
+            pendingFinal = (task, box, time)
+            endpoint.reset(expecting: expectation)
+            lastPartial = ""
+            return []
+        }
+        let events = finalEvents(try await recognizer.endUtterance(), at: time)
+        endpoint.reset(expecting: expectation)
+        lastPartial = ""
+        return events
+    }
+
+    private func finalEvents(_ result: RecognitionResult, at time: MediaTime) -> [CallEvent] {
         let at = stampsRecognitionWait ? time + .seconds(result.waitSeconds) : time
         let source = FinalSource(speaker: speaker, engine: result.engine, speculative: result.speculative,
                                  waitMs: (result.waitSeconds * 1000).rounded(), fallback: result.fallback,
@@ -223,8 +269,6 @@ public final class SpeechListener {
         ]
         lastResult = result
         turn += 1
-        endpoint.reset(expecting: expectation)
-        lastPartial = ""
         return events
     }
 

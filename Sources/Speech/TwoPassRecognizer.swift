@@ -24,6 +24,8 @@ public actor TwoPassRecognizer: SpeechRecognizer {
         public var speculate = true
         /// Decode on one core beside other calls' decodes (throughput) instead of on every core alone (latency).
         public var shareCores = false
+        /// Longest prompt (characters) of the agent's words put before each decode.
+        public var promptLimit = 250
 
         public init() {}
         /// For calls in virtual time: no wall-time deadline that load could trip (results must not depend on timing).
@@ -227,7 +229,7 @@ public actor TwoPassRecognizer: SpeechRecognizer {
 
     private func request(cut: Int, urgent: Bool) -> WhisperRequest {
         WhisperRequest(samples: Array(audio[0..<min(cut, audio.count)]),
-                       prompt: WhisperText.prompt(vocabulary: vocabulary, domainWords: domainWords, expectation: expectation), urgent: urgent,
+                       prompt: WhisperText.prompt(vocabulary: vocabulary, domainWords: domainWords, expectation: expectation, limit: settings.promptLimit), urgent: urgent,
                        shareCores: settings.shareCores)
     }
 }

@@ -19,6 +19,8 @@ public struct WhisperUnavailable: Error, Equatable, CustomStringConvertible {
 /// library and the generalisation set 6.86 % against 6.35 %, the same calls passed).
 public final class WhisperModel: @unchecked Sendable {
     public static let modelFileName = "ggml-tiny.en-q8_0.bin"
+    /// The unquantised model `make setup` converts first and keeps beside it (for comparison).
+    public static let f16ModelFileName = "ggml-tiny.en.bin"
     /// The ggml container's magic ("ggml" little endian).
     static let magic: UInt32 = 0x6767_6d6c
 
@@ -36,13 +38,15 @@ public final class WhisperModel: @unchecked Sendable {
     public static var libraryVersion: String { String(cString: rs_whisper_version()) }
 
     /// Where the model is expected: `RINGSIDE_WHISPER_MODEL`, else installed beside the library.
-    public static func defaultModelPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let p = environment["RINGSIDE_WHISPER_MODEL"], !p.isEmpty { return p }
-        guard let lib = rs_whisper_library_path().map({ String(cString: $0) }) else { return modelFileName }
+    /// `fileName` names another of the installed models (then `RINGSIDE_WHISPER_MODEL` is not read).
+    public static func defaultModelPath(fileName: String = modelFileName,
+                                        environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if fileName == modelFileName, let p = environment["RINGSIDE_WHISPER_MODEL"], !p.isEmpty { return p }
+        guard let lib = rs_whisper_library_path().map({ String(cString: $0) }) else { return fileName }
         // PREFIX/lib/libwhisper.so.1 (make setup) or PREFIX/lib/ringside/libwhisper.so.1 (make install).
         let libDir = URL(fileURLWithPath: lib).resolvingSymlinksInPath().deletingLastPathComponent()
         let candidates = [libDir.deletingLastPathComponent(), libDir.deletingLastPathComponent().deletingLastPathComponent()]
-            .map { $0.appendingPathComponent("share/ringside/\(modelFileName)").path }
+            .map { $0.appendingPathComponent("share/ringside/\(fileName)").path }
         return candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates[0]
     }
 

@@ -269,8 +269,9 @@ public enum WhisperText {
     /// The initial prompt that biases Whisper towards the agent's words: the options the dialogue
     /// expects now, the words of the kind of answer expected (weekdays for a date), the agent's names
     /// and values (as written), then the agent's own longer words (its domain: "courier", "reschedule").
-    /// Bounded well below the decoder's 224-token limit for prompts.
-    public static func prompt(vocabulary: [String], domainWords: [String] = [], expectation: RecognitionExpectation?) -> String? {
+    /// Bounded by `limit` characters (at most ≈ 150 tokens, below the decoder's 224-token limit for
+    /// prompts): every prompt token is decoded before the caller's words, so the prompt is latency.
+    public static func prompt(vocabulary: [String], domainWords: [String] = [], expectation: RecognitionExpectation?, limit: Int = 600) -> String? {
         var items: [String] = []
         var seen = Set<String>()
         func add(_ s: String) {
@@ -289,7 +290,7 @@ public enum WhisperText {
         var out = ""
         for item in items {
             let next = out.isEmpty ? item : out + ", " + item
-            if next.count > 600 { break }
+            if next.count > limit { break }
             out = next
         }
         return out.isEmpty ? nil : out + "."

@@ -107,4 +107,94 @@ struct EndpointTests {
             #expect(WordErrorRate(reference: "yes that's right", hypothesis: text).rate <= 0.34, "got '\(text)'")
         }
     }
+
+    @Test("live: the frames go on while the final is worked out; it comes with the first frame after it is ready, before the next utterance starts")
+    func finalOffTheFrameLoop() async throws {
+        let first = try await SpeechFixtures.speakTrimmed("yes that's right")
+        let second = try await SpeechFixtures.speakTrimmed("and on Tuesday")
+        let samples = [Int16](repeating: 0, count: 16 * 400) + first + [Int16](repeating: 0, count: 16 * 1500) + second
+            + [Int16](repeating: 0, count: 16 * 1500)
+        let gate = FinalGate()
+        let recognizer = GatedRecognizer(try SpeechFixtures.recognizer(), gate: gate)
+        let listener = SpeechListener(recognizer: recognizer, vad: EnergyVAD(), callID: "t")
+        listener.awaitsFinal = false
+        var events: [CallEvent] = []
+        var framesWhileWorking = 0
+        for f in AudioFrame.frames(from: samples, rate: .hz16000) {
+            let endedBefore = events.contains { if case .endOfTurn = $0.payload { true } else { false } }
+            let new = try await listener.process(f)
+            events += new
+            if endedBefore, !gate.isOpen, !events.contains(where: { if case .finalTranscript = $0.payload { true } else { false } }) {
+                framesWhileWorking += 1
+                // Ten frames after the end of turn went by without a final: let the recogniser finish.
+                if framesWhileWorking == 10 { gate.open() }
+            }
+        }
+        events += try await listener.flush()
+        // A listener that waits for the final on the frame that ended the turn never gets here with
+        // frames processed while the gate was shut (the gate opens itself after 5 s, failing this).
+        #expect(framesWhileWorking == 10)
+        let kinds = events.map { e -> String in
+            switch e.payload {
+            case .speechStarted: return "started"
+            case .endOfTurn: return "turn"
+            case .finalTranscript: return "final"
+            default: return "other"
+            }
+        }.filter { $0 != "other" }
+        #expect(kinds == ["started", "turn", "final", "started", "turn", "final"], "\(kinds)")
+        let finals = events.filter { if case .finalTranscript = $0.payload { true } else { false } }
+        #expect(finals.map(\.turn) == [1, 2])
+        #expect(zip(events, events.dropFirst()).allSatisfy { $0.turn <= $1.turn })
+    }
+}
+
+/// Opens once, by the test or by itself 5 s after the first wait (so a listener that blocks on the
+/// final fails the test instead of hanging).
+final class FinalGate: @unchecked Sendable {
+    private let opened = LockedValue(false)
+    private let timerStarted = LockedValue(false)
+    private let waiters = LockedValue<[CheckedContinuation<Void, Never>]>([])
+
+    var isOpen: Bool { opened.withLock { $0 } }
+
+    func open() {
+        opened.withLock { $0 = true }
+        for w in waiters.withLock({ w -> [CheckedContinuation<Void, Never>] in defer { w = [] }; return w }) { w.resume() }
+    }
+
+    func wait() async {
+        if timerStarted.withLock({ started -> Bool in defer { started = true }; return !started }) {
+            Task { [self] in
+                try? await Task.sleep(for: .seconds(5))
+                open()
+            }
+        }
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let resumeNow = opened.withLock { isOpen -> Bool in
+                if !isOpen { waiters.withLock { $0.append(c) } }
+                return isOpen
+            }
+            if resumeNow { c.resume() }
+        }
+    }
+}
+
+/// A recogniser whose finals wait for a gate: a slow final pass the test controls.
+final class GatedRecognizer: SpeechRecognizer, @unchecked Sendable {
+    let base: PocketSphinxRecognizer
+    let gate: FinalGate
+    var engineName: String { "gated" }
+
+    init(_ base: PocketSphinxRecognizer, gate: FinalGate) {
+        self.base = base
+        self.gate = gate
+    }
+
+    func beginUtterance(expecting expectation: RecognitionExpectation?) async throws { try await base.beginUtterance(expecting: expectation) }
+    func accept(_ frame: AudioFrame) async throws -> PartialTranscript? { try await base.accept(frame) }
+    func endUtterance() async throws -> RecognitionResult {
+        await gate.wait()
+        return try await base.endUtterance()
+    }
 }
