@@ -1,3 +1,4 @@
+import Agent
 import ArgumentParser
 import Evaluation
 import Foundation
@@ -85,6 +86,15 @@ struct TestCalls: AsyncParsableCommand {
     @Option(help: "A price table (YAML: stt_per_minute, tts_per_minute, telephony_per_minute, llm_per_1k_tokens, currency): reports show estimated costs.")
     var prices: String?
 
+    @Option(help: "Who answers embedded calls: engine (the intent engine), llm (the LLM for every request; the engine when it fails) or hybrid (the engine for what it recognises confidently, the LLM for the rest). The LLM is the agent file's llm: server, or --llm-url.")
+    var brain: BrainChoice = .engine
+
+    @Option(name: .customLong("llm-url"), help: "With --brain llm or hybrid: an OpenAI-compatible server's base URL (e.g. http://127.0.0.1:8080/v1), in place of the agent file's llm: url.")
+    var llmURL: String?
+
+    @Option(name: .customLong("llm-model"), help: "With --llm-url: the model name to ask the server for (default: the agent file's, else 'local').")
+    var llmModel: String?
+
     @Flag(help: "Reuse speech recognisers between calls: several times faster; not yet validated across the whole library.")
     var reuseRecognizers = false
 
@@ -139,6 +149,8 @@ struct TestCalls: AsyncParsableCommand {
                                             databaseURL: database.map { URL(fileURLWithPath: $0) })
         }
         if let jobs { options.parallelism = jobs }
+        if brain == .engine, llmURL != nil || llmModel != nil { throw ValidationError("--llm-url and --llm-model go with --brain llm or --brain hybrid") }
+        options.environment = brain.environment(url: llmURL, model: llmModel)
         if reuseRecognizers { options.recognizers = RecognizerPool() }
         let total = entries.reduce(0) { n, e in if case let .loaded(s) = e { return n + s.runs } else { return n + 1 } }
         let board = tui && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1 ? TestBoard(
@@ -204,3 +216,5 @@ struct TestCalls: AsyncParsableCommand {
         }
     }
 }
+
+extension BrainChoice: ExpressibleByArgument {}

@@ -203,8 +203,10 @@ import Testing
                          says: ["Let me put you through"], checks: [("SELECT count(*) FROM slots WHERE patient_id IS NOT NULL", "5")], handoff: true),
         ConversationCase("escalation on request mid-flow", ["book an appointment", "John Smith", "I want to talk to a human"],
                          says: ["front desk team"], handoff: true, notCalled: ["book_slot"]),
-        ConversationCase("escalation after repeated misunderstanding", ["blah blah", "purple monkey dishwasher", "flibbertigibbet"],
-                         says: ["Sorry, I didn't understand that", "front desk team"], handoff: true),
+        // The clinic defines a message flow: past the limit the caller can leave a message, not a transfer
+        // (the orders agent, without one, transfers: see OrdersConversationTests).
+        ConversationCase("repeated misunderstanding: the agent file's way forward, a message", ["blah blah", "purple monkey dishwasher", "flibbertigibbet"],
+                         says: ["Sorry, I didn't understand that", Reask.givingUp + " " + Reask.offerMessage], neverSays: ["front desk team"]),
         ConversationCase("front desk intent transfers", ["put me through to the front desk"], says: ["Of course"], handoff: true),
         ConversationCase("repeat that", ["book an appointment", "sorry, can you repeat that", "John Smith", "March 4th 1980", "goodbye"],
                          says: ["May I have your first and last name, please?\nMay I have your first and last name, please?"], hangUp: true),

@@ -41,4 +41,17 @@ import TestSupport
             "ringside: \(agent.path)/agent.yaml:\(line):21: flow.identify.2.say: unclosed \"{\" in template \"Thanks, {patient.first_name.\" (write a placeholder as {name} or {result.field})",
         ])
     }
+
+    /// `--brain`: a server given to the engine, a brain nobody has, and the LLM brain for an agent with
+    /// no server of its own and none given, each said plainly.
+    @Test func aBrainThatCannotRunIsSaidPlainly() throws {
+        let hours = TestPaths.repository.appendingPathComponent("sample-calls/clinic/calls/hours.yaml").path
+        let engine = try runProgram(ringside, ["test", "--quiet", "--brain", "engine", "--llm-url", "http://127.0.0.1:9/v1", hours])
+        #expect(engine.status != 0 && engine.stderr.contains("--llm-url and --llm-model go with --brain llm or --brain hybrid"), "\(engine.stderr)")
+        let unknown = try runProgram(ringside, ["test", "--quiet", "--brain", "oracle", hours])
+        #expect(unknown.status != 0 && unknown.stderr.contains("oracle") && unknown.stderr.contains("hybrid"), "\(unknown.stderr)")
+        let noServer = try runProgram(ringside, ["test", "--quiet", "--stt", "pocketsphinx", "--brain", "llm", hours])
+        #expect(noServer.status == 2, "\(noServer.stdout)\n\(noServer.stderr)")
+        #expect((noServer.stdout + noServer.stderr).contains("RINGSIDE_BRAIN: the llm brain needs an LLM server"), "\(noServer.stdout)\n\(noServer.stderr)")
+    }
 }

@@ -3,7 +3,9 @@ import Foundation
 /// Ranks intents by how much of an example phrase an utterance covers, weighting rare words more.
 ///
 /// Scores are in 0…1 and deterministic. Words no example uses (names, dates) neither help nor hurt,
-/// so "book me in for next Tuesday please" scores like "book an appointment".
+/// so "book me in for next Tuesday please" scores like "book an appointment". A day or a time the
+/// caller names is evidence for the intents that take one (`timed`): "can I come in Thursday" is a
+/// visit on a day, which is a booking, where "can I come in" alone says too little.
 struct IntentClassifier: Sendable {
     struct Match: Sendable, Equatable {
         var intent: String
@@ -16,8 +18,13 @@ struct IntentClassifier: Sendable {
 
     private var examples: [(intent: String, words: Set<String>)] = []
     private var weights: [String: Double] = [:]
+    /// Intents with a date or time slot, and how much a day or time named in a turn counts for them:
+    /// as much as a word only those intents' examples use.
+    private var timed: Set<String> = []
+    private var whenWeight = 0.0
 
-    init(intents: [IntentDefinition]) {
+    /// `timed`: the intents that take a day or a time (a slot of type date or time).
+    init(intents: [IntentDefinition], timed: Set<String> = []) {
         var all: [(String, [String])] = intents.map { ($0.name, $0.examples) }
         all.append((IntentClassifier.human, BuiltinPhrases.human))
         all.append((IntentClassifier.repeatThat, BuiltinPhrases.repeatThat))
@@ -35,6 +42,15 @@ struct IntentClassifier: Sendable {
         for (word, intentsUsing) in documentFrequency {
             weights[word] = log(1 + n / Double(intentsUsing.count))
         }
+        self.timed = timed.intersection(intents.map(\.name))
+        whenWeight = self.timed.isEmpty ? 0 : log(1 + n / Double(self.timed.count))
+    }
+
+    /// The intents of `agent` that take a day or a time.
+    static func timedIntents(_ agent: AgentDefinition) -> Set<String> {
+        Set(agent.intents.filter { intent in
+            intent.slots.contains { agent.slots[$0].map { $0.type == .date || $0.type == .time } ?? false }
+        }.map(\.name))
     }
 
     /// Content words, lightly stemmed, with synonyms folded together; the content word after a
@@ -43,13 +59,17 @@ struct IntentClassifier: Sendable {
     static func words(_ text: String) -> Set<String> {
         var out = Set<String>()
         var negated = false
+        var previous: String?
         for token in SelfCorrection.withoutMarkers(SpokenText.tokens(text)) {
             if negators.contains(token) { negated = true; continue }
             guard !stopWords.contains(token), token.rangeOfCharacter(from: .decimalDigits) == nil else { continue }
             // "won't be able to make it": the denial carries over "able" to what the caller cannot do.
             if negated, token == "able" { continue }
-            let word = stem(synonyms[token] ?? stemmedSynonyms[stem(token)] ?? token)
+            var word = stem(synonyms[token] ?? stemmedSynonyms[stem(token)] ?? token)
+            // "change where it goes": the place is what a change verb acts on, not a question.
+            if token == "where", previous == changeWord { word = stem("address") }
             out.insert(negated ? "not_" + word : word)
+            previous = word
             negated = false
         }
         return out
@@ -72,7 +92,7 @@ struct IntentClassifier: Sendable {
         "would", "like", "want", "you", "we", "do", "in", "and", "um", "uh", "just", "some", "this", "that", "be",
         "with", "your", "hi", "hello", "i'd", "i'm", "am", "are", "was", "there", "so", "well", "hey", "need",
         "id", "if", "possible", "maybe", "know", "get", "have", "thanks", "thank", "okay", "ok", "oh", "no", "yes",
-        "about",
+        "about", "got", "gotten",
     ]
 
     /// Words that ask, about anything: they tell intents apart ("where is" vs "when is") but match none alone.
@@ -88,7 +108,20 @@ struct IntentClassifier: Sendable {
         "agent": "human", "receptionist": "human", "staff": "human", "people": "human",
         "parcel": "order", "package": "order", "delivered": "delivery", "arrive": "delivery", "arriving": "delivery",
         "refund": "return", "hours": "open", "opening": "open", "close": "open", "closing": "open",
+        // Asking what is free: "any availability", "openings", "spaces left", "a free slot".
+        "available": "free", "availability": "free", "openings": "free", "slot": "free", "space": "free",
+        "spot": "free", "gap": "free", "vacancy": "free", "vacancies": "free",
+        // Coming in: "can I come in", "pop in", "drop by" is a visit.
+        "come": "visit", "pop": "visit", "drop": "visit",
+        // Where something goes: "somewhere else", "my office", "another place" is an address.
+        "somewhere": "address", "elsewhere": "address", "place": "address", "destination": "address",
+        "office": "address", "house": "address", "home": "address", "another": "different", "instead": "different",
+        // Changing something: "update", "redirect", "reroute", "divert".
+        "update": "change", "alter": "change", "redirect": "change", "reroute": "change", "divert": "change",
     ]
+
+    /// A change verb, as `words` gives it ("change where it is delivered" is about the address).
+    static let changeWord = stem("change")
 
     /// Synonyms by the stem of the word they replace, so an inflection finds one too ("arrived").
     static let stemmedSynonyms: [String: String] = Dictionary(synonyms.map { (stem($0.key), $0.value) }) { first, _ in first }
@@ -110,8 +143,9 @@ struct IntentClassifier: Sendable {
         IntentClassifier.words(utterance).filter { weights[$0] == nil && !IntentClassifier.isSlotWord($0) }
     }
 
-    /// Intents ranked by score, best first.
-    func rank(_ utterance: String) -> [Match] {
+    /// Intents ranked by score, best first. `namesWhen`: the utterance names a day or a time, which
+    /// counts as a word shared with every example of a `timed` intent (never as the only one).
+    func rank(_ utterance: String, namesWhen: Bool = false) -> [Match] {
         let said = IntentClassifier.words(utterance)
         let known = said.filter { weights[$0] != nil }
         guard !known.isEmpty else { return [] }
@@ -124,10 +158,11 @@ struct IntentClassifier: Sendable {
             let shared = known.intersection(example.words)
             // A question word alone is no evidence: "what's the weather like" is not "what's the status".
             guard !shared.subtracting(IntentClassifier.questionWords).isEmpty else { continue }
-            let sharedWeight = shared.reduce(0) { $0 + (weights[$1] ?? 0) }
-            let exampleWeight = example.words.reduce(0) { $0 + (weights[$1] ?? 0) }
+            let when = namesWhen && timed.contains(example.intent) ? whenWeight : 0
+            let sharedWeight = shared.reduce(when) { $0 + (weights[$1] ?? 0) }
+            let exampleWeight = example.words.reduce(when) { $0 + (weights[$1] ?? 0) }
             let coverage = sharedWeight / exampleWeight
-            let precision = sharedWeight / saidWeight
+            let precision = sharedWeight / (saidWeight + when)
             let score = 0.6 * coverage + 0.4 * precision
             if score > best[example.intent] ?? 0 { best[example.intent] = score }
         }

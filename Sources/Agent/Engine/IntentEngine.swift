@@ -73,7 +73,7 @@ public actor IntentEngine: Brain {
         self.tools = tools
         self.tracer = tracer
         self.today = today
-        classifier = IntentClassifier(intents: agent.intents)
+        classifier = IntentClassifier(intents: agent.intents, timed: IntentClassifier.timedIntents(agent))
         extractor = SlotExtractor(today: today)
     }
 
@@ -140,6 +140,13 @@ public actor IntentEngine: Brain {
     /// A change made on the call by another brain (the LLM, in the hybrid): it belongs in the
     /// handoff summary and caller memory as much as the engine's own.
     func recordAction(_ action: String) { actions.append(action) }
+
+    /// Another brain (the LLM, in the hybrid) answered the caller's turn: a row of re-asks and of
+    /// misunderstandings is over, as when the engine answers one itself.
+    func answeredElsewhere() {
+        reasks = 0
+        misunderstandings = 0
+    }
 
     /// The best intent for an utterance and its confidence, without acting on it (hybrid routing).
     public func classify(_ text: String) -> (intent: String?, confidence: Double) {
@@ -256,8 +263,9 @@ public actor IntentEngine: Brain {
     /// then: it is not a request for a human ("can I see someone on Thursday") nor for a repeat ("can I
     /// come in Thursday" is not "come again"), whatever words it shares with those phrases.
     private func rank(_ text: String) -> [IntentClassifier.Match] {
-        let ranking = classifier.rank(text)
-        guard !SpokenDate.mentions(text, today: today).isEmpty || SpokenTime.parse(text, expected: false) != nil else { return ranking }
+        let namesWhen = !SpokenDate.mentions(text, today: today).isEmpty || SpokenTime.parse(text, expected: false) != nil
+        let ranking = classifier.rank(text, namesWhen: namesWhen)
+        guard namesWhen else { return ranking }
         return ranking.filter { $0.intent != IntentClassifier.human && $0.intent != IntentClassifier.repeatThat }
     }
 
@@ -765,8 +773,10 @@ public actor IntentEngine: Brain {
         let said = reask(again: reasks >= 1)
         let unfinished = UnfinishedTurn.isUnfinished(words)
         if !unfinished { misunderstandings += 1 }
+        // Past the limit, counted or re-asked in a row: the agent file's way forward (a message where
+        // it defines one), never a transfer the agent file did not ask for.
         if misunderstandings > agent.policies.maxMisunderstandings {
-            return await escalate(reason: "\(misunderstandings) misunderstandings in a row (\(reason))", say: [], confidence: 0)
+            return await wayForward(reason: "\(misunderstandings) misunderstandings in a row (\(reason))")
         }
         if reasks >= agent.policies.maxMisunderstandings {
             return await wayForward(reason: "not understood (\(reason)) after \(reasks) re-asks in a row")
@@ -826,6 +836,8 @@ public actor IntentEngine: Brain {
         guard agent.flow[FlowTransition.messageFlow] != nil, activeIntent != FlowTransition.messageFlow else {
             return await escalate(reason: reason, say: [Reask.givingUp], confidence: 0)
         }
+        // The message is a new start: its own turns get the whole allowance again.
+        misunderstandings = 0
         var turn = await follow(.message, said: [Reask.givingUp], confidence: 0, why: reason)
         // A flow that first asks for the message (a text slot) offers it in its own words; one that
         // asks who is calling first is preceded by what the question is for.

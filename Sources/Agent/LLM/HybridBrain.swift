@@ -6,7 +6,10 @@ import RingsideCore
 /// read-back; if the LLM fails (unreachable, an empty reply, arguments that do not parse, past its
 /// time budget), an error event says why and the intent engine answers after all. The turn's `path`
 /// says which answered and why. Changes the LLM made are recorded with the engine's, so the handoff
-/// summary and caller memory show them.
+/// summary and caller memory show them. With an infinite `bypassConfidence` it is the LLM-only brain
+/// (`BrainChoice.llm`): the engine answers only a flow it started (the way forward, a fallback).
+/// Re-asks in a row are counted in one place, the engine's, whoever answered: its bound
+/// (`max_misunderstandings`, then the agent file's way forward) holds for the LLM too.
 public actor HybridBrain: Brain {
     private let engine: IntentEngine
     private let llm: LLMBrain
@@ -64,7 +67,11 @@ public actor HybridBrain: Brain {
         do {
             var turn = try await llm.complete(text, done: await engine.completedActions)
             for action in await llm.actions.dropFirst(actionsBefore) { await engine.recordAction(action) }
-            let why = readBack ? "the caller answered the LLM's read-back" : "best intent \(intent ?? "none") at \(String(format: "%.2f", confidence)) < \(String(format: "%.2f", bypassConfidence))"
+            // A turn the LLM answered ends a row of re-asks, as one the engine answered does.
+            await engine.answeredElsewhere()
+            let why = readBack ? "the caller answered the LLM's read-back"
+                : bypassConfidence.isInfinite ? "the LLM answers every request"
+                : "best intent \(intent ?? "none") at \(String(format: "%.2f", confidence)) < \(String(format: "%.2f", bypassConfidence))"
             turn.path = AnswerPath(.llm, hybrid: true, reason: turn.path.reason.isEmpty ? why : "\(why); \(turn.path.reason)")
             return turn
         } catch {

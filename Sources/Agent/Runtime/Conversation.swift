@@ -52,10 +52,17 @@ public actor Conversation {
         let tools = ToolLayer(agent: agent, tools: options.tools ?? ToolLayer.makeTools(for: agent, database: database, environment: options.environment), tracer: tracer, approvals: approvals, audit: audit, database: database, logger: options.logger)
         let today = options.today ?? agent.referenceDate.flatMap(CalendarDay.init(iso:)) ?? CalendarDay.fromSystemDate()
         engine = IntentEngine(agent: agent, tools: tools, tracer: tracer, today: today)
-        if options.useLLM, let settings = agent.llm {
+        let choice = try BrainChoice.named(in: options.environment, useLLM: options.useLLM)
+        let settings = BrainChoice.settings(agent.llm, environment: options.environment)
+        if choice != .engine, let settings {
             let llm = LLMBrain(agent: agent, settings: settings, tools: tools, tracer: tracer, environment: options.environment, today: today,
                                onSentence: options.onSentence)
-            brain = HybridBrain(engine: engine, llm: llm, bypassConfidence: agent.policies.llmBypassConfidence, tracer: tracer)
+            // The LLM alone: no confidence is enough for the engine to take a request from it.
+            let bypass = choice == .llm ? Double.infinity : agent.policies.llmBypassConfidence
+            brain = HybridBrain(engine: engine, llm: llm, bypassConfidence: bypass, tracer: tracer)
+        } else if choice != .engine, options.environment[BrainChoice.environmentKey] != nil {
+            throw LocatedError(SourceLocation(file: BrainChoice.environmentKey), problem: "the \(choice.rawValue) brain needs an LLM server, and \(agent.name)'s agent file has no llm: section",
+                               suggestion: "give the server's URL in \(BrainChoice.urlKey) (ringside test --llm-url)")
         } else {
             brain = engine
         }

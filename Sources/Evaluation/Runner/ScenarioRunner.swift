@@ -38,6 +38,8 @@ public struct ScenarioRunner: Sendable {
         public var speculate = false
         /// Embedded agents' voice activity detector, one per stream.
         public var vad: VADFactory = { EnergyVAD() }
+        /// Variables added to every embedded call's environment (`BrainChoice.environment`: which brain answers).
+        public var environment: [String: String] = [:]
 
         public init(target: RunTarget = .embedded, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount, recordRoot: URL? = nil,
                     recognizers: RecognizerPool? = nil, remote: (any RemoteAgentDialer)? = nil, pulseServer: String? = nil,
@@ -160,7 +162,7 @@ public struct ScenarioRunner: Sendable {
         // The scenario's HTTP services, up for the length of the call.
         var services: [LoopbackHTTPService] = []
         defer { services.forEach { $0.stop() } }
-        var environment = ProcessInfo.processInfo.environment
+        var environment = ProcessInfo.processInfo.environment.merging(options.environment) { _, chosen in chosen }
         for (name, response) in scenario.services.sorted(by: { $0.key < $1.key }) {
             let service = try LoopbackHTTPService(response: response)
             services.append(service)
