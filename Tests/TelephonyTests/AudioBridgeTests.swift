@@ -67,4 +67,50 @@ import TestSupport
         // The first packet or two may go into the resampler's start.
         #expect(loud.count >= count - 2, "the bridge forwarded \(loud.count) of \(count) tone packets")
     }
+
+    /// A stall of the bridge's thread (descheduled for a second, as on a loaded machine) piles up the
+    /// caller's audio; forwarded whole once the thread runs again, that burst would be delay the far
+    /// end must hold or lose, so past `standingQueue` the bridge drops it itself.
+    @Test func aStallOfTheBridgeForwardsNoMoreThanTheAllowedQueueAsABurst() throws {
+        let callerLeg = try MediaPair(codec: .pcmu)
+        let agentLeg = try MediaSession()
+        let farEnd = try UDPSocket.pair(address: "127.0.0.1", port: 0)
+        try agentLeg.start(media: NegotiatedMedia(codec: .pcmu, payloadType: 0, telephoneEventPayloadType: nil,
+                                                  remoteAddress: "127.0.0.1", remotePort: farEnd.rtp.local.port, direction: .sendrecv))
+        defer { [callerLeg.a, callerLeg.b, agentLeg].forEach { $0.stop() } }
+        let stall = LockedValue(false)
+        let bridge = AudioBridge(callerLeg.b, agentLeg, name: "test") { direction, frame in
+            if direction == .aToB, stall.withLock({ s in defer { s = false }; return s }) { usleep(1_000_000) }
+            return frame
+        }
+        defer { bridge.stop() }
+        // The caller's phone sends a packet every 20 ms by itself (silence: nothing is written to it).
+        // The far end's arrivals for a second, then through the stall and a second after it.
+        let clock = MonotonicClock()
+        var arrivals: [MediaTime] = []
+        let end = clock.now() + .seconds(3)
+        var stalled = false
+        while clock.now() < end {
+            var fds = [pollfd(fd: farEnd.rtp.fd, events: Int16(POLLIN), revents: 0)]
+            _ = poll(&fds, 1, 20)
+            while farEnd.rtp.receive() != nil { arrivals.append(clock.now()) }
+            if !stalled, let first = arrivals.first, clock.now() - first > .seconds(1) {
+                stall.withLock { $0 = true }
+                stalled = true
+            }
+        }
+        #expect(stall.value == false, "the bridge never stalled")
+        // The longest run of packets that came together (each within 5 ms of the one before): a burst.
+        var burst = 1, longest = 1
+        for (before, after) in zip(arrivals, arrivals.dropFirst()) {
+            burst = after - before < .milliseconds(5) ? burst + 1 : 1
+            longest = max(longest, burst)
+        }
+        let allowed = Int(AudioBridge.standingQueue.nanoseconds / AudioFrame.duration.nanoseconds)
+        print("through a 1 s stall: \(arrivals.count) packets, the longest burst \(longest)")
+        // The allowed queue, the frame the stall held in the relay, a silent one the send tick may have sent
+        // just before and the caller's next packet just after (12 seen; without the drop, 20 or more).
+        #expect(longest <= allowed + 3, "a 1 s stall sent a burst of \(longest) packets on to the far end (allowed \(allowed))")
+        #expect(arrivals.count > 100, "the far end got \(arrivals.count) packets in 3 s")
+    }
 }
