@@ -29,7 +29,7 @@ struct SuperviseBenchCommand: AsyncParsableCommand {
 }
 
 enum SuperviseBench {
-    /// One jitter buffer's least depth: the bridge plays each leg's audio out of one before sending it on.
+    /// One jitter buffer's least depth: the target's allowance (the bridge itself relays packets as they arrive).
     static let jitterDepthMs = JitterBuffer().minimumDepth.milliseconds
     static let codec = MediaCodec.pcmu
 
@@ -69,7 +69,7 @@ enum SuperviseBench {
             report.notes.append("baresip's CPU per call not measured: \(error)")
         }
         report.notes.append("bursts: a 1 kHz burst written as a 20 ms microphone frame on one Ringside phone until it is played out on the other, \(codec.encodingName) on both legs; direct: the same phones calling each other")
-        report.notes.append("CPU per bridged call: the supervise process (two RTP legs, a jitter buffer each, both sides transcribed by pocketsphinx, no recording) per second of speech both ways; baresip: one Opus call, audio through PulseAudio")
+        report.notes.append("CPU per bridged call: the supervise process (two RTP legs relayed as packets arrive, both sides transcribed by pocketsphinx with a bounded search, no recording) per second of speech both ways; baresip: one Opus call, audio through PulseAudio")
         return report
     }
 

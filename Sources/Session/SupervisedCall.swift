@@ -21,6 +21,10 @@ public final class SupervisedCall: @unchecked Sendable {
     private var pooled: [PocketSphinxRecognizer] = []
     /// The pool's key for supervised calls' recognisers (no agent definition adapts them).
     static let poolKey = URL(fileURLWithPath: "/ringside/supervised-call")
+    /// The ears' search: at most this many HMMs and word exits per frame. They only transcribe for the
+    /// board and the log, and in a bridged call both decode all the time anyone speaks (pocketsphinx
+    /// was most of supervise's CPU per call); unbounded, a frame may hold tens of thousands.
+    static let earSearch = ["-maxhmmpf": "3000", "-maxwpf": "10"]
 
     /// `recordDirectory` nil records nothing; `stt` as for other calls (nil: the preferred engine).
     /// With `pool`, the recognisers come from it and go back when the call ends: a long-running
@@ -36,7 +40,9 @@ public final class SupervisedCall: @unchecked Sendable {
         }
         var pooled: [PocketSphinxRecognizer] = []
         func ears() async throws -> any SpeechRecognizer {
-            let streaming = try await pool?.checkOut(agent: poolKey) ?? PocketSphinxRecognizer(configuration: .standard())
+            var configuration = try PocketSphinxConfiguration.standard()
+            configuration.extraArguments = earSearch
+            let streaming = try await pool?.checkOut(agent: poolKey, search: earSearch) ?? PocketSphinxRecognizer(configuration: configuration)
             pooled.append(streaming)
             return try await RecognizerEngine.ears(streaming: streaming, engine: stt, realtime: true)
         }

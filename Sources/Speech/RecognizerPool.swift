@@ -21,7 +21,8 @@ public actor RecognizerPool {
 
     /// A recogniser for `agent`'s calls: a reused one, readied, or a new one (adapted by the call).
     /// `narrowband`: for telephone-band audio (G.711), which restores the missing top octave first.
-    public func checkOut(agent: URL, narrowband: Bool = false) async throws -> PocketSphinxRecognizer {
+    /// `search`: further pocketsphinx flags for a recogniser built here (the same for every check-out of one `agent`).
+    public func checkOut(agent: URL, narrowband: Bool = false, search: [String: String] = [:]) async throws -> PocketSphinxRecognizer {
         let key = Self.key(agent, narrowband)
         if var list = idle[key], let r = list.popLast() {
             idle[key] = list
@@ -30,6 +31,7 @@ public actor RecognizerPool {
         }
         var configuration = try PocketSphinxConfiguration.standard()
         configuration.narrowband = narrowband
+        configuration.extraArguments = search
         built += 1
         return try PocketSphinxRecognizer(configuration: configuration)
     }

@@ -151,6 +151,41 @@ public struct JitterBuffer: Sendable {
         return .lost(next: packets[next + 1])
     }
 
+    // MARK: Relaying
+
+    /// For a relay that forwards audio as it arrives (the far end's own buffer absorbs the jitter): the
+    /// next packet in sequence as soon as it is here, whatever the depth; nil while it has not come.
+    /// More than `backlog` frames waiting (the relay was held up) are not all forwarded late: the oldest
+    /// are dropped (counted in `droppedForDrift`), so a stall does not stay as delay for the rest of the call.
+    public mutating func popArrived(backlog: Int) -> [UInt8]? {
+        guard let h = highest, var next = nextToPlay ?? packets.keys.min() else { return nil }
+        if h - next + 1 > Int64(backlog) {
+            let keep = h - Int64(max(1, backlog)) + 1
+            for s in next..<keep where packets.removeValue(forKey: s) != nil { droppedForDrift += 1 }
+            next = keep
+        }
+        nextToPlay = next
+        guard let payload = packets.removeValue(forKey: next) else { return nil }
+        nextToPlay = next + 1
+        buffering = false
+        return payload
+    }
+
+    /// For a relay: the packet due is missing while a later one is here (lost, or overtaken on its way).
+    public var awaitsMissingPacket: Bool {
+        guard let h = highest, let next = nextToPlay else { return false }
+        return next < h || (next == h && packets[next] == nil)
+    }
+
+    /// For a relay: the packet due has not come in time, so its slot is given up (concealed with the
+    /// packet after it, if that is here); `.empty` when none is outstanding (a pause, hold, no stream yet).
+    public mutating func skipArrived() -> JitterBufferOutput {
+        guard let h = highest, let next = nextToPlay, next <= h else { underruns += 1; return .empty }
+        nextToPlay = next + 1
+        concealedFrames += 1
+        return .lost(next: packets[next + 1])
+    }
+
     /// Forgets everything (new stream, new SSRC).
     public mutating func reset() {
         jumpCandidate = nil

@@ -73,6 +73,13 @@ public final class MediaSession: @unchecked Sendable {
     private var dtmfReceiver = DTMFReceiver()
     private var inBandDTMF = InBandDTMFDetector()
     private var playoutNext: MediaTime?
+    /// Relaying (`arrivedFrame`): when the last frame was handed on, and whether that was silence
+    /// filled in for a far end that has stopped sending.
+    private var relayedAt: MediaTime?
+    private var relayFilling = false
+    /// Sending each frame as it is written (`sendsOnWrite`), and when the last one went.
+    private var writerPaced = false
+    private var lastWrittenAt: MediaTime?
 
     /// Binds the sockets. `events` hears DTMF digits and symmetric-RTP latching, on the network thread.
     public init(configuration: MediaSessionConfiguration = MediaSessionConfiguration(), logger: Logger = Logger(label: "ringside.rtp"),
@@ -213,6 +220,19 @@ public final class MediaSession: @unchecked Sendable {
 
     // MARK: Sink side
 
+    /// While true (a bridge forwarding audio as it arrives), a frame written is sent at once instead of
+    /// at the next 20 ms tick, whose phase has nothing to do with the other leg's (up to a frame of
+    /// delay, and a standing queue after any burst); the tick only sends silence once writes stop.
+    var sendsOnWrite: Bool {
+        get { lock.withLock { writerPaced } }
+        set {
+            lock.withLock {
+                writerPaced = newValue
+                lastWrittenAt = nil
+            }
+        }
+    }
+
     func enqueue(_ frame: AudioFrame) throws {
         // The encoder takes every frame for one of the session's rate: another rate's samples would
         // leave at the wrong speed and packet rate (8 kHz frames in a 16 kHz session: half the packets).
@@ -220,6 +240,13 @@ public final class MediaSession: @unchecked Sendable {
             throw MediaSessionError.wrongRate(expected: configuration.rate.rawValue, got: frame.rate.rawValue)
         }
         lock.lock()
+        if writerPaced {
+            lastWrittenAt = clock.now()
+            let (datagrams, to) = (packets(carrying: frame), remote)
+            lock.unlock()
+            if let to { for d in datagrams { rtp.send(d, to: to) } }
+            return
+        }
         defer { lock.unlock() }
         var waited = 0
         while running && sendQueue.count >= configuration.sendQueueFrames && waited < 50 {
@@ -249,11 +276,75 @@ public final class MediaSession: @unchecked Sendable {
 
     /// The next playout frame: waits for its 20 ms slot if `wait`, else nil when the slot has not come.
     func playoutFrame(wait: Bool) throws -> AudioFrame? {
-        guard let frame = try decodePlayout(wait: wait) else { return nil }
-        guard configuration.detectInBandDTMF else { return frame }
+        try detectingInBandDTMF(try decodePlayout(wait: wait))
+    }
+
+    /// How long a relay waits for a packet that is late (nothing after it has come) before it fills
+    /// in silence: the far end has stopped sending (a pause, hold), not merely sent late. A packet held
+    /// up on a loaded machine (the far end's sender, the network, this reader) is forwarded when it
+    /// comes: filling its slot at once put 20 ms of digital silence into the middle of words and the
+    /// packet after it (the relay's first version garbled speech this way on a loaded machine).
+    static let relayGrace = MediaTime.milliseconds(120)
+
+    /// The far end's next frame as soon as its packet arrives, for a bridge that forwards audio at once:
+    /// the far end's own jitter buffer absorbs the network's jitter, and a second one here would only
+    /// add its depth as delay. A packet missing while later ones are here (lost) is concealed a frame
+    /// after it was due; nothing at all for `relayGrace` (a pause, hold) gives silence every 20 ms, so
+    /// frames keep coming whatever the far end does. Of packets that piled up meanwhile (the reader
+    /// was held up) at most `backlog` are forwarded.
+    func arrivedFrame(backlog: Int) throws -> AudioFrame? {
+        try detectingInBandDTMF(try decodeArrived(backlog: backlog))
+    }
+
+    private func detectingInBandDTMF(_ frame: AudioFrame?) -> AudioFrame? {
+        guard let frame, configuration.detectInBandDTMF else { return frame }
         let digit = lock.withLock { inBandDTMF.process(frame) }
         if let digit { eventHandler?(.dtmf(digit: digit)) }
         return frame
+    }
+
+    private func decodeArrived(backlog: Int) throws -> AudioFrame? {
+        lock.lock()
+        defer { lock.unlock() }
+        while true {
+            guard !stopped else { return nil }
+            let now = clock.now()
+            try checkPeerSending(now: now)
+            if let decoder, let payload = jitter.popArrived(backlog: backlog) {
+                (relayedAt, relayFilling) = (now, false)
+                if let frame = try? decoder.decode(payload, timestamp: now) { return frame }
+                return try decoder.conceal(next: nil, timestamp: now)
+            }
+            let last = relayedAt ?? now
+            relayedAt = last
+            // A hole (a later packet is here): a frame's grace for one reordered on its way. Filling in
+            // already: the 20 ms grid. Else the packet is late: wait for it.
+            let grace = jitter.awaitsMissingPacket ? AudioFrame.duration + AudioFrame.duration
+                : relayFilling ? AudioFrame.duration : Self.relayGrace
+            let giveUp = last + grace
+            if now >= giveUp {
+                // Frames keep to their grid (a wake-up a little late is caught up, or the pace would slip);
+                // held up for longer (the reader was busy), the slots missed are not made up in a burst.
+                relayedAt = now - giveUp > .milliseconds(60) ? now : giveUp
+                guard let decoder, case let .lost(next) = jitter.skipArrived() else {
+                    relayFilling = true
+                    return .silence(rate: configuration.rate, at: now)
+                }
+                return try decoder.conceal(next: next, timestamp: now)
+            }
+            _ = lock.wait(until: Date().addingTimeInterval((giveUp - now).seconds))
+        }
+    }
+
+    /// Throws (once the far end has been silent past the RTP timeout, not on hold) `peerStoppedSending`. Under `lock`.
+    private func checkPeerSending(now: MediaTime) throws {
+        let reference = lastReceived ?? startedAt
+        // On hold (the peer sendonly, recvonly or inactive; c=0.0.0.0) it may rightly send nothing: no timeout then.
+        if let media, media.direction == .sendrecv, media.remoteAddress != "0.0.0.0", now - reference > configuration.rtpTimeout {
+            timedOut = true
+            throw MediaSessionError.peerStoppedSending(timeout: configuration.rtpTimeout.seconds, peer: configuration.peerName,
+                                                       address: remote?.description ?? "no address yet")
+        }
     }
 
     private func decodePlayout(wait: Bool) throws -> AudioFrame? {
@@ -274,13 +365,7 @@ public final class MediaSession: @unchecked Sendable {
         }
         defer { lock.unlock() }
         playoutNext = due + AudioFrame.duration
-        let reference = lastReceived ?? startedAt
-        // On hold (the peer sendonly, recvonly or inactive; c=0.0.0.0) it may rightly send nothing: no timeout then.
-        if let media, media.direction == .sendrecv, media.remoteAddress != "0.0.0.0", clock.now() - reference > configuration.rtpTimeout {
-            timedOut = true
-            throw MediaSessionError.peerStoppedSending(timeout: configuration.rtpTimeout.seconds, peer: configuration.peerName,
-                                                       address: remote?.description ?? "no address yet")
-        }
+        try checkPeerSending(now: clock.now())
         guard let decoder else { return .silence(rate: configuration.rate, at: due) }
         switch jitter.pop() {
         case let .packet(payload):
@@ -381,6 +466,7 @@ public final class MediaSession: @unchecked Sendable {
             let arrival = UInt32(truncatingIfNeeded: Int64(now.seconds * Double(media.codec.clockRate)))
             receiveStats.record(sequence: packet.sequenceNumber, rtpTimestamp: packet.timestamp, arrival: arrival)
             jitter.insert(sequence: packet.sequenceNumber, payload: packet.payload, arrival: now)
+            lock.broadcast()  // a relay waits for it (`arrivedFrame`)
         } else if packet.payloadType == media.telephoneEventPayloadType {
             digit = dtmfReceiver.receive(timestamp: packet.timestamp, payload: packet.payload)
         }
@@ -425,11 +511,23 @@ public final class MediaSession: @unchecked Sendable {
 
     private func sendTick() {
         lock.lock()
-        guard let media, let encoder, let remote else {
-            if !sendQueue.isEmpty { sendQueue.removeFirst(); lock.broadcast() }
+        // A writer sending its frames itself: the tick fills in only once it has stopped for longer than a
+        // relay waits for a late packet (filling in sooner would put silence into the middle of its words).
+        if writerPaced, let last = lastWrittenAt, clock.now() - last < Self.relayGrace + .milliseconds(80) {
             lock.unlock()
             return
         }
+        let frame = sendQueue.isEmpty ? AudioFrame.silence(rate: configuration.rate, at: .zero) : sendQueue.removeFirst()
+        lock.broadcast()
+        let (datagrams, to) = (packets(carrying: frame), remote)
+        lock.unlock()
+        if let to { for d in datagrams { rtp.send(d, to: to) } }
+    }
+
+    /// The datagrams that carry `frame` (or, while a digit is being sent, its telephone-event packet in
+    /// its place); none before the media is agreed. Under `lock`.
+    private func packets(carrying frame: AudioFrame) -> [[UInt8]] {
+        guard let media, let encoder, remote != nil else { return [] }
         var datagrams: [[UInt8]] = []
         if dtmfSending == nil, let digit = dtmfQueue.first, media.telephoneEventPayloadType != nil, media.direction.sends {
             dtmfQueue.removeFirst()
@@ -448,10 +546,7 @@ public final class MediaSession: @unchecked Sendable {
             datagrams.append(rtpPacket.serialized())
             dtmfSending = sending.packets.isEmpty ? nil : sending
             timestamp &+= media.codec.samplesPerFrame
-            if !sendQueue.isEmpty { sendQueue.removeFirst(); lock.broadcast() }
         } else {
-            let frame = sendQueue.isEmpty ? AudioFrame.silence(rate: configuration.rate, at: .zero) : sendQueue.removeFirst()
-            lock.broadcast()
             if media.direction.sends, let payload = try? encoder.encode(frame) {
                 let packet = RTPPacket(payloadType: media.payloadType, marker: packetsSent == 0, sequenceNumber: sequence,
                                        timestamp: timestamp, ssrc: ssrc, payload: payload)
@@ -472,8 +567,7 @@ public final class MediaSession: @unchecked Sendable {
             }
             timestamp &+= media.codec.samplesPerFrame
         }
-        lock.unlock()
-        for d in datagrams { rtp.send(d, to: remote) }
+        return datagrams
     }
 
     private func sendRTCP(goodbye: Bool = false) {
