@@ -33,7 +33,7 @@ struct SpeechBench: AsyncParsableCommand {
     var vocabularyLimit = 20_000
     @Option(help: "Print the table of an existing JSON report instead of running.")
     var show: String?
-    @Option(help: "Where to write the JSON report.") var output = ".bench/speech.json"
+    @Option(help: "Where to write the JSON report (a file, or a folder to write speech.json in, as the other benches take).") var output = ".bench/speech.json"
 
     func run() async throws {
         BenchLogging.bootstrap()
@@ -169,12 +169,14 @@ struct SpeechBench: AsyncParsableCommand {
     }
 
     private func write(_ report: SpeechBenchReport) throws {
-        let url = URL(fileURLWithPath: output)
+        var url = URL(fileURLWithPath: output)
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: output, isDirectory: &isFolder), isFolder.boolValue { url.appendPathComponent("speech.json") }
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(report).write(to: url)
-        log("wrote \(output)")
+        log("wrote \(url.path)")
     }
 
     private func log(_ s: String) { FileHandle.standardError.write(Data(("speech bench: " + s + "\n").utf8)) }

@@ -115,7 +115,7 @@ struct EndpointTests {
         let samples = [Int16](repeating: 0, count: 16 * 400) + first + [Int16](repeating: 0, count: 16 * 1500) + second
             + [Int16](repeating: 0, count: 16 * 1500)
         let gate = FinalGate()
-        let recognizer = GatedRecognizer(try SpeechFixtures.recognizer(), gate: gate)
+        let recognizer = AlteredRecognizer(try SpeechFixtures.recognizer(), beforeFinal: { await gate.wait() })
         let listener = SpeechListener(recognizer: recognizer, vad: EnergyVAD(), callID: "t")
         listener.awaitsFinal = false
         var events: [CallEvent] = []
@@ -177,24 +177,5 @@ final class FinalGate: @unchecked Sendable {
             }
             if resumeNow { c.resume() }
         }
-    }
-}
-
-/// A recogniser whose finals wait for a gate: a slow final pass the test controls.
-final class GatedRecognizer: SpeechRecognizer, @unchecked Sendable {
-    let base: PocketSphinxRecognizer
-    let gate: FinalGate
-    var engineName: String { "gated" }
-
-    init(_ base: PocketSphinxRecognizer, gate: FinalGate) {
-        self.base = base
-        self.gate = gate
-    }
-
-    func beginUtterance(expecting expectation: RecognitionExpectation?) async throws { try await base.beginUtterance(expecting: expectation) }
-    func accept(_ frame: AudioFrame) async throws -> PartialTranscript? { try await base.accept(frame) }
-    func endUtterance() async throws -> RecognitionResult {
-        await gate.wait()
-        return try await base.endUtterance()
     }
 }

@@ -195,7 +195,7 @@ struct WhisperTests {
         let frames = SpeechFixtures.restamp(SpeechFixtures.silence(300, start: .zero) + digits + SpeechFixtures.silence(1600, start: .zero))
         var settings = TwoPassRecognizer.Settings.virtualTime
         settings.speculate = true
-        let recognizer = TwoPassRecognizer(streaming: FirstWordsRecognizer(try SpeechFixtures.recognizer(), keep: 3), whisper: try model(), settings: settings)
+        let recognizer = TwoPassRecognizer(streaming: AlteredRecognizer(try SpeechFixtures.recognizer(), keepWords: 3), whisper: try model(), settings: settings)
         let listener = SpeechListener(recognizer: recognizer, vad: EnergyVAD())
         listener.learnedTurn = learned
         listener.expect(.digits(count: 5))
@@ -287,33 +287,6 @@ struct WhisperTests {
         try head.write(to: truncated)
         defer { try? FileManager.default.removeItem(at: truncated) }
         #expect(throws: WhisperUnavailable.self) { _ = try WhisperModel.shared(path: truncated.path) }
-    }
-}
-
-/// A streaming pass that hears only an utterance's first `keep` words, as pocketsphinx drops a digit
-/// of an order number; partials and final alike.
-final class FirstWordsRecognizer: SpeechRecognizer, @unchecked Sendable {
-    let base: PocketSphinxRecognizer
-    let keep: Int
-    var engineName: String { "first-words" }
-
-    init(_ base: PocketSphinxRecognizer, keep: Int) {
-        self.base = base
-        self.keep = keep
-    }
-
-    private func cut(_ text: String) -> String { text.split(separator: " ").prefix(keep).joined(separator: " ") }
-
-    func beginUtterance(expecting expectation: RecognitionExpectation?) async throws { try await base.beginUtterance(expecting: expectation) }
-    func accept(_ frame: AudioFrame) async throws -> PartialTranscript? {
-        guard var p = try await base.accept(frame) else { return nil }
-        p.text = cut(p.text)
-        return p
-    }
-    func endUtterance() async throws -> RecognitionResult {
-        var result = try await base.endUtterance()
-        result.text = cut(result.text)
-        return result
     }
 }
 
