@@ -119,10 +119,20 @@ public actor TwoPassRecognizer: SpeechRecognizer {
     /// Text the final's guards would throw away (a phantom line, a loop, an unsure decode) is not given.
     public func speculativeText() -> String? {
         guard pause != nil, let s = speculation, let outcome = s.job.outcome, outcome.status == .ok else { return nil }
-        let spoken = WhisperText.spoken(WhisperText.collapsingRepeats(outcome.text))
         let maxTokens = WhisperRequest.maxTokens(seconds: Double(s.cut) / 16000)
-        guard WhisperText.rejection(of: outcome, spoken: spoken, streamingText: streamingPartial, maxTokens: maxTokens) == nil else { return nil }
+        let (spoken, checked) = Self.unlooped(outcome, maxTokens: maxTokens)
+        guard WhisperText.rejection(of: checked, spoken: spoken, streamingText: streamingPartial, maxTokens: maxTokens) == nil else { return nil }
         return spoken
+    }
+
+    /// Whisper's words with its loops said once, and the outcome the guards judge: a loop collapsed
+    /// to one sentence, or to one digit string, is an answer, not a runaway decode.
+    private static func unlooped(_ outcome: WhisperOutcome, maxTokens: Int) -> (spoken: String, checked: WhisperOutcome) {
+        var collapsed = WhisperText.collapsingRepeats(outcome.text)
+        if outcome.tokens >= maxTokens, let once = WhisperText.collapsingDigitLoop(collapsed) { collapsed = once }
+        var checked = outcome
+        if collapsed != outcome.text { checked.tokens = 0 }
+        return (WhisperText.spoken(collapsed), checked)
     }
 
     /// Waits until the decode started at the current pause (if any) is done: for calls where
@@ -173,12 +183,8 @@ public actor TwoPassRecognizer: SpeechRecognizer {
             return result
         }
         result.rawText = outcome.text
-        let collapsed = WhisperText.collapsingRepeats(outcome.text)
-        let spoken = WhisperText.spoken(collapsed)
-        var checked = outcome
-        // A loop collapsed to one sentence is an answer, not a runaway decode.
-        if collapsed != outcome.text { checked.tokens = 0 }
         let maxTokens = WhisperRequest.maxTokens(seconds: Double(cut) / 16000)
+        let (spoken, checked) = Self.unlooped(outcome, maxTokens: maxTokens)
         if let why = WhisperText.rejection(of: checked, spoken: spoken, streamingText: result.text, maxTokens: maxTokens) {
             logger.debug("whisper text rejected", metadata: ["why": "\(why)"])
             result.engine = "whisper"

@@ -152,6 +152,23 @@ public enum WhisperText {
         return out.joined()
     }
 
+    /// A decode that ran to its token cap saying a string of digits again and again ("1 0 4 3 1 1 0 4
+    /// 3 1 1 0 4…", which a prompt of order numbers brings on): the string once, and nothing after it
+    /// (the rest is the loop). Nil without such a loop. Only for capped decodes: a caller may really
+    /// say "5 5 5 5 5 5 1 2 3 4", and a decode that stopped by itself is taken as it is.
+    public static func collapsingDigitLoop(_ text: String) -> String? {
+        let tokens = text.split(separator: " ").map(String.init)
+        func core(_ t: String) -> String { t.trimmingCharacters(in: .punctuationCharacters) }
+        func isDigit(_ t: String) -> Bool { let c = core(t); return c.count == 1 && c.first!.isNumber }
+        guard let start = tokens.firstIndex(where: isDigit) else { return nil }
+        let run = tokens[start...].prefix(while: isDigit).map(core)
+        guard run.count >= 6 else { return nil }
+        for length in 3...(run.count / 2) where Array(run[length..<2 * length]) == Array(run[0..<length]) {
+            return (tokens[..<start] + run[0..<length]).joined(separator: " ")
+        }
+        return nil
+    }
+
     /// The agent's own longer words, from its example phrases: what makes its domain (≤ 40).
     public static func domainWords(from phrases: [String]) -> [String] {
         var seen = Set<String>()

@@ -245,6 +245,15 @@ struct WhisperTests {
         #expect(WhisperText.rejection(of: sure, spoken: "book it", streamingText: "book it", maxTokens: 3) != nil, "token cap")
     }
 
+    @Test("a capped decode looping on a digit string gives the string once; no loop, no change")
+    func digitLoops() {
+        #expect(WhisperText.collapsingDigitLoop(" 1 0 4 3 1 1 0 4 3 1 1 0 4 3 1 1 0 1 1 0 4") == "1 0 4 3 1")
+        #expect(WhisperText.collapsingDigitLoop("My order is 2 7 7 1 9, 2 7 7 1 9, 2 7") == "My order is 2 7 7 1 9")
+        #expect(WhisperText.collapsingDigitLoop("It's 6 0 2 1 5 8 3") == nil)
+        #expect(WhisperText.collapsingDigitLoop("1 2 1 2") == nil, "too short to be a loop")
+        #expect(WhisperText.collapsingDigitLoop("I need to change the delivery address") == nil)
+    }
+
     @Test("written forms become spoken words: times, abbreviations, money")
     func spokenForms() {
         #expect(WhisperText.spoken("At 10:30, with Dr. Patel.") == "at ten thirty with doctor patel")
