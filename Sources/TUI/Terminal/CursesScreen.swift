@@ -37,6 +37,14 @@ public final class CursesScreen {
         noecho()
         nonl()
         keypad(window, true)
+        // Home and End differ between terminals (xterm \EOH and \E[H, VT220, screen and tmux \E[1~ and
+        // \E[4~, rxvt \E[7~ and \E[8~); one that TERM's terminfo does not list (tmux with TERM=xterm)
+        // would be read as Esc and the rest — and Esc leaves the screen.
+        for (sequence, key) in [("\u{1B}[1~", rs_key_home()), ("\u{1B}[7~", rs_key_home()), ("\u{1B}[H", rs_key_home()), ("\u{1B}OH", rs_key_home()),
+                                ("\u{1B}[4~", rs_key_end()), ("\u{1B}[8~", rs_key_end()), ("\u{1B}[F", rs_key_end()), ("\u{1B}OF", rs_key_end())]
+        where key_defined(sequence) == 0 {
+            define_key(sequence, key)
+        }
         set_escdelay(25)
         curs_set(0)
         colorsAvailable = has_colors()
