@@ -208,10 +208,7 @@ public final class SpeechListener {
         let trueEnd = end
         let e = EndpointEvent.endOfTurn(trueEnd: trueEnd, decidedAt: end, rule: .endOfInput)
         endpoint.reset(expecting: expectation)
-        let wasAwaiting = awaitsFinal
-        awaitsFinal = true
-        defer { awaitsFinal = wasAwaiting }
-        return before + [e.callEvent(callID: callID, turn: turn, speaker: speaker)] + (try await finish(at: end, trueEnd: trueEnd))
+        return before + [e.callEvent(callID: callID, turn: turn, speaker: speaker)] + (try await finish(at: end, trueEnd: trueEnd, waiting: true))
     }
 
     /// Waits for a final being worked out off the frame loop; its events, or none.
@@ -235,10 +232,11 @@ public final class SpeechListener {
         return [CallEvent(callID: callID, turn: turn, time: p.audioTime, stage: .stt, payload: .partialTranscript(speaker: speaker, text: p.text))]
     }
 
-    private func finish(at time: MediaTime, trueEnd: MediaTime) async throws -> [CallEvent] {
+    /// `waiting`: the final's events are returned now (else they come with a later frame).
+    private func finish(at time: MediaTime, trueEnd: MediaTime, waiting: Bool? = nil) async throws -> [CallEvent] {
         inUtterance = false
         pauseWords = nil
-        guard awaitsFinal else {
+        guard waiting ?? awaitsFinal else {
             let box = LockedValue<Result<RecognitionResult, any Error>?>(nil)
             let recognizer = self.recognizer
             let task = Task {
