@@ -26,7 +26,7 @@ struct SessionBench: AsyncParsableCommand {
     @Argument(help: "Scenario files or folders.") var paths: [String] = ["sample-calls"]
     @Option(help: "Only scenarios with one of these tags (comma-separated).") var tags = "smoke"
     @Option(help: "Calls per agent (real time: each takes as long as the call).") var perAgent = 4
-    @Option(help: "Only the detector runs whose label contains this (e.g. \"smart turn + rules + speculation\"); all by default.") var only: String?
+    @Option(help: "Only the detector run with this label (e.g. \"smart turn + rules + speculation\"); all by default.") var only: String?
     @Flag(help: "Print each call's voice-to-voice at the sound and from the events, turn by turn, with the stages.") var perTurn = false
     @OptionGroup var options: BenchOptions
 
