@@ -28,6 +28,8 @@ struct SessionBench: AsyncParsableCommand {
     @Option(help: "Calls per agent (real time: each takes as long as the call).") var perAgent = 4
     @Option(help: "Only the detector run with this label (e.g. \"smart turn + rules + speculation\"); all by default.") var only: String?
     @Flag(help: "Print each call's voice-to-voice at the sound and from the events, turn by turn, with the stages.") var perTurn = false
+    @Option(help: "Also run each detector with Whisper's decode starting after this much silence (ms), in the same run.") var decodeAfter: Int?
+    @Option(help: "Also run each detector with the learned model first asked after this much silence (ms), in the same run.") var askAfter: Int?
     @OptionGroup var options: BenchOptions
 
     func run() async throws {
@@ -57,17 +59,27 @@ struct SessionBench: AsyncParsableCommand {
         // Silero VAD instead of the energy one, with the last detector, no speculation.
         let (silero, sileroService) = VADChoice.silero.detectors { notes.append("Silero VAD not measured: \($0)") }
         defer { sileroService?.close() }
-        typealias Run = (detector: (name: String, model: (any EndOfTurnModel)?), speculate: Bool, vad: VADChoice)
+        typealias Run = (detector: (name: String, model: (any EndOfTurnModel)?), speculate: Bool, vad: VADChoice, timings: PauseTimings?)
         var runs: [Run] = []
-        for detector in detectors { for speculate in [false, true] { runs.append((detector, speculate, .energy)) } }
-        if sileroService != nil, let last = detectors.last { runs.append((last, false, .silero)) }
+        // With --decode-after/--ask-after, each detector also runs with those pause timings, right
+        // after the same detector with the defaults (the old path and the new side by side).
+        let variant = decodeAfter == nil && askAfter == nil ? nil
+            : PauseTimings(decodeAfter: decodeAfter.map { .milliseconds(Double($0)) }, askAfter: askAfter.map { .milliseconds(Double($0)) })
+        for detector in detectors {
+            for speculate in [false, true] {
+                runs.append((detector, speculate, .energy, nil))
+                if let variant { runs.append((detector, speculate, .energy, variant)) }
+            }
+        }
+        if sileroService != nil, let last = detectors.last { runs.append((last, false, .silero, nil)) }
         var report = BenchReport(name: "session")
         var lines = 0, failedCalls: [String] = []
         // Each detector with the reply worked out ahead at pauses and without, in the same run.
         for run in runs {
             let (detector, speculate, vad) = (run.detector, run.speculate, run.vad)
-            let label = detector.name + (speculate ? " + speculation" : "") + (vad == .silero ? " + silero VAD" : "")
-            if let only, label != only { continue }
+            let base = detector.name + (speculate ? " + speculation" : "") + (vad == .silero ? " + silero VAD" : "")
+            if let only, base != only { continue }
+            let label = base + (run.timings.map { " (\($0.label))" } ?? "")
             var acoustic: [Double] = [], sessionV2V: [Double] = []
             var stages: [LatencyStage: [Double]] = [:]
             var premature = 0, speculated = 0, held = 0
@@ -77,7 +89,8 @@ struct SessionBench: AsyncParsableCommand {
                 do {
                     var vadFactory: VADFactory = { EnergyVAD() }
                     if vad == .silero { vadFactory = silero }
-                    let call = try await Self.realTimeCall(scenario, loop: loop, endOfTurnModel: detector.model, speculate: speculate, vad: vadFactory)
+                    let call = try await Self.realTimeCall(scenario, loop: loop, endOfTurnModel: detector.model, speculate: speculate,
+                                                           vad: vadFactory, timings: run.timings)
                     speculated += call.turns.filter { $0.speculation != nil }.count
                     held += call.turns.filter { $0.speculation?.held == true }.count
                     acoustic += call.acousticMs
@@ -93,7 +106,7 @@ struct SessionBench: AsyncParsableCommand {
                 }
             }
             // The rules without speculation keep the names the table had before speculation existed.
-            let prefix = detector.model == nil && !speculate && vad == .energy ? "" : "\(label): "
+            let prefix = detector.model == nil && !speculate && vad == .energy && run.timings == nil ? "" : "\(label): "
             report.add(prefix + "calls (real time)", Double(scenarios.count - failedCalls.filter { $0.contains("(\(label))") }.count), "calls")
             if speculate {
                 report.add(prefix + "turns speculated on", Double(speculated), "turns")
@@ -159,7 +172,8 @@ struct SessionBench: AsyncParsableCommand {
     /// One scenario through the runner's PulseAudio loop, with two more ears on the loop's sinks
     /// (on one clock of their own) to time voice-to-voice where the sound is.
     static func realTimeCall(_ scenario: Scenario, loop: PulseCallLoop, endOfTurnModel: (any EndOfTurnModel)? = nil,
-                             speculate: Bool = true, vad: @escaping VADFactory = { EnergyVAD() }) async throws -> RealTimeCall {
+                             speculate: Bool = true, vad: @escaping VADFactory = { EnergyVAD() },
+                             timings: PauseTimings? = nil) async throws -> RealTimeCall {
         let clock = MonotonicClock()
         let room = Mutex<[(MediaTime, Bool)]>([]), agent = Mutex<[(MediaTime, Bool)]>([])
         let roomEar = try SinkMonitor(loop: loop, sink: loop.roomSink, clock: clock) { f in room.withLock { $0.append((f.timestamp, SinkMonitor.isVoiced(f))) } }
@@ -170,6 +184,8 @@ struct SessionBench: AsyncParsableCommand {
         options.endOfTurnModel = endOfTurnModel
         options.speculate = speculate
         options.vad = vad
+        options.decodeAfter = timings?.decodeAfter
+        options.askModelAfter = timings?.askAfter
         let result = await ScenarioRunner.runOnce(scenario, run: 1, options: options)
         roomEar.stop()
         agentEar.stop()
@@ -212,5 +228,16 @@ struct SessionBench: AsyncParsableCommand {
             out.append((onset - end).milliseconds)
         }
         return out
+    }
+}
+
+/// When Whisper's decode and the learned model start in a caller's pause, where not the defaults.
+struct PauseTimings: Equatable {
+    var decodeAfter: MediaTime?
+    var askAfter: MediaTime?
+
+    var label: String {
+        [decodeAfter.map { "decode at \(Int($0.seconds * 1000)) ms" }, askAfter.map { "ask at \(Int($0.seconds * 1000)) ms" }]
+            .compactMap { $0 }.joined(separator: ", ")
     }
 }

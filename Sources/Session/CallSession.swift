@@ -323,8 +323,7 @@ public final class CallSession: @unchecked Sendable {
         let decidedAt: MediaTime
         /// What was worked out for this turn at its last pause, if anything.
         let speculation: Speculation?
-        let result = LockedValue<TurnAnswer?>(nil)
-        private(set) var task: Task<Void, Never>?
+        private let work: PendingWork<TurnAnswer>
 
         init(turn: Int, text: String, decidedAt: MediaTime, speculation: Speculation? = nil,
              answer: @escaping @Sendable () async -> TurnAnswer) {
@@ -332,22 +331,19 @@ public final class CallSession: @unchecked Sendable {
             self.text = text
             self.decidedAt = decidedAt
             self.speculation = speculation
-            let result = self.result
-            task = Task {
-                let reply = await answer()
-                // A cancelled turn's reply is never played: drop it here already.
-                if !Task.isCancelled { result.withLock { $0 = reply } }
-            }
+            // A cancelled turn's reply is never played: `PendingWork` drops it already.
+            work = PendingWork(answer)
         }
 
-        var isReady: Bool { result.withLock { $0 != nil } }
+        var isReady: Bool { work.isDone }
+        var answer: TurnAnswer? { work.result }
         /// Called on the session's task only (it drops held audio).
         func cancel() {
-            task?.cancel()
+            work.cancel()
             speculation?.cancel()
         }
         /// Waits for the brain to be done with this turn (cancelled or not).
-        func settle() async { await task?.value }
+        func settle() async { await work.settle() }
     }
 
     /// A turn's reply, and how speculation went for it.
@@ -495,7 +491,7 @@ public final class CallSession: @unchecked Sendable {
         guard let work = thinking else { return }
         await settleBrain()
         guard work.isReady, !holdsForCaller(work) else { return }
-        guard let answer = work.result.withLock({ r -> TurnAnswer? in defer { r = nil }; return r }) else { return }
+        guard let answer = work.answer else { return }
         thinking = nil
         lastAnswered = work
         let reply = answer.reply

@@ -47,6 +47,11 @@ public struct EmbeddedCall: Sendable {
         /// transcript rules as a second opinion; nil: the rules alone. Injected, so tests and
         /// benchmarks choose the engine.
         public var endOfTurnModel: (any EndOfTurnModel)?
+        /// Live two-pass calls: the silence after which Whisper's decode of the turn so far starts;
+        /// nil: `TwoPassRecognizer.Settings`' default.
+        public var decodeAfter: MediaTime?
+        /// The silence after which the learned end-of-turn model is first asked; nil: its default.
+        public var askModelAfter: MediaTime?
         /// The caller's (and the operator's) voice activity detector, one per stream.
         public var vad: VADFactory = { EnergyVAD() }
         /// Work out the reply at the caller's pauses and play it at once when the turn ends on those
@@ -140,12 +145,14 @@ public struct EmbeddedCall: Sendable {
         }
         let digitLengths = Set(definition.slots.values.compactMap(\.length))
         let ears = try await RecognizerEngine.ears(streaming: recognizer, engine: options.stt, realtime: options.realtime,
-                                                   vocabulary: definition.vocabulary, digitLengths: digitLengths)
+                                                   vocabulary: definition.vocabulary, digitLengths: digitLengths, decodeAfter: options.decodeAfter)
         let listener = SpeechListener(recognizer: ears, vad: options.vad(), callID: options.callID, speaker: .caller)
         listener.stampsRecognitionWait = options.realtime
         listener.awaitsFinal = !options.realtime
         if let model = options.endOfTurnModel {
-            listener.learnedTurn = LearnedTurnDetection(model: model, rules: true)
+            var learned = LearnedTurnDetection(model: model, rules: true)
+            if let askAfter = options.askModelAfter { learned.askAfter = askAfter }
+            listener.learnedTurn = learned
             listener.awaitsModel = !options.realtime
         }
         let synthesizer = try FliteSynthesizer(voice: options.voice ?? definition.voice)

@@ -15,9 +15,7 @@ final class Speculation: @unchecked Sendable {
     /// The words it answers.
     let text: String
     private let words: [String]
-    /// Outer nil: the agent is still working.
-    private let result = LockedValue<SpeculativeReply??>(nil)
-    private var task: Task<Void, Never>?
+    private let work: PendingWork<SpeculativeReply?>
     /// The first sentence, synthesised and held. Touched only by the session's task.
     var held: ReplyPlayer.HeldSpeech?
 
@@ -25,28 +23,24 @@ final class Speculation: @unchecked Sendable {
         self.turn = turn
         self.text = text
         words = Self.words(text)
-        let result = self.result
-        task = Task {
-            let reply = await agent.speculate(text, confidence: confidence)
-            result.withLock { $0 = .some(reply) }
-        }
+        work = PendingWork { await agent.speculate(text, confidence: confidence) }
     }
 
-    var isDone: Bool { result.withLock { $0 != nil } }
+    var isDone: Bool { work.isDone }
     /// The agent's speculative reply, once done (nil if it could not answer ahead).
-    var reply: SpeculativeReply? { result.withLock { $0 ?? nil } }
+    var reply: SpeculativeReply? { work.result ?? nil }
 
     func matches(_ text: String) -> Bool { Self.words(text) == words }
 
     /// Stops the agent's work (the agent puts its brain back either way) and drops the held audio.
     func cancel() {
-        task?.cancel()
+        work.cancel()
         held?.cancel()
         held = nil
     }
 
     /// Waits until the agent is done with it (cancelled or not), its brain back where it was.
-    func settle() async { await task?.value }
+    func settle() async { await work.settle() }
 
     static func words(_ text: String) -> [String] {
         text.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "'") }.map(String.init)

@@ -19,9 +19,12 @@ public enum RecognizerEngine: String, Sendable, CaseIterable, Codable {
     ///
     /// `engine == nil` means the preferred engine, falling back to pocketsphinx with one line on
     /// standard error (once per process) where Whisper cannot run; an engine asked for by name that
-    /// cannot run is an error naming the file or the CPU and the fix.
+    /// cannot run is an error naming the file or the CPU and the fix. `decodeAfter` replaces the
+    /// silence after which Whisper's decode starts, and the audio it keeps after the speech (the two
+    /// must match, or the speculative decode never serves as the final).
     public static func ears(streaming: any SpeechRecognizer, engine: RecognizerEngine?, realtime: Bool,
-                            vocabulary: DomainVocabulary? = nil, digitLengths: Set<Int> = []) async throws -> any SpeechRecognizer {
+                            vocabulary: DomainVocabulary? = nil, digitLengths: Set<Int> = [],
+                            decodeAfter: MediaTime? = nil) async throws -> any SpeechRecognizer {
         let wanted = engine ?? preferred()
         guard wanted == .whisper else { return streaming }
         let model: WhisperModel
@@ -35,7 +38,12 @@ public enum RecognizerEngine: String, Sendable, CaseIterable, Codable {
         }
         // A live caller's first turn must not wait for what only a thread's first decode does.
         if realtime { model.warmUp() }
-        let twoPass = TwoPassRecognizer(streaming: streaming, whisper: model, settings: realtime ? .init() : .virtualTime)
+        var settings: TwoPassRecognizer.Settings = realtime ? .init() : .virtualTime
+        if let decodeAfter {
+            settings.speculationPause = decodeAfter
+            settings.tail = decodeAfter
+        }
+        let twoPass = TwoPassRecognizer(streaming: streaming, whisper: model, settings: settings)
         if let vocabulary { await twoPass.bias(towards: vocabulary) }
         await twoPass.expectDigitStrings(ofLength: digitLengths)
         return twoPass

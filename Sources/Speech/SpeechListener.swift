@@ -40,8 +40,7 @@ public final class SpeechListener {
     private let rulesPolicy: TurnPolicy
     private var history: [Int16] = []
     private var nextAsk: MediaTime?
-    private var pendingAsk: Task<Void, Never>?
-    private let askResult = LockedValue<Result<Double, any Error>?>(nil)
+    private var pendingAsk: PendingWork<Result<Double, any Error>>?
     private var expectation: RecognitionExpectation?
     private var recent: [AudioFrame] = []
     private var inUtterance = false
@@ -55,7 +54,7 @@ public final class SpeechListener {
     /// The learned model's last answer in this pause when the rules vetoed it.
     private var vetoedProbability: Double?
     /// A final being worked out off the frame loop (`awaitsFinal` false).
-    private var pendingFinal: (task: Task<Void, Never>, result: LockedValue<Result<RecognitionResult, any Error>?>, time: MediaTime)?
+    private var pendingFinal: (work: PendingWork<Result<RecognitionResult, any Error>>, time: MediaTime)?
 
     public init(recognizer: any SpeechRecognizer, vad: any VoiceActivityDetector, endpoint: EndpointDetector = EndpointDetector(),
                 callID: String = "call", speaker: Speaker = .caller, firstTurn: Int = 1, preRollFrames: Int = 12) {
@@ -81,8 +80,7 @@ public final class SpeechListener {
     /// The best transcript of the turn so far, for answering ahead at a pause: Whisper's decode of
     /// the audio up to the pause once it is ready (the final decodes the same audio), else the partial.
     public func pauseTranscript() async -> String {
-        if let twoPass = recognizer as? TwoPassRecognizer, let text = await twoPass.speculativeText() { return text }
-        return lastPartial
+        await recognizer.speculativeText() ?? lastPartial
     }
 
     public func process(_ frame: AudioFrame) async throws -> [CallEvent] {
@@ -141,16 +139,10 @@ public final class SpeechListener {
         if pendingAsk == nil, silence >= (nextAsk ?? learned.askAfter) {
             let audio = Array(history.suffix(LearnedTurnDetection.windowSamples))
             let model = learned.model
-            let box = askResult
-            box.withLock { $0 = nil }
-            pendingAsk = Task {
-                let result: Result<Double, any Error>
-                do { result = .success(try await model.probabilityComplete(samples16k: audio)) } catch { result = .failure(error) }
-                box.withLock { $0 = result }
-            }
-            if awaitsModel { await pendingAsk?.value }
+            pendingAsk = PendingWork(catching: { try await model.probabilityComplete(samples16k: audio) })
+            if awaitsModel { await pendingAsk?.settle() }
         }
-        guard pendingAsk != nil, let answer = askResult.withLock({ r -> Result<Double, any Error>? in defer { r = nil }; return r }) else { return [] }
+        guard let answer = pendingAsk?.result else { return [] }
         pendingAsk = nil
         switch answer {
         case let .failure(error):
@@ -178,7 +170,7 @@ public final class SpeechListener {
     /// when Whisper's words do not veto it.
     private func readPauseWords(at now: MediaTime) async -> [EndpointEvent] {
         guard inUtterance, pauseWords == nil, endpoint.silence(at: now) != nil,
-              let twoPass = recognizer as? TwoPassRecognizer, let words = await twoPass.speculativeText(), !words.isEmpty else { return [] }
+              let words = await recognizer.speculativeText(), !words.isEmpty else { return [] }
         pauseWords = words
         endpoint.update(partial: words)
         guard let p = vetoedProbability, let learned = learnedTurn, !learned.vetoes(words, expecting: expectation) else { return [] }
@@ -198,7 +190,6 @@ public final class SpeechListener {
         pendingAsk = nil
         nextAsk = nil
         vetoedProbability = nil
-        askResult.withLock { $0 = nil }
     }
 
     /// Ends input: closes an open turn as if the window had expired at the last frame.
@@ -214,12 +205,12 @@ public final class SpeechListener {
     /// Waits for a final being worked out off the frame loop; its events, or none.
     public func waitForFinal() async throws -> [CallEvent] {
         guard let pending = pendingFinal else { return [] }
-        await pending.task.value
+        await pending.work.settle()
         return try takeFinalIfReady()
     }
 
     private func takeFinalIfReady() throws -> [CallEvent] {
-        guard let pending = pendingFinal, let result = pending.result.withLock({ $0 }) else { return [] }
+        guard let pending = pendingFinal, let result = pending.work.result else { return [] }
         pendingFinal = nil
         return finalEvents(try result.get(), at: pending.time)
     }
@@ -237,14 +228,8 @@ public final class SpeechListener {
         inUtterance = false
         pauseWords = nil
         guard waiting ?? awaitsFinal else {
-            let box = LockedValue<Result<RecognitionResult, any Error>?>(nil)
             let recognizer = self.recognizer
-            let task = Task {
-                let result: Result<RecognitionResult, any Error>
-                do { result = .success(try await recognizer.endUtterance()) } catch { result = .failure(error) }
-                box.withLock { $0 = result }
-            }
-            pendingFinal = (task, box, time)
+            pendingFinal = (PendingWork(catching: { try await recognizer.endUtterance() }), time)
             endpoint.reset(expecting: expectation)
             lastPartial = ""
             return []

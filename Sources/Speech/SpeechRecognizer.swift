@@ -20,9 +20,13 @@ public protocol SpeechRecognizer: Sendable {
     func noteResumed() async
     /// Which engine produces this recogniser's finals ("pocketsphinx", "whisper").
     var engineName: String { get }
+    /// In a pause: the better pass's words for the audio up to it, once the work started there is
+    /// done and its words would stand as the final; nil otherwise (and for one-pass recognisers).
+    func speculativeText() async -> String?
 }
 
 extension SpeechRecognizer {
     public func notePause(trueEnd: MediaTime) async {}
     public func noteResumed() async {}
+    public func speculativeText() async -> String? { nil }
 }

@@ -57,6 +57,8 @@ public actor TwoPassRecognizer: SpeechRecognizer {
     private var resampler: Resampler?
     private var pause: MediaTime?
     private var speculation: (job: WhisperJob, cut: Int)?
+    /// What the guards made of the finished speculation (nil inside: rejected), judged once.
+    private var speculationVerdict: String??
     /// The streaming pass's latest partial of this utterance.
     private var streamingPartial = ""
     /// Speculative decodes started and thrown away because the caller went on, for tests and the bench.
@@ -110,6 +112,7 @@ public actor TwoPassRecognizer: SpeechRecognizer {
         if settings.speculate, speculation == nil, let pause, frame.timestamp + AudioFrame.duration - pause >= settings.speculationPause {
             let cut = sampleIndex(pause + settings.tail)
             speculation = (whisper.decode(request(cut: cut, urgent: false)), cut)
+            speculationVerdict = nil
         }
         return partial
     }
@@ -118,11 +121,17 @@ public actor TwoPassRecognizer: SpeechRecognizer {
     /// nil before (or with no pause). The final's guards may still prefer the streaming text.
     /// Text the final's guards would throw away (a phantom line, a loop, an unsure decode) is not given.
     public func speculativeText() -> String? {
-        guard pause != nil, let s = speculation, let outcome = s.job.outcome, outcome.status == .ok else { return nil }
-        let maxTokens = WhisperRequest.maxTokens(seconds: Double(s.cut) / 16000)
-        let (spoken, checked) = Self.unlooped(outcome, maxTokens: maxTokens)
-        guard WhisperText.rejection(of: checked, spoken: spoken, streamingText: streamingPartial, maxTokens: maxTokens) == nil else { return nil }
-        return spoken
+        guard pause != nil, let s = speculation else { return nil }
+        if let verdict = speculationVerdict { return verdict }
+        guard let outcome = s.job.outcome else { return nil }
+        var verdict: String?
+        if outcome.status == .ok {
+            let maxTokens = WhisperRequest.maxTokens(seconds: Double(s.cut) / 16000)
+            let (spoken, checked) = Self.unlooped(outcome, maxTokens: maxTokens)
+            if WhisperText.rejection(of: checked, spoken: spoken, streamingText: streamingPartial, maxTokens: maxTokens) == nil { verdict = spoken }
+        }
+        speculationVerdict = .some(verdict)
+        return verdict
     }
 
     /// Whisper's words with its loops said once, and the outcome the guards judge: a loop collapsed

@@ -34,6 +34,10 @@ public struct ScenarioRunner: Sendable {
         public var stt: RecognizerEngine?
         /// Decides the end of the caller's turns with a learned model (embedded agents); nil: the rules.
         public var endOfTurnModel: (any EndOfTurnModel)?
+        /// Embedded agents in real time: when Whisper's decode and the learned model start in a pause
+        /// (see `EmbeddedCall.Options`); nil: their defaults.
+        public var decodeAfter: MediaTime?
+        public var askModelAfter: MediaTime?
         /// Embedded agents answer ahead at the caller's pauses (see `SessionConfiguration.speculate`).
         public var speculate = false
         /// Embedded agents' voice activity detector, one per stream.
@@ -188,6 +192,8 @@ public struct ScenarioRunner: Sendable {
         callOptions.stt = options.stt
         callOptions.endOfTurnModel = options.endOfTurnModel
         callOptions.speculate = options.speculate
+        callOptions.decodeAfter = options.decodeAfter
+        callOptions.askModelAfter = options.askModelAfter
         callOptions.vad = options.vad
         let sessionBox = LockedValue<CallSession?>(nil)
         let callerBox = LockedValue<ScenarioCaller?>(nil)
