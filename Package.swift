@@ -134,7 +134,7 @@ let package = Package(
         // Child processes, baresip in a network namespace, program lookup: used by the bench and by tests.
         .target(name: "ProcessHarness"),
         // Test-only helpers (private PulseAudio, tmux); never linked into a shipped product.
-        .target(name: "TestSupport", dependencies: ["ProcessHarness", "RingsideCore"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["ProcessHarness", "RingsideCore", "Audio", "Speech"], path: "Tests/TestSupport"),
         .testTarget(name: "RingsideCoreTests", dependencies: ["RingsideCore"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "RingsideCore", "TestSupport"]),
         .testTarget(
@@ -154,7 +154,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Session", "Agent", "Audio", "RingsideCore", "TestSupport"]),
-        .testTarget(name: "SpeechTests", dependencies: ["Speech", "Audio", "RingsideCore"]),
+        .testTarget(name: "SpeechTests", dependencies: ["Speech", "Audio", "RingsideCore", "TestSupport"]),
         .testTarget(
             name: "TelephonyTests",
             dependencies: [

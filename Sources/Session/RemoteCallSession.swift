@@ -43,9 +43,13 @@ public final class RemoteCallSession: @unchecked Sendable {
                             callerRecognizer: any SpeechRecognizer, agentRecognizer: any SpeechRecognizer, vad: VADFactory) {
         let callerListener = SpeechListener(recognizer: callerRecognizer, vad: vad(), callID: bus.callID, speaker: .caller)
         let agentListener = SpeechListener(recognizer: agentRecognizer, vad: vad(), callID: bus.callID, speaker: .agent, firstTurn: 0)
-        // A live call: each final is stamped when it was ready.
-        callerListener.stampsRecognitionWait = true
-        agentListener.stampsRecognitionWait = true
+        // A live call: each final is worked out off the tick and stamped when it was ready. The far
+        // end's frames pace the tick: one that waited for a final (Whisper's, 0.2–0.5 s) would hold
+        // the agent's voice back from the speaker by as much.
+        for listener in [callerListener, agentListener] {
+            listener.stampsRecognitionWait = true
+            listener.awaitsFinal = false
+        }
         self.init(bus: bus, microphone: microphone, speaker: speaker, farEndIn: farEndIn, farEndOut: farEndOut,
                   caller: callerListener, farEnd: FarEndEar(callID: bus.callID, .words(agentListener)))
     }

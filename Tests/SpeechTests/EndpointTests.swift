@@ -1,6 +1,7 @@
 import Audio
 import RingsideCore
 import Testing
+import TestSupport
 @testable import Speech
 
 @Suite("endpointing and turn detection")
@@ -146,36 +147,5 @@ struct EndpointTests {
         let finals = events.filter { if case .finalTranscript = $0.payload { true } else { false } }
         #expect(finals.map(\.turn) == [1, 2])
         #expect(zip(events, events.dropFirst()).allSatisfy { $0.turn <= $1.turn })
-    }
-}
-
-/// Opens once, by the test or by itself 5 s after the first wait (so a listener that blocks on the
-/// final fails the test instead of hanging).
-final class FinalGate: @unchecked Sendable {
-    private let opened = LockedValue(false)
-    private let timerStarted = LockedValue(false)
-    private let waiters = LockedValue<[CheckedContinuation<Void, Never>]>([])
-
-    var isOpen: Bool { opened.withLock { $0 } }
-
-    func open() {
-        opened.withLock { $0 = true }
-        for w in waiters.withLock({ w -> [CheckedContinuation<Void, Never>] in defer { w = [] }; return w }) { w.resume() }
-    }
-
-    func wait() async {
-        if timerStarted.withLock({ started -> Bool in defer { started = true }; return !started }) {
-            Task { [self] in
-                try? await Task.sleep(for: .seconds(5))
-                open()
-            }
-        }
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let resumeNow = opened.withLock { isOpen -> Bool in
-                if !isOpen { waiters.withLock { $0.append(c) } }
-                return isOpen
-            }
-            if resumeNow { c.resume() }
-        }
     }
 }

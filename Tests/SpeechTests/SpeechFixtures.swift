@@ -47,32 +47,3 @@ enum SpeechFixtures {
     }
 }
 
-/// pocketsphinx with its words cut to the first `keepWords` (as it drops a digit of an order number)
-/// and its final held until `beforeFinal` returns (a slow final pass the test controls).
-final class AlteredRecognizer: SpeechRecognizer, @unchecked Sendable {
-    let base: PocketSphinxRecognizer
-    let keepWords: Int?
-    let beforeFinal: @Sendable () async -> Void
-    var engineName: String { "altered" }
-
-    init(_ base: PocketSphinxRecognizer, keepWords: Int? = nil, beforeFinal: @escaping @Sendable () async -> Void = {}) {
-        self.base = base
-        self.keepWords = keepWords
-        self.beforeFinal = beforeFinal
-    }
-
-    private func cut(_ text: String) -> String { keepWords.map { text.split(separator: " ").prefix($0).joined(separator: " ") } ?? text }
-
-    func beginUtterance(expecting expectation: RecognitionExpectation?) async throws { try await base.beginUtterance(expecting: expectation) }
-    func accept(_ frame: AudioFrame) async throws -> PartialTranscript? {
-        guard var p = try await base.accept(frame) else { return nil }
-        p.text = cut(p.text)
-        return p
-    }
-    func endUtterance() async throws -> RecognitionResult {
-        await beforeFinal()
-        var result = try await base.endUtterance()
-        result.text = cut(result.text)
-        return result
-    }
-}

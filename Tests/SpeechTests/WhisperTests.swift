@@ -2,6 +2,7 @@ import Audio
 import Foundation
 import RingsideCore
 import Testing
+import TestSupport
 @testable import Speech
 
 /// Whisper as the final pass: the real whisper.cpp library and the real tiny.en model that `make setup`
