@@ -481,6 +481,34 @@ import TestSupport
         await agentPhone.shutdown()
     }
 
+    /// The agent's leg on PCMU: supervise hears the agent's greeting as telephone band (the recogniser
+    /// told so by the leg's codec), and its transcript is close to what the agent said. Heard as
+    /// wideband, the generic model made "hm what on the apart and one hit should" of such a greeting.
+    @Test func theAgentOnAG711LegIsHeardAsTelephoneBand() async throws {
+        let (agentPhone, agentLog) = try Self.answering(codecs: [.pcmu])
+        let supervisor = try Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPhone.agent.localPort)", ["--no-record"])
+        defer { supervisor.stop() }
+        let (callerPhone, _, call) = try await Self.bridged(through: supervisor, agentLog, callerCodecs: [.pcmu])
+        let agentCall = try #require(agentLog.all.compactMap(\.connectedCall).first)
+        let greeting = "Hello, you are speaking with the clinic's automated assistant. How can I help you today?"
+        let pause = Array(repeating: AudioFrame.silence(rate: .hz16000, at: .zero), count: 75)
+        Self.play(try Self.speech(greeting, voice: "slt") + pause, into: agentCall.media.sink).wait()
+        func agentSaid() -> String {
+            supervisor.lines.filter { $0["kind"] as? String == "transcript" && $0["speaker"] as? String == "agent" }
+                .compactMap { $0["text"] as? String }.joined(separator: " ")
+        }
+        _ = await supervisor.waitForLine(10) { _ in WordErrorRate(reference: greeting, hypothesis: agentSaid()).rate <= Self.agentWERBound }
+        let wer = WordErrorRate(reference: greeting, hypothesis: agentSaid())
+        print("the agent's greeting through PCMU, heard by supervise: '\(agentSaid())' WER \(String(format: "%.3f", wer.rate))")
+        #expect(wer.rate <= Self.agentWERBound, "supervise heard the agent say '\(agentSaid())': WER \(wer.rate)")
+        call.hangUp()
+        await callerPhone.shutdown()
+        await agentPhone.shutdown()
+    }
+
+    /// The agent's G.711 greeting heard by supervise's bounded pocketsphinx: at most this WER.
+    static let agentWERBound = 0.65
+
     /// Handing back passes the takeover's conversation on: what the caller said (transcribed here) and
     /// what the operator said (the WAV, transcribed as what the caller heard) reach the agent as a SIP
     /// MESSAGE in its dialog and a real local HTTP server as the webhook's JSON, the same lines both ways

@@ -198,7 +198,7 @@ public final class AgentCallServer: @unchecked Sendable {
                                            approvalMode: approvalMode)
         let media = phoneCall.media
         // G.711 is telephone band: the recogniser restores the missing top octave before decoding.
-        let narrowband = codec != .opus
+        let narrowband = codec.isNarrowband
         let recognizer = try? await recognizers.checkOut(agent: agentDirectory, narrowband: narrowband)
         options.recognizer = recognizer
         options.stt = stt
