@@ -22,6 +22,14 @@ public final class LazyAudioSource: AudioSource, @unchecked Sendable {
     /// Whether the real source is open now.
     public var isOpen: Bool { lock.withLock { source != nil } }
 
+    /// Opens the real source now rather than at the first read, and returns self: for a reader that
+    /// must never wait (a bridge's thread), and for a microphone that must hear from this moment on.
+    @discardableResult
+    public func opened() -> LazyAudioSource {
+        _ = current()
+        return self
+    }
+
     private func current() -> (any AudioSource)? {
         lock.withLock {
             if source == nil && !openFailed {

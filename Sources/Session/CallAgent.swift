@@ -51,6 +51,9 @@ public protocol CallAgent: Sendable {
     func operatorSaid(_ text: String) async
     /// The operator hands the call back with what was said as context; the agent may carry on at once.
     func handBack(context: String) async -> AgentReply?
+    /// Taken over and handed back in front of this call (by `ringside supervise`), which passes what
+    /// was said meanwhile ("caller: …" / "operator: …" lines): the agent learns it all, then may carry on.
+    func handedBack(relayed context: String) async -> AgentReply?
     /// An operator's approval decision.
     func decide(approval id: String, approved: Bool, by operatorName: String) async
     /// The call is over.
@@ -68,6 +71,7 @@ extension CallAgent {
     public func unclear() async -> AgentReply { AgentReply(sentences: [Reask.notCaught, "Could you say that again?"]) }
     public func speculate(_ text: String, confidence: Double) async -> SpeculativeReply? { nil }
     public func adopt(_ speculation: SpeculativeReply) async -> Bool { false }
+    public func handedBack(relayed context: String) async -> AgentReply? { await handBack(context: context) }
 }
 
 /// A reply an agent worked out at the caller's pause, before the turn was known to be over.

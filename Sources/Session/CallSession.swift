@@ -565,6 +565,18 @@ public final class CallSession: @unchecked Sendable {
 
     // MARK: - Commands
 
+    /// The agent picks the conversation up where the human left it: `handBack` gives its reply, if any.
+    private func resume(_ handBack: (any CallAgent) async -> AgentReply?) async {
+        let turn = max(lastTurn, listener.turn)
+        bus.setTurn(turn)
+        if let reply = await handBack(agent) {
+            awaitSensitiveAnswer(reply.asksForSensitive)
+            noteEnding(reply, turn: turn)
+            listener.expect(reply.expects)
+            player.play(reply, turn: turn)
+        }
+    }
+
     /// Applies queued commands; returns a reason when one ends the call.
     private func applyCommands() async -> String? {
         let pending = commands.withLock { c -> [SessionCommand] in defer { c = [] }; return c }
@@ -591,15 +603,11 @@ public final class CallSession: @unchecked Sendable {
                 operatorChannel?.end()
                 let context = takeoverLines.joined(separator: "\n")
                 if player.phase == .paused { _ = await player.stop() }
-                // The agent picks the conversation up where the human left it.
-                let turn = max(lastTurn, listener.turn)
-                bus.setTurn(turn)
-                if let reply = await agent.handBack(context: context) {
-                    awaitSensitiveAnswer(reply.asksForSensitive)
-                    noteEnding(reply, turn: turn)
-                    listener.expect(reply.expects)
-                    player.play(reply, turn: turn)
-                }
+                await resume { await $0.handBack(context: context) }
+            case let .handedBack(context):
+                // Taken over in front of this call: nothing here was paused, and the human's lines are news to the agent.
+                guard !inTakeover else { continue }
+                await resume { await $0.handedBack(relayed: context) }
             case let .setMuted(m): muted = m
             case .toggleMute: muted.toggle()
             case let .approve(id):

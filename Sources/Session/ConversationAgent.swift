@@ -34,6 +34,9 @@ public final class ConversationAgent: CallAgent {
     public func handBack(context: String) async -> AgentReply? {
         await conversation.handback(context: context).map(Self.reply)
     }
+    public func handedBack(relayed context: String) async -> AgentReply? {
+        await conversation.handback(relayed: context).map(Self.reply)
+    }
     public func decide(approval id: String, approved: Bool, by operatorName: String) async {
         await conversation.decideApproval(id: id, approved: approved, by: operatorName)
     }

@@ -13,6 +13,8 @@ public protocol RemoteAgentLine: AnyObject, Sendable {
     var toAgent: any AudioSink { get }
     /// How the call is carried, e.g. "sip opus".
     var transport: String { get }
+    /// The agreed audio is telephone band (G.711), whatever was offered: what hears the agent expects it.
+    var narrowband: Bool { get }
     /// Why the far end ended the call, once it has.
     var endReason: String? { get }
     /// Sends keypad digits out of band (RFC 4733 on SIP).
@@ -28,7 +30,8 @@ public protocol RemoteAgentDialer: Sendable {
     /// The agent's database file, when the caller can see it (a local `serve --database FILE`);
     /// nil for a truly remote agent, whose database checks are then not observable.
     var databaseURL: URL? { get }
-    /// Calls carry telephone-band audio (only G.711 offered), so transcribers should expect it.
+    /// Calls carry telephone-band audio (only G.711 offered), so transcribers should expect it (before a
+    /// call is up; the line then says what was agreed).
     var narrowband: Bool { get }
     /// Calls the agent; returns once the call is connected, or throws why it did not connect.
     func dial(callID: String) async throws -> any RemoteAgentLine

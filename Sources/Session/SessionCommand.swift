@@ -4,6 +4,10 @@ public enum SessionCommand: Sendable, Equatable {
     case takeOver(operatorName: String)
     /// The operator hands the call back to the agent.
     case handBack
+    /// Someone in front of this call (`ringside supervise`) held the agent while a person took the
+    /// call over, and hands it back with what was said meanwhile: one "caller: …" or "operator: …"
+    /// line each (a SIP MESSAGE in the call's dialog).
+    case handedBack(context: String)
     case setMuted(Bool)
     case toggleMute
     case approve(id: String)

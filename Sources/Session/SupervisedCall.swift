@@ -18,6 +18,7 @@ public final class SupervisedCall: @unchecked Sendable {
     private let heardTap: FrameTap
     /// Where the two pocketsphinx recognisers go back when the call ends (nil: they are freed).
     private var pool: RecognizerPool?
+    /// The caller's side's pocketsphinx, then the agent's side's.
     private var pooled: [PocketSphinxRecognizer] = []
     /// The pool's key for supervised calls' recognisers (no agent definition adapts them).
     static let poolKey = URL(fileURLWithPath: "/ringside/supervised-call")
@@ -70,6 +71,15 @@ public final class SupervisedCall: @unchecked Sendable {
 
     /// A frame on its way to the caller (the agent's, or the operator's during a takeover).
     public func callerHears(_ frame: AudioFrame) { heardTap.push(restamped(frame)) }
+
+    /// Hears each side as its leg carries it, from now on: a G.711 leg (`narrowband`) is telephone band
+    /// even upsampled to the bridge's 16 kHz, and pocketsphinx (alone, or streaming under Whisper)
+    /// restores its missing top octave; without that, the generic model heard an agent's greeting
+    /// through a PCMU leg as "hm what on the apart and one hit should". Whisper's finals take the
+    /// 16 kHz audio as it is (it was trained on telephone speech too). Call once both legs' codecs are agreed.
+    public func hearLegs(callerNarrowband: Bool, agentNarrowband: Bool) {
+        for (recognizer, narrowband) in zip(pooled, [callerNarrowband, agentNarrowband]) { recognizer.hearTelephoneBand(narrowband) }
+    }
 
     /// Frames of either side the watchers fell too far behind to see.
     public var droppedFrames: Int { callerTap.dropped + heardTap.dropped }

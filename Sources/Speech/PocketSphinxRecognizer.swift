@@ -21,6 +21,9 @@ public actor PocketSphinxRecognizer: SpeechRecognizer {
     /// Noise suppression state; it learns the noise across utterances, so it lives with the decoder.
     private var denoiser: SpeexPreprocessor?
     private var utterance: (expectation: RecognitionExpectation?, start: MediaTime?, end: MediaTime, lastText: String)?
+    /// This call's band where it is only known once the call is up (a SIP leg's negotiated codec);
+    /// nil: `configuration.narrowband`.
+    private let callBand = LockedValue<Bool?>(nil)
 
     public init(configuration: PocketSphinxConfiguration) throws {
         self.configuration = configuration
@@ -51,8 +54,19 @@ public actor PocketSphinxRecognizer: SpeechRecognizer {
         utterance = nil
         resampler = nil
         parity = 0
+        callBand.withLock { $0 = nil }
         decoder.resetCepstralMean()
     }
+
+    /// Hears this call as telephone band (G.711: 0–4 kHz, upsampled or not) or not, from now on,
+    /// whatever the configuration says, until `startNewCall()`: for a leg whose codec is agreed only
+    /// after its recogniser was built. Never waits (called from a bridge's or a phone's thread).
+    public nonisolated func hearTelephoneBand(_ narrowband: Bool) {
+        callBand.withLock { $0 = narrowband }
+    }
+
+    /// Whether 16 kHz frames are heard as telephone band now.
+    public nonisolated var hearsTelephoneBand: Bool { callBand.value ?? configuration.narrowband }
 
     /// Whether `adapt(to:)` has installed a domain model.
     public var isAdapted: Bool { hasDomain }
@@ -80,7 +94,7 @@ public actor PocketSphinxRecognizer: SpeechRecognizer {
                 samples = d.process(AudioFrame(rate: .hz16000, samples: samples, timestamp: frame.timestamp)).frame.samples
             }
         }
-        if frame.rate == .hz8000 || configuration.narrowband { extendBandwidth(&samples) }
+        if frame.rate == .hz8000 || hearsTelephoneBand { extendBandwidth(&samples) }
         try decoder.process(samples)
         let text = decoder.hypothesis()
         let changed = text != u.lastText

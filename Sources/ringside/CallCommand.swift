@@ -94,12 +94,14 @@ struct Call: AsyncParsableCommand {
         // The call ends when its current leg does (the watcher below), not when an old leg's media stops.
         let line = CallAudioLine(media: phoneCall.media, endsWithMedia: false)
         let current = LockedValue(phoneCall)
+        // The far end is heard as the agreed codec carries it: G.711 is telephone band.
+        let agentEar = try PocketSphinxRecognizer(configuration: .standard())
+        agentEar.hearTelephoneBand(codec.isNarrowband)
         let session = RemoteCallSession(bus: bus, microphone: microphone, speaker: speaker,
                                         farEndIn: line.source, farEndOut: line.sink,
                                         callerRecognizer: try await RecognizerEngine.ears(streaming: try PocketSphinxRecognizer(configuration: .standard()),
                                                                                           engine: audio.stt, realtime: true),
-                                        agentRecognizer: try await RecognizerEngine.ears(streaming: try PocketSphinxRecognizer(configuration: .standard()),
-                                                                                         engine: audio.stt, realtime: true),
+                                        agentRecognizer: try await RecognizerEngine.ears(streaming: agentEar, engine: audio.stt, realtime: true),
                                         vad: audio.vadDetectors())
         let transport = "sip \(codec.encodingName)"
         // Hang up locally when the far end does; follow a transfer to its new call.

@@ -87,6 +87,20 @@ import Testing
         let resumed = await call.conversation.handback(context: "verified caller by phone")
         #expect(resumed?.text == "And your date of birth?")
     }
+
+    /// Taken over in front of the agent (`ringside supervise`, the agent on hold knowing nothing): the
+    /// context passed at handback is heard as the takeover's lines would have been. The caller's name
+    /// in it fills the slot asked for, so the agent goes on to the next question; the operator's line
+    /// fills nothing, and a line of neither kind is context only.
+    @Test func aRelayedHandbacksCallerLinesFillTheSlotsTheyAnswer() async throws {
+        var call = try await ScriptedCall(agent: "clinic")
+        let asked = await call.say("book an appointment")
+        #expect(asked.text.contains("name"), "\(asked.text)")
+        let resumed = await call.conversation.handback(relayed: "operator: Could you give me your name?\ncaller: John Smith\nnote: verified by phone")
+        #expect(resumed?.text == "And your date of birth?")
+        let contexts = call.events.events.compactMap { if case let .handback(context) = $0.payload { return context } else { return nil } }
+        #expect(contexts.count == 1 && contexts.first?.contains("caller: John Smith") == true, "\(contexts)")
+    }
 }
 
 extension MemoryAndCacheTests {

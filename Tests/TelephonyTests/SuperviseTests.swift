@@ -481,6 +481,34 @@ import TestSupport
         await agentPhone.shutdown()
     }
 
+    /// The agent's leg on PCMU: supervise hears the agent's greeting as telephone band (the recogniser
+    /// told so by the leg's codec), and its transcript is close to what the agent said. Heard as
+    /// wideband, the generic model made "hm what on the apart and one hit should" of such a greeting.
+    @Test func theAgentOnAG711LegIsHeardAsTelephoneBand() async throws {
+        let (agentPhone, agentLog) = try Self.answering(codecs: [.pcmu])
+        let supervisor = try Supervisor(agentURI: "sip:agent@127.0.0.1:\(agentPhone.agent.localPort)", ["--no-record"])
+        defer { supervisor.stop() }
+        let (callerPhone, _, call) = try await Self.bridged(through: supervisor, agentLog, callerCodecs: [.pcmu])
+        let agentCall = try #require(agentLog.all.compactMap(\.connectedCall).first)
+        let greeting = "Hello, you are speaking with the clinic's automated assistant. How can I help you today?"
+        let pause = Array(repeating: AudioFrame.silence(rate: .hz16000, at: .zero), count: 75)
+        Self.play(try Self.speech(greeting, voice: "slt") + pause, into: agentCall.media.sink).wait()
+        func agentSaid() -> String {
+            supervisor.lines.filter { $0["kind"] as? String == "transcript" && $0["speaker"] as? String == "agent" }
+                .compactMap { $0["text"] as? String }.joined(separator: " ")
+        }
+        _ = await supervisor.waitForLine(10) { _ in WordErrorRate(reference: greeting, hypothesis: agentSaid()).rate <= Self.agentWERBound }
+        let wer = WordErrorRate(reference: greeting, hypothesis: agentSaid())
+        print("the agent's greeting through PCMU, heard by supervise: '\(agentSaid())' WER \(String(format: "%.3f", wer.rate))")
+        #expect(wer.rate <= Self.agentWERBound, "supervise heard the agent say '\(agentSaid())': WER \(wer.rate)")
+        call.hangUp()
+        await callerPhone.shutdown()
+        await agentPhone.shutdown()
+    }
+
+    /// The agent's G.711 greeting heard by supervise's bounded pocketsphinx: at most this WER.
+    static let agentWERBound = 0.65
+
     /// Handing back passes the takeover's conversation on: what the caller said (transcribed here) and
     /// what the operator said (the WAV, transcribed as what the caller heard) reach the agent as a SIP
     /// MESSAGE in its dialog and a real local HTTP server as the webhook's JSON, the same lines both ways
@@ -535,6 +563,52 @@ import TestSupport
         call.hangUp()
         await callerPhone.shutdown()
         await agentPhone.shutdown()
+    }
+}
+
+/// `ringside serve` as the remote agent takes the handback's context: supervise in front of the clinic
+/// (served on 127.0.0.1), a caller bridged through it, taken over, the operator types a line, handed
+/// back: serve's call records a `handback` event carrying the operator's line (personal data redacted),
+/// and its agent, given the call back, carries on (it speaks again after the handback).
+@Suite(.serialized) struct SuperviseHandbackToServeTests {
+    @Test func serveTakesTheHandbacksContext() async throws {
+        let folder = try TestPaths.temporaryDirectory("ringside-supervised-handback")
+        let server = try LoopbackAgentServer(agentDirectory: SuperviseScenarioTests.clinic, databaseURL: folder.appendingPathComponent("clinic.sqlite"))
+        let supervisor = try SuperviseTests.Supervisor(agentURI: server.uri, ["--no-record"])
+        defer { supervisor.stop() }
+        let (callerPhone, callerLog) = try SuperviseTests.caller(codecs: [.pcmu])
+        let call = try #require(try await SuperviseTests.dial(callerPhone, callerLog, supervisor), "no call through supervise: \(supervisor.log)")
+        #expect(await supervisor.waitForLine(15) { ($0["state"] as? String ?? "").hasPrefix("bridged") } != nil, "\(supervisor.output)")
+        // The caller listens (a phone plays what it gets), so the bridge's audio does not pile up.
+        let listening = Task { try await SuperviseTests.listen(call, frames: 600) }
+
+        supervisor.send("t")
+        #expect(await supervisor.waitForLine(5) { $0["kind"] as? String == "takeover" } != nil, "\(supervisor.output)")
+        let typed = "I have moved your appointment to Friday at ten, card 4111 1111 1111 1111 noted"
+        supervisor.send("say \(typed)")
+        #expect(await supervisor.waitForLine(5) { $0["kind"] as? String == "transcript" && $0["speaker"] as? String == "operator" } != nil,
+                "\(supervisor.output)")
+        supervisor.send("t")
+        #expect(await supervisor.waitForLine(5) { $0["kind"] as? String == "handback" } != nil, "\(supervisor.output)")
+
+        func served() -> [CallEvent] { server.calls.flatMap { $0.call.bus.events } }
+        func handback() -> (Int, String)? {
+            served().enumerated().lazy.compactMap { i, e in if case let .handback(context) = e.payload { return (i, context) }; return nil }.first
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while handback() == nil, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        let (at, context) = try #require(handback(), "serve's call has no handback event: \(served().map(\.payload))")
+        #expect(context.contains("operator: I have moved your appointment to Friday at ten"), "\(context)")
+        #expect(!context.contains("4111"), "the card number reached serve's events: \(context)")
+        // Given the call back, the agent carries on: it says something after the handback.
+        let carriesOn = Date().addingTimeInterval(10)
+        func spokeAfter() -> Bool { served().dropFirst(at + 1).contains { if case .ttsRequested = $0.payload { return true }; return false } }
+        while !spokeAfter(), Date() < carriesOn { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(spokeAfter(), "serve's agent said nothing after the handback: \(served().map(\.payload))")
+        listening.cancel()
+        call.hangUp()
+        await callerPhone.shutdown()
+        await server.stop()
     }
 }
 

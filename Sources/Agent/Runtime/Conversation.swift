@@ -189,6 +189,28 @@ public actor Conversation {
         return turn
     }
 
+    /// Handed back by someone in front of this call (`ringside supervise`), who took it over while
+    /// this agent was on hold: `context` is what was said meanwhile, a "caller: …" or "operator: …"
+    /// line each. The brain hears each line as it would have during a takeover of its own (the
+    /// caller's words fill the slots they answer; the operator's are the human colleague's), then
+    /// the call is handed back with the whole context. Lines of neither kind are context only.
+    @discardableResult
+    public func handback(relayed context: String) async -> BrainTurn? {
+        await changingBrain()
+        for line in context.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            let text = parts[1].trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else { continue }
+            switch parts[0].trimmingCharacters(in: .whitespaces).lowercased() {
+            case "caller": await brain.note(.callerSaidToOperator(text))
+            case "operator": await brain.note(.operatorSaid(text))
+            default: break
+            }
+        }
+        return await handback(context: context)
+    }
+
     /// An operator's answer to an approval request (from the TUI or a scenario).
     public func decideApproval(id: String, approved: Bool, by operatorName: String = "operator") async {
         await approvals.decide(id: id, approved: approved, by: operatorName)

@@ -47,6 +47,8 @@ enum RemoteScenarioCall {
         let callID = "\(scenario.id)-\(run)"
         let bus = CallEventBus(callID: callID, clock: clock) { redactor.redact($0) }
         let line = try await dialer.dial(callID: callID)
+        // What was agreed decides: Opus offered but G.711 answered is telephone band all the same.
+        agentRecognizer.hearTelephoneBand(line.narrowband)
         // The caller hears the agent through a recogniser: it reacts to a prompt heard all but a word.
         let caller = ScenarioCaller(turns: scenario.turns, audio: audio, rate: voice.rate, bus: bus, limits: scenario.limits,
                                     heard: TextMatch.roughlyMatches) { line.sendDigits($0) }

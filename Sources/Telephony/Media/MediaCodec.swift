@@ -24,6 +24,8 @@ public enum MediaCodec: String, Sendable, CaseIterable, Codable {
     }
     /// RTP timestamp increment per 20 ms frame.
     public var samplesPerFrame: UInt32 { UInt32(clockRate / 50) }
+    /// Telephone band (G.711: 8 kHz, 0–4 kHz of speech): what hears it should expect the top octave missing.
+    public var isNarrowband: Bool { clockRate == 8000 }
 
     /// The codec for an SDP encoding name and clock rate, case-insensitively.
     public init?(encodingName: String, clockRate: Int) {

@@ -23,7 +23,7 @@ public struct SIPAgentDialer: RemoteAgentDialer {
     }
 
     /// True when only G.711 is offered: whatever is agreed is telephone band.
-    public var narrowband: Bool { !phone.codecs.contains(.opus) }
+    public var narrowband: Bool { phone.codecs.allSatisfy(\.isNarrowband) }
 
     public func dial(callID: String) async throws -> any RemoteAgentLine {
         var configuration = phone
@@ -82,6 +82,7 @@ final class SIPAgentLine: RemoteAgentLine, @unchecked Sendable {
     var toAgent: any AudioSink { call.media.sink }
     var transport: String { "sip \(state.value.codec?.encodingName ?? "?")" }
     var endReason: String? { state.value.ended }
+    var narrowband: Bool { state.value.codec?.isNarrowband ?? false }
     func sendDigits(_ digits: String) { for d in digits { call.sendDTMF(d) } }
 
     func hangUp() async {

@@ -126,6 +126,11 @@ public final class AgentCallServer: @unchecked Sendable {
                     if calls.withLock({ $0.removeValue(forKey: ObjectIdentifier(phoneCall)) }) != nil { phoneCall.hangUp() }
                     served.call.session.send(.hangUp)
                 }
+            case let .message(phoneCall, text):
+                // In a call's dialog, from whoever is in front of it (`ringside supervise`): the context of a handback.
+                guard let served = calls.value[ObjectIdentifier(phoneCall)] else { break }
+                served.call.session.send(.handedBack(context: text))
+                logger.info("\(phoneCall): handed back with context (\(text.split(separator: "\n").count) lines)")
             case let .registration(registered, status, phrase):
                 onRegistration?(registered, status, phrase)
             case .refused:
@@ -198,7 +203,7 @@ public final class AgentCallServer: @unchecked Sendable {
                                            approvalMode: approvalMode)
         let media = phoneCall.media
         // G.711 is telephone band: the recogniser restores the missing top octave before decoding.
-        let narrowband = codec != .opus
+        let narrowband = codec.isNarrowband
         let recognizer = try? await recognizers.checkOut(agent: agentDirectory, narrowband: narrowband)
         options.recognizer = recognizer
         options.stt = stt

@@ -155,6 +155,7 @@ public final class SupervisedCallServer: @unchecked Sendable {
                 let watcher = try await SupervisedCall.make(callID: id, recordDirectory: folder, stt: options.stt,
                                                             meta: ["agentURI": options.agentURI], pool: recognizers)
                 leg.attach(watcher)
+                if leg.stage == .bridged { leg.tuneEars() }  // bridged before the watcher was ready
                 // Weakly: the bus keeps its observers, and the leg keeps the watcher (a cycle would keep
                 // both legs' sockets and both recognisers of every call ever supervised).
                 watcher.bus.observe(name: "handback") { [weak leg] in leg?.noteDuringTakeover($0) }
@@ -251,6 +252,7 @@ public final class SupervisedCallServer: @unchecked Sendable {
         guard leg.markBridged() else { return }
         // The audio is joined at once, whether or not the watcher is ready: the caller never waits for it.
         leg.bridge()
+        leg.tuneEars()
         leg.watcher?.bus.emit(.sip, .sipState(.bridged(to: leg.agentURI)))
         logger.info("call \(leg.id): bridged to \(leg.agentURI)")
     }

@@ -96,6 +96,12 @@ public final class SupervisedLeg: @unchecked Sendable {
         state.withLock { $0.bridge = audio }
     }
 
+    /// The watcher hears each side as its leg's codec carries it (G.711: telephone band); once both are agreed.
+    func tuneEars() {
+        guard let watcher, let callerCodec = caller.negotiated?.codec, let agentCodec = agent.negotiated?.codec else { return }
+        watcher.hearLegs(callerNarrowband: callerCodec.isNarrowband, agentNarrowband: agentCodec.isNarrowband)
+    }
+
     /// Hangs the agent's leg up for good while the call is taken over: the caller stays with the
     /// operator (the caller's own audio paces what they hear). False when not taken over or already done.
     func dropAgent() -> Bool {
