@@ -141,7 +141,7 @@ public actor TwoPassRecognizer: SpeechRecognizer {
     /// Whisper's words with its loops said once, and the outcome the guards judge: a loop collapsed
     /// to one sentence, or to one digit string, is an answer, not a runaway decode.
     private static func unlooped(_ outcome: WhisperOutcome, maxTokens: Int) -> (spoken: String, checked: WhisperOutcome) {
-        var collapsed = WhisperText.collapsingRepeats(outcome.text)
+        var collapsed = WhisperText.collapsingPhraseRepeat(WhisperText.collapsingRepeats(outcome.text))
         if outcome.tokens >= maxTokens, let once = WhisperText.collapsingDigitLoop(collapsed) { collapsed = once }
         var checked = outcome
         if collapsed != outcome.text { checked.tokens = 0 }

@@ -152,6 +152,32 @@ public enum WhisperText {
         return out.joined()
     }
 
+    /// A phrase of four or more words (one at least a word, not a digit) said twice in a row with no
+    /// sentence break ("Actually no, I'll keep it, actually no, I'll keep it"): Whisper going round
+    /// again on a clip that ends soon after the speech; said once. Digit strings are left to
+    /// `collapsingDigitLoop` (a number read twice is the caller's, not a loop, unless the decode ran away).
+    public static func collapsingPhraseRepeat(_ text: String) -> String {
+        var tokens = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        var k = tokens.map { SpokenText.words($0).joined(separator: " ") }
+        var i = 0, changed = false
+        while i < tokens.count {
+            var removed = false
+            var n = (tokens.count - i) / 2
+            while n >= 4 {
+                let first = k[i..<(i + n)], second = k[(i + n)..<(i + 2 * n)]
+                if first.elementsEqual(second), tokens[i..<(i + n)].contains(where: { $0.contains(where: \.isLetter) }) {
+                    tokens.removeSubrange((i + n)..<(i + 2 * n))
+                    k.removeSubrange((i + n)..<(i + 2 * n))
+                    removed = true
+                    break
+                }
+                n -= 1
+            }
+            if removed { changed = true } else { i += 1 }
+        }
+        return changed ? tokens.joined(separator: " ") : text
+    }
+
     /// A decode that ran to its token cap saying a string of digits again and again ("1 0 4 3 1 1 0 4
     /// 3 1 1 0 4…", which a prompt of order numbers brings on): the string once, and nothing after it
     /// (the rest is the loop). Nil without such a loop. Only for capped decodes: a caller may really

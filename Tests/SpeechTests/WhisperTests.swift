@@ -255,6 +255,19 @@ struct WhisperTests {
         #expect(WhisperText.collapsingDigitLoop("I need to change the delivery address") == nil)
     }
 
+    @Test("a phrase said twice in a row without a break is said once; digit strings and short echoes stay")
+    func phraseRepeats() {
+        #expect(WhisperText.collapsingPhraseRepeat(" Actually no, I'll keep it, actually no, I'll keep it.") == "Actually no, I'll keep it,")
+        #expect(WhisperText.collapsingPhraseRepeat("15 Station Road, Springfield, 15 Station Road, Springfield")
+            == "15 Station Road, Springfield,")
+        #expect(WhisperText.collapsingPhraseRepeat("I want to book I want to book an appointment on Tuesday") == "I want to book an appointment on Tuesday")
+        #expect(WhisperText.collapsingPhraseRepeat("no no no no") == "no no no no", "shorter than four words twice")
+        #expect(WhisperText.collapsingPhraseRepeat(" Yes, that's right.") == " Yes, that's right.", "nothing repeated: the text as it was")
+        #expect(WhisperText.collapsingPhraseRepeat("1 0 4 2 7 1 0 4 2 7") == "1 0 4 2 7 1 0 4 2 7", "a number read twice")
+        #expect(WhisperText.collapsingPhraseRepeat("I'd like to book an appointment on Tuesday at three thirty")
+            == "I'd like to book an appointment on Tuesday at three thirty")
+    }
+
     @Test("written forms become spoken words: times, abbreviations, money")
     func spokenForms() {
         #expect(WhisperText.spoken("At 10:30, with Dr. Patel.") == "at ten thirty with doctor patel")
