@@ -152,28 +152,40 @@ public enum WhisperText {
         return out.joined()
     }
 
-    /// A phrase of four or more words (one at least a word, not a digit) said twice in a row with no
-    /// sentence break ("Actually no, I'll keep it, actually no, I'll keep it"): Whisper going round
-    /// again on a clip that ends soon after the speech; said once. Digit strings are left to
-    /// `collapsingDigitLoop` (a number read twice is the caller's, not a loop, unless the decode ran away).
+    /// A phrase said again and again with no sentence break — four or more words twice in a row
+    /// ("Actually no, I'll keep it, actually no, I'll keep it"), or two or more words three times
+    /// ("John Smith, John Smith, John Smith, John") — is Whisper going round again on a clip that
+    /// ends soon after the speech: said once, with a last copy cut off at the token cap dropped. The
+    /// shortest repeating phrase is taken, so a loop is collapsed whole, never into a shorter loop.
+    /// Digit strings are left to `collapsingDigitLoop` (a number read twice is the caller's, unless
+    /// the decode ran away); text with nothing repeated is returned as it was.
     public static func collapsingPhraseRepeat(_ text: String) -> String {
         var tokens = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        var k = tokens.map { SpokenText.words($0).joined(separator: " ") }
-        var i = 0, changed = false
+        var keys = tokens.map { SpokenText.words($0).joined(separator: " ") }
+        var changed = false
+        var i = 0
         while i < tokens.count {
-            var removed = false
-            var n = (tokens.count - i) / 2
-            while n >= 4 {
-                let first = k[i..<(i + n)], second = k[(i + n)..<(i + 2 * n)]
-                if first.elementsEqual(second), tokens[i..<(i + n)].contains(where: { $0.contains(where: \.isLetter) }) {
-                    tokens.removeSubrange((i + n)..<(i + 2 * n))
-                    k.removeSubrange((i + n)..<(i + 2 * n))
-                    removed = true
+            var collapsedHere = false
+            var u = 2
+            while i + 2 * u <= tokens.count {
+                let unit = keys[i..<(i + u)]
+                func copy(at k: Int) -> Bool { i + (k + 1) * u <= keys.count && keys[(i + k * u)..<(i + (k + 1) * u)].elementsEqual(unit) }
+                var copies = 1
+                while copy(at: copies) { copies += 1 }
+                if copies >= 2, u >= 4 || copies >= 3, tokens[i..<(i + u)].contains(where: { $0.contains(where: \.isLetter) }) {
+                    var end = i + copies * u
+                    // A last copy cut off by the cap ("… John Smith, John").
+                    let rest = keys[end...]
+                    if !rest.isEmpty, rest.count < u, unit.starts(with: rest) { end = keys.count }
+                    tokens.removeSubrange((i + u)..<end)
+                    keys.removeSubrange((i + u)..<end)
+                    changed = true
+                    collapsedHere = true
                     break
                 }
-                n -= 1
+                u += 1
             }
-            if removed { changed = true } else { i += 1 }
+            if !collapsedHere { i += 1 }
         }
         return changed ? tokens.joined(separator: " ") : text
     }
