@@ -21,4 +21,15 @@ struct ConditionResult: Codable, Sendable {
     var vadFrameAccuracySpeex: Double
     /// Expectation read-back accuracy (digits, yes/no) where the utterance had one.
     var interpretationAccuracy: Double?
+    /// Every utterance's reference and final, for `--dump-errors`; left out of `.bench/speech.json`.
+    var transcripts: [UtteranceTranscript]? = nil
+}
+
+/// One utterance of one row: what was said and what the final said.
+struct UtteranceTranscript: Codable, Sendable {
+    var id: Int
+    var voice: String
+    var category: String
+    var reference: String
+    var hypothesis: String
 }

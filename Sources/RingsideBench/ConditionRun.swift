@@ -14,8 +14,6 @@ struct ConditionRun {
     var whisper: WhisperPass? = nil
     /// The two-pass settings (the live ones unless the bench was asked for another deadline).
     var twoPass = TwoPassRecognizer.Settings()
-    /// Another Whisper model file than the installed default (to compare with it in the same run).
-    var whisperModelPath: String?
 
     enum WhisperPass: Sendable { case plain, prompted }
 
@@ -37,7 +35,7 @@ struct ConditionRun {
         if let vocabulary { try await streaming.adapt(to: vocabulary) }
         let recognizer: any SpeechRecognizer
         if let whisper {
-            let model = try whisperModelPath.map { try WhisperModel.shared(path: $0) } ?? WhisperModel.shared()
+            let model = try WhisperModel.shared()
             let twoPass = TwoPassRecognizer(streaming: streaming, whisper: model, settings: twoPass)
             if whisper == .prompted, let vocabulary { await twoPass.bias(towards: vocabulary) }
             recognizer = twoPass
@@ -59,6 +57,7 @@ struct ConditionRun {
         var speculativeHits = 0
         var vadHits = (energy: 0, speex: 0, frames: 0)
         var interpreted = (right: 0, total: 0)
+        var transcripts: [UtteranceTranscript] = []
         let clock = ContinuousClock()
         // One speexdsp state per condition: it prints a notice on every creation, and adapts anyway.
         let speex = try SpeexPreprocessor(rate: condition.isNarrowband ? .hz8000 : .hz16000)
@@ -130,6 +129,7 @@ struct ConditionRun {
             let final = result?.text ?? ""
             let wer = WordErrorRate(reference: u.text, hypothesis: final)
             total = total + wer
+            transcripts.append(UtteranceTranscript(id: u.id, voice: u.voice, category: u.category, reference: u.text, hypothesis: final))
             byVoice[u.voice, default: WordErrorRate(errors: 0, referenceWords: 0)] = byVoice[u.voice, default: WordErrorRate(errors: 0, referenceWords: 0)] + wer
             byCategory[u.category, default: WordErrorRate(errors: 0, referenceWords: 0)] = byCategory[u.category, default: WordErrorRate(errors: 0, referenceWords: 0)] + wer
             if let speculative, TranscriptNormalizer.normalize(speculative) == TranscriptNormalizer.normalize(final) { speculativeHits += 1 }
@@ -151,7 +151,8 @@ struct ConditionRun {
             speculativeCorrect: Double(speculativeHits) / n,
             vadFrameAccuracyEnergy: Double(vadHits.energy) / Double(max(1, vadHits.frames)),
             vadFrameAccuracySpeex: Double(vadHits.speex) / Double(max(1, vadHits.frames)),
-            interpretationAccuracy: interpreted.total > 0 ? Double(interpreted.right) / Double(interpreted.total) : nil)
+            interpretationAccuracy: interpreted.total > 0 ? Double(interpreted.right) / Double(interpreted.total) : nil,
+            transcripts: transcripts)
     }
 
     /// Scores an end-of-turn decision; returns true when it closed the real end of the turn.

@@ -23,7 +23,7 @@ struct SpeechBench: AsyncParsableCommand {
     var conditions = AudioCondition.allCases.map(\.rawValue).joined(separator: ",")
     @Option(help: "Decoders run in parallel.") var jobs = 2
     @Flag(inversion: .prefixedNo, help: "Also run the domain-adapted model with per-utterance expectations (clean and telephone).") var adapted = true
-    @Flag(inversion: .prefixedNo, help: "Also run Whisper as the final pass (plain on every condition; prompted with the domain vocabulary on clean and telephone).") var whisper = true
+    @Flag(inversion: .prefixedNo, help: "Also run Whisper as the final pass (plain on every condition; prompted with the domain vocabulary on clean and telephone, and on clean also with every name before every answer).") var whisper = true
     @Option(help: "Seconds the end of a turn waits for Whisper before the streaming final stands (a live call's: 1.5). A long deadline measures Whisper's words apart from the machine's load.")
     var whisperDeadline = 1.5
     @Flag(help: "Use pocketsphinx's second (forward-flat) pass.") var fwdflat = false
@@ -33,6 +33,10 @@ struct SpeechBench: AsyncParsableCommand {
     var vocabularyLimit = 20_000
     @Option(help: "Print the table of an existing JSON report instead of running.")
     var show: String?
+    @Option(help: "Also write every row's reference and final per utterance to this JSON file (read back with --rescore).")
+    var dumpErrors: String?
+    @Option(help: "Score a --dump-errors file again with the current normaliser and list the utterances still wrong, instead of running.")
+    var rescore: String?
     @Option(help: "Where to write the JSON report (a file, or a folder to write speech.json in, as the other benches take).") var output = ".bench/speech.json"
 
     func run() async throws {
@@ -40,6 +44,11 @@ struct SpeechBench: AsyncParsableCommand {
         if let show {
             let report = try JSONDecoder().decode(SpeechBenchReport.self, from: Data(contentsOf: URL(fileURLWithPath: show)))
             print(SpeechBenchTable.render(report))
+            return
+        }
+        if let rescore {
+            let rows = try JSONDecoder().decode([TranscriptDump].self, from: Data(contentsOf: URL(fileURLWithPath: rescore)))
+            print(TranscriptDump.render(rows))
             return
         }
         let started = ContinuousClock.now
@@ -85,15 +94,12 @@ struct SpeechBench: AsyncParsableCommand {
                 w.whisper = .prompted
                 w.twoPass.deadline = .milliseconds(Int(whisperDeadline * 1000))
                 whisperRuns.append(w)
-                // The paths this one replaced, on clean speech in the same run: the f16 model, the 600-character prompt.
+                // The prompt this one replaced, on clean speech in the same run: every name and value before every answer.
                 guard run.condition == .clean else { continue }
-                var f16 = w
-                f16.modelName = "whisper+prompt (f16 model)"
-                f16.whisperModelPath = WhisperModel.defaultModelPath(fileName: WhisperModel.f16ModelFileName)
-                var longPrompt = w
-                longPrompt.modelName = "whisper+prompt (600-char prompt)"
-                longPrompt.twoPass.promptLimit = 600
-                whisperRuns += [f16, longPrompt]
+                var everything = w
+                everything.modelName = "whisper+prompt (every name)"
+                everything.twoPass.promptScope = .everything
+                whisperRuns.append(everything)
             }
         }
         var results = try await runAll(runs, corpus: prepared)
@@ -111,9 +117,17 @@ struct SpeechBench: AsyncParsableCommand {
             domainBuild = try await r.adapt(to: SpeechCorpus.vocabulary()).milliseconds
         }
         let tts = try await measureTTS()
+        if let dumpErrors {
+            let rows = results.map { TranscriptDump(condition: $0.condition, model: $0.model, transcripts: $0.transcripts ?? []) }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(rows).write(to: URL(fileURLWithPath: dumpErrors))
+            log("wrote \(dumpErrors)")
+        }
+        for i in results.indices { results[i].transcripts = nil }
         let report = SpeechBenchReport(
             date: ISO8601DateFormatter().string(from: Date()), corpusSize: prepared.count, voices: voiceList,
-            normaliser: "lower case; punctuation dropped; numerals spelled as spoken; fillers (um uh er ah hmm mm) dropped; a.m./p.m. as am/pm; 'oh' among digits read as zero",
+            normaliser: "lower case; punctuation dropped; numerals spelled as spoken (clock times '10.30' as 'ten thirty'); fillers (um uh er ah hmm mm mhm mmm) dropped; a.m./p.m. as am/pm; 'oh' among digits read as zero; Dr/Mr/Mrs/O.K. as doctor/mister/missus/okay; contractions written out (I'm as I am, won't as will not)",
             decoder: base.arguments.filter { !$0.hasPrefix("/") && $0 != "pocketsphinx" },
             conditions: results, tts: tts, domainModelBuildMs: domainBuild, seconds: (ContinuousClock.now - started).seconds,
             generalisation: generalisation, peakResidentMB: GeneralisationSet.peakResidentMB())

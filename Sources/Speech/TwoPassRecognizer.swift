@@ -30,6 +30,8 @@ public actor TwoPassRecognizer: SpeechRecognizer {
         public var shareCores = false
         /// Longest prompt (characters) of the agent's words put before each decode.
         public var promptLimit = 250
+        /// Which of the agent's words the prompt carries before which answer.
+        public var promptScope = WhisperText.PromptScope.perExpectation
 
         public init() {}
         /// For calls in virtual time: no wall-time deadline that load could trip (results must not depend on timing).
@@ -248,7 +250,8 @@ public actor TwoPassRecognizer: SpeechRecognizer {
 
     private func request(cut: Int, urgent: Bool) -> WhisperRequest {
         WhisperRequest(samples: Array(audio[0..<min(cut, audio.count)]),
-                       prompt: WhisperText.prompt(vocabulary: vocabulary, domainWords: domainWords, expectation: expectation, limit: settings.promptLimit), urgent: urgent,
+                       prompt: WhisperText.prompt(vocabulary: vocabulary, domainWords: domainWords, expectation: expectation,
+                                                 scope: settings.promptScope, limit: settings.promptLimit), urgent: urgent,
                        shareCores: settings.shareCores)
     }
 }

@@ -12,6 +12,12 @@ public enum WhisperText {
 
     /// Spoken words for Whisper's written text.
     public static func spoken(_ text: String) -> String {
+        clockHomophones(in: digitHomophones(in: writtenWords(text))).joined(separator: " ")
+    }
+
+    /// Written text as the words said — "10.30" "ten thirty", "Dr" "doctor", "$5" "five dollars" —
+    /// without reading homophones as digits (which only Whisper's text needs, and a scorer must not do).
+    static func writtenWords(_ text: String) -> [String] {
         var prepared = ""
         for ch in text {
             switch ch {
@@ -40,7 +46,7 @@ public enum WhisperText {
                 dollarsPending = false
             }
         }
-        return clockHomophones(in: digitHomophones(in: words)).joined(separator: " ")
+        return words
     }
 
     static let clockMarkers: Set<String> = ["am", "pm", "oclock", "o'clock"]
@@ -321,12 +327,25 @@ public enum WhisperText {
         return nil
     }
 
+    /// Which of the agent's words go into Whisper's prompt.
+    public enum PromptScope: Sendable {
+        /// The agent's names and values only before an answer that is expected to be one of them (the
+        /// options of the question just asked); its domain words before every answer. Names before
+        /// an order number or a yes are words Whisper can put in the caller's mouth.
+        case perExpectation
+        /// Every name and value before every answer (the prompt before per-expectation scoping; the
+        /// speech bench compares the two).
+        case everything
+    }
+
     /// The initial prompt that biases Whisper towards the agent's words: the options the dialogue
     /// expects now, the words of the kind of answer expected (weekdays for a date), the agent's names
-    /// and values (as written), then the agent's own longer words (its domain: "courier", "reschedule").
+    /// and values (as written; with `.perExpectation` only as those options), then the agent's own
+    /// longer words (its domain: "courier", "reschedule").
     /// Bounded by `limit` characters (at most ≈ 150 tokens, below the decoder's 224-token limit for
     /// prompts): every prompt token is decoded before the caller's words, so the prompt is latency.
-    public static func prompt(vocabulary: [String], domainWords: [String] = [], expectation: RecognitionExpectation?, limit: Int = 600) -> String? {
+    public static func prompt(vocabulary: [String], domainWords: [String] = [], expectation: RecognitionExpectation?,
+                              scope: PromptScope = .perExpectation, limit: Int = 600) -> String? {
         var items: [String] = []
         var seen = Set<String>()
         func add(_ s: String) {
@@ -340,7 +359,7 @@ public enum WhisperText {
         case .time?: ["9 am", "half past two", "3:30 pm", "noon"].forEach(add)
         default: break
         }
-        vocabulary.forEach(add)
+        if scope == .everything { vocabulary.forEach(add) }
         domainWords.forEach(add)
         var out = ""
         for item in items {

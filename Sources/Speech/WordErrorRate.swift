@@ -1,4 +1,4 @@
-/// Word error counts between a reference and a hypothesis, after `TranscriptNormalizer`.
+/// Word error counts between a reference and a hypothesis, after `TranscriptNormalizer.scoring`.
 public struct WordErrorRate: Sendable, Equatable {
     /// Substitutions + deletions + insertions.
     public var errors: Int
@@ -10,10 +10,13 @@ public struct WordErrorRate: Sendable, Equatable {
         self.referenceWords = referenceWords
     }
 
-    /// Levenshtein distance over normalised words.
+    /// Levenshtein distance over the words `TranscriptNormalizer.scoring` compares.
     public init(reference: String, hypothesis: String) {
-        let r = TranscriptNormalizer.normalize(reference)
-        let h = TranscriptNormalizer.normalize(hypothesis)
+        self.init(reference: TranscriptNormalizer.scoring(reference), hypothesis: TranscriptNormalizer.scoring(hypothesis))
+    }
+
+    /// Levenshtein distance over words as given.
+    public init(reference r: [String], hypothesis h: [String]) {
         var previous = Array(0...h.count)
         var current = [Int](repeating: 0, count: h.count + 1)
         for i in 1...max(1, r.count) where !r.isEmpty {

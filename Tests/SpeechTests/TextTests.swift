@@ -21,6 +21,33 @@ struct TextTests {
         #expect(WordErrorRate(reference: "yes", hypothesis: "").rate == 1)
     }
 
+    @Test("the scorer counts written forms of the same words alike, as Whisper's English normaliser does; homophones stay errors")
+    func scoringEquivalences() {
+        #expect(WordErrorRate(reference: "I'm free at two p m", hypothesis: "I am free at 2 p.m.").errors == 0)
+        #expect(WordErrorRate(reference: "okay, see Dr. Patel at ten thirty", hypothesis: "O.K. see doctor Patel at 10.30").errors == 0)
+        #expect(WordErrorRate(reference: "I don't know, it won't, we'll see", hypothesis: "I do not know it will not we will see").errors == 0)
+        #expect(WordErrorRate(reference: "mm-hmm, alright", hypothesis: "Mhm, all right.").errors == 0)
+        #expect(TranscriptNormalizer.scoring("I'd like it, can't I?") == ["i", "would", "like", "it", "can", "not", "i"])
+        // What was heard wrong stays wrong: a homophone, a dropped contraction, another number.
+        #expect(WordErrorRate(reference: "two pm", hypothesis: "to pm").errors == 1)
+        #expect(WordErrorRate(reference: "I'd like that", hypothesis: "I like that").errors == 1)
+        #expect(WordErrorRate(reference: "at ten thirty", hypothesis: "at 10.40").errors == 1)
+    }
+
+    @Test("Whisper's prompt carries the agent's names only before an answer expected to be one of them")
+    func promptPerExpectation() {
+        let names = ["Maria Garcia", "John Smith"], domain = ["appointment", "reschedule"]
+        let asked = WhisperText.prompt(vocabulary: names, domainWords: domain, expectation: .oneOf(["Maria Garcia", "Peter Clark"]), limit: 250) ?? ""
+        #expect(asked.hasPrefix("Maria Garcia, Peter Clark"))
+        #expect(!asked.contains("John Smith") && asked.contains("reschedule"))
+        for other: RecognitionExpectation? in [nil, .digits(count: 5), .yesNo, .date] {
+            let prompt = WhisperText.prompt(vocabulary: names, domainWords: domain, expectation: other, limit: 250) ?? ""
+            #expect(!prompt.contains("Maria") && prompt.contains("appointment"), "\(String(describing: other)): \(prompt)")
+        }
+        let everything = WhisperText.prompt(vocabulary: names, domainWords: domain, expectation: .digits(count: 5), scope: .everything, limit: 250) ?? ""
+        #expect(everything.contains("Maria Garcia, John Smith"))
+    }
+
     @Test("the generated ARPA model is a proper distribution")
     func arpa() throws {
         let lm = ArpaLanguageModel(sentences: [["book", "an", "appointment"], ["cancel", "an", "appointment"], ["book", "a", "table"]])

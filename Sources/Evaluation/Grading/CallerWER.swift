@@ -5,8 +5,9 @@ import Speech
 ///
 /// The reference is the line as written; the hypothesis is every caller final recognised while that
 /// line and the agent's answer to it lasted. Both are redacted by the agent's policy (the event stream
-/// is, so a spoken date of birth is "[dob]" on both sides), then normalised by `TranscriptNormalizer`
-/// (lower case, no punctuation, numerals spelled out, fillers dropped, "a m" → "am"). Answers to a
+/// is, so a spoken date of birth is "[dob]" on both sides), then scored by `TranscriptNormalizer.scoring`
+/// (lower case, no punctuation, numerals spelled out, fillers dropped, "a m" → "am", contractions
+/// written out). Answers to a
 /// question for personal data, which the session writes as "[redacted]" whatever was heard, are left out.
 enum CallerWER {
     static func measure(spoken: [ScenarioCaller.SpokenTurn], turns: [ScenarioTurn], events: [CallEvent],
