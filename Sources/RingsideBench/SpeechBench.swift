@@ -23,7 +23,7 @@ struct SpeechBench: AsyncParsableCommand {
     var conditions = AudioCondition.allCases.map(\.rawValue).joined(separator: ",")
     @Option(help: "Decoders run in parallel.") var jobs = 2
     @Flag(inversion: .prefixedNo, help: "Also run the domain-adapted model with per-utterance expectations (clean and telephone).") var adapted = true
-    @Flag(inversion: .prefixedNo, help: "Also run Whisper as the final pass (plain on every condition; prompted with the domain vocabulary on clean and telephone, and on clean also with every name before every answer).") var whisper = true
+    @Flag(inversion: .prefixedNo, help: "Also run Whisper as the final pass (plain on every condition; prompted with the domain vocabulary on clean and telephone, and on clean also with names only where a name is expected).") var whisper = true
     @Option(help: "Seconds the end of a turn waits for Whisper before the streaming final stands (a live call's: 1.5). A long deadline measures Whisper's words apart from the machine's load.")
     var whisperDeadline = 1.5
     @Flag(help: "Use pocketsphinx's second (forward-flat) pass.") var fwdflat = false
@@ -94,12 +94,12 @@ struct SpeechBench: AsyncParsableCommand {
                 w.whisper = .prompted
                 w.twoPass.deadline = .milliseconds(Int(whisperDeadline * 1000))
                 whisperRuns.append(w)
-                // The prompt this one replaced, on clean speech in the same run: every name and value before every answer.
+                // The other prompt, on clean speech in the same run: names only where a name is expected.
                 guard run.condition == .clean else { continue }
-                var everything = w
-                everything.modelName = "whisper+prompt (every name)"
-                everything.twoPass.promptScope = .everything
-                whisperRuns.append(everything)
+                var scoped = w
+                scoped.modelName = "whisper+prompt (names when asked)"
+                scoped.twoPass.promptScope = .perExpectation
+                whisperRuns.append(scoped)
             }
         }
         var results = try await runAll(runs, corpus: prepared)
