@@ -178,7 +178,10 @@ public enum WhisperText {
                 func copy(at k: Int) -> Bool { i + (k + 1) * u <= keys.count && keys[(i + k * u)..<(i + (k + 1) * u)].elementsEqual(unit) }
                 var copies = 1
                 while copy(at: copies) { copies += 1 }
-                if copies >= 2, u >= 4 || copies >= 3, tokens[i..<(i + u)].contains(where: { $0.contains(where: \.isLetter) }) {
+                // A unit that is itself one shorter phrase again ("bee bee") is no phrase: one word said
+                // over and over is a runaway decode for the guards, not something to say once.
+                let periodic = (1..<u).contains { d in u % d == 0 && (d..<u).allSatisfy { unit[unit.startIndex + $0] == unit[unit.startIndex + $0 - d] } }
+                if copies >= 2, u >= 4 || copies >= 3, !periodic, tokens[i..<(i + u)].contains(where: { $0.contains(where: \.isLetter) }) {
                     var end = i + copies * u
                     // A last copy cut off by the cap ("… John Smith, John").
                     let rest = keys[end...]

@@ -266,6 +266,8 @@ struct WhisperTests {
         #expect(WhisperText.collapsingPhraseRepeat("start return start return start return") == "start return")
         #expect(WhisperText.collapsingPhraseRepeat("John Smith, John Smith") == "John Smith, John Smith", "two words said twice may be the caller's")
         #expect(WhisperText.collapsingPhraseRepeat("no no no no") == "no no no no", "one word again and again")
+        #expect(WhisperText.collapsingPhraseRepeat("Bee bee bee bee bee bee bee") == "Bee bee bee bee bee bee bee",
+                "one word over and over stays a runaway for the guards")
         #expect(WhisperText.collapsingPhraseRepeat(" Yes, that's right.") == " Yes, that's right.", "nothing repeated: the text as it was")
         #expect(WhisperText.collapsingPhraseRepeat("1 0 4 2 7 1 0 4 2 7") == "1 0 4 2 7 1 0 4 2 7", "a number read twice")
         #expect(WhisperText.collapsingPhraseRepeat("I'd like to book an appointment on Tuesday at three thirty")
