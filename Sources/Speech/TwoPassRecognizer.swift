@@ -14,14 +14,14 @@ import RingsideCore
 /// repetition loop), the streaming pass's final stands, and the result says why.
 public actor TwoPassRecognizer: SpeechRecognizer {
     public struct Settings: Sendable {
-        /// Silence after the end of speech before the speculative decode starts. Early enough that
-        /// the decode is (nearly) done when the end of turn is decided at ≈ 200–250 ms of silence:
-        /// starting at 120 ms instead of 200 ms cut the median STT wait 500 → 272 ms in the session
-        /// bench (same run; `ringside-bench session --decode-after`).
-        public var speculationPause: MediaTime = .milliseconds(120)
+        /// Silence after the end of speech before the speculative decode starts. 120 ms was tried
+        /// (`ringside-bench session --decode-after`): no gain on a quiet machine (median STT wait 203
+        /// vs 208 ms, v2v p50 799 vs 773 ms) and worse finals (a clip ending 120 ms after the speech
+        /// made Whisper loop more: library caller WER 5.95 → 6.32 %, generalisation 8.40 → 9.44 %).
+        public var speculationPause: MediaTime = .milliseconds(200)
         /// Audio kept after the end of speech for the decode (no longer than `speculationPause`, or
         /// the decode started at the pause could not serve as the final).
-        public var tail: MediaTime = .milliseconds(120)
+        public var tail: MediaTime = .milliseconds(200)
         /// Longest the end of a turn waits for Whisper (wall time); then the streaming final stands.
         public var deadline: Duration = .milliseconds(1500)
         /// Start decodes at pauses (off: decode only when the turn has ended, for measurement).
