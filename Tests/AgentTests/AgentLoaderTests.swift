@@ -149,6 +149,23 @@ import Testing
         #expect(identify.attempts == 2 && identify.otherwise?.then == .message)
     }
 
+    /// `sound_alikes` belongs to a read-only call given a date slot; each error names the line.
+    @Test func soundAlikesAreCheckedWhereTheyStand() throws {
+        let onTheCall = Self.valid.replacingOccurrences(of: "      as: free", with: "      as: free\n      sound_alikes: true")
+        #expect(load(onTheCall) == nil)
+        let onAnAsk = try #require(load(Self.valid.replacingOccurrences(of: "    - ask: day", with: "    - ask: day\n      sound_alikes: true")))
+        #expect(onAnAsk.location.line == 14, "\(onAnAsk)")
+        #expect(onAnAsk.problem.contains("belongs to a 'call' step"), "\(onAnAsk)")
+        let writes = try #require(load(onTheCall.replacingOccurrences(of: "    sql: \"SELECT time FROM slots WHERE date = :day\"",
+                                                                      with: "    sql: \"UPDATE slots SET patient_id = 1 WHERE date = :day\"\n    writes: true")))
+        #expect(writes.problem.contains("writes, and a write is never retried"), "\(writes)")
+        let noDate = try #require(load(onTheCall.replacingOccurrences(of: "    type: date", with: "    type: text")))
+        #expect(noDate.location.line == 17, "\(noDate)")
+        #expect(noDate.problem.contains("given no date slot"), "\(noDate)")
+        let clinic = try Fixtures.loadAgent("clinic")
+        #expect(clinic.flow["identify"]?.contains { $0.soundAlikes } == true)
+    }
+
     @Test func invalidEnumValueListsChoices() throws {
         let yaml = Self.valid.replacingOccurrences(of: "type: date", with: "type: calendar")
         let error = try #require(load(yaml))

@@ -1,4 +1,5 @@
 import Testing
+import GRDB
 @testable import Agent
 
 /// Scripted calls to the clinic demo agent, each checked against the database afterwards.
@@ -219,6 +220,31 @@ import Testing
     @Test(arguments: cases)
     func conversation(_ scripted: ConversationCase) async throws {
         _ = try await scripted.run(agent: "clinic")
+    }
+
+    /// A date of birth heard with a teen for a ten (Whisper's "thirteenth" for "thirtieth", "nineteen
+    /// nineteen" for "nineteen ninety") finds the caller through the lookup's sound-alikes; the date
+    /// tried stays out of every trace; two sound-alikes finding two records find no one.
+    @Test func aDateOfBirthMisheardAsItsSoundAlikeFindsTheCaller() async throws {
+        var day = try await ScriptedCall(agent: "clinic")
+        for line in ["book an appointment", "Aisha Khan", "January thirteenth nineteen eighty five", "Tuesday", "nine am", "yes"] { await day.say(line) }
+        #expect(day.transcript.contains("Thanks, Aisha") && day.transcript.contains("You're booked"), "\(day.transcript)")
+        #expect(try day.scalar(Self.slot + "1") == "4")
+        let traces = day.turns.flatMap(\.toolCalls).filter { $0.tool == "find_patient" }
+        #expect(traces.count == 2, "\(traces)")
+        #expect(!traces.contains { $0.arguments.contains("1985") || $0.arguments.contains("thirtieth") }, "\(traces)")
+
+        var year = try await ScriptedCall(agent: "clinic")
+        for line in ["book an appointment", "Wei Chen", "July fifteenth nineteen nineteen"] { await year.say(line) }
+        #expect(year.transcript.contains("Thanks, Wei"), "\(year.transcript)")
+
+        var twoRecords = try await ScriptedCall(agent: "clinic")
+        try await twoRecords.database.write { db in
+            try db.execute(sql: "INSERT INTO patients (id, first_name, last_name, date_of_birth) VALUES (6, 'Tom', 'Baker', '1930-05-13'), (7, 'Tom', 'Baker', '1913-05-30')")
+        }
+        for line in ["book an appointment", "Tom Baker", "May thirteenth nineteen thirteen"] { await twoRecords.say(line) }
+        #expect(twoRecords.transcript.contains("I couldn't find a patient with that name and date of birth"), "\(twoRecords.transcript)")
+        #expect(!twoRecords.transcript.contains("Thanks, Tom"), "\(twoRecords.transcript)")
     }
 
     /// Words nobody could make out, twice in a row at the name question: the second time the caller

@@ -81,6 +81,7 @@ enum AgentValidator {
                 confirmed = true
             case .call(let toolName):
                 guard let tool = agent.tools[toolName] else { return unknownTool(toolName, path: path + ["call"], agent: agent) }
+                if step.soundAlikes, let issue = soundAlikesIssue(step, tool: toolName, path: path, agent: agent) { return issue }
                 if tool.writes, !confirmed {
                     return DefinitionIssue(path: path + ["call"], field: "call", problem: "'\(toolName)' writes, but no confirm step comes before it", suggestion: "add a 'confirm:' step before this call")
                 }
@@ -93,6 +94,20 @@ enum AgentValidator {
             case .say:
                 if step.then == .message, let issue = messageFlowIssue(path: path + ["then"], agent: agent) { return issue }
             }
+        }
+        return nil
+    }
+
+    /// A lookup retried with sound-alike dates must change nothing, and must be given a date slot.
+    private static func soundAlikesIssue(_ step: FlowStep, tool: String, path: [String], agent: AgentDefinition) -> DefinitionIssue? {
+        if agent.tools[tool]?.writes == true {
+            return DefinitionIssue(path: path + ["sound_alikes"], field: "sound_alikes", problem: "'\(tool)' writes, and a write is never retried with values the caller did not say",
+                                   suggestion: "use 'sound_alikes' on the read-only lookup before the confirm", atKey: true)
+        }
+        let dates = Set(step.arguments.values.flatMap(Template.references)).filter { agent.slots[$0]?.type == .date }
+        if dates.isEmpty {
+            return DefinitionIssue(path: path + ["sound_alikes"], field: "sound_alikes", problem: "the call to '\(tool)' is given no date slot, and only dates have sound-alikes",
+                                   suggestion: "remove 'sound_alikes', or pass a date slot in 'with'", atKey: true)
         }
         return nil
     }

@@ -29,11 +29,16 @@ public struct FlowStep: Sendable, Equatable, Decodable {
     public var ifDenied: FlowOutcome?
     /// For a `say`: what follows it (default: go on with the next step).
     public var then: FlowTransition?
+    /// For a read-only `call` that identifies a record (a patient by name and date of birth): when it
+    /// finds nothing, it is tried again with the dates it was given as their sound-alikes (the
+    /// thirteenth heard for the thirtieth), and the one sound-alike that finds a record is taken.
+    public var soundAlikes: Bool
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case ask, call, confirm, say, include, prompt, then
         case with, `as`
         case ifEmpty = "if_empty", ifNo = "if_no", ifDenied = "if_denied"
+        case soundAlikes = "sound_alikes"
     }
 
     public init(from decoder: Decoder) throws {
@@ -65,5 +70,9 @@ public struct FlowStep: Sendable, Equatable, Decodable {
         ifNo = try c.decodeIfPresent(FlowOutcome.self, forKey: .ifNo)
         ifDenied = try c.decodeIfPresent(FlowOutcome.self, forKey: .ifDenied)
         then = try c.decodeIfPresent(FlowTransition.self, forKey: .then)
+        soundAlikes = try c.decodeIfPresent(Bool.self, forKey: .soundAlikes) ?? false
+        if soundAlikes, first.0 != "call" {
+            throw DefinitionIssue(path: path + ["sound_alikes"], field: "sound_alikes", problem: "'sound_alikes' belongs to a 'call' step, not to '\(first.0)'", suggestion: "put it on the call that looks the record up", atKey: true)
+        }
     }
 }

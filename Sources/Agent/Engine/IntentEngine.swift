@@ -674,15 +674,14 @@ public actor IntentEngine: Brain {
                 index += 1
             case .call(let toolName):
                 if done.contains(index) { index += 1; continue }
-                var arguments: [String: JSONValue] = [:]
-                let template = Template(slots: slots, bindings: bindings, extra: extras())
-                for (key, text) in step.arguments.sorted(by: { $0.key < $1.key }) {
-                    arguments[key] = typedArgument(template.render(text, spoken: false), tool: toolName, parameter: key)
-                }
+                var arguments = callArguments(step, tool: toolName, slots: slots)
                 let outcome = await tools.invoke(toolName, arguments: .object(arguments))
                 record(toolName, arguments: .object(arguments), outcome: outcome)
                 switch outcome {
-                case .success(let value):
+                case .success(var value):
+                    if ToolResults.isEmpty(value), step.soundAlikes, let match = await soundAlikeLookup(step, tool: toolName) {
+                        (arguments, value) = match
+                    }
                     if ToolResults.isEmpty(value) {
                         let outcome = step.ifEmpty ?? FlowOutcome(say: "Sorry, I couldn't find that.", then: .end)
                         return await apply(outcome, at: index, prefix: said, confidence: confidence, why: "\(toolName) found nothing")
@@ -886,6 +885,42 @@ public actor IntentEngine: Brain {
         case .denied(let decision): result = "not approved (\(decision == .timedOut ? "timed out" : "denied"))"
         }
         toolCallsThisTurn.append(ToolCallTrace(invocation: "\(tracer.callID)-\(tool)-\(toolCallsThisTurn.count + 1)", tool: tool, arguments: tracer.redactor.redact(arguments.jsonText), result: tracer.redactor.redact(result)))
+    }
+
+    private func callArguments(_ step: FlowStep, tool: String, slots: [String: SlotValue]) -> [String: JSONValue] {
+        var arguments: [String: JSONValue] = [:]
+        let template = Template(slots: slots, bindings: bindings, extra: extras())
+        for (key, text) in step.arguments.sorted(by: { $0.key < $1.key }) {
+            arguments[key] = typedArgument(template.render(text, spoken: false), tool: tool, parameter: key)
+        }
+        return arguments
+    }
+
+    /// A lookup that found nothing for the dates heard, tried with each date's sound-alikes (the
+    /// thirteenth for the thirtieth, nineteen fifteen for nineteen fifty). Exactly one sound-alike
+    /// finding a record is taken as what the caller said; none or several leave the lookup empty.
+    private func soundAlikeLookup(_ step: FlowStep, tool: String) async -> (arguments: [String: JSONValue], value: JSONValue)? {
+        let dates = Set(step.arguments.values.flatMap(Template.references)).filter { agent.slots[$0]?.type == .date }.sorted()
+        var found: [(slot: String, day: CalendarDay, arguments: [String: JSONValue], value: JSONValue)] = []
+        for name in dates {
+            guard let heard = slots[name].flatMap({ CalendarDay(iso: $0.value) }) else { continue }
+            for day in SoundAlikeDates.variants(of: heard) {
+                let value = SlotValue(value: day.iso, spoken: day.spoken(withYear: true))
+                if agent.slots[name]?.sensitive == true {
+                    tracer.redactor.addSecret(value.value)
+                    tracer.redactor.addSecret(value.spoken)
+                }
+                var trial = slots
+                trial[name] = value
+                let arguments = callArguments(step, tool: tool, slots: trial)
+                let outcome = await tools.invoke(tool, arguments: .object(arguments))
+                record(tool, arguments: .object(arguments), outcome: outcome)
+                if case .success(let result) = outcome, !ToolResults.isEmpty(result) { found.append((name, day, arguments, result)) }
+            }
+        }
+        guard found.count == 1, let match = found.first else { return nil }
+        fill(match.slot, SlotValue(value: match.day.iso, spoken: match.day.spoken(withYear: true)))
+        return (match.arguments, match.value)
     }
 
     private func typedArgument(_ text: String, tool: String, parameter: String) -> JSONValue {
