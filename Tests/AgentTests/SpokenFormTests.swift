@@ -82,6 +82,12 @@ import Testing
         #expect(YesNo.parse("nope") == false)
         #expect(YesNo.parse("no, that's not right") == false)
         #expect(YesNo.parse("Wednesday") == nil)
+        // A lone "yes" or "no" as another accent is heard is the answer; the same word inside a sentence is not.
+        #expect(YesNo.parse("us") == true)
+        #expect(YesNo.parse("Yus.") == true)
+        #expect(YesNo.parse("know") == false)
+        #expect(YesNo.parse("send it to us") == nil)
+        #expect(YesNo.parse("I know") == nil)
     }
 
     @Test func names() {

@@ -118,8 +118,13 @@ struct SlotExtractor: Sendable {
 
 /// Yes and no in their everyday spoken forms.
 enum YesNo {
+    /// How a recogniser writes a lone "yes" or "no" in other accents ("yes" said "yus" is heard "us";
+    /// "no" is heard "know"): taken as the answer only when they are the whole reply to a yes/no question.
+    static let loneSoundAlikes: [String: Bool] = ["us": true, "yus": true, "yas": true, "yass": true, "yah": true, "ya": true, "yea": true, "yeh": true, "know": false]
+
     static func parse(_ text: String) -> Bool? {
         let t = SpokenText.tokens(text)
+        if t.count == 1, let answer = loneSoundAlikes[t[0]] { return answer }
         let joined = " " + t.joined(separator: " ") + " "
         let negatives = [" no ", " nope ", " nah ", " don't ", " do not ", " not ", " negative ", " wrong ", " cancel that "]
         let positives = [" yes ", " yeah ", " yep ", " yup ", " sure ", " correct ", " right ", " please do ", " go ahead ", " absolutely ", " ok ", " okay ", " fine ", " perfect ", " great ", " do it "]
