@@ -38,6 +38,10 @@ public enum WhisperText {
                 token.removeFirst()
                 dollarsPending = true
             }
+            if let month = monthName(abbreviated: token, next: next) {
+                words.append(month)
+                continue
+            }
             for w in SpokenText.words(token) {
                 words.append(contentsOf: abbreviations[w] ?? [w])
             }
@@ -113,6 +117,18 @@ public enum WhisperText {
     static let months: Set<String> = ["january", "february", "march", "april", "may", "june", "july", "august",
                                       "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
                                       "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+
+    /// Whisper writes a month said in full as "Jan." or "Sept" before a number: the caller said
+    /// "January". Only with its full stop or a number after it ("Jun" alone may be a name, "mar" a verb).
+    static func monthName(abbreviated token: String, next: String?) -> String? {
+        let letters = token.lowercased().filter(\.isLetter)
+        guard letters.count >= 3, letters.count <= 4, token.first?.isUppercase == true,
+              let full = ExpectationCorpus.months.first(where: { $0.hasPrefix(letters) && $0 != letters }),
+              letters.count == 3 || letters == "sept" else { return nil }
+        let stopped = token.hasSuffix(".") && token.dropLast().allSatisfy(\.isLetter)
+        let numberAfter = next?.first?.isNumber == true && token.allSatisfy(\.isLetter)
+        return stopped || numberAfter ? full : nil
+    }
 
     /// "July 15" and "15 July" are read "July fifteenth": a day number beside a month name is an ordinal.
     static func dayOfMonth(_ token: String, previous: String?, next: String?) -> String {

@@ -282,6 +282,11 @@ struct WhisperTests {
         #expect(WhisperText.spoken("2 p.m. works") == "two pm works")
         #expect(WhisperText.spoken("Order 10427 cost $45") == "order one zero four two seven cost forty five dollars")
         #expect(WhisperText.spoken("Born in 1990") == "born in nineteen ninety")
+        // A month written short is the month said in full; "Jun" alone (a name) and "mar" (a verb) stay.
+        #expect(WhisperText.spoken("30th of Jan. 9, 1985") == "thirtieth of january ninth nineteen eighty five")
+        #expect(WhisperText.spoken("Sept 5 works") == "september fifth works")
+        #expect(WhisperText.spoken("I'm Jun, on the fifth of Mar.") == "i'm jun on the fifth of march")
+        #expect(WhisperText.spoken("It may mar the day") == "it may mar the day")
     }
 
     @Test("a homophone inside a run of spoken digits is the digit; outside one it stays a word")
