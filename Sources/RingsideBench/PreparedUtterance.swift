@@ -20,12 +20,20 @@ struct PreparedUtterance: Sendable {
     static func prepare(_ u: CorpusUtterance) async throws -> PreparedUtterance {
         let tts = try FliteSynthesizer(voice: u.voice)
         var samples = [Int16](repeating: 0, count: 16 * leadMs)
-        for (i, seg) in u.segments.enumerated() {
+        var segments: [Trimmed] = []
+        for seg in u.segments {
             let job = try tts.synthesize(seg, rate: .hz16000)
             var speech: [Int16] = []
             for try await f in job.frames { speech += f.samples }
-            samples += trimSilence(speech)
-            if i < u.pausesMs.count { samples += [Int16](repeating: 0, count: 16 * u.pausesMs[i]) }
+            segments.append(trimSilence(speech))
+        }
+        for (i, segment) in segments.enumerated() {
+            samples += segment.samples
+            // The pause is the quiet between the audible parts: the soft edges kept count towards it.
+            if i < u.pausesMs.count {
+                let soft = segment.softTail + (i + 1 < segments.count ? segments[i + 1].softHead : 0)
+                samples += [Int16](repeating: 0, count: max(0, 16 * u.pausesMs[i] - soft))
+            }
         }
         samples += [Int16](repeating: 0, count: 16 * tailMs)
         let frames = AudioFrame.frames(from: samples, rate: .hz16000)
@@ -42,11 +50,25 @@ struct PreparedUtterance: Sendable {
                                  trueEnd: .milliseconds(Double((last + 1) * 20)), speechPower: power / Double(max(1, n)))
     }
 
-    /// flite pads utterances with silence; cut it so pauses are exactly what the corpus says.
-    static func trimSilence(_ s: [Int16]) -> [Int16] {
+    /// A synthesised segment without flite's padding, and how many samples of soft sound (below the
+    /// threshold) it keeps before and after the audible part.
+    struct Trimmed {
+        var samples: [Int16]
+        var softHead = 0
+        var softTail = 0
+    }
+
+    /// Soft sound kept on each side of the audible part: a voiced stop's prevoicing ("book") and a
+    /// word's release ("and") lie below the threshold, and cutting them changes the words — Whisper
+    /// heard "but can you one" for "book a new one" after a pause with both edges cut flat.
+    static let softEdgeMs = 100
+
+    /// flite pads utterances with silence; cut it (all but the soft edges) so pauses are what the corpus says.
+    static func trimSilence(_ s: [Int16]) -> Trimmed {
         let threshold: Int16 = 64
         guard let first = s.firstIndex(where: { abs(Int($0)) > threshold }),
-              let last = s.lastIndex(where: { abs(Int($0)) > threshold }) else { return s }
-        return Array(s[first...last])
+              let last = s.lastIndex(where: { abs(Int($0)) > threshold }) else { return Trimmed(samples: s) }
+        let start = max(0, first - 16 * softEdgeMs), end = min(s.count - 1, last + 16 * softEdgeMs)
+        return Trimmed(samples: Array(s[start...end]), softHead: first - start, softTail: end - last)
     }
 }
