@@ -52,6 +52,28 @@ import Testing
         #expect(first.intent == "change_address", "\(said) → \(first.intent ?? "none"): \(first.text)")
     }
 
+    /// A thing of the caller's that no example names, where an example has one ("where is my order"):
+    /// the request is that example's, the thing standing in; outside that frame it stays unknown.
+    @Test(arguments: [
+        ("orders", "where's my stuff", "status"),
+        ("orders", "where is my shipment gone", "status"),
+        ("orders", "where's my part of", "status"),
+        ("clinic", "please cancel my thingy", "cancel"),
+    ])
+    func anUnnamedThingOfTheCallersTakesTheExamplesPlace(_ agentName: String, _ said: String, _ intent: String) async throws {
+        var call = try await ScriptedCall(agent: agentName)
+        let first = await call.say(said)
+        #expect(first.intent == intent, "\(said) → \(first.intent ?? "none"): \(first.text)")
+    }
+
+    @Test(arguments: ["can you feed my cat", "tell me about my horoscope", "my cousin is visiting"])
+    func anUnnamedThingOutsideAnExamplesFrameIsNoRequest(_ said: String) async throws {
+        var call = try await ScriptedCall(agent: "orders")
+        let first = await call.say(said)
+        #expect(first.intent == nil || first.intent?.hasPrefix("_") == true, "\(said) → \(first.intent ?? "none"): \(first.text)")
+        #expect(!first.text.contains("order number"), "\(said) → \(first.text)")
+    }
+
     /// Paraphrases must not pull other requests along: these stay what they were.
     @Test(arguments: [
         ("orders", "when will my parcel be delivered", "delivery"),

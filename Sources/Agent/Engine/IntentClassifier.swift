@@ -16,7 +16,8 @@ struct IntentClassifier: Sendable {
     static let repeatThat = "_repeat"
     static let goodbye = "_goodbye"
 
-    private var examples: [(intent: String, words: Set<String>)] = []
+    /// `owned`: the word an example says after "my" ("where is my order": order).
+    private var examples: [(intent: String, words: Set<String>, owned: String?)] = []
     private var weights: [String: Double] = [:]
     /// Intents with a date or time slot, and how much a day or time named in a turn counts for them:
     /// as much as a word only those intents' examples use.
@@ -34,7 +35,7 @@ struct IntentClassifier: Sendable {
             for phrase in phrases {
                 let words = IntentClassifier.words(phrase)
                 guard !words.isEmpty else { continue }
-                examples.append((intent, words))
+                examples.append((intent, words, IntentClassifier.owned(phrase)))
                 for w in words { documentFrequency[w, default: []].insert(intent) }
             }
         }
@@ -73,6 +74,14 @@ struct IntentClassifier: Sendable {
             negated = false
         }
         return out
+    }
+
+    /// The content word right after "my", as `words` gives it: what the caller has or waits for.
+    static func owned(_ text: String) -> String? {
+        let t = SpokenText.tokens(text)
+        guard let i = t.firstIndex(of: "my"), i + 1 < t.count, !stopWords.contains(t[i + 1]),
+              t[i + 1].rangeOfCharacter(from: .decimalDigits) == nil else { return nil }
+        return stem(synonyms[t[i + 1]] ?? stemmedSynonyms[stem(t[i + 1])] ?? t[i + 1])
     }
 
     /// One form for a word and its inflections: "cancel", "cancelled", "cancelling" → "cancel";
@@ -118,6 +127,8 @@ struct IntentClassifier: Sendable {
         "office": "address", "house": "address", "home": "address", "another": "different", "instead": "different",
         // Changing something: "update", "redirect", "reroute", "divert".
         "update": "change", "alter": "change", "redirect": "change", "reroute": "change", "divert": "change",
+        // "Where's my order" asks what "where is my order" asks.
+        "where's": "where", "wheres": "where", "when's": "when", "whens": "when",
     ]
 
     /// A change verb, as `words` gives it ("change where it is delivered" is about the address).
@@ -152,18 +163,30 @@ struct IntentClassifier: Sendable {
         // Words no example uses lower precision a little ("a joke about doctors" is not "see a doctor"),
         // except words that are slot values (days, months, times, numbers), which any request may carry.
         let strangers = said.filter { weights[$0] == nil && !IntentClassifier.isSlotWord($0) }
-        let saidWeight = known.reduce(0) { $0 + (weights[$1] ?? 0) } + Double(strangers.count) * 0.5
+        let knownWeight = known.reduce(0) { $0 + (weights[$1] ?? 0) }
+        // A thing of the caller's that no example names ("where's my stuff", "where's my part of" for
+        // "parcel" misheard) stands in for the thing an example has in the same place ("where is my
+        // order"), when the rest of the sentence matches that example too; such a match counts less.
+        let ownedStranger = IntentClassifier.owned(utterance).flatMap { strangers.contains($0) ? $0 : nil }
         var best: [String: Double] = [:]
         for example in examples {
-            let shared = known.intersection(example.words)
-            // A question word alone is no evidence: "what's the weather like" is not "what's the status".
-            guard !shared.subtracting(IntentClassifier.questionWords).isEmpty else { continue }
+            var shared = known.intersection(example.words)
+            var strangerCount = strangers.count, standIn = 0.0, discount = 1.0
+            if ownedStranger != nil, let owned = example.owned, !shared.contains(owned), !shared.isEmpty {
+                shared.insert(owned)
+                strangerCount -= 1
+                standIn = weights[owned] ?? 0
+                discount = 0.85
+            }
+            // A question word alone is no evidence: "what's the weather like" is not "what's the status"
+            // (with a thing of the caller's standing in, it is: "where's my stuff").
+            guard discount < 1 || !shared.subtracting(IntentClassifier.questionWords).isEmpty else { continue }
             let when = namesWhen && timed.contains(example.intent) ? whenWeight : 0
             let sharedWeight = shared.reduce(when) { $0 + (weights[$1] ?? 0) }
             let exampleWeight = example.words.reduce(when) { $0 + (weights[$1] ?? 0) }
             let coverage = sharedWeight / exampleWeight
-            let precision = sharedWeight / (saidWeight + when)
-            let score = 0.6 * coverage + 0.4 * precision
+            let precision = sharedWeight / (knownWeight + standIn + Double(strangerCount) * 0.5 + when)
+            let score = discount * (0.6 * coverage + 0.4 * precision)
             if score > best[example.intent] ?? 0 { best[example.intent] = score }
         }
         return best.map { Match(intent: $0.key, score: ($0.value * 1000).rounded() / 1000) }
