@@ -139,14 +139,14 @@ public final class AgentCallServer: @unchecked Sendable {
                 let lines = text.split(separator: "\n").count
                 if heldByPeer.withLock({ $0.remove(ObjectIdentifier(phoneCall)) != nil }) {
                     served.call.session.send(.handedBack(context: text))
-                    logger.info("\(phoneCall): handed back with context (\(lines) lines)")
+                    logger.info("\(phoneCall): handed back with context (lines: \(lines))")
                 } else {
                     served.call.session.send(.contextPassedOn(text))
-                    logger.info("\(phoneCall): context passed on while not taken over (\(lines) lines); the agent carries on")
+                    logger.info("\(phoneCall): context passed on while not taken over (lines: \(lines)); the agent carries on")
                 }
             case let .messageRefused(phoneCall, status, problem):
                 if let payload = event.callEventPayload { calls.value[ObjectIdentifier(phoneCall)]?.call.bus.emit(.sip, payload) }
-                logger.warning("\(phoneCall): a MESSAGE (a handback's context?) was refused with \(status): \(problem); the call goes on")
+                logger.warning("\(phoneCall): a MESSAGE in the call was refused with \(status): \(problem); the call goes on")
             case let .registration(registered, status, phrase):
                 onRegistration?(registered, status, phrase)
             case .refused:

@@ -335,7 +335,7 @@ public final class SupervisedCallServer: @unchecked Sendable {
         }
         if !context.lines.isEmpty {
             do {
-                try agentPhone.message(leg.agent, text: context.text)
+                try agentPhone.message(leg.agent, text: context.messageText)
             } catch {
                 leg.watcher?.bus.emit(.sip, .error("cannot pass the context to the agent (MESSAGE): \(error)"))
             }
