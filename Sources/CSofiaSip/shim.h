@@ -49,6 +49,8 @@ static inline nua_t *rs_nua_create(su_root_t *root, const char *url, const char 
                       NTATAG_SERVER_RPORT(2),
                       SIPTAG_USER_AGENT_STR(user_agent),
                       NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS, REFER, NOTIFY, MESSAGE"),
+                      /* A MESSAGE is answered by Ringside (rs_nua_respond_current), once its body is read. */
+                      NUTAG_APPL_METHOD("MESSAGE"),
                       TAG_END());
 }
 
@@ -142,6 +144,16 @@ static inline void rs_nua_respond_headers(nua_handle_t *nh, int status, const ch
         nua_respond(nh, status, phrase, SIPTAG_HEADER_STR(headers), TAG_END());
     else
         nua_respond(nh, status, phrase, TAG_END());
+}
+
+/* Answers the request the current event is about (a MESSAGE, NUTAG_APPL_METHOD) from inside the callback,
+   with extra header lines as rs_nua_respond_headers. */
+static inline void rs_nua_respond_current(nua_t *nua, nua_handle_t *nh, int status, const char *headers) {
+    const char *phrase = rs_lasting_phrase(status, NULL);
+    if (headers && *headers)
+        nua_respond(nh, status, phrase, NUTAG_WITH_THIS(nua), SIPTAG_HEADER_STR(headers), TAG_END());
+    else
+        nua_respond(nh, status, phrase, NUTAG_WITH_THIS(nua), TAG_END());
 }
 
 /* A final response carrying a digest challenge (401 with WWW-Authenticate). */
@@ -239,6 +251,16 @@ static inline int rs_nua_request_source(nua_t *nua, char *buf, int size) {
 /* The body's Content-Type ("application/sdp"), or NULL when there is none. */
 static inline const char *rs_sip_content_type(sip_t const *sip) {
     return (sip && sip->sip_content_type) ? sip->sip_content_type->c_type : NULL;
+}
+
+/* The Content-Type's parameters as text, ';'-joined ("charset=UTF-8"); its length, or -1. */
+static inline int rs_sip_content_type_params(sip_t const *sip, char *buf, int size) {
+    if (!sip || !sip->sip_content_type || size <= 0) return -1;
+    int n = 0;
+    buf[0] = 0;
+    for (msg_param_t const *p = sip->sip_content_type->c_params; p && *p && n < size; p++)
+        n += snprintf(buf + n, (size_t)(size - n), "%s%s", n > 0 ? ";" : "", *p);
+    return n < size ? n : -1;
 }
 
 /* Whether the request's Accept allows an SDP answer: -1 no Accept header, 1 yes, 0 no. */

@@ -151,6 +151,9 @@ public enum CallEventPayload: Sendable, Codable, Equatable {
     case bargeIn(heardText: String, heardFraction: Double)
     case takeover(by: String)
     case handback(context: String)
+    /// Text passed on by someone in front of the call (a SIP MESSAGE from `ringside supervise`) while
+    /// the agent was not taken over: what the agent is told, as information; it carries on as it was.
+    case contextPassedOn(context: String)
     case dtmf(digit: String)
     case sipState(SIPState)
     case rtpStats(RTPStats)

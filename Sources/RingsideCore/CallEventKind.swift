@@ -4,7 +4,7 @@ public enum CallEventKind: String, Sendable, CaseIterable, Codable {
     case callStarted, callEnded, speechStarted, speechStopped, endOfTurn, partialTranscript, finalTranscript, finalSource
     case brainStarted, brainDecided, toolStarted, toolFinished, toolFailed, approvalRequested, approvalDecided, escalated
     case ttsRequested, ttsFirstAudio, ttsFinished, playoutStarted, playoutFinished, farEndHeard, fragmentJoined, speculation, bargeIn
-    case takeover, handback, dtmf, sipState, rtpStats, level, error
+    case takeover, handback, contextPassedOn, dtmf, sipState, rtpStats, level, error
 }
 
 extension CallEventPayload {
@@ -38,6 +38,7 @@ extension CallEventPayload {
         case .bargeIn: return .bargeIn
         case .takeover: return .takeover
         case .handback: return .handback
+        case .contextPassedOn: return .contextPassedOn
         case .dtmf: return .dtmf
         case .sipState: return .sipState
         case .rtpStats: return .rtpStats

@@ -48,6 +48,7 @@ extension CallEventPayload {
         case let .bargeIn(heard, f): return .bargeIn(heardText: transform(heard), heardFraction: f)
         case let .takeover(by): return .takeover(by: by)
         case let .handback(context): return .handback(context: transform(context))
+        case let .contextPassedOn(context): return .contextPassedOn(context: transform(context))
         case let .dtmf(digit): return .dtmf(digit: digit)
         case let .sipState(state): return .sipState(state.mappingText(transform))
         case let .rtpStats(stats): return .rtpStats(stats)

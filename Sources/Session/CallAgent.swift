@@ -54,6 +54,9 @@ public protocol CallAgent: Sendable {
     /// Taken over and handed back in front of this call (by `ringside supervise`), which passes what
     /// was said meanwhile ("caller: …" / "operator: …" lines): the agent learns it all, then may carry on.
     func handedBack(relayed context: String) async -> AgentReply?
+    /// The same lines passed on while this agent was not taken over: it learns them and carries on
+    /// (nothing is said for them).
+    func noteContext(relayed context: String) async
     /// An operator's approval decision.
     func decide(approval id: String, approved: Bool, by operatorName: String) async
     /// The call is over.
@@ -72,6 +75,7 @@ extension CallAgent {
     public func speculate(_ text: String, confidence: Double) async -> SpeculativeReply? { nil }
     public func adopt(_ speculation: SpeculativeReply) async -> Bool { false }
     public func handedBack(relayed context: String) async -> AgentReply? { await handBack(context: context) }
+    public func noteContext(relayed context: String) async {}
 }
 
 /// A reply an agent worked out at the caller's pause, before the turn was known to be over.

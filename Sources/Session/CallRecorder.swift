@@ -145,6 +145,8 @@ public final class CallRecorder: @unchecked Sendable {
             return "\(stamp) taken over by \(by)"
         case .handback:
             return "\(stamp) handed back to the agent"
+        case let .contextPassedOn(context):
+            return "\(stamp) context passed on: \(context.replacingOccurrences(of: "\n", with: " / "))"
         case let .callEnded(reason):
             return "\(stamp) call ended: \(reason)"
         default:

@@ -608,6 +608,8 @@ public final class CallSession: @unchecked Sendable {
                 // Taken over in front of this call: nothing here was paused, and the human's lines are news to the agent.
                 guard !inTakeover else { continue }
                 await resume { await $0.handedBack(relayed: context) }
+            case let .contextPassedOn(context):
+                await agent.noteContext(relayed: context)
             case let .setMuted(m): muted = m
             case .toggleMute: muted.toggle()
             case let .approve(id):

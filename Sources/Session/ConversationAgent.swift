@@ -37,6 +37,7 @@ public final class ConversationAgent: CallAgent {
     public func handedBack(relayed context: String) async -> AgentReply? {
         await conversation.handback(relayed: context).map(Self.reply)
     }
+    public func noteContext(relayed context: String) async { await conversation.note(relayed: context) }
     public func decide(approval id: String, approved: Bool, by operatorName: String) async {
         await conversation.decideApproval(id: id, approved: approved, by: operatorName)
     }

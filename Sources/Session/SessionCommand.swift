@@ -8,6 +8,9 @@ public enum SessionCommand: Sendable, Equatable {
     /// call over, and hands it back with what was said meanwhile: one "caller: …" or "operator: …"
     /// line each (a SIP MESSAGE in the call's dialog).
     case handedBack(context: String)
+    /// The same lines from someone in front of this call that had not held it (no takeover here):
+    /// information for the agent, which does not resume or speak for it.
+    case contextPassedOn(String)
     case setMuted(Bool)
     case toggleMute
     case approve(id: String)

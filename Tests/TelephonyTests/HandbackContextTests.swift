@@ -22,4 +22,18 @@ import Testing
             operator: hello this is the manager speaking
             """)
     }
+
+    /// A takeover longer than a MESSAGE may carry (`MessageScreen.maxBytes`, which serve refuses with
+    /// 413 beyond): the agent is told its latest lines, whole, as many as fit; all of them when they do.
+    @Test func aLongTakeoverPassesOnItsLatestLinesThatFit() {
+        var context = HandbackContext(callID: "c", agentURI: "sip:agent@127.0.0.1")
+        for n in 1...600 { context.observe(Self.event(.finalTranscript(speaker: .caller, text: "line \(n) of a long takeover about the appointment", confidence: 0.9))) }
+        let text = context.messageText
+        #expect(text.utf8.count <= MessageScreen.maxBytes && text.utf8.count > MessageScreen.maxBytes - 60, "\(text.utf8.count) bytes")
+        #expect(text.hasSuffix("caller: line 600 of a long takeover about the appointment"))
+        #expect(text.hasPrefix("caller: line "), "a line was cut: \(text.prefix(40))")
+        #expect(context.text.hasSuffix(text) && context.text.utf8.count > text.utf8.count)
+        context.lines = Array(context.lines.suffix(3))
+        #expect(context.messageText == context.text)
+    }
 }

@@ -84,21 +84,26 @@ final class RawSIP: @unchecked Sendable {
 
     /// Ends a call a 200 answered: ACK, then BYE (with the To tag the answer gave).
     func acknowledgeAndHangUp(invite: String, answer: Response) {
-        // (The request's own headers read as a response's would: its first line is skipped either way.)
-        guard let to = answer.header("To"), let from = Response(text: invite).header("From"),
-              let callID = answer.header("Call-ID") else { return }
-        let target = answer.header("Contact").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "<>")) } ?? "sip:agent@\(server.address):\(server.port)"
+        guard let callID = answer.header("Call-ID") else { return }
         // The INVITE's CSeq number (a torture message may start anywhere).
         let number = Response(text: invite).header("CSeq").flatMap { Int($0.split(separator: " ").first ?? "") } ?? 1
-        for (method, cseq) in [("ACK", number), ("BYE", number + 1)] {
-            let request = [
-                "\(method) \(target) SIP/2.0",
-                "Via: SIP/2.0/UDP \(localAddress):\(localPort);branch=z9hG4bK-\(UUID().uuidString.prefix(12));rport",
-                "Max-Forwards: 70", "From: \(from)", "To: \(to)", "Call-ID: \(callID)", "CSeq: \(cseq) \(method)", "Content-Length: 0",
-            ].joined(separator: "\r\n") + "\r\n\r\n"
-            send(request)
-        }
+        send(inDialog("ACK", invite: invite, answer: answer, cseq: number))
+        send(inDialog("BYE", invite: invite, answer: answer, cseq: number + 1))
         _ = finalResponse(callID: callID, timeout: 2)
+    }
+
+    /// A request in the dialog a 200 to `invite` set up (with the To tag the answer gave), carrying
+    /// `body` as `contentType` (no Content-Type header when nil).
+    func inDialog(_ method: String, invite: String, answer: Response, cseq: Int, contentType: String? = nil, body: [UInt8] = []) -> [UInt8] {
+        // (The request's own headers read as a response's would: its first line is skipped either way.)
+        let from = Response(text: invite).header("From") ?? ""
+        let target = answer.header("Contact").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "<>")) } ?? "sip:agent@\(server.address):\(server.port)"
+        let head = [
+            "\(method) \(target) SIP/2.0",
+            "Via: SIP/2.0/UDP \(localAddress):\(localPort);branch=z9hG4bK-\(UUID().uuidString.prefix(12));rport",
+            "Max-Forwards: 70", "From: \(from)", "To: \(answer.header("To") ?? "")", "Call-ID: \(answer.header("Call-ID") ?? "")", "CSeq: \(cseq) \(method)",
+        ] + (contentType.map { ["Content-Type: \($0)"] } ?? []) + ["Content-Length: \(body.count)"]
+        return Array((head.joined(separator: "\r\n") + "\r\n\r\n").utf8) + body
     }
 }
 

@@ -45,6 +45,15 @@ struct SoakFigures {
     /// Every reading, for a failure's message.
     var listing: String { samples.map { "\($0.call): \(Int($0.rss)) MB \($0.fds) fds" }.joined(separator: ", ") }
 
+    /// Whether a UDP socket on this host (this network namespace) is bound to `port`, from /proc/net/udp.
+    static func udpPortBound(_ port: UInt16) -> Bool {
+        let table = (try? String(contentsOfFile: "/proc/net/udp", encoding: .utf8)) ?? ""
+        let local = ":" + String(format: "%04X", port)
+        return table.split(separator: "\n").dropFirst().contains { line in
+            line.split(separator: " ").dropFirst().first.map { $0.hasSuffix(local) } ?? false
+        }
+    }
+
     /// Recordings under `folder` whose events end with the call-ended record.
     static func finishedRecordings(in folder: URL) -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []

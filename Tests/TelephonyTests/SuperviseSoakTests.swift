@@ -39,12 +39,19 @@ import TestSupport
                 }
             }
             let call = try #require(connected, "call \(n) did not connect: \(supervisor.log)")
+            // supervise's RTP port on the caller's leg (what it offered the caller).
+            let bridgePort = try #require(call.negotiated?.remotePort, "call \(n) has no negotiated media")
             try await ServeSoakTests.converse(call, speech)
             call.hangUp()
             _ = await callerLog.waitFor(5) { if case let .ended(c, _) = $0 { return c === call } else { return false } }
             // supervise closes the call's recording once both legs are down and the watcher stopped (bounded).
             for _ in 0..<100 where SoakFigures.finishedRecordings(in: recordings) < n + refused { try await Task.sleep(for: .milliseconds(50)) }
             #expect(SoakFigures.finishedRecordings(in: recordings) == n + refused, "call \(n)'s recording was not finished: \(supervisor.log)")
+            // A finished call keeps no media sockets: its leg's RTP port closes with it, not when some
+            // timer about the call runs out (the agent's answer timeout held both legs' sockets 20 s a
+            // call: a plateau of about five calls' sockets at this pace, read as growth or not by chance).
+            for _ in 0..<40 where SoakFigures.udpPortBound(bridgePort) { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(!SoakFigures.udpPortBound(bridgePort), "call \(n): supervise still holds the caller leg's RTP port \(bridgePort)")
             figures.sample(supervisor.process.pid, afterCall: n)
         }
         await callerPhone.shutdown()

@@ -36,6 +36,7 @@ public enum CallEventSamples {
             .playoutStarted,
             .playoutFinished(heardFraction: 1),
             .farEndHeard(text: text),
+            .contextPassedOn(context: text),
             .fragmentJoined(fragment: text, replyStarted: true),
             .speculation(SpeculationOutcome(held: false, cancelled: 1, text: text, miss: text)),
             .bargeIn(heardText: text, heardFraction: 0.5),

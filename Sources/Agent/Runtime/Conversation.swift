@@ -197,6 +197,20 @@ public actor Conversation {
     @discardableResult
     public func handback(relayed context: String) async -> BrainTurn? {
         await changingBrain()
+        await hear(relayed: context)
+        return await handback(context: context)
+    }
+
+    /// The same lines passed on while this agent was not taken over (nothing was paused): the brain
+    /// hears them, the fact is recorded, and the conversation goes on where it is, nothing said for it.
+    public func note(relayed context: String) async {
+        await changingBrain()
+        await hear(relayed: context)
+        tracer.emit(.contextPassedOn(context: context), stage: .session)
+        await audit?.append(call: tracer.callID, kind: "context", time: tracer.clock.now(), detail: ["context": .string(context)])
+    }
+
+    private func hear(relayed context: String) async {
         for line in context.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 1)
             guard parts.count == 2 else { continue }
@@ -208,7 +222,6 @@ public actor Conversation {
             default: break
             }
         }
-        return await handback(context: context)
     }
 
     /// An operator's answer to an approval request (from the TUI or a scenario).

@@ -128,6 +128,8 @@ public struct CallState: Sendable, Equatable {
             mode = .agent
             takenOverBy = nil
             appendNote("handed back to the agent", turn: event.turn, time: t)
+        case .contextPassedOn(let context):
+            appendNote("context passed on (\(context.split(separator: "\n").count) lines); the agent carries on", turn: event.turn, time: t)
         case .dtmf(let digit):
             appendNote("DTMF \(digit)", turn: event.turn, time: t)
         case .rtpStats(let stats):

@@ -19,6 +19,8 @@ public enum PhoneEvent: Sendable, CustomStringConvertible {
     case transferProgress(PhoneCall, status: Int, phrase: String)
     /// The far end sent text in the call's dialog (SIP MESSAGE): e.g. the context of a call handed back by a supervisor.
     case message(PhoneCall, text: String)
+    /// The far end sent a MESSAGE in the call's dialog that was refused (`status`): not text, empty or too long.
+    case messageRefused(PhoneCall, status: Int, problem: String)
     /// An incoming INVITE was turned away by the inbound restrictions (source network, credentials).
     case refused(InboundRefusal)
     case error(String)
@@ -34,6 +36,7 @@ public enum PhoneEvent: Sendable, CustomStringConvertible {
         case let .ended(_, reason): return .callEnded(reason: reason)
         case let .transferred(_, to): return .sipState(.transferred(to: to.sip.remoteURI))
         case let .transferProgress(_, status, phrase): return .sipState(.transferProgress(status: status, phrase: phrase))
+        case let .messageRefused(_, status, problem): return .error("a MESSAGE in the call was refused with \(status): \(problem)")
         case .registration, .refused, .error, .message: return nil
         }
     }
@@ -50,6 +53,7 @@ public enum PhoneEvent: Sendable, CustomStringConvertible {
         case let .transferred(c, to): return "\(c) transferred to \(to)"
         case let .transferProgress(c, s, p): return "\(c) transfer \(s) \(p)"
         case let .message(c, text): return "\(c) MESSAGE (\(text.utf8.count) bytes)"
+        case let .messageRefused(c, status, problem): return "\(c) MESSAGE refused with \(status): \(problem)"
         case let .refused(r): return r.description
         case let .error(m): return m
         }

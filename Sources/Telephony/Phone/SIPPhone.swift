@@ -222,6 +222,8 @@ public final class SIPPhone: @unchecked Sendable {
             if let call { continuation.yield(.transferProgress(call, status: status, phrase: phrase)) }
         case let .message(_, _, text):
             if let call { continuation.yield(.message(call, text: text)) }
+        case let .messageRefused(_, status, problem):
+            if let call { continuation.yield(.messageRefused(call, status: status, problem: problem)) }
         case let .refused(refusal):
             continuation.yield(.refused(refusal))
         case let .error(message):

@@ -22,6 +22,9 @@ public enum SIPEvent: Sendable, CustomStringConvertible {
     case transferProgress(SIPCall, status: Int, phrase: String)
     /// The peer sent text in the call's dialog (a SIP MESSAGE, already answered 200).
     case message(SIPCall, contentType: String, text: String)
+    /// The peer sent a MESSAGE in the call's dialog that is not text Ringside takes (`MessageScreen`):
+    /// already answered `status`; `problem` says why in words.
+    case messageRefused(SIPCall, status: Int, problem: String)
     /// An INVITE turned away by the inbound restrictions (source network, credentials); counted in `SIPUserAgent.refusals`.
     case refused(InboundRefusal)
     /// A problem that is not tied to one call.
@@ -31,7 +34,7 @@ public enum SIPEvent: Sendable, CustomStringConvertible {
     public var sipCall: SIPCall? {
         switch self {
         case let .incomingCall(c, _), let .progress(c, _, _, _), let .answered(c, _), let .established(c), let .ended(c, _), let .updated(c, _),
-             let .referred(c, _), let .transferProgress(c, _, _), let .message(c, _, _): return c
+             let .referred(c, _), let .transferProgress(c, _, _), let .message(c, _, _), let .messageRefused(c, _, _): return c
         case .registration, .refused, .error: return nil
         }
     }
@@ -48,6 +51,7 @@ public enum SIPEvent: Sendable, CustomStringConvertible {
         case let .referred(c, to): return "\(c): referred to \(to)"
         case let .transferProgress(c, s, p): return "\(c): transfer \(s) \(p)"
         case let .message(c, type, text): return "\(c): MESSAGE \(type) (\(text.utf8.count) bytes)"
+        case let .messageRefused(c, status, problem): return "\(c): MESSAGE refused with \(status): \(problem)"
         case let .refused(r): return r.description
         case let .error(m): return "SIP error: \(m)"
         }

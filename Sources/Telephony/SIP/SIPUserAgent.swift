@@ -532,15 +532,31 @@ public final class SIPUserAgent: @unchecked Sendable {
             if let id = callID, let leg = legs[id], let frag = Self.payload(sip), let (code, text) = Self.sipfragStatus(frag) {
                 emit(.transferProgress(leg.call, status: code, phrase: text))
             }
-        case nua_i_message where callID != nil:
-            // In a call's dialog (nua has answered it 200): the peer passes text on, e.g. a supervisor's context.
-            if let id = callID, let leg = legs[id] {
-                emit(.message(leg.call, contentType: rs_sip_content_type(sip).map { String(cString: $0) } ?? "", text: Self.payload(sip) ?? ""))
+        case nua_i_message:
+            // Answered here once the body is read: text is taken (200), anything else refused with why.
+            guard let nh, let nua else { return }
+            let contentType = rs_sip_content_type(sip).map { String(cString: $0) } ?? ""
+            var parameters = [CChar](repeating: 0, count: 256)
+            let screened = MessageScreen.text(contentType: contentType,
+                                              parameters: rs_sip_content_type_params(sip, &parameters, 256) > 0 ? String(nulTerminated: parameters) : "",
+                                              body: Self.body(sip))
+            let leg = callID.flatMap { legs[$0] }
+            switch screened {
+            case let .success(text):
+                rs_nua_respond_current(nua, nh, 200, nil)
+                // In a call's dialog: the peer passes text on, e.g. a supervisor's context.
+                if let leg { emit(.message(leg.call, contentType: contentType, text: text)) }
+            case let .failure(refusal):
+                rs_nua_respond_current(nua, nh, Int32(refusal.status), refusal.headers)
+                logger.warning("\(leg.map { "\($0.call)" } ?? "out of dialog"): MESSAGE refused with \(refusal.status): \(refusal.problem)")
+                if let leg { emit(.messageRefused(leg.call, status: refusal.status, problem: refusal.problem)) }
             }
+            // Out of dialog: the handle is ours to drop once answered.
+            if callID == nil, requestByHandle[nh] == nil, nh != registration { nua_handle_destroy(nh) }
         case nua_r_message:
             if status >= 300, let id = callID, let leg = legs[id] { emit(.error("\(leg.call): the MESSAGE was refused: \(status) \(phrase)")) }
             else if status >= 200 { logger.debug("MESSAGE answered \(status) \(phrase)") }
-        case nua_i_options, nua_i_message, nua_i_method, nua_i_register, nua_i_publish, nua_i_subscribe, nua_i_refer:
+        case nua_i_options, nua_i_method, nua_i_register, nua_i_publish, nua_i_subscribe, nua_i_refer:
             // Out-of-dialog requests nua has already answered: their handles are ours to drop, or they pile up.
             if let nh, callID == nil, requestByHandle[nh] == nil, nh != registration {
                 logger.trace("\(String(cString: nua_event_name(event))) answered \(status)")
@@ -644,6 +660,13 @@ public final class SIPUserAgent: @unchecked Sendable {
         ours.media[index].direction = direction.answering
         ours.sessionVersion += 1
         return ours.text
+    }
+
+    /// The message body's bytes (empty when there is none).
+    private static func body(_ sip: UnsafePointer<sip_t>?) -> [UInt8] {
+        var length: Int32 = 0
+        guard let data = rs_sip_payload(sip, &length), length > 0 else { return [] }
+        return data.withMemoryRebound(to: UInt8.self, capacity: Int(length)) { Array(UnsafeBufferPointer(start: $0, count: Int(length))) }
     }
 
     private static func payload(_ sip: UnsafePointer<sip_t>?) -> String? {

@@ -64,6 +64,9 @@ public final class AgentCallServer: @unchecked Sendable {
     private let databaseURL: URL?
     private let onCall: @Sendable (ServedCall) -> Void
     private let calls = LockedValue<[ObjectIdentifier: ServedCall]>([:])
+    /// Calls their peer put on hold since their last handback: someone in front of them (`ringside
+    /// supervise`) has taken them over, and a MESSAGE from it hands them back.
+    private let heldByPeer = LockedValue<Set<ObjectIdentifier>>([])
     private let logger = Logger(label: "ringside.serve")
     private let transfers: CallTransfers
 
@@ -109,6 +112,7 @@ public final class AgentCallServer: @unchecked Sendable {
                 await start(phoneCall, codec: codec)
                 starting.withLock { $0 -= 1 }
             case let .ended(phoneCall, reason):
+                heldByPeer.withLock { _ = $0.remove(ObjectIdentifier(phoneCall)) }
                 if transfers.ended(phoneCall, reason: reason) { break }
                 if let served = calls.withLock({ $0.removeValue(forKey: ObjectIdentifier(phoneCall)) }) {
                     served.call.bus.emit(.sip, .sipState(.ended(reason: reason)))
@@ -117,6 +121,7 @@ public final class AgentCallServer: @unchecked Sendable {
             case let .mediaChanged(phoneCall, direction):
                 // The caller put the agent on hold or resumed.
                 if let payload = event.callEventPayload { calls.value[ObjectIdentifier(phoneCall)]?.call.bus.emit(.sip, payload) }
+                if direction != .sendrecv { heldByPeer.withLock { _ = $0.insert(ObjectIdentifier(phoneCall)) } }
                 logger.info("\(phoneCall) media \(direction.rawValue)")
             case let .dtmf(phoneCall, digit):
                 calls.value[ObjectIdentifier(phoneCall)]?.call.bus.emit(.sip, .dtmf(digit: String(digit)))
@@ -128,9 +133,20 @@ public final class AgentCallServer: @unchecked Sendable {
                 }
             case let .message(phoneCall, text):
                 // In a call's dialog, from whoever is in front of it (`ringside supervise`): the context of a handback.
+                // Held first, it was taken over there, and this hands it back; otherwise the agent was live all
+                // along: the lines are news to it, and it carries on where it is (nothing is said twice).
                 guard let served = calls.value[ObjectIdentifier(phoneCall)] else { break }
-                served.call.session.send(.handedBack(context: text))
-                logger.info("\(phoneCall): handed back with context (\(text.split(separator: "\n").count) lines)")
+                let lines = text.split(separator: "\n").count
+                if heldByPeer.withLock({ $0.remove(ObjectIdentifier(phoneCall)) != nil }) {
+                    served.call.session.send(.handedBack(context: text))
+                    logger.info("\(phoneCall): handed back with context (lines: \(lines))")
+                } else {
+                    served.call.session.send(.contextPassedOn(text))
+                    logger.info("\(phoneCall): context passed on while not taken over (lines: \(lines)); the agent carries on")
+                }
+            case let .messageRefused(phoneCall, status, problem):
+                if let payload = event.callEventPayload { calls.value[ObjectIdentifier(phoneCall)]?.call.bus.emit(.sip, payload) }
+                logger.warning("\(phoneCall): a MESSAGE in the call was refused with \(status): \(problem); the call goes on")
             case let .registration(registered, status, phrase):
                 onRegistration?(registered, status, phrase)
             case .refused:

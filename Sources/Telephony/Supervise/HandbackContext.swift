@@ -50,6 +50,24 @@ public struct HandbackContext: Sendable, Equatable {
     /// One line per turn, "caller: …" / "operator: …" (the MESSAGE body and the `handback` event's context).
     public var text: String { lines.map { "\($0.speaker): \($0.text)" }.joined(separator: "\n") }
 
+    /// `text` as a MESSAGE may carry it (`MessageScreen.maxBytes`, which `ringside serve` refuses
+    /// beyond): the latest lines that fit, the earliest left out (a line too long alone keeps its end).
+    public var messageText: String {
+        var kept: [String] = []
+        var bytes = 0
+        for line in lines.reversed().map({ "\($0.speaker): \($0.text)" }) {
+            let size = line.utf8.count + (kept.isEmpty ? 0 : 1)
+            guard bytes + size <= MessageScreen.maxBytes else {
+                // (From a character's first byte: a cut character would not be UTF-8.)
+                if kept.isEmpty { kept.append(String(decoding: line.utf8.suffix(MessageScreen.maxBytes).drop { $0 & 0xC0 == 0x80 }, as: UTF8.self)) }
+                break
+            }
+            kept.append(line)
+            bytes += size
+        }
+        return kept.reversed().joined(separator: "\n")
+    }
+
     /// The webhook's body: `{"callID", "agentURI", "event": "handback", "context", "lines": [{"speaker", "text"}]}`.
     public var json: String {
         struct Body: Encodable {

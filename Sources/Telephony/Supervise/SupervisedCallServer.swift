@@ -120,7 +120,7 @@ public final class SupervisedCallServer: @unchecked Sendable {
         case let .transferProgress(call, status, phrase):
             guard let leg = leg(call), call === leg.caller else { break }
             transferProgressed(leg, status: status, phrase: phrase)
-        case .refused, .transferred, .message:
+        case .refused, .transferred, .message, .messageRefused:  // a refused MESSAGE is logged by the user agent
             break
         }
     }
@@ -193,12 +193,14 @@ public final class SupervisedCallServer: @unchecked Sendable {
         awaitAnswer(leg, from: agent)
     }
 
-    /// A silent agent: the caller hears why (or the fallback is called) within the timeout.
+    /// A silent agent: the caller hears why (or the fallback is called) within the timeout. The wait
+    /// holds the call weakly: a call that ended sooner is not kept (with both legs' RTP sockets) until
+    /// the timeout runs out.
     private func awaitAnswer(_ leg: SupervisedLeg, from agent: PhoneCall) {
         let timeout = options.answerTimeout
-        Task { [self] in
+        Task { [self, weak leg, weak agent] in
             try? await Task.sleep(nanoseconds: UInt64(max(0, timeout) * 1e9))
-            guard leg.stage == .dialing, leg.agent === agent else { return }
+            guard let leg, let agent, leg.stage == .dialing, leg.agent === agent else { return }
             fail(leg, AgentLegFailure.noAnswer(within: timeout))
         }
     }
@@ -333,7 +335,7 @@ public final class SupervisedCallServer: @unchecked Sendable {
         }
         if !context.lines.isEmpty {
             do {
-                try agentPhone.message(leg.agent, text: context.text)
+                try agentPhone.message(leg.agent, text: context.messageText)
             } catch {
                 leg.watcher?.bus.emit(.sip, .error("cannot pass the context to the agent (MESSAGE): \(error)"))
             }
