@@ -1,5 +1,6 @@
 internal import CWhisper
 import Foundation
+import Synchronization
 import Logging
 import RingsideCore
 
@@ -333,6 +334,35 @@ public final class WhisperScheduler: @unchecked Sendable {
     init(model: OpaquePointer, threads: Int) {
         self.model = model
         self.threads = threads
+        WhisperScheduler.registry.withLock { schedulers in
+            if schedulers.isEmpty { atexit { WhisperScheduler.quiesceAll() } }
+            schedulers.append(Weak(self))
+        }
+    }
+
+    private struct Weak: @unchecked Sendable {
+        weak var scheduler: WhisperScheduler?
+        init(_ s: WhisperScheduler) { scheduler = s }
+    }
+    private static let registry = Mutex<[Weak]>([])
+    /// Set at process exit: no decode starts any more.
+    private var closing = false
+    private var active: [WhisperJob] = []
+
+    /// At exit: every queued and running decode is aborted, and the exit waits (at most 3 s) until
+    /// none runs. Registered with `atexit` when the first scheduler is made, so it runs before the
+    /// ggml libraries' own static destructors (registered earlier, run later): a decode still running
+    /// when they free the CPU backend's state reads freed memory (`ringside call` crashed so on Ctrl-C).
+    static func quiesceAll() {
+        for entry in registry.withLock({ $0 }) { entry.scheduler?.quiesce(deadline: Date().addingTimeInterval(3)) }
+    }
+
+    func quiesce(deadline: Date) {
+        condition.lock()
+        defer { condition.unlock() }
+        closing = true
+        for job in queue + active { job.cancel() }
+        while running > 0, condition.wait(until: deadline) {}
     }
 
     /// Finished decodes by their exact input (samples and prompt): a decode is a pure function of
@@ -459,8 +489,9 @@ public final class WhisperScheduler: @unchecked Sendable {
                 let (ja, jb) = (queue[a], queue[b])
                 if ja.isUrgent != jb.isUrgent { return ja.isUrgent }
                 return ja.sequence < jb.sequence
-            }), busyThreads + threadsFor(queue[i]) <= threads {
+            }), !closing, busyThreads + threadsFor(queue[i]) <= threads {
                 let job = queue.remove(at: i)
+                active.append(job)
                 let n = threadsFor(job)
                 busyThreads += n
                 running += 1
@@ -471,8 +502,9 @@ public final class WhisperScheduler: @unchecked Sendable {
         }
     }
 
-    private func done(threads n: Int) {
+    private func done(_ job: WhisperJob, threads n: Int) {
         condition.lock()
+        active.removeAll { $0 === job }
         busyThreads -= n
         running -= 1
         condition.broadcast()
@@ -488,7 +520,7 @@ public final class WhisperScheduler: @unchecked Sendable {
             let cold = state == nil
             if cold { state = rs_whisper_state_new(model) }
             guard let st = state else {
-                done(threads: jobThreads)
+                done(job, threads: jobThreads)
                 job.finish(WhisperOutcome(status: .failed(code: -1), text: "", tokens: 0, noSpeechProbability: 0,
                                           meanTokenProbability: 0, minTokenProbability: 0, decodeSeconds: 0))
                 continue
@@ -519,7 +551,7 @@ public final class WhisperScheduler: @unchecked Sendable {
                                          noSpeechProbability: Double(raw.no_speech_prob), meanTokenProbability: Double(raw.mean_token_p),
                                          minTokenProbability: Double(raw.min_token_p), decodeSeconds: seconds, threads: jobThreads,
                                          coldStart: cold)
-            done(threads: jobThreads)
+            done(job, threads: jobThreads)
             if status == .ok, let key = job.cacheKey {
                 condition.lock()
                 if cache.updateValue(outcome, forKey: key) == nil { cacheOrder.append(key) }

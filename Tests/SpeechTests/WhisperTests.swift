@@ -168,6 +168,26 @@ struct WhisperTests {
         print("first live decode: cold \(unwarmed.decodeSeconds) s, after the warm-up (\(warmed.warmUpSeconds ?? 0) s) \(first.decodeSeconds) s")
     }
 
+    @Test("at exit the decodes are stopped and waited for: a running one is aborted, a queued one never starts")
+    func quiesceStopsDecodesBeforeExit() async throws {
+        let model = try Self.model()
+        let speech = try await SpeechFixtures.speak("I would like to book an appointment on Tuesday").flatMap(\.samples).map { Float($0) / 32768 }
+        let long = Array(repeating: speech, count: 8).flatMap { $0 }
+        let scheduler = WhisperScheduler(model: model.model, threads: WhisperModel.defaultThreads)
+        let running = scheduler.submit(WhisperRequest(samples: long, urgent: true))
+        // Bounded wait until the decode has started.
+        for _ in 0..<400 where scheduler.peakParallelDecodes == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        try #require(scheduler.peakParallelDecodes == 1, "the decode never started")
+        let queued = scheduler.submit(WhisperRequest(samples: speech, urgent: false))
+        let started = ContinuousClock.now
+        scheduler.quiesce(deadline: Date().addingTimeInterval(3))
+        let took = ContinuousClock.now - started
+        #expect(took < .seconds(3), "quiesce waited out its deadline: the decode was not stopped")
+        #expect(await running.wait(deadline: .seconds(1)) == nil, "the running decode was aborted")
+        #expect(await queued.wait(deadline: .milliseconds(500)) == nil, "no decode starts once closing")
+        #expect(scheduler.counts.ran == 0, "\(scheduler.counts)")
+    }
+
     @Test("a speculative decode started at a pause is thrown away when the caller goes on; its text never appears alone")
     func speculationCancelled() async throws {
         let first = "I need to book an appointment"
