@@ -336,6 +336,7 @@ public final class WhisperScheduler: @unchecked Sendable {
         self.threads = threads
         WhisperScheduler.registry.withLock { schedulers in
             if schedulers.isEmpty { atexit { WhisperScheduler.quiesceAll() } }
+            schedulers.removeAll { $0.scheduler == nil }
             schedulers.append(Weak(self))
         }
     }

@@ -167,12 +167,12 @@ struct IntentClassifier: Sendable {
         // A thing of the caller's that no example names ("where's my stuff", "where's my part of" for
         // "parcel" misheard) stands in for the thing an example has in the same place ("where is my
         // order"), when the rest of the sentence matches that example too; such a match counts less.
-        let ownedStranger = IntentClassifier.owned(utterance).flatMap { strangers.contains($0) ? $0 : nil }
+        let strangerOwned = IntentClassifier.owned(utterance).map(strangers.contains) ?? false
         var best: [String: Double] = [:]
         for example in examples {
             var shared = known.intersection(example.words)
             var strangerCount = strangers.count, standIn = 0.0, discount = 1.0
-            if ownedStranger != nil, let owned = example.owned, !shared.contains(owned), !shared.isEmpty {
+            if strangerOwned, let owned = example.owned, !shared.contains(owned), !shared.isEmpty {
                 shared.insert(owned)
                 strangerCount -= 1
                 standIn = weights[owned] ?? 0

@@ -505,10 +505,7 @@ public actor IntentEngine: Brain {
         slots[name] = value
         fillOrder.removeAll { $0 == name }
         fillOrder.append(name)
-        if agent.slots[name]?.sensitive == true {
-            tracer.redactor.addSecret(value.value)
-            tracer.redactor.addSecret(value.spoken)
-        }
+        protect(name, value)
         if changed { invalidate(dependingOn: name) }
     }
 
@@ -896,30 +893,34 @@ public actor IntentEngine: Brain {
         return arguments
     }
 
+    /// A value of a slot the agent file marks `sensitive` is hidden everywhere from now on, in both forms.
+    private func protect(_ name: String, _ value: SlotValue) {
+        guard agent.slots[name]?.sensitive == true else { return }
+        tracer.redactor.addSecret(value.value)
+        tracer.redactor.addSecret(value.spoken)
+    }
+
     /// A lookup that found nothing for the dates heard, tried with each date's sound-alikes (the
     /// thirteenth for the thirtieth, nineteen fifteen for nineteen fifty). Exactly one sound-alike
     /// finding a record is taken as what the caller said; none or several leave the lookup empty.
     private func soundAlikeLookup(_ step: FlowStep, tool: String) async -> (arguments: [String: JSONValue], value: JSONValue)? {
         let dates = Set(step.arguments.values.flatMap(Template.references)).filter { agent.slots[$0]?.type == .date }.sorted()
-        var found: [(slot: String, day: CalendarDay, arguments: [String: JSONValue], value: JSONValue)] = []
+        var found: [(slot: String, said: SlotValue, arguments: [String: JSONValue], value: JSONValue)] = []
         for name in dates {
             guard let heard = slots[name].flatMap({ CalendarDay(iso: $0.value) }) else { continue }
             for day in SoundAlikeDates.variants(of: heard) {
-                let value = SlotValue(value: day.iso, spoken: day.spoken(withYear: true))
-                if agent.slots[name]?.sensitive == true {
-                    tracer.redactor.addSecret(value.value)
-                    tracer.redactor.addSecret(value.spoken)
-                }
+                let said = SlotValue(value: day.iso, spoken: day.spoken(withYear: true))
+                protect(name, said)
                 var trial = slots
-                trial[name] = value
+                trial[name] = said
                 let arguments = callArguments(step, tool: tool, slots: trial)
                 let outcome = await tools.invoke(tool, arguments: .object(arguments))
                 record(tool, arguments: .object(arguments), outcome: outcome)
-                if case .success(let result) = outcome, !ToolResults.isEmpty(result) { found.append((name, day, arguments, result)) }
+                if case .success(let result) = outcome, !ToolResults.isEmpty(result) { found.append((name, said, arguments, result)) }
             }
         }
         guard found.count == 1, let match = found.first else { return nil }
-        fill(match.slot, SlotValue(value: match.day.iso, spoken: match.day.spoken(withYear: true)))
+        fill(match.slot, match.said)
         return (match.arguments, match.value)
     }
 
