@@ -42,11 +42,15 @@ struct OperatorAudioOptions: ParsableArguments {
         }
     }
 
-    /// The operator's voice for a takeover: opened when a takeover first reads it and closed when the
-    /// takeover ends (not one capture per call).
-    func microphone() -> LazyAudioSource {
+    /// The operator's voice for a takeover: opened when a takeover first reads it (or now, `openNow`:
+    /// for a reader that must never wait, and to hear from this moment on) and closed when the takeover
+    /// ends (not one capture per call). A microphone is read through a cushion, as the call's tick and
+    /// the device's bursts are two clocks.
+    func microphone(openNow: Bool = false) -> any AudioSource {
         let wav = operatorInput, server = self.server, device = mic
-        return LazyAudioSource(rate: .hz16000, isLive: wav == nil) { Self.openMicrophone(wav: wav, server: server, device: device) }
+        let source = LazyAudioSource(rate: .hz16000, isLive: wav == nil) { Self.openMicrophone(wav: wav, server: server, device: device) }
+        if openNow { source.opened() }
+        return wav == nil ? CushionedSource(source) : source
     }
 
     /// A WAV file, or a capture of the microphone.

@@ -176,7 +176,7 @@ struct Supervise: AsyncParsableCommand {
             // Opened as the takeover begins, before it is announced: opened at the bridge's first read instead,
             // the device's start held the bridge's thread up, and the caller's phone dropped the burst that followed
             // (the operator's first second came through short); and words said as the takeover was announced were lost.
-            operatorVoice: { _ in usesDevices || operatorAudio.operatorInput != nil ? operatorAudio.microphone().opened() : nil },
+            operatorVoice: { _ in usesDevices || operatorAudio.operatorInput != nil ? operatorAudio.microphone(openNow: true) : nil },
             operatorSpeaker: speaker, handbackWebhook: settings.handbackWebhook, fallbackURI: settings.fallbackURI))
         defer { try? speaker?.close() }
         var boardState = BoardState(title: "SUPERVISE \(agentUri) at sip:supervise@\(address):\(port)",

@@ -351,7 +351,7 @@ public final class SupervisedCallServer: @unchecked Sendable {
             }
         }
         leg.watcher?.bus.emit(.session, .handback(context: context.text))
-        logger.notice("call \(id) handed back to the agent")
+        logger.notice("call \(id) handed back to the agent\(leg.operatorVoiceGaps.map { " (\($0))" } ?? "")")
         return true
     }
 

@@ -41,6 +41,8 @@ public final class SupervisedLeg: @unchecked Sendable {
         var agentDropped = false
         /// During a takeover: the human part of the conversation, for the agent when it gets the call back.
         var handback: HandbackContext?
+        /// How the last takeover's microphone kept up (nil: no microphone, or no gap).
+        var voiceGaps: String?
     }
 
     private let state: LockedValue<State>
@@ -158,6 +160,9 @@ public final class SupervisedLeg: @unchecked Sendable {
         state.withLock { s in
             guard s.stage == .bridged, s.takenOver != takenOver, !s.agentDropped else { return nil }
             s.takenOver = takenOver
+            s.voiceGaps = (s.operatorVoice as? CushionedSource).flatMap { c in
+                c.underruns + c.droppedFrames > 0 ? "the operator's microphone ran dry \(c.underruns) times, \(c.droppedFrames) frames dropped" : nil
+            }
             s.operatorVoice?.close()
             s.operatorVoice = takenOver ? voice : nil
             s.operatorEar = takenOver ? ear : nil
@@ -168,6 +173,9 @@ public final class SupervisedLeg: @unchecked Sendable {
             return said
         }
     }
+
+    /// How the last takeover's microphone kept up with the call: nil when it never ran dry nor overflowed.
+    var operatorVoiceGaps: String? { state.value.voiceGaps }
 
     /// Queues an operator's line (its speech) for the caller; false when the call is not taken over.
     func speak(_ frames: [AudioFrame]) -> Bool {
