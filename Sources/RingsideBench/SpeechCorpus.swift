@@ -6,8 +6,8 @@ import Speech
 enum SpeechCorpus {
     static let names = ["maria garcia", "john smith", "david lee", "sarah johnson", "michael brown", "linda martinez",
                         "james wilson", "karen taylor", "robert anderson", "susan thomas", "peter clark", "emma lewis"]
-    static let weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday"]
-    static let months = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+    static let weekdays = CalendarNames.workdays
+    static let months = CalendarNames.months
     static let hours = ["nine", "ten", "eleven", "one", "two", "three", "four"]
     static let digitWords = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 

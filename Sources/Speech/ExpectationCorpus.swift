@@ -4,9 +4,8 @@ import RingsideCore
 /// the recogniser listens with for the next utterance. Deterministic: same input, same sentences.
 public enum ExpectationCorpus {
     static let digitWords = Array(SpokenText.units.prefix(10)) + ["oh"]
-    static let weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-    static let months = ["january", "february", "march", "april", "may", "june", "july", "august",
-                         "september", "october", "november", "december"]
+    static let weekdays = CalendarNames.weekdays
+    static let months = CalendarNames.months
     static let yesWords = ["yes", "yeah", "yep", "sure", "correct", "right", "okay", "absolutely", "definitely"]
     static let noWords = ["no", "nope", "nah", "incorrect", "wrong"]
 

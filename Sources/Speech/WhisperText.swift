@@ -114,9 +114,7 @@ public enum WhisperText {
         return "\(h):" + (m < 10 ? "0\(m)" : "\(m)") + rest
     }
 
-    static let months: Set<String> = ["january", "february", "march", "april", "may", "june", "july", "august",
-                                      "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
-                                      "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+    static let months = Set(CalendarNames.months + ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"])
 
     /// Whisper writes a month said in full as "Jan." or "Sept" before a number: the caller said
     /// "January". Only with its full stop or a number after it ("Jun" alone may be a name, "mar" a verb).
@@ -248,7 +246,7 @@ public enum WhisperText {
     /// A spoken date names a month, a weekday, an ordinal day or a relative day.
     static func looksLikeDate(_ text: String) -> Bool {
         let words = TranscriptNormalizer.normalize(text)
-        let weekdays: Set<String> = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+        let weekdays = Set(CalendarNames.weekdays)
         return words.contains { months.contains($0) || weekdays.contains($0) || ["today", "tomorrow"].contains($0)
             || SpokenText.ordinalUnits.contains($0) || SpokenText.ordinalTens.contains($0) }
     }

@@ -66,8 +66,8 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomString
 
     public var description: String { iso }
 
-    static let weekdayNames = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
-    static let monthNames = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+    static let weekdayNames = CalendarNames.weekdays
+    static let monthNames = CalendarNames.months
 
     /// "Tuesday the 3rd of March"; with `withYear`, "the 4th of March 1980".
     public func spoken(withYear: Bool = false) -> String {
@@ -91,6 +91,7 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomString
 }
 
 import Foundation
+import RingsideCore
 
 extension CalendarDay {
     /// Today in the system's time zone.
