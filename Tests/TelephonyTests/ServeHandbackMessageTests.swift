@@ -101,6 +101,20 @@ import TestSupport
         #expect(try await Self.waitForEvent(server, 5) { $0 == .contextPassedOn(context: "operator: the caller is Ana") } != nil,
                 "\(Self.events(server).map(\.payload))")
         #expect(!Self.events(server).contains { if case .callEnded = $0.payload { return true }; return false }, "the call ended")
+
+        // The same text outside any dialog (pager mode, a new Call-ID, no To tag): no one would read it,
+        // so it is refused, not taken with a 200; the call in progress hears nothing of it.
+        let pagerID = "pager-\(UUID().uuidString)@test"
+        raw.send(Array([
+            "MESSAGE sip:agent@127.0.0.1:\(server.phone.agent.localPort) SIP/2.0",
+            "Via: SIP/2.0/UDP 127.0.0.1:\(raw.localPort);branch=z9hG4bK-\(UUID().uuidString.prefix(12));rport",
+            "Max-Forwards: 70", "From: <sip:tester@127.0.0.1>;tag=p", "To: <sip:agent@127.0.0.1:\(server.phone.agent.localPort)>",
+            "Call-ID: \(pagerID)", "CSeq: 1 MESSAGE", "Content-Type: text/plain", "Content-Length: 20",
+        ].joined(separator: "\r\n").utf8) + Array("\r\n\r\noperator: pager text".utf8))
+        let pager = try #require(raw.finalResponse(callID: pagerID, timeout: 5), "no answer to a MESSAGE outside a dialog")
+        #expect(pager.status == 403, "\(pager.text)")
+        #expect(pager.header("Warning")?.contains("only in a call's dialog") == true, "\(pager.text)")
+        #expect(!Self.events(server).contains { $0.payload == .contextPassedOn(context: "operator: pager text") }, "the pager text reached the call")
         raw.send(raw.inDialog("BYE", invite: invite, answer: answer, cseq: 3 + cases.count))
         _ = raw.finalResponse(callID: callID, timeout: 2)
         await server.stop()

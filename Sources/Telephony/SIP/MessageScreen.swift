@@ -7,6 +7,10 @@ import Foundation
 public enum MessageScreen {
     public static let maxBytes = 16 * 1024
 
+    /// Text outside a call's dialog (pager mode): nothing would read it, so it is refused (403) rather
+    /// than taken with a 200 and dropped.
+    public static let outsideACall = Refusal(status: 403, problem: "text is taken only in a call's dialog")
+
     /// Why a MESSAGE was not taken: the status it is answered with, the problem in words, and the
     /// response's extra header lines (CRLF-separated).
     public struct Refusal: Sendable, Equatable, Error {

@@ -541,11 +541,15 @@ public final class SIPUserAgent: @unchecked Sendable {
                                               parameters: rs_sip_content_type_params(sip, &parameters, 256) > 0 ? String(nulTerminated: parameters) : "",
                                               body: Self.body(sip))
             let leg = callID.flatMap { legs[$0] }
-            switch screened {
+            switch screened.flatMap({ text in leg == nil ? .failure(MessageScreen.outsideACall) : .success(text) }) {
             case let .success(text):
                 rs_nua_respond_current(nua, nh, 200, nil)
                 // In a call's dialog: the peer passes text on, e.g. a supervisor's context.
                 if let leg { emit(.message(leg.call, contentType: contentType, text: text)) }
+            case .failure(MessageScreen.outsideACall):
+                // Not taken (rather than a 200 for text no one reads), and no more said to a stranger.
+                rs_nua_respond_current(nua, nh, Int32(MessageScreen.outsideACall.status), MessageScreen.outsideACall.headers)
+                logger.debug("a MESSAGE outside a call's dialog refused (\(MessageScreen.outsideACall.status))")
             case let .failure(refusal):
                 rs_nua_respond_current(nua, nh, Int32(refusal.status), refusal.headers)
                 logger.warning("\(leg.map { "\($0.call)" } ?? "out of dialog"): MESSAGE refused with \(refusal.status): \(refusal.problem)")
