@@ -6,7 +6,10 @@ import Testing
     func payload(_ seq: Int) -> [UInt8] { [UInt8(seq & 0xFF), UInt8((seq >> 8) & 0xFF)] }
 
     /// Plays `count` ticks of 20 ms, delivering each packet (seq → arrival ms) when its time has come.
-    func run(_ jb: inout JitterBuffer, arrivals: [(seq: UInt16, at: Double)], ticks: Int, firstTickMs: Double = 0) -> [JitterBufferOutput] {
+    /// Plays `ticks` slots as a reader does; `quiet` says which packets (by sequence number) decode to a
+    /// quiet frame (all of them by default), which the buffer may drop to keep its delay down.
+    func run(_ jb: inout JitterBuffer, arrivals: [(seq: UInt16, at: Double)], ticks: Int, firstTickMs: Double = 0,
+             quiet: (Int) -> Bool = { _ in true }) -> [JitterBufferOutput] {
         let sorted = arrivals.sorted { $0.at < $1.at }
         var next = 0
         var out: [JitterBufferOutput] = []
@@ -16,7 +19,9 @@ import Testing
                 jb.insert(sequence: sorted[next].seq, payload: payload(Int(sorted[next].seq)), arrival: .milliseconds(sorted[next].at))
                 next += 1
             }
-            out.append(jb.pop())
+            let popped = jb.pop()
+            let isQuiet = played([popped]).first.map(quiet) ?? true
+            out.append(jb.shedAfterPop(quiet: isQuiet) ?? popped)
         }
         return out
     }
@@ -111,6 +116,32 @@ import Testing
             #expect(jb.underruns > 1)  // slower sender: re-buffering
             #expect(jb.droppedForDrift == 0)
         }
+    }
+
+    /// A reader held up for 200 ms leaves 10 frames more waiting than the target; what is dropped to win
+    /// that delay back is a quiet frame (a pause between words), never a piece of one while a pause comes
+    /// within 5 s; in speech with no pause at all, a frame goes after 5 s all the same.
+    @Test func theDelayLeftByAStallIsWonBackInThePauses() {
+        // Packets on time every 20 ms; the reader misses 10 slots at 1 s (a stall: it skips them, as
+        // MediaSession's does past 200 ms), so 10 frames more wait from then on.
+        func stalled(_ quiet: @escaping (Int) -> Bool) -> (JitterBuffer, [Int]) {
+            var jb = JitterBuffer()
+            let arrivals = (0..<600).map { (UInt16($0), Double($0) * 20) }
+            var outs = run(&jb, arrivals: Array(arrivals.prefix(50)), ticks: 50, quiet: quiet)
+            outs += run(&jb, arrivals: Array(arrivals[50...]), ticks: 550, firstTickMs: 1200, quiet: quiet)
+            return (jb, played(outs))
+        }
+        // Speech in 400 ms words with a 100 ms pause after each (frames 20…24 of every 25 quiet).
+        let pauses = { (seq: Int) in seq % 25 >= 20 }
+        let (words, heard) = stalled(pauses)
+        let dropped = Set(0..<590).subtracting(heard)
+        #expect(!dropped.isEmpty && words.droppedForDrift == dropped.count, "the delay was never won back: \(words.droppedForDrift)")
+        #expect(dropped.allSatisfy(pauses), "frames of words dropped: \(dropped.filter { !pauses($0) }.sorted())")
+        #expect(words.bufferedDepth <= .milliseconds(80), "still \(words.bufferedDepth.milliseconds) ms waiting")
+        // No pause ever: the delay goes all the same, only later.
+        let (speech, _) = stalled { _ in false }
+        #expect(speech.droppedForDrift > 0)
+        #expect(speech.droppedForDrift < words.droppedForDrift, "dropped in speech as readily as in pauses")
     }
 
     @Test func latePacketsAreDropped() {

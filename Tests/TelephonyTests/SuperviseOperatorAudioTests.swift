@@ -50,7 +50,7 @@ import TestSupport
         // A second from the sentence's second half.
         let said = operatorSpeech.flatMap(\.samples)
         let spoken = SignalAlignment.locate(Array(said[said.count / 2..<said.count / 2 + 16000]), in: heard)
-        print("operator's microphone at the caller: correlation \(String(format: "%.3f", spoken.correlation))")
+        print("operator's microphone at the caller: correlation \(String(format: "%.3f", spoken.correlation)); the caller's playout \(call.media.playout)")
         #expect(spoken.correlation > 0.3, "the operator's microphone at the caller: correlation \(spoken.correlation) \(supervisor.log)")
         // The operator began speaking the moment the takeover was announced: the beginning arrives whole
         // too (the microphone is open before the takeover is, not when the bridge first reads it).
@@ -79,6 +79,7 @@ import TestSupport
         // Handed back: the caller speaks to the agent again, not to the operator's speaker.
         supervisor.send("t")
         #expect(await supervisor.waitForLine(5) { $0["kind"] as? String == "handback" } != nil, "\(supervisor.output)")
+        print(supervisor.log.split(separator: "\n").filter { $0.contains("handed back") }.joined(separator: "\n"))
         let again = SuperviseTests.play(question, into: call.media.sink)
         let afterHandback = try Self.listen(to: ear, frames: question.count + 50)
         #expect(again.wait(timeout: .now() + 5) == .success)

@@ -4,9 +4,9 @@ import RingsideCore
 ///
 /// Packets go in by sequence number in any order (wraparound handled); one frame comes out per
 /// 20 ms tick. The target depth follows the spread of measured transit times over the last
-/// couple of seconds, clamped to `minimumDepth…maximumDepth`. Clock drift is absorbed by
-/// dropping a frame when the buffer sits well above target (sender faster) and by
-/// re-buffering when it runs dry (sender slower).
+/// couple of seconds, clamped to `minimumDepth…maximumDepth`. Clock drift, and delay left by a reader
+/// held up, is absorbed by dropping a frame when the buffer sits well above target (`shedAfterPop`:
+/// a quiet frame, so that no word loses a piece) and by re-buffering when it runs dry (sender slower).
 public struct JitterBuffer: Sendable {
     public let frameDuration: MediaTime
     public let minimumDepth: MediaTime
@@ -26,8 +26,12 @@ public struct JitterBuffer: Sendable {
     public private(set) var latePackets = 0
     /// Slots played as concealment because the packet never came.
     public private(set) var concealedFrames = 0
-    /// Frames dropped to catch up with a faster sender.
+    /// Frames dropped to catch up with a faster sender (or a reader that was held up).
     public private(set) var droppedForDrift = 0
+    /// Ticks the buffer must sit above target before a quiet frame is dropped (0.5 s).
+    public static let shedAfterTicks = 25
+    /// Ticks above target after which a frame is dropped even in speech (5 s without a quiet frame).
+    public static let shedInSpeechAfterTicks = 250
     /// Ticks with nothing to play (before start or while re-buffering).
     public private(set) var underruns = 0
     /// Packets whose sequence number jumped too far from the stream's to be believed (RFC 3550 A.1).
@@ -133,22 +137,27 @@ public struct JitterBuffer: Sendable {
             concealedFrames += 1
             return .lost(next: nil)
         }
-        // Sender faster than playout: the buffer sits above target for a while, so skip one frame.
-        if bufferedDepth > target + frameDuration + frameDuration {
-            aboveTargetTicks += 1
-            if aboveTargetTicks >= 25 {
-                aboveTargetTicks = 0
-                packets.removeValue(forKey: next)
-                next += 1
-                droppedForDrift += 1
-            }
-        } else {
-            aboveTargetTicks = 0
-        }
+        // Sender faster than playout (or the reader was held up): the buffer sits above target; the
+        // reader drops a frame when it can spare one (`shedAfterPop`).
+        aboveTargetTicks = bufferedDepth > target + frameDuration + frameDuration ? aboveTargetTicks + 1 : 0
         nextToPlay = next + 1
         if let payload = packets.removeValue(forKey: next) { return .packet(payload) }
         concealedFrames += 1
         return .lost(next: packets[next + 1])
+    }
+
+    /// Called after each `pop` with whether the frame it gave is quiet (the reader decoded it): when the
+    /// buffer has sat above target for `shedAfterTicks`, that frame is dropped — at once if it is quiet,
+    /// after `shedInSpeechAfterTicks` in any case — and the next one is returned to play in its slot
+    /// instead; nil to play the frame popped. (Dropping whichever frame came due put holes in words:
+    /// a caller's phone held up under load lost two to seven frames of speech a sentence.)
+    public mutating func shedAfterPop(quiet: Bool) -> JitterBufferOutput? {
+        guard aboveTargetTicks >= Self.shedAfterTicks, quiet || aboveTargetTicks >= Self.shedInSpeechAfterTicks,
+              let next = nextToPlay, let payload = packets.removeValue(forKey: next) else { return nil }
+        aboveTargetTicks = 0
+        nextToPlay = next + 1
+        droppedForDrift += 1
+        return .packet(payload)
     }
 
     // MARK: Relaying

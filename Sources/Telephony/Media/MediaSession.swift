@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RingsideCore
+import Audio
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -188,6 +189,12 @@ public final class MediaSession: @unchecked Sendable {
         return [.rtpStats(received), .rtpStats(sent)]
     }
 
+    /// What the playout made of the packets: arrived too late to play, frames concealed, frames dropped
+    /// to keep up with the sender's clock, and times it ran dry.
+    public var playout: (late: Int, concealed: Int, droppedForDrift: Int, underruns: Int) {
+        lock.withLock { (jitter.latePackets, jitter.concealedFrames, jitter.droppedForDrift, jitter.underruns) }
+    }
+
     /// Counts of datagrams that were not valid RTP or RTCP (garbage is counted, never fatal).
     public var malformedPackets: (rtp: Int, rtcp: Int) {
         lock.lock()
@@ -367,14 +374,24 @@ public final class MediaSession: @unchecked Sendable {
         playoutNext = due + AudioFrame.duration
         try checkPeerSending(now: clock.now())
         guard let decoder else { return .silence(rate: configuration.rate, at: due) }
-        switch jitter.pop() {
+        let frame = try Self.decode(jitter.pop(), with: decoder, at: due, rate: configuration.rate)
+        // Too much waiting (the sender is faster, or this reader was held up): a quiet frame goes, not a word's piece.
+        guard let instead = jitter.shedAfterPop(quiet: AudioLevel(frame: frame).rms < Self.quietFrameRMS) else { return frame }
+        return try Self.decode(instead, with: decoder, at: due, rate: configuration.rate)
+    }
+
+    /// A frame below this RMS (−40 dBFS) is a pause between words, spared for dropping to keep the delay down.
+    static let quietFrameRMS = 0.01
+
+    private static func decode(_ output: JitterBufferOutput, with decoder: AudioPayloadCodec, at due: MediaTime, rate: SampleRate) throws -> AudioFrame {
+        switch output {
         case let .packet(payload):
             if let frame = try? decoder.decode(payload, timestamp: due) { return frame }
             return try decoder.conceal(next: nil, timestamp: due)
         case let .lost(next):
             return try decoder.conceal(next: next, timestamp: due)
         case .empty:
-            return .silence(rate: configuration.rate, at: due)
+            return .silence(rate: rate, at: due)
         }
     }
 
