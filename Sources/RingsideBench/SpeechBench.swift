@@ -26,7 +26,7 @@ struct SpeechBench: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Also run Whisper as the final pass (plain on every condition; prompted with the domain vocabulary on clean and telephone, and on clean also with names only where a name is expected).") var whisper = true
     @Option(help: "Seconds the end of a turn waits for Whisper before the streaming final stands (a live call's: 1.5). A long deadline measures Whisper's words apart from the machine's load.")
     var whisperDeadline = 1.5
-    @Option(help: "Also run plain Whisper with the encoder's window at least this many frames (50 a second; the default is 256), in the same run, e.g. 512.")
+    @Option(help: "Also run plain Whisper with the encoder's window at least this many frames (50 a second; the default is 512), in the same run, e.g. 256.")
     var whisperMinContext: [Int] = []
 
     func validate() throws {

@@ -171,11 +171,8 @@ public struct WhisperRequest: Sendable {
     /// The encoder's window at its shortest (frames, 50 a second); see `audioContext`.
     public var minimumAudioContext: Int
 
-    /// 256 frames (≈ 5 s) at least. Measured in one run (`ringside-bench speech --conditions clean
-    /// --no-adapted --whisper-deadline 30 --whisper-min-context 512`, 300 utterances, 3 voices): the same
-    /// words as 512 (clean WER 7.3 % both, every voice and category the same), decodes 15 % cheaper
-    /// (RTF 0.17 vs 0.20), and the final ready after the end of the turn at p50/p95 9/20 ms vs 105/298.
-    public static let defaultMinimumAudioContext = 256
+    /// 512 frames (≈ 10 s) at least, as measured when the window was cut to the audio.
+    public static let defaultMinimumAudioContext = 512
 
     public init(samples: [Float], prompt: String? = nil, urgent: Bool, shareCores: Bool = false,
                 minimumAudioContext: Int = WhisperRequest.defaultMinimumAudioContext) {

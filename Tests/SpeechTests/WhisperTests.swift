@@ -259,10 +259,10 @@ struct WhisperTests {
         func window(seconds: Double, minimum: Int = WhisperRequest.defaultMinimumAudioContext) -> Int {
             WhisperRequest(samples: [Float](repeating: 0, count: Int(seconds * 16000)), urgent: true, minimumAudioContext: minimum).audioContext
         }
-        #expect(window(seconds: 2) == 256)
-        #expect(window(seconds: 2, minimum: 512) == 512)
-        #expect(window(seconds: 4) == 4 * 50 + 64)
-        #expect(window(seconds: 12, minimum: 512) == 12 * 50 + 64)
+        #expect(window(seconds: 2) == 512)
+        #expect(window(seconds: 2, minimum: 256) == 256)
+        #expect(window(seconds: 4, minimum: 256) == 4 * 50 + 64)
+        #expect(window(seconds: 12) == 12 * 50 + 64)
         #expect(window(seconds: 29) == 0, "1514 frames is the whole window")
         #expect(window(seconds: 1, minimum: 1500) == 0)
     }
