@@ -254,19 +254,6 @@ struct WhisperTests {
         #expect(ends[0].waited < .milliseconds(500), "the turn ended \(ends[0].waited.milliseconds) ms after the caller stopped")
     }
 
-    @Test("the encoder's window is cut to the audio with room to spare, never below its minimum, and whole past 30 s")
-    func audioWindow() {
-        func window(seconds: Double, minimum: Int = WhisperRequest.defaultMinimumAudioContext) -> Int {
-            WhisperRequest(samples: [Float](repeating: 0, count: Int(seconds * 16000)), urgent: true, minimumAudioContext: minimum).audioContext
-        }
-        #expect(window(seconds: 2) == 512)
-        #expect(window(seconds: 2, minimum: 256) == 256)
-        #expect(window(seconds: 4, minimum: 256) == 4 * 50 + 64)
-        #expect(window(seconds: 12) == 12 * 50 + 64)
-        #expect(window(seconds: 29) == 0, "1514 frames is the whole window")
-        #expect(window(seconds: 1, minimum: 1500) == 0)
-    }
-
     @Test("Whisper's phantom lines and loops never reach the brain")
     func guards() {
         let quiet = WhisperOutcome(status: .ok, text: " Thank you.", tokens: 3, noSpeechProbability: 0.2, meanTokenProbability: 0.3,
