@@ -26,14 +26,6 @@ struct SpeechBench: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Also run Whisper as the final pass (plain on every condition; prompted with the domain vocabulary on clean and telephone, and on clean also with names only where a name is expected).") var whisper = true
     @Option(help: "Seconds the end of a turn waits for Whisper before the streaming final stands (a live call's: 1.5). A long deadline measures Whisper's words apart from the machine's load.")
     var whisperDeadline = 1.5
-    @Option(help: "Also run plain Whisper with the encoder's window at least this many frames (50 a second; the default is 512), in the same run, e.g. 256.")
-    var whisperMinContext: [Int] = []
-
-    func validate() throws {
-        if let bad = whisperMinContext.first(where: { !(64...1500).contains($0) }) {
-            throw ValidationError("--whisper-min-context \(bad): from 64 to 1500 frames")
-        }
-    }
     @Flag(help: "Use pocketsphinx's second (forward-flat) pass.") var fwdflat = false
     @Flag(help: "Suppress noise (speexdsp) before recognition.") var denoise = false
     @Option(help: "Extra pocketsphinx flags, e.g. '-beam=1e-60,-pbeam=1e-60'.") var sphinx = ""
@@ -95,12 +87,6 @@ struct SpeechBench: AsyncParsableCommand {
                 w.whisper = .plain
                 w.twoPass.deadline = .milliseconds(Int(whisperDeadline * 1000))
                 whisperRuns.append(w)
-                for frames in whisperMinContext where frames != w.twoPass.minimumAudioContext {
-                    var shorter = w
-                    shorter.modelName = "whisper (window ≥ \(frames))"
-                    shorter.twoPass.minimumAudioContext = frames
-                    whisperRuns.append(shorter)
-                }
             }
             for run in runs where run.modelName == "domain+expect" {
                 var w = run

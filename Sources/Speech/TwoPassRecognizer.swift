@@ -36,8 +36,6 @@ public actor TwoPassRecognizer: SpeechRecognizer {
         /// lost two generalisation calls whose open requests no longer had the weekdays in the prompt
         /// ("on thursday" → "on thirsty", "pharmacy nearby" → "farm machine air bye").
         public var promptScope = WhisperText.PromptScope.everything
-        /// The encoder's shortest window (frames, 50 a second; `WhisperRequest.audioContext`).
-        public var minimumAudioContext = WhisperRequest.defaultMinimumAudioContext
 
         public init() {}
         /// For calls in virtual time: no wall-time deadline that load could trip (results must not depend on timing).
@@ -258,6 +256,6 @@ public actor TwoPassRecognizer: SpeechRecognizer {
         WhisperRequest(samples: Array(audio[0..<min(cut, audio.count)]),
                        prompt: WhisperText.prompt(vocabulary: vocabulary, domainWords: domainWords, expectation: expectation,
                                                  scope: settings.promptScope, limit: settings.promptLimit), urgent: urgent,
-                       shareCores: settings.shareCores, minimumAudioContext: settings.minimumAudioContext)
+                       shareCores: settings.shareCores)
     }
 }

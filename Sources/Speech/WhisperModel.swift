@@ -168,19 +168,12 @@ public struct WhisperRequest: Sendable {
     /// beside other such decodes (one per core). A live call's decode takes every core, alone, for
     /// the shortest wait. The words are the same either way.
     public var shareCores: Bool
-    /// The encoder's window at its shortest (frames, 50 a second); see `audioContext`.
-    public var minimumAudioContext: Int
 
-    /// 512 frames (≈ 10 s) at least, as measured when the window was cut to the audio.
-    public static let defaultMinimumAudioContext = 512
-
-    public init(samples: [Float], prompt: String? = nil, urgent: Bool, shareCores: Bool = false,
-                minimumAudioContext: Int = WhisperRequest.defaultMinimumAudioContext) {
+    public init(samples: [Float], prompt: String? = nil, urgent: Bool, shareCores: Bool = false) {
         self.samples = samples
         self.prompt = prompt
         self.urgent = urgent
         self.shareCores = shareCores
-        self.minimumAudioContext = minimumAudioContext
     }
 
     /// Audio seconds.
@@ -188,11 +181,10 @@ public struct WhisperRequest: Sendable {
     /// A cap against repetition loops: ≈ 6 tokens per audio second + 8.
     public var maxTokens: Int { Self.maxTokens(seconds: seconds) }
     public static func maxTokens(seconds: Double) -> Int { Int((seconds * 6).rounded(.up)) + 8 }
-    /// The encoder's window cut to the audio (50 frames a second) with room to spare, at least
-    /// `minimumAudioContext`; 0 (the whole 30 s window) when that is no shorter.
+    /// The encoder's window cut to the audio (50 frames a second) with room to spare, at least 512 (≈ 10 s).
     public var audioContext: Int {
-        let needed = max(Int((seconds * 50).rounded(.up)) + 64, minimumAudioContext)
-        return needed >= 1500 ? 0 : needed
+        let needed = Int((seconds * 50).rounded(.up)) + 64
+        return needed <= 512 ? 512 : needed >= 1500 ? 0 : needed
     }
 }
 
