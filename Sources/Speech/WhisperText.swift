@@ -12,7 +12,31 @@ public enum WhisperText {
 
     /// Spoken words for Whisper's written text.
     public static func spoken(_ text: String) -> String {
-        clockHomophones(in: digitHomophones(in: writtenWords(text))).joined(separator: " ")
+        withoutEchoedDayNumbers(clockHomophones(in: digitHomophones(in: writtenWords(text)))).joined(separator: " ")
+    }
+
+    /// The days of the month as spoken: cardinal words and ordinal words, 1 to 31.
+    private static let dayWords: [(cardinal: [String], ordinal: [String])] = (1...31).map {
+        (SpokenText.cardinal($0), SpokenText.ordinal($0).split(separator: " ").map(String.init))
+    }
+
+    /// Whisper sometimes writes a day of the month twice, first as a number: "13, the 13th of March",
+    /// "2 the 2nd of February" for a caller who said it once. A day's number right before "the" and
+    /// that day's ordinal is that echo, and goes; anything else between them, or another day, stays.
+    static func withoutEchoedDayNumbers(_ words: [String]) -> [String] {
+        var out: [String] = []
+        var i = 0
+        while i < words.count {
+            let echo = dayWords.first { day in
+                let the = i + day.cardinal.count
+                return words[i...].starts(with: day.cardinal) && the < words.count && words[the] == "the"
+                    && words[(the + 1)...].starts(with: day.ordinal)
+            }
+            if let echo { i += echo.cardinal.count; continue }
+            out.append(words[i])
+            i += 1
+        }
+        return out
     }
 
     /// Written text as the words said — "10.30" "ten thirty", "Dr" "doctor", "$5" "five dollars" —

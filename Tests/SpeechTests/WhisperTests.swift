@@ -307,6 +307,12 @@ struct WhisperTests {
         #expect(WhisperText.spoken("Sept 5 works") == "september fifth works")
         #expect(WhisperText.spoken("I'm Jun, on the fifth of Mar.") == "i'm jun on the fifth of march")
         #expect(WhisperText.spoken("It may mar the day") == "it may mar the day")
+        // A day's number echoed before its ordinal is said once; another number, or a word between, stays.
+        #expect(WhisperText.spoken("13, the 13th of March") == "the thirteenth of march")
+        #expect(WhisperText.spoken("2 the 2nd of February.") == "the second of february")
+        #expect(WhisperText.spoken("21 the 21st") == "the twenty first")
+        #expect(WhisperText.spoken("12 the 13th of March") == "twelve the thirteenth of march")
+        #expect(WhisperText.spoken("2 of the 2nd") == "two of the second")
     }
 
     @Test("a homophone inside a run of spoken digits is the digit; outside one it stays a word")
