@@ -21,7 +21,7 @@ import Testing
             }
             let popped = jb.pop()
             let isQuiet = played([popped]).first.map(quiet) ?? true
-            out.append(jb.shedAfterPop(quiet: isQuiet) ?? popped)
+            out.append(jb.shedAfterPop(quiet: { isQuiet }) ?? popped)
         }
         return out
     }

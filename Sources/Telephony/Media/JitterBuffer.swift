@@ -146,13 +146,14 @@ public struct JitterBuffer: Sendable {
         return .lost(next: packets[next + 1])
     }
 
-    /// Called after each `pop` with whether the frame it gave is quiet (the reader decoded it): when the
+    /// Called after each `pop`, with how to tell whether the frame it gave is quiet (asked only when the
+    /// buffer wants to shed, so a reader measures no frame's level otherwise): when the
     /// buffer has sat above target for `shedAfterTicks`, that frame is dropped — at once if it is quiet,
     /// after `shedInSpeechAfterTicks` in any case — and the next one is returned to play in its slot
     /// instead; nil to play the frame popped. (Dropping whichever frame came due put holes in words:
     /// a caller's phone held up under load lost two to seven frames of speech a sentence.)
-    public mutating func shedAfterPop(quiet: Bool) -> JitterBufferOutput? {
-        guard aboveTargetTicks >= Self.shedAfterTicks, quiet || aboveTargetTicks >= Self.shedInSpeechAfterTicks,
+    public mutating func shedAfterPop(quiet: () -> Bool) -> JitterBufferOutput? {
+        guard aboveTargetTicks >= Self.shedAfterTicks, aboveTargetTicks >= Self.shedInSpeechAfterTicks || quiet(),
               let next = nextToPlay, let payload = packets.removeValue(forKey: next) else { return nil }
         aboveTargetTicks = 0
         nextToPlay = next + 1

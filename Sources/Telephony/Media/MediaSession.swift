@@ -376,7 +376,7 @@ public final class MediaSession: @unchecked Sendable {
         guard let decoder else { return .silence(rate: configuration.rate, at: due) }
         let frame = try Self.decode(jitter.pop(), with: decoder, at: due, rate: configuration.rate)
         // Too much waiting (the sender is faster, or this reader was held up): a quiet frame goes, not a word's piece.
-        guard let instead = jitter.shedAfterPop(quiet: AudioLevel(frame: frame).rms < Self.quietFrameRMS) else { return frame }
+        guard let instead = jitter.shedAfterPop(quiet: { AudioLevel(frame: frame).rms < Self.quietFrameRMS }) else { return frame }
         return try Self.decode(instead, with: decoder, at: due, rate: configuration.rate)
     }
 

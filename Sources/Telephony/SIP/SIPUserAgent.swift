@@ -546,13 +546,11 @@ public final class SIPUserAgent: @unchecked Sendable {
                 rs_nua_respond_current(nua, nh, 200, nil)
                 // In a call's dialog: the peer passes text on, e.g. a supervisor's context.
                 if let leg { emit(.message(leg.call, contentType: contentType, text: text)) }
-            case .failure(MessageScreen.outsideACall):
-                // Not taken (rather than a 200 for text no one reads), and no more said to a stranger.
-                rs_nua_respond_current(nua, nh, Int32(MessageScreen.outsideACall.status), MessageScreen.outsideACall.headers)
-                logger.debug("a MESSAGE outside a call's dialog refused (\(MessageScreen.outsideACall.status))")
             case let .failure(refusal):
                 rs_nua_respond_current(nua, nh, Int32(refusal.status), refusal.headers)
-                logger.warning("\(leg.map { "\($0.call)" } ?? "out of dialog"): MESSAGE refused with \(refusal.status): \(refusal.problem)")
+                // Text outside a dialog (no one would read it) is a stranger's business: not a warning.
+                logger.log(level: refusal == MessageScreen.outsideACall ? .debug : .warning,
+                           "\(leg.map { "\($0.call)" } ?? "out of dialog"): MESSAGE refused with \(refusal.status): \(refusal.problem)")
                 if let leg { emit(.messageRefused(leg.call, status: refusal.status, problem: refusal.problem)) }
             }
             // Out of dialog: the handle is ours to drop once answered.
